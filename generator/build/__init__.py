@@ -1,0 +1,1 @@
+"""Stage 3: build the IR from the validated document (schemas first, then operations)."""

@@ -1,0 +1,158 @@
+"""Stage 3: the whole IR (:class:`~generator.ir.model.Api`) from a loaded, checked document."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..diagnostics import DiagnosticSink
+from ..ir.model import AliasDef, Api, Definition, EnumDef, ModelDef, SecurityScheme
+from ..ir.names import py_ident, snake
+from ..refs import Resolver
+from .operations import OperationBuilder
+from .schemas import SchemaBuilder
+
+
+def default_names(title: str) -> tuple[str, str]:
+    """``(project, package)`` names from a spec title, a trailing "API" dropped.
+
+    ``Versori Connect API`` gives ``("versori-connect", "versori_connect")``.
+    """
+    base = re.sub(r"(?i)[\s_-]*api$", "", title.strip()) or title or "client"
+    package = py_ident(snake(base) or "client", prefix="api")
+    return package.replace("_", "-"), package
+
+
+def build_api(
+    data: dict[str, Any],
+    resolver: Resolver,
+    sink: DiagnosticSink,
+    *,
+    version: str,
+    package: str,
+    project: str,
+) -> Api:
+    """Normalize every component schema and every operation of ``data`` into an :class:`Api`.
+
+    Component schemas are registered first (their names are fixed before any body is built).
+    """
+    root = resolver.root()
+    schemas = SchemaBuilder(resolver, sink, is31=(version == "3.1"))
+    components = data.get("components") if isinstance(data.get("components"), dict) else {}
+    comp_schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
+    for name, schema in comp_schemas.items():
+        schemas.register(root.child("components", "schemas", name), schema, str(name))
+    schemas.build_queued()
+
+    security = _security_schemes(components, sink)
+    ops = OperationBuilder(data, root, schemas, sink)
+    ops.scheme_names = {s.key for s in security}
+    default_security = _default_security(data, ops.scheme_names)
+    resources = ops.build(default_security)
+    schemas.build_queued()
+
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    title = str(info.get("title") or project)
+    return Api(
+        title=title,
+        version=str(info.get("version") or "0.0.0"),
+        doc=str(info.get("description") or "").strip(),
+        package=package,
+        project=project,
+        base_url=_base_url(data),
+        env_prefix=package.upper(),
+        definitions=_ordered(schemas.defs),
+        resources=resources,
+        security=security,
+        default_security=default_security,
+    )
+
+
+def _ordered(defs: dict[str, Definition]) -> list[Definition]:
+    """Enums, then models (registration order), then aliases in dependency order."""
+    enums = [d for d in defs.values() if isinstance(d, EnumDef)]
+    models = [d for d in defs.values() if isinstance(d, ModelDef)]
+    aliases = {d.name: d for d in defs.values() if isinstance(d, AliasDef)}
+    ordered: list[AliasDef] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name):
+            return
+        state[name] = 1
+        for dep in sorted(aliases[name].deps):
+            if dep in aliases and dep != name:
+                visit(dep)
+        state[name] = 2
+        ordered.append(aliases[name])
+
+    for name in aliases:
+        visit(name)
+    return [*enums, *models, *ordered]
+
+
+def _base_url(data: dict[str, Any]) -> str:
+    servers = data.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return "http://localhost"
+    url = str(servers[0].get("url") or "/")
+    variables = servers[0].get("variables") if isinstance(servers[0].get("variables"), dict) else {}
+    for name, var in variables.items():
+        if isinstance(var, dict) and "default" in var:
+            url = url.replace("{" + str(name) + "}", str(var["default"]))
+    return url
+
+
+def _security_schemes(components: dict[str, Any], sink: DiagnosticSink) -> list[SecurityScheme]:
+    raw = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    out: list[SecurityScheme] = []
+    used_params: set[str] = set()
+    for key, scheme in raw.items():
+        if not isinstance(scheme, dict):
+            continue
+        typ = scheme.get("type")
+        doc = str(scheme.get("description") or "").strip()
+        ptr = f"/components/securitySchemes/{key}"
+        if typ == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            kind, param = "bearer", "token"
+        elif typ == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            kind, param = "basic", "username"
+        elif typ == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+            kind, param = "apikey", snake(str(key)) or "api_key"
+            if param in ("token", "username", "password"):
+                param = f"{param}_{scheme['in']}"
+            if not param.endswith(("key", "token", "cookie")):
+                param = f"{param}_{'cookie' if scheme['in'] == 'cookie' else 'key'}" if param != "cookie" else "cookie"
+        elif typ in ("oauth2", "openIdConnect"):
+            kind, param = "bearer", "token"
+        else:
+            sink.info(f"security scheme '{key}' ({typ}) is not supported; pass credentials via default_headers", ptr)
+            continue
+        param = py_ident(param, prefix="auth")
+        if param in used_params:
+            if kind == "bearer":
+                continue  # one token argument serves every bearer-like scheme
+            param = py_ident(f"{snake(str(key))}_credential", prefix="auth")
+        used_params.add(param)
+        out.append(
+            SecurityScheme(
+                key=str(key),
+                kind=kind,
+                param=param,
+                header_name=str(scheme.get("name") or ""),
+                location=str(scheme.get("in") or ""),
+                doc=doc,
+            )
+        )
+    return out
+
+
+def _default_security(data: dict[str, Any], known: set[str]) -> list[str]:
+    sec = data.get("security")
+    if not isinstance(sec, list):
+        return sorted(known)
+    names: list[str] = []
+    for req in sec:
+        if isinstance(req, dict):
+            names += [n for n in req if n in known and n not in names]
+    return names

@@ -1,0 +1,341 @@
+"""Stage 3b: paths -> operations grouped into resources, with parameters, bodies, responses,
+security and pagination decided.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..diagnostics import DiagnosticSink
+from ..ir.model import (
+    ANY,
+    ListOf,
+    ModelDef,
+    Named,
+    Operation,
+    Parameter,
+    Prim,
+    RequestBody,
+    Resource,
+    ResponseCase,
+    TypeExpr,
+)
+from ..ir.names import NameAllocator, pascal, py_ident, snake
+from ..refs import Loc, RefError
+from . import types as T
+from .schemas import SchemaBuilder
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+#: Names every generated method already uses for its own keyword arguments.
+METHOD_RESERVED = frozenset(
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
+)
+#: Attributes of the generated client that a resource must not shadow.
+CLIENT_RESERVED = frozenset(
+    {
+        "request", "close", "aclose", "base_url", "timeout", "max_retries", "with_raw_response",
+        "copy", "auth", "headers", "default_headers", "user_agent", "http_client", "models",
+        "resources", "token",
+    }
+)  # fmt: skip
+_JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json")
+
+
+def media_kind(media_type: str) -> str:
+    """Classify a media type: json | form | multipart | text | binary."""
+    mt = media_type.lower().strip()
+    if _JSON_RE.match(mt) or mt.endswith("+json") or mt.endswith("/json"):
+        return "json"
+    if mt.startswith("application/x-www-form-urlencoded"):
+        return "form"
+    if mt.startswith("multipart/"):
+        return "multipart"
+    if mt.startswith("text/") or mt in ("application/xml", "application/yaml"):
+        return "text"
+    return "binary"
+
+
+_KIND_ORDER = {"json": 0, "multipart": 1, "form": 2, "binary": 3, "text": 4}
+
+
+class OperationBuilder:
+    """Builds :class:`Operation` s and groups them into :class:`Resource` s."""
+
+    def __init__(self, doc: dict[str, Any], root: Loc, schemas: SchemaBuilder, sink: DiagnosticSink) -> None:
+        self.doc = doc
+        self.root = root
+        self.schemas = schemas
+        self.sink = sink
+        self.resolver = schemas.resolver
+        self.scheme_names: set[str] = set()
+
+    def _follow(self, obj: Any, loc: Loc) -> tuple[Loc, Any]:
+        if isinstance(obj, dict) and "$ref" in obj:
+            try:
+                return self.resolver.follow(obj, loc)
+            except RefError as exc:
+                self.sink.error(f"unresolvable $ref '{obj.get('$ref')}': {exc}", loc.child("$ref").pointer)
+                return loc, None
+        return loc, obj
+
+    def build(self, default_security: list[str]) -> list[Resource]:
+        """All operations of ``paths``, grouped by first tag (untagged: first path segment)."""
+        paths = self.doc.get("paths") or {}
+        if not isinstance(paths, dict):
+            self.sink.error("'paths' must be an object", "/paths")
+            return []
+        groups: dict[str, list[tuple[str, str, Loc, dict[str, Any], list[Any], str]]] = {}
+        group_docs: dict[str, str] = {}
+        for tag in self.doc.get("tags") or []:
+            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+                group_docs[tag["name"]] = str(tag.get("description") or "").strip()
+        for path, item in paths.items():
+            ploc = self.root.child("paths", path)
+            ploc, item = self._follow(item, ploc)
+            if not isinstance(item, dict):
+                continue
+            shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+            for method in METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                tags = op.get("tags")
+                tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
+                if tag is None:
+                    segs = [s for s in str(path).split("/") if s and not s.startswith("{")]
+                    tag = segs[0] if segs else "default"
+                groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
+        resources: list[Resource] = []
+        attrs = NameAllocator(reserved=CLIENT_RESERVED)
+        modules = NameAllocator(reserved={"__init__"}, casefold=True)
+        for tag in sorted(groups, key=lambda t: (snake(t) or "default", t)):
+            attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
+            module = modules.allocate(attr, tag)
+            cls = py_ident(pascal(tag) or "Default", prefix="Group") + "Resource"
+            names = NameAllocator(reserved={"with_raw_response"})
+            ops = [
+                self._operation(path, method, ploc.child(method), op, shared, default_security, names)
+                for path, method, ploc, op, shared, _ in groups[tag]
+            ]
+            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops))
+        return resources
+
+    # -- one operation ------------------------------------------------------------------------
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        loc: Loc,
+        op: dict[str, Any],
+        shared: list[Any],
+        default_security: list[str],
+        names: NameAllocator,
+    ) -> Operation:
+        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
+        if not op_id:
+            op_id = method + "_" + "_".join(
+                ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
+            )
+        py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), f"{method} {path}")
+        label = pascal(op_id) or pascal(method)
+        arg_names = NameAllocator(reserved=METHOD_RESERVED)
+        params = self._parameters(loc, op, shared, label, arg_names)
+        bodies = self._bodies(loc, op, label)
+        if bodies:
+            body_name = arg_names.allocate("body", "<body>")
+            if body_name != "body":
+                self.sink.info(f"request body argument is named '{body_name}'", loc.child("requestBody").pointer)
+        responses, errors = self._responses(loc, op, label)
+        ok_hints = list(dict.fromkeys(r.hint for r in responses))
+        return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
+        if "Any" in ok_hints:
+            return_hint = "Any"
+        security = self._security(op, default_security)
+        pagination, item_hint = self._pagination(params, responses)
+        summary = str(op.get("summary") or "").strip()
+        doc = str(op.get("description") or "").strip()
+        return Operation(
+            py_name=py_name,
+            operation_id=op_id,
+            method=method,
+            path=str(path),
+            summary=summary,
+            doc=doc,
+            pointer=loc.pointer,
+            params=params,
+            bodies=bodies,
+            responses=responses,
+            errors=errors,
+            return_hint=return_hint,
+            security=security,
+            pagination=pagination,
+            page_item_hint=item_hint,
+            deprecated=bool(op.get("deprecated")),
+        )
+
+    def _parameters(
+        self, loc: Loc, op: dict[str, Any], shared: list[Any], label: str, arg_names: NameAllocator
+    ) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
+        own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
+        path_loc = Loc(loc.uri, loc.pointer.rsplit("/", 1)[0], loc.base)
+        for base_loc, plist in ((path_loc.child("parameters"), shared), (loc.child("parameters"), own)):
+            for i, p in enumerate(plist):
+                ploc, p = self._follow(p, base_loc.child(i))
+                if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+                    continue
+                where = p.get("in")
+                if where not in ("path", "query", "header", "cookie"):
+                    self.sink.warning(f"parameter location '{where}' is not supported; parameter skipped", ploc.pointer)
+                    continue
+                if where == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
+                    continue
+                merged[(where, p["name"])] = (ploc, p)
+        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        out: list[Parameter] = []
+        items = sorted(merged.items(), key=lambda kv: order[kv[0][0]])
+        # required first keeps signatures readable; keyword-only so order is cosmetic
+        items.sort(key=lambda kv: (not (kv[1][1].get("required") or kv[0][0] == "path"), order[kv[0][0]]))
+        for (where, jname), (ploc, p) in items:
+            desired = py_ident(snake(jname) or "param", prefix="param")
+            dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
+            if dup:
+                desired = f"{desired}_{where}" if where != "path" else desired
+            py = arg_names.allocate(desired, f"{where}:{jname}")
+            schema = p.get("schema")
+            sloc = ploc.child("schema")
+            if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+                mt, media = next(iter(p["content"].items()))
+                schema = media.get("schema") if isinstance(media, dict) else None
+                sloc = ploc.child("content", mt, "schema")
+            t = self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}") if schema is not None else Prim("str")
+            required = bool(p.get("required")) or where == "path"
+            style = p.get("style")
+            explode = p.get("explode")
+            default_style = "form" if where in ("query", "cookie") else "simple"
+            style_pair = None
+            if (isinstance(style, str) and style != default_style) or (
+                isinstance(explode, bool) and explode != (style in (None, "form") and where in ("query", "cookie"))
+            ):
+                s = style if isinstance(style, str) else default_style
+                e = explode if isinstance(explode, bool) else s == "form"
+                style_pair = (s, e)
+            doc = str(p.get("description") or "").strip()
+            out.append(
+                Parameter(py, jname, where, T.hint(t), required, doc, ploc.key, style_pair)
+            )
+        return out
+
+    def _bodies(self, loc: Loc, op: dict[str, Any], label: str) -> list[RequestBody]:
+        rb = op.get("requestBody")
+        if rb is None:
+            return []
+        bloc, rb = self._follow(rb, loc.child("requestBody"))
+        if not isinstance(rb, dict) or not isinstance(rb.get("content"), dict):
+            return []
+        content = rb["content"]
+        kinds = [(media_kind(mt), mt) for mt in content]
+        # one body per kind; JSON first, then multipart, form, binary, text
+        chosen: dict[str, str] = {}
+        for kind, mt in kinds:
+            chosen.setdefault(kind, mt)
+        out: list[RequestBody] = []
+        many = len(chosen) > 1
+        for kind in sorted(chosen, key=lambda k: _KIND_ORDER[k]):
+            mt = chosen[kind]
+            media = content[mt] if isinstance(content[mt], dict) else {}
+            sloc = bloc.child("content", mt, "schema")
+            schema = media.get("schema")
+            hint_name = f"{label}{pascal(kind) if many else ''}Body"
+            if kind == "binary":
+                hint = "FileContent"
+            elif kind == "text":
+                hint = "str"
+            elif schema is None:
+                hint = "Any" if kind == "json" else "Mapping[str, object]"
+            else:
+                t = self.schemas.type_of(schema, sloc, hint_name)
+                if kind == "multipart" and isinstance(t, Named):
+                    self.schemas.file_models.add(t.name)
+                hint = T.hint(t)
+            out.append(
+                RequestBody(kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key)
+            )
+        return out
+
+    def _responses(self, loc: Loc, op: dict[str, Any], label: str) -> tuple[list[ResponseCase], list[ResponseCase]]:
+        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        ok: list[ResponseCase] = []
+        err: list[ResponseCase] = []
+        for code, resp in responses.items():
+            code = str(code)
+            rloc, resp = self._follow(resp, loc.child("responses", code))
+            if not isinstance(resp, dict):
+                continue
+            kind, t = "none", Prim("None")
+            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            if content:
+                mts = sorted(content, key=lambda m: _KIND_ORDER.get(media_kind(m), 9))
+                mt = mts[0]
+                kind = media_kind(mt)
+                if kind in ("form", "multipart"):
+                    kind = "binary"
+                media = content[mt] if isinstance(content[mt], dict) else {}
+                if kind == "json":
+                    schema = media.get("schema")
+                    t = self.schemas.type_of(schema, rloc.child("content", mt, "schema"), f"{label}Response{code if not code.startswith('2') else ''}") if schema is not None else ANY
+                elif kind == "text":
+                    t = Prim("str")
+                else:
+                    t = Prim("bytes")
+            key = code if code.isdigit() else repr(code.upper() if code.lower() != "default" else "default")
+            expr = _runtime_type_expr(t)
+            case = ResponseCase(key, kind, expr, T.hint(t))
+            if code.startswith("2"):
+                ok.append(case)
+            elif code.lower() == "default":
+                err.append(case)
+            elif code[:1] in ("1", "3", "4", "5"):
+                err.append(case)
+        if not ok:
+            default = [c for c in err if c.key == "'default'"]
+            ok = default or [ResponseCase("'2XX'", "none", "None", "None")]
+        return ok, err
+
+    def _security(self, op: dict[str, Any], default: list[str]) -> list[str]:
+        sec = op.get("security")
+        if not isinstance(sec, list):
+            return default
+        names: list[str] = []
+        for req in sec:
+            if isinstance(req, dict):
+                names += [n for n in req if n in self.scheme_names and n not in names]
+        return names
+
+    def _pagination(self, params: list[Parameter], responses: list[ResponseCase]) -> tuple[str | None, str | None]:
+        qnames = {p.json_name for p in params if p.location == "query"}
+        if not ({"after", "before"} & qnames) or len(responses) != 1:
+            return None, None
+        hint = responses[0].hint
+        model = self.schemas.defs.get(hint) if hint.isidentifier() else None
+        if not isinstance(model, ModelDef):
+            return None, None
+        jnames = {f.json_name: f for f in model.fields}
+        if "next" not in jnames:
+            return None, None
+        lists = [f for f in model.fields if f.hint.startswith("list[")]
+        if len(lists) != 1:
+            return None, None
+        item_hint = lists[0].hint.removesuffix(" | None")[len("list[") : -1]
+        cursor = "after" if "after" in qnames else "before"
+        strategy = f'CursorPagination(items_field={lists[0].json_name!r}, next_field="next", cursor_param={cursor!r})'
+        return strategy, item_hint
+
+
+def _runtime_type_expr(t: TypeExpr) -> str:
+    """A runtime expression for parsing (``None`` for untyped bodies)."""
+    if t == Prim("None"):
+        return "None"
+    return T.hint(t)

@@ -1,0 +1,124 @@
+"""Diagnostics: values that describe a problem in the input, collected and printed once.
+
+A diagnostic names where the problem is (the spec file, its line and column when known, and the
+RFC 6901 JSON pointer into the document) and what it is. Stages never print; they add diagnostics
+to a :class:`DiagnosticSink`, and the CLI renders them one per line as
+``SEVERITY file:line:col json-pointer: message``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+
+class Level(enum.IntEnum):
+    """Severity of a diagnostic; the worst level decides the exit code."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about the input.
+
+    ``pointer`` is an escaped JSON pointer (``/paths/~1pets/get``) into the document ``source``
+    (a file path); ``line``/``col`` are 1-based and 0 when unknown.
+    """
+
+    level: Level
+    message: str
+    pointer: str = ""
+    source: str = ""
+    line: int = 0
+    col: int = 0
+    code: str = ""
+
+    def render(self) -> str:
+        """Return the one-line form ``SEVERITY file:line:col pointer: message``."""
+        where = self.source or "<input>"
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        ptr = f" #{self.pointer}" if self.pointer or self.source else ""
+        return f"{self.level.name} {where}{ptr}: {self.message}"
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one JSON pointer reference token (RFC 6901: ``~`` -> ``~0``, ``/`` -> ``~1``)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    """Append reference tokens to a JSON pointer, escaping each one."""
+    return base + "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+@dataclass
+class DiagnosticSink:
+    """Collects diagnostics from all stages.
+
+    ``locate`` maps ``(source, pointer)`` to ``(line, col)``; it is called only when a
+    diagnostic is rendered, so line numbers cost nothing on a clean run.
+    """
+
+    items: list[Diagnostic] = field(default_factory=list)
+    locate: Callable[[str, str], tuple[int, int]] | None = None
+    default_source: str = ""
+
+    def add(
+        self, level: Level, message: str, pointer: str = "", *, source: str = "", code: str = ""
+    ) -> None:
+        """Record a diagnostic at ``pointer`` of ``source`` (default: the root document)."""
+        self.items.append(
+            Diagnostic(level, message, pointer, source or self.default_source, code=code)
+        )
+
+    def info(self, message: str, pointer: str = "", **kw: str) -> None:
+        """Record an INFO diagnostic (e.g. a rename)."""
+        self.add(Level.INFO, message, pointer, **kw)
+
+    def warning(self, message: str, pointer: str = "", **kw: str) -> None:
+        """Record a WARNING: generation goes on unless ``--strict``."""
+        self.add(Level.WARNING, message, pointer, **kw)
+
+    def error(self, message: str, pointer: str = "", **kw: str) -> None:
+        """Record an ERROR: generation stops after the current stage."""
+        self.add(Level.ERROR, message, pointer, **kw)
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        """Add diagnostics made elsewhere (e.g. by a worker process)."""
+        self.items.extend(diags)
+
+    @property
+    def worst(self) -> Level | None:
+        """The most severe level recorded, or None when there is nothing."""
+        return max((d.level for d in self.items), default=None)
+
+    def has_errors(self) -> bool:
+        """True when any ERROR was recorded."""
+        return any(d.level >= Level.ERROR for d in self.items)
+
+    def resolved(self) -> list[Diagnostic]:
+        """Diagnostics with line/col filled in, sorted by level (worst first), source, pointer."""
+        out = []
+        seen = set()
+        for d in self.items:
+            key = (d.level, d.message, d.pointer, d.source)
+            if key in seen:
+                continue
+            seen.add(key)
+            if self.locate is not None and d.source and not d.line:
+                try:
+                    line, col = self.locate(d.source, d.pointer)
+                except Exception:  # a location is a nicety; never fail on it
+                    line, col = 0, 0
+                d = Diagnostic(d.level, d.message, d.pointer, d.source, line, col, d.code)
+            out.append(d)
+        return sorted(out, key=lambda d: (-d.level, d.source, d.pointer, d.message))
+
+
+class GenerationError(Exception):
+    """Raised by a stage when it cannot go on; the diagnostics are already in the sink."""

@@ -1,0 +1,135 @@
+"""Stage 6: write the generated project atomically, keeping what the generator does not own.
+
+The new tree is assembled in a temporary folder beside the target: unchanged files are
+hard-linked from the old tree (so their mtimes stay), user files (anything not listed in the old
+manifest) are carried over, and then the folders are swapped with two renames. If anything fails
+before the swap, the old tree is untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = ".connect-codegen-manifest.json"
+
+
+@dataclass
+class WriteReport:
+    """What writing did: counts of files ``written`` (new or changed), ``unchanged``, ``removed``."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_user_files: list[str] = field(default_factory=list)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(target: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of the files the generator wrote last time (empty if none)."""
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def manifest_bytes(files: dict[str, bytes], extra: dict[str, object] | None = None) -> bytes:
+    """The manifest listing ``files`` with their hashes (sorted, stable)."""
+    body = {"generator": "connect-codegen", **(extra or {}), "files": {p: _digest(files[p]) for p in sorted(files)}}
+    return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _safe_rel(rel: str) -> Path:
+    p = Path(rel)
+    if p.is_absolute() or ".." in p.parts or not p.parts:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return p
+
+
+def plan_changes(files: dict[str, bytes], target: Path) -> tuple[list[str], list[str], list[str]]:
+    """``(added, changed, removed)`` relative paths if ``files`` were written to ``target``."""
+    old = read_manifest(target)
+    added, changed = [], []
+    for rel, data in sorted(files.items()):
+        path = target / rel
+        if not path.is_file():
+            added.append(rel)
+        elif path.read_bytes() != data:
+            changed.append(rel)
+    removed = sorted(rel for rel in old if rel not in files and (target / rel).is_file())
+    return added, changed, removed
+
+
+def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, object] | None = None) -> WriteReport:
+    """Replace the generated files under ``target`` with ``files`` ({relative path: bytes}).
+
+    Raises ``OSError`` (the old tree intact) when the temporary tree cannot be built, and
+    ``ValueError`` for a relative path that would leave ``target``.
+    """
+    files = dict(files)
+    files[MANIFEST] = manifest_bytes({k: v for k, v in files.items() if k != MANIFEST}, extra_manifest)
+    report = WriteReport()
+    target = target.resolve() if target.exists() else target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old_manifest = read_manifest(target) if target.is_dir() else {}
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        for rel, data in sorted(files.items()):
+            dest = tmp / _safe_rel(rel)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = target / rel
+            if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
+                try:
+                    os.link(old, dest)
+                except OSError:
+                    shutil.copy2(old, dest)
+                if rel != MANIFEST:
+                    report.unchanged.append(rel)
+                continue
+            dest.write_bytes(data)
+            if rel != MANIFEST:
+                report.written.append(rel)
+        if target.is_dir():
+            for path in sorted(target.rglob("*")):
+                rel = path.relative_to(target).as_posix()
+                if path.is_dir() or rel in files:
+                    continue
+                if rel in old_manifest or "__pycache__" in path.parts:
+                    if rel in old_manifest:
+                        report.removed.append(rel)
+                    continue
+                dest = tmp / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(path, dest)
+                except OSError:
+                    shutil.copy2(path, dest)
+                report.kept_user_files.append(rel)
+        if not target.exists():
+            os.replace(tmp, target)
+            return report
+        if not report.written and not report.removed:
+            return report  # nothing changed: leave the tree (and every mtime) alone
+        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        backup.rmdir()
+        os.replace(target, backup)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            os.replace(backup, target)
+            raise
+        shutil.rmtree(backup, ignore_errors=True)
+        return report
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""The intermediate representation (IR): the only thing templates see."""

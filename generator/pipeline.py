@@ -1,0 +1,156 @@
+"""The only orchestrator: load -> validate -> build IR -> plan/render -> format -> write.
+
+:func:`generate_files` runs every stage up to formatting and returns the files in memory;
+:func:`run` adds writing. Stages report problems to the :class:`DiagnosticSink`; nothing here
+prints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build.api import build_api, default_names
+from .diagnostics import DiagnosticSink, GenerationError, Level
+from .emit.format import FormatError, format_python
+from .emit.write import WriteReport, write_tree
+from .ir.model import Api
+from .load import load_document, locate
+from .refs import Resolver
+from .render.env import render
+from .render.plan import plan
+from .validate import check_version, validate
+
+
+@dataclass
+class Options:
+    """What to generate: the spec, where to, names, and how strict to be."""
+
+    spec: Path
+    output: Path = Path("output")
+    package_name: str | None = None
+    project_name: str | None = None
+    strict: bool = False
+    validate: bool = True
+    allow_remote_refs: bool = False
+    allow_outside_refs: bool = False
+    template_dir: str | None = None
+
+
+@dataclass
+class Result:
+    """The outcome: generated ``files`` (relative to the project folder), diagnostics, timings."""
+
+    sink: DiagnosticSink
+    api: Api | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    project_dir: Path | None = None
+    report: WriteReport | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors."""
+        return not self.sink.has_errors()
+
+
+def _names(api_title: str, opts: Options) -> tuple[str, str]:
+    project, package = default_names(api_title)
+    if opts.package_name:
+        package = opts.package_name
+        if not opts.project_name:
+            project = package.replace("_", "-")
+    if opts.project_name:
+        project = opts.project_name
+    return project, package
+
+
+def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api:
+    """Load, check, validate and normalize ``opts.spec`` into the IR.
+
+    Raises :class:`GenerationError` when an ERROR stops the run (diagnostics in ``sink``).
+    """
+    t0 = time.perf_counter()
+    doc = load_document(opts.spec, sink)
+    timings["load"] = time.perf_counter() - t0
+    version = check_version(doc.data, sink)
+    if opts.validate:
+        t0 = time.perf_counter()
+        validate(doc.data, version, sink)
+        timings["validate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    resolver = Resolver(
+        doc.uri,
+        doc.data,
+        sink,
+        allow_remote=opts.allow_remote_refs,
+        allow_outside=opts.allow_outside_refs,
+    )
+    info = doc.data.get("info") if isinstance(doc.data.get("info"), dict) else {}
+    project, package = _names(str(info.get("title") or opts.spec.stem), opts)
+    api = build_api(doc.data, resolver, sink, version=version, package=package, project=project)
+    api.spec_source = opts.spec.name
+    timings["build"] = time.perf_counter() - t0
+    if sink.has_errors():
+        raise GenerationError("errors in the spec")
+    return api
+
+
+def render_files(api: Api, opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> dict[str, bytes]:
+    """Plan, render and format every file of the project. Raises :class:`GenerationError`."""
+    t0 = time.perf_counter()
+    rendered: dict[str, str] = {}
+    verbatim: set[str] = set()
+    for fp in plan(api, opts.spec.name):
+        if fp.text is not None:
+            rendered[fp.path] = fp.text
+            verbatim.add(fp.path)  # runtime files are kept black-clean by their own test
+        else:
+            rendered[fp.path] = render(fp.template or "", fp.context, opts.template_dir)
+    timings["render"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out: dict[str, bytes] = {}
+    for path, text in rendered.items():
+        if path.endswith(".py") and path not in verbatim:
+            try:
+                text = format_python(text, path)
+            except FormatError as exc:
+                sink.error(f"internal: {exc}")
+                raise GenerationError(str(exc)) from None
+        out[path] = text.encode("utf-8")
+    timings["format"] = time.perf_counter() - t0
+    return out
+
+
+def generate_files(opts: Options) -> Result:
+    """Run every stage but writing; ``Result.files`` holds the project in memory."""
+    sink = DiagnosticSink(locate=locate, default_source=str(opts.spec))
+    result = Result(sink=sink)
+    try:
+        api = build(opts, sink, result.timings)
+        result.api = api
+        if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
+            sink.error("warnings are errors with --strict; nothing was written")
+            return result
+        result.files = render_files(api, opts, sink, result.timings)
+        result.project_dir = opts.output / api.project
+    except GenerationError:
+        pass
+    except RecursionError:
+        sink.error("the document is nested too deeply (or recursive in a way that cannot be followed)")
+    return result
+
+
+def run(opts: Options) -> Result:
+    """Generate and write the project to ``opts.output / <project-name>``."""
+    result = generate_files(opts)
+    if not result.ok or result.project_dir is None or not result.files:
+        return result
+    t0 = time.perf_counter()
+    try:
+        result.report = write_tree(result.files, result.project_dir, {"spec_version": result.api.version if result.api else ""})
+    except (OSError, ValueError) as exc:
+        result.sink.error(f"cannot write {result.project_dir}: {exc}")
+    result.timings["write"] = time.perf_counter() - t0
+    return result

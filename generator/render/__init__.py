@@ -1,0 +1,1 @@
+"""Stage 4: plan the files of the generated package and render them with Jinja2."""

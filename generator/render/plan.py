@@ -1,0 +1,285 @@
+"""IR -> the list of files to write: ``(relative path, template, context)`` or verbatim text.
+
+All the decisions templates need (signatures, call arguments, imports, docstrings) are made
+here, as plain strings and lists, so templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource
+from ..paths import templates_dir
+from .text import docstring_body, py_str
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TYPING = ("Annotated", "Any", "Literal", "Mapping", "Union")
+_PYDANTIC = ("Discriminator", "Tag")
+_MODELS_RT = ("FileInput", "UnknownVariant", "discriminate", "match_shape", "body_kwargs")
+_TYPES_RT = ("FileContent",)
+
+
+@dataclass
+class FilePlan:
+    """One output file: rendered from ``template`` with ``context``, or ``text`` verbatim."""
+
+    path: str
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+
+    @property
+    def is_python(self) -> bool:
+        """True for ``.py`` files (they go through black)."""
+        return self.path.endswith(".py")
+
+
+def _imports_for(hints: list[str], model_names: set[str]) -> dict[str, list[str]]:
+    used: set[str] = set()
+    for h in hints:
+        used |= set(_IDENT.findall(h))
+    out = {
+        "typing": sorted(n for n in _TYPING if n in used),
+        "pydantic": sorted(n for n in _PYDANTIC if n in used),
+        "models_rt": sorted(n for n in _MODELS_RT if n in used),
+        "types_rt": sorted(n for n in _TYPES_RT if n in used),
+        "models": sorted(n for n in used if n in model_names),
+        "modules": sorted(m for m in ("datetime", "uuid", "decimal") if re.search(rf"\b{m}\.", " ".join(hints))),
+    }
+    return out
+
+
+def _doc_lines(*parts: str) -> str:
+    return docstring_body("\n\n".join(p for p in parts if p))
+
+
+@dataclass
+class MethodView:
+    """What a resource template needs for one method (sync and async share it)."""
+
+    name: str
+    signature: list[str]
+    doc: str
+    call: list[str]
+    return_hint: str
+    async_return_hint: str
+    returns_none: bool
+    http: str
+    path: str
+
+
+def _method_view(op: Operation) -> MethodView:
+    sig: list[str] = []
+    args_doc: list[str] = []
+    for p in op.params:
+        if p.required:
+            sig.append(f"{p.py_name}: {p.hint}")
+    body_arg = None
+    if op.bodies:
+        body_arg = "body"
+        hints = list(dict.fromkeys(b.hint for b in op.bodies))
+        bhint = " | ".join(hints)
+        required = any(b.required for b in op.bodies)
+        sig.append(f"body: {bhint}" if required else f"body: {bhint} | NotGiven = NOT_GIVEN")
+        doc = op.bodies[0].doc or "The request body."
+        if len(op.bodies) > 1:
+            doc += " Sent as " + ", or ".join(f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies) + "."
+        args_doc.append(f"body: {doc}")
+    for p in op.params:
+        if not p.required:
+            sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
+    for p in op.params:
+        args_doc.append(f"{p.py_name}: {p.doc or p.location + ' parameter'} ``{p.json_name}``".replace("\n", " "))
+    sig.append("**options: Unpack[RequestOptions]")
+    args_doc.append(
+        "**options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, "
+        "``max_retries``, ``retry_non_idempotent``."
+    )
+    call = [py_str(op.method.upper()), py_str(op.path)]
+    by_loc: dict[str, list[str]] = {}
+    styles: list[str] = []
+    for p in op.params:
+        by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
+        if p.style and p.location == "query":
+            styles.append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
+    for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
+        if loc in by_loc:
+            call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
+    if styles:
+        call.append(f"query_styles={{{', '.join(styles)}}}")
+    if body_arg:
+        if len(op.bodies) == 1:
+            kind = op.bodies[0].kind
+            kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
+            if kind in ("form", "multipart"):
+                call.append(f'**body_kwargs(body, ((None, "{kind}"),))')
+            else:
+                call.append(f"{kw}=body")
+        else:
+            kinds = ", ".join(
+                f"({b.hint if b.hint.isidentifier() and b.hint[0].isupper() else 'None'}, {py_str(b.kind)})"
+                for b in op.bodies
+            )
+            call.append(f"**body_kwargs(body, ({kinds},))")
+        ct = op.bodies[0].content_type
+        if len(op.bodies) == 1 and op.bodies[0].kind in ("binary", "text"):
+            call.append(f"content_type={py_str(ct)}")
+    if op.security:
+        call.append(f"security=({', '.join(py_str(s) for s in op.security)}{',' if len(op.security) == 1 else ''})")
+    call.append("responses={" + ", ".join(f"{r.key}: ResponseSpec({r.type_expr}, {py_str(r.kind)})" for r in op.responses) + "}")
+    if op.errors:
+        call.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
+    if op.pagination:
+        call.append(f"pagination={op.pagination}")
+    call.append("options=options")
+    ret = op.return_hint
+    aret = ret
+    if op.pagination and op.page_item_hint:
+        ret = f"SyncPage[{op.return_hint}, {op.page_item_hint}]"
+        aret = f"AsyncPage[{op.return_hint}, {op.page_item_hint}]"
+    summary = op.summary or op.operation_id
+    doc_parts = [summary]
+    if op.doc and op.doc != op.summary:
+        doc_parts.append(op.doc)
+    if op.deprecated:
+        doc_parts.append("Deprecated.")
+    if op.pagination:
+        doc_parts.append("Returns a page; iterate it for this page's items, or `iter_all()` for every item.")
+    doc_parts.append("Args:\n" + "\n".join("    " + " ".join(a.split()) for a in args_doc))
+    doc_parts.append(
+        "Raises:\n    APIStatusError: the server answered with an error status (a subclass per status).\n"
+        "    APIConnectionError: the request did not get a response (APITimeoutError on timeout)."
+    )
+    return MethodView(
+        name=op.py_name,
+        signature=sig,
+        doc=_doc_lines(*doc_parts),
+        call=call,
+        return_hint=ret,
+        async_return_hint=aret,
+        returns_none=ret == "None",
+        http=op.method.upper(),
+        path=op.path,
+    )
+
+
+def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
+    methods = [_method_view(op) for op in res.operations]
+    hints = []
+    for m in methods:
+        hints += m.signature + m.call + [m.return_hint, m.async_return_hint]
+    imports = _imports_for(hints, model_names)
+    pages = any(op.pagination for op in res.operations)
+    return FilePlan(
+        path=f"{api.package}/resources/{res.module}.py",
+        template="resource.py.jinja",
+        context={
+            "banner": banner,
+            "res": res,
+            "doc": docstring_body(res.doc or f"Operations tagged `{res.attr}`."),
+            "methods": methods,
+            "imports": imports,
+            "pages": pages,
+            "pagination": sorted({op.pagination.split("(", 1)[0] for op in res.operations if op.pagination}),
+            "uses_body_kwargs": any("body_kwargs" in " ".join(m.call) for m in methods),
+        },
+    )
+
+
+def _models_context(api: Api, banner: str) -> dict[str, Any]:
+    hints: list[str] = []
+    views: list[dict[str, Any]] = []
+    for d in api.definitions:
+        if isinstance(d, EnumDef):
+            views.append({"kind": "enum", "name": d.name, "doc": docstring_body(d.doc), "base": "OpenStrEnum" if d.base == "str" else "OpenIntEnum", "members": d.members})
+        elif isinstance(d, ModelDef):
+            fields = []
+            for f in d.fields:
+                ann = f.hint if f.py_name == f.json_name else f"Annotated[{f.hint}, Field(alias={py_str(f.json_name)})]"
+                hints.append(ann)
+                line = f"{f.py_name}: {ann}" + (f" = {f.default}" if f.default is not None else "")
+                doc = f.doc + ("\n\nDeprecated." if f.deprecated else "")
+                fields.append({"line": line, "doc": docstring_body(doc)})
+            secrets = sorted(f.py_name for f in d.fields if f.secret)
+            if d.extra_hint:
+                hints.append(d.extra_hint)
+            views.append(
+                {
+                    "kind": "model",
+                    "name": d.name,
+                    "doc": docstring_body(d.doc or f"The `{d.name}` schema."),
+                    "fields": fields,
+                    "forbid": d.extra == "forbid",
+                    "extra_hint": d.extra_hint,
+                    "secrets": "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})" if secrets else "",
+                }
+            )
+        elif isinstance(d, AliasDef):
+            hints.append(d.hint)
+            views.append({"kind": "alias", "name": d.name, "doc": docstring_body(d.doc), "hint": d.hint})
+    imports = _imports_for(hints + ["Field"], set())
+    return {
+        "banner": banner,
+        "defs": views,
+        "imports": imports,
+        "all": sorted(d.name for d in api.definitions),
+        "uses_config": any(v.get("forbid") for v in views),
+        "uses_classvar": any(v.get("secrets") for v in views),
+        "uses_enum": sorted({v["base"] for v in views if v["kind"] == "enum"}),
+    }
+
+
+def plan(api: Api, spec_name: str) -> list[FilePlan]:
+    """Every file of the generated project, in a stable order."""
+    banner = f"Generated by connect-codegen from {spec_name} ({api.title} {api.version}). Do not edit."
+    model_names = {d.name for d in api.definitions}
+    pkg = api.package
+    auth_params = []
+    seen: set[str] = set()
+    for s in api.security:
+        if s.param not in seen:
+            seen.add(s.param)
+            auth_params.append(s)
+    common = {
+        "banner": banner,
+        "api": api,
+        "auth_params": auth_params,
+        "py_str": py_str,
+        "toml_str": json.dumps,
+        "version": package_version(api.version),
+    }
+    files = [
+        FilePlan("pyproject.toml", "pyproject.toml.jinja", common),
+        FilePlan("README.md", "README.md.jinja", {**common, "examples": _readme_examples(api)}),
+        FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
+        FilePlan(f"{pkg}/py.typed", text=""),
+        FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),
+        FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, "doc_title": docstring_body(api.title)}),
+        FilePlan(f"{pkg}/models.py", "models.py.jinja", _models_context(api, banner)),
+        FilePlan(f"{pkg}/resources/__init__.py", "resources_init.py.jinja", common),
+    ]
+    for res in api.resources:
+        files.append(_resource_plan(api, res, model_names, banner))
+    for src in sorted((templates_dir() / "runtime").glob("*.py")):
+        files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
+    return files
+
+
+def _readme_examples(api: Api) -> list[dict[str, str]]:
+    out = []
+    for res in api.resources:
+        op = res.operations[0]
+        args = ", ".join(f"{p.py_name}=..." for p in op.params if p.required)
+        if op.bodies and any(b.required for b in op.bodies):
+            args = (args + ", " if args else "") + "body=..."
+        out.append({"attr": res.attr, "method": op.py_name, "args": args, "summary": " ".join((op.summary or op.operation_id).split())})
+    return out
+
+
+def package_version(spec_version: str) -> str:
+    """A PEP 440 version from ``info.version`` (its leading ``N.N.N``; ``0.0.0`` when none)."""
+    m = re.match(r"v?(\d+(?:\.\d+)*)", spec_version.strip())
+    return m.group(1) if m else "0.0.0"

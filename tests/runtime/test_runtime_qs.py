@@ -1,0 +1,163 @@
+"""Parameter encoding: query styles, path segments, header and cookie values."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import uuid
+from decimal import Decimal
+
+import httpx
+import pydantic
+import pytest
+
+from rtpkg._qs import (
+    encode_cookie_value,
+    encode_header_value,
+    encode_path,
+    encode_query,
+    to_param_str,
+)
+from rtpkg._types import NOT_GIVEN, NotGiven
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+class Filter(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(populate_by_name=True)
+    status: str
+    created_after: str | None = pydantic.Field(default=None, alias="createdAfter")
+
+
+def test_not_given_is_a_falsy_singleton() -> None:
+    assert not NOT_GIVEN
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert NotGiven() is NOT_GIVEN
+
+
+def test_scalars_convert_to_wire_strings() -> None:
+    when = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    uid = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert to_param_str(True) == "true"
+    assert to_param_str(False) == "false"
+    assert to_param_str(Color.RED) == "red"
+    assert to_param_str(when) == "2024-01-02T03:04:05+00:00"
+    assert to_param_str(datetime.date(2024, 1, 2)) == "2024-01-02"
+    assert to_param_str(uid) == str(uid)
+    assert to_param_str(Decimal("1.50")) == "1.50"
+    assert to_param_str(3) == "3"
+
+
+def test_absent_values_are_dropped() -> None:
+    assert encode_query({"a": NOT_GIVEN, "b": None, "c": 1, "d": []}) == [("c", "1")]
+
+
+def test_form_explode_repeats_arrays_and_flattens_objects() -> None:
+    assert encode_query({"id": [1, 2], "o": {"x": 1, "y": "b"}}) == [
+        ("id", "1"),
+        ("id", "2"),
+        ("x", "1"),
+        ("y", "b"),
+    ]
+
+
+def test_form_without_explode_joins_with_commas() -> None:
+    styles = {"id": ("form", False), "o": ("form", False)}
+    assert encode_query({"id": [1, 2, 3], "o": {"x": 1, "y": 2}}, styles) == [
+        ("id", "1,2,3"),
+        ("o", "x,1,y,2"),
+    ]
+
+
+def test_space_and_pipe_delimited() -> None:
+    styles = {"s": ("spaceDelimited", False), "p": ("pipeDelimited", False)}
+    assert encode_query({"s": ["a", "b"], "p": ["a", "b"]}, styles) == [
+        ("s", "a b"),
+        ("p", "a|b"),
+    ]
+    exploded = {"p": ("pipeDelimited", True)}
+    assert encode_query({"p": ["a", "b"]}, exploded) == [("p", "a"), ("p", "b")]
+
+
+def test_deep_object_nests_brackets() -> None:
+    styles = {"filter": ("deepObject", True)}
+    value = {"status": "on", "range": {"min": 1}, "tags": ["a", "b"], "skip": None}
+    assert encode_query({"filter": value}, styles) == [
+        ("filter[status]", "on"),
+        ("filter[range][min]", "1"),
+        ("filter[tags]", "a"),
+        ("filter[tags]", "b"),
+    ]
+
+
+def test_models_are_dumped_by_alias_with_only_set_fields() -> None:
+    styles = {"f": ("deepObject", True)}
+    model = Filter(status="on", createdAfter="2024")
+    assert encode_query({"f": model}, styles) == [
+        ("f[status]", "on"),
+        ("f[createdAfter]", "2024"),
+    ]
+    assert encode_query({"f": Filter(status="on")}) == [("status", "on")]
+
+
+def test_values_convert_inside_query() -> None:
+    assert encode_query({"b": True, "c": Color.RED, "l": [False]}) == [
+        ("b", "true"),
+        ("c", "red"),
+        ("l", "false"),
+    ]
+
+
+def test_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unsupported query style"):
+        encode_query({"a": 1}, {"a": ("matrix", True)})
+
+
+def test_path_values_stay_inside_their_segment() -> None:
+    template = "/orgs/{org}/files/{name}"
+    assert encode_path(template, {"org": "a/b", "name": "../x"}) == ("/orgs/a%2Fb/files/..%2Fx")
+    assert encode_path("/x/{id}", {"id": ".."}) == "/x/%2E%2E"
+    assert encode_path("/x/{id}", {"id": "a b?c#d%"}) == "/x/a%20b%3Fc%23d%25"
+    assert encode_path("/x/{ids}", {"ids": [1, 2]}) == "/x/1%2C2"
+    assert encode_path("/x/{flag}", {"flag": True}) == "/x/true"
+
+
+def test_encoded_path_survives_httpx_normalisation() -> None:
+    url = httpx.URL("http://h/v1" + encode_path("/x/{id}/y", {"id": "../.."}))
+    assert url.raw_path == b"/v1/x/..%2F../y"
+    url = httpx.URL("http://h/v1" + encode_path("/x/{id}/y", {"id": ".."}))
+    assert url.raw_path == b"/v1/x/%2E%2E/y"
+
+
+@pytest.mark.parametrize("value", ["", NOT_GIVEN, None, []])
+def test_empty_path_value_raises(value: object) -> None:
+    with pytest.raises(ValueError, match="Expected a non-empty value for `org_id`"):
+        encode_path("/orgs/{org_id}", {"org_id": value})
+
+
+def test_missing_path_value_raises() -> None:
+    with pytest.raises(ValueError, match="`org_id`"):
+        encode_path("/orgs/{org_id}", {})
+
+
+@pytest.mark.parametrize("value", ["a\r\nX-Evil: 1", "a\nb", "a\x00b"])
+def test_header_injection_is_refused(value: str) -> None:
+    with pytest.raises(ValueError) as info:
+        encode_header_value("X-Trace", value)
+    assert "X-Trace" in str(info.value)
+    assert value not in str(info.value)
+
+
+def test_header_values_convert() -> None:
+    assert encode_header_value("X-A", [1, 2]) == "1,2"
+    assert encode_header_value("X-B", True) == "true"
+    assert encode_header_value("X-C", {"a": 1}) == "a,1"
+    with pytest.raises(ValueError):
+        encode_header_value("X-Bad\r\n", "v")
+
+
+def test_cookie_values_are_cookie_octets() -> None:
+    assert encode_cookie_value("a b;c,d") == "a%20b%3Bc%2Cd"
+    assert encode_cookie_value("eyJ.abc-_=") == "eyJ.abc-_="
