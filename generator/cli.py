@@ -7,6 +7,7 @@ Diagnostics go to stderr, one per line: ``SEVERITY file:line:col #pointer: messa
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import time
@@ -14,7 +15,9 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
+from .config import ConfigError, load_config
 from .diagnostics import Level
+from .emit.write import plan_changes
 from .pipeline import Options, Result, generate_files, run
 
 DEFAULT_SPEC = Path("specs/connect-api-v1.yaml")
@@ -25,8 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="connect-codegen", description="Generate a typed Python client from an OpenAPI 3.x document.")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="generate a client project")
-    g.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default {DEFAULT_SPEC})")
-    g.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, help="parent folder; the project lands in OUTPUT/<project-name>/")
+    g.add_argument(
+        "spec",
+        nargs="?",
+        type=Path,
+        help="OpenAPI document (default: every client in pyproject.toml [tool.connect-codegen], "
+        f"else {DEFAULT_SPEC})",
+    )
+    g.add_argument("-o", "--output", type=Path, default=None, help="parent folder; the project lands in OUTPUT/<project-name>/ (default output/)")
+    g.add_argument("--only", action="append", metavar="NAME", help="with configured clients: generate only NAME (repeatable)")
+    g.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="the pyproject.toml holding [tool.connect-codegen]")
+    g.add_argument("--check", action="store_true", help="write nothing; exit 1 and show what would change when the output is stale")
     g.add_argument("--package-name", help="Python package name (default: from the spec title)")
     g.add_argument("--project-name", help="distribution/folder name (default: from the spec title)")
     g.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -88,16 +100,83 @@ def _main(args: argparse.Namespace) -> int:
         if worst is not None and (worst >= Level.ERROR or (args.strict and worst >= Level.WARNING)):
             return 1
         return 0
-    opts = Options(
-        spec=args.spec,
-        output=args.output,
-        package_name=args.package_name,
-        project_name=args.project_name,
+    runs = _generate_options(args)
+    if isinstance(runs, int):
+        return runs
+    code = 0
+    for name, opts in runs:
+        code = max(code, _generate_one(name, opts, args))
+    return code
+
+
+def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | int:
+    """The runs asked for: one for an explicit SPEC, else one per configured client."""
+    common = dict(
         strict=args.strict,
         allow_remote_refs=args.allow_remote_refs,
         allow_outside_refs=args.allow_outside_refs,
         template_dir=args.templates,
     )
+    if args.spec is not None:
+        if args.only:
+            print("ERROR: --only selects configured clients; it cannot be combined with SPEC", file=sys.stderr)
+            return 2
+        return [
+            (
+                str(args.spec),
+                Options(
+                    spec=args.spec,
+                    output=args.output or DEFAULT_OUTPUT,
+                    package_name=args.package_name,
+                    project_name=args.project_name,
+                    **common,
+                ),
+            )
+        ]
+    try:
+        clients = load_config(args.config)
+    except ConfigError as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 2
+    if not clients:
+        return [(str(DEFAULT_SPEC), Options(spec=DEFAULT_SPEC, output=args.output or DEFAULT_OUTPUT, package_name=args.package_name, project_name=args.project_name, **common))]
+    if args.only:
+        unknown = [n for n in args.only if n not in {c.name for c in clients}]
+        if unknown:
+            names = ", ".join(c.name for c in clients)
+            print(f"ERROR: no configured client named {', '.join(unknown)} (configured: {names})", file=sys.stderr)
+            return 2
+        clients = [c for c in clients if c.name in args.only]
+    out = []
+    for c in clients:
+        opts = Options(
+            spec=c.spec,
+            output=args.output or c.output,
+            package_name=args.package_name or c.package_name,
+            project_name=args.project_name or c.project_name,
+            class_names=c.class_names,
+            pagination=c.pagination,
+            version=c.version,
+            **{**common, "strict": args.strict or c.strict, "template_dir": args.templates or c.templates},
+        )
+        out.append((c.name, opts))
+    return out
+
+
+def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    if args.check:
+        result = generate_files(opts)
+        _print(result, args.verbose, args.quiet)
+        if not result.ok or result.project_dir is None:
+            return 1
+        stale = check_report(result.files, result.project_dir)
+        if stale:
+            print(stale, file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"{result.project_dir}: up to date ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
+        return 0
     result = run(opts)
     _print(result, args.verbose, args.quiet)
     if not result.ok:
@@ -114,3 +193,25 @@ def _main(args: argparse.Namespace) -> int:
         if args.verbose:
             print("timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in result.timings.items()), file=sys.stderr)
     return 0
+
+
+def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12) -> str:
+    """A summary of how ``project_dir`` differs from ``files`` ("" when it is up to date):
+    files added, removed and changed, with the first lines of each change as a unified diff."""
+    wanted = dict(files)
+    added, changed, removed = plan_changes(wanted, project_dir)
+    if not (added or changed or removed):
+        return ""
+    lines = [f"{project_dir}: out of date ({len(added)} added, {len(changed)} changed, {len(removed)} removed)"]
+    lines += [f"  added:   {p}" for p in added]
+    lines += [f"  removed: {p}" for p in removed]
+    for rel in changed:
+        lines.append(f"  changed: {rel}")
+        old = (project_dir / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        new = wanted[rel].decode("utf-8", errors="replace").splitlines()
+        diff = list(difflib.unified_diff(old, new, "old/" + rel, "new/" + rel, lineterm="", n=1))
+        lines += ["    " + d for d in diff[:max_lines]]
+        if len(diff) > max_lines:
+            lines.append(f"    ... {len(diff) - max_lines} more diff lines")
+    lines.append("run `connect-codegen generate` to update it")
+    return "\n".join(lines)

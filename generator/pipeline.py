@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .build.api import build_api, default_names
 from .diagnostics import DiagnosticSink, GenerationError, Level
@@ -36,6 +37,9 @@ class Options:
     allow_remote_refs: bool = False
     allow_outside_refs: bool = False
     template_dir: str | None = None
+    class_names: dict[str, str] = field(default_factory=dict)
+    pagination: dict[str, Any] = field(default_factory=dict)
+    version: str | None = None
 
 
 @dataclass
@@ -89,7 +93,18 @@ def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api
     )
     info = doc.data.get("info") if isinstance(doc.data.get("info"), dict) else {}
     project, package = _names(str(info.get("title") or opts.spec.stem), opts)
-    api = build_api(doc.data, resolver, sink, version=version, package=package, project=project)
+    api = build_api(
+        doc.data,
+        resolver,
+        sink,
+        version=version,
+        package=package,
+        project=project,
+        class_names=opts.class_names,
+        pagination=opts.pagination,
+    )
+    if opts.version:
+        api.package_version = opts.version
     api.spec_source = opts.spec.name
     timings["build"] = time.perf_counter() - t0
     if sink.has_errors():

@@ -31,13 +31,15 @@ def build_api(
     version: str,
     package: str,
     project: str,
+    class_names: dict[str, str] | None = None,
+    pagination: dict[str, Any] | None = None,
 ) -> Api:
     """Normalize every component schema and every operation of ``data`` into an :class:`Api`.
 
     Component schemas are registered first (their names are fixed before any body is built).
     """
     root = resolver.root()
-    schemas = SchemaBuilder(resolver, sink, is31=(version == "3.1"))
+    schemas = SchemaBuilder(resolver, sink, is31=(version == "3.1"), overrides=class_names or {})
     components = data.get("components") if isinstance(data.get("components"), dict) else {}
     comp_schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
     for name, schema in comp_schemas.items():
@@ -45,7 +47,7 @@ def build_api(
     schemas.build_queued()
 
     security = _security_schemes(components, sink)
-    ops = OperationBuilder(data, root, schemas, sink)
+    ops = OperationBuilder(data, root, schemas, sink, pagination=pagination or {})
     ops.scheme_names = {s.key for s in security}
     default_security = _default_security(data, ops.scheme_names)
     resources = ops.build(default_security)

@@ -62,7 +62,17 @@ _KIND_ORDER = {"json": 0, "multipart": 1, "form": 2, "binary": 3, "text": 4}
 class OperationBuilder:
     """Builds :class:`Operation` s and groups them into :class:`Resource` s."""
 
-    def __init__(self, doc: dict[str, Any], root: Loc, schemas: SchemaBuilder, sink: DiagnosticSink) -> None:
+    def __init__(
+        self,
+        doc: dict[str, Any],
+        root: Loc,
+        schemas: SchemaBuilder,
+        sink: DiagnosticSink,
+        *,
+        pagination: dict[str, Any] | None = None,
+    ) -> None:
+        #: Configured pagination: operationId (or ``"*"``) -> {style, items, ...}.
+        self.pagination_config = dict(pagination or {})
         self.doc = doc
         self.root = root
         self.schemas = schemas
@@ -109,10 +119,11 @@ class OperationBuilder:
         resources: list[Resource] = []
         attrs = NameAllocator(reserved=CLIENT_RESERVED)
         modules = NameAllocator(reserved={"__init__"}, casefold=True)
+        classes = NameAllocator(casefold=True)
         for tag in sorted(groups, key=lambda t: (snake(t) or "default", t)):
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
             module = modules.allocate(attr, tag)
-            cls = py_ident(pascal(tag) or "Default", prefix="Group") + "Resource"
+            cls = classes.allocate(py_ident(pascal(tag) or "Default", prefix="Group") + "Resource", tag)
             names = NameAllocator(reserved={"with_raw_response"})
             ops = [
                 self._operation(path, method, ploc.child(method), op, shared, default_security, names)
@@ -153,7 +164,7 @@ class OperationBuilder:
         if "Any" in ok_hints:
             return_hint = "Any"
         security = self._security(op, default_security)
-        pagination, item_hint = self._pagination(params, responses)
+        pagination, item_hint = self._pagination(op_id, params, responses)
         summary = str(op.get("summary") or "").strip()
         doc = str(op.get("description") or "").strip()
         return Operation(
@@ -314,23 +325,61 @@ class OperationBuilder:
                 names += [n for n in req if n in self.scheme_names and n not in names]
         return names
 
-    def _pagination(self, params: list[Parameter], responses: list[ResponseCase]) -> tuple[str | None, str | None]:
+    def _pagination(
+        self, op_id: str, params: list[Parameter], responses: list[ResponseCase]
+    ) -> tuple[str | None, str | None]:
+        """Detect cursor pagination (``after``/``before`` + a response with ``next`` and one list),
+        or apply the configured strategy for ``op_id`` (or ``"*"``)."""
         qnames = {p.json_name for p in params if p.location == "query"}
-        if not ({"after", "before"} & qnames) or len(responses) != 1:
+        conf = self.pagination_config.get(op_id, self.pagination_config.get("*"))
+        if len(responses) != 1:
             return None, None
         hint = responses[0].hint
+        if isinstance(conf, dict) and conf.get("style") == "none":
+            return None, None
+        if isinstance(conf, dict) and conf.get("style") == "link" and hint.startswith("list["):
+            return "LinkHeaderPagination(items_field=None)", hint.removesuffix(" | None")[5:-1]
         model = self.schemas.defs.get(hint) if hint.isidentifier() else None
         if not isinstance(model, ModelDef):
             return None, None
-        jnames = {f.json_name: f for f in model.fields}
-        if "next" not in jnames:
-            return None, None
-        lists = [f for f in model.fields if f.hint.startswith("list[")]
+        by_json = {f.json_name: f for f in model.fields}
+        lists = [f for f in model.fields if f.hint.removesuffix(" | None").startswith("list[")]
+        if isinstance(conf, dict) and isinstance(conf.get("items"), str):
+            lists = [f for f in lists if f.json_name == conf["items"]]
         if len(lists) != 1:
             return None, None
-        item_hint = lists[0].hint.removesuffix(" | None")[len("list[") : -1]
-        cursor = "after" if "after" in qnames else "before"
-        strategy = f'CursorPagination(items_field={lists[0].json_name!r}, next_field="next", cursor_param={cursor!r})'
+        items = lists[0]
+        item_hint = items.hint.removesuffix(" | None")[len("list[") : -1]
+        style = conf.get("style") if isinstance(conf, dict) else None
+        if style == "offset":
+            return (
+                f"OffsetPagination(items_field={items.json_name!r}, "
+                f"offset_param={str(conf.get('offset-param', 'offset'))!r}, "
+                f"limit_param={str(conf.get('limit-param', 'limit'))!r}, "
+                f"total_field={conf.get('total-field')!r})",
+                item_hint,
+            )
+        if style == "page":
+            return (
+                f"PageNumberPagination(items_field={items.json_name!r}, "
+                f"page_param={str(conf.get('page-param', 'page'))!r}, "
+                f"per_page_param={conf.get('per-page-param')!r})",
+                item_hint,
+            )
+        if style == "link":
+            return f"LinkHeaderPagination(items_field={items.json_name!r})", item_hint
+        if style not in (None, "cursor"):
+            return None, None
+        next_field = str(conf.get("next-field", "next")) if isinstance(conf, dict) else "next"
+        if next_field not in by_json or not ({"after", "before"} & qnames or style == "cursor"):
+            return None, None
+        cursor = str(conf.get("cursor-param")) if isinstance(conf, dict) and conf.get("cursor-param") else (
+            "after" if "after" in qnames or not qnames & {"before"} else "before"
+        )
+        strategy = (
+            f"CursorPagination(items_field={items.json_name!r}, next_field={next_field!r}, "
+            f"cursor_param={cursor!r})"
+        )
         return strategy, item_hint
 
 

@@ -78,8 +78,17 @@ class SchemaBuilder:
     Diagnostics (renames, dropped constructs) go to ``sink``.
     """
 
-    def __init__(self, resolver: Resolver, sink: DiagnosticSink, *, is31: bool) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        sink: DiagnosticSink,
+        *,
+        is31: bool,
+        overrides: dict[str, str] | None = None,
+    ) -> None:
         self.resolver = resolver
+        #: Configured class names: schema name (or ``#/pointer``) -> Python class name.
+        self.overrides = dict(overrides or {})
         self.sink = sink
         self.is31 = is31
         self.classes = NameAllocator(
@@ -106,7 +115,13 @@ class SchemaBuilder:
         """Reserve a class name for the schema at ``loc`` and queue its body for building."""
         if loc.key in self._by_loc:
             return self._by_loc[loc.key]
-        name = self.class_name(desired, loc.key)
+        override = self.overrides.get(loc.pointer) or (
+            self.overrides.get(desired) if loc.pointer.startswith("/components/schemas/") else None
+        )
+        if override and override.isidentifier():
+            name = self.classes.allocate(override, loc.key)
+        else:
+            name = self.class_name(desired, loc.key)
         self._by_loc[loc.key] = name
         if isinstance(schema, dict) and isinstance(schema.get("enum"), list):
             self.defs[name] = self._definition(loc, schema, name)  # enums never recurse

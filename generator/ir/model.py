@@ -239,3 +239,4 @@ class Api:
     security: list[SecurityScheme]
     default_security: list[str]
     spec_source: str = ""
+    package_version: str | None = None

@@ -249,7 +249,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "auth_params": auth_params,
         "py_str": py_str,
         "toml_str": json.dumps,
-        "version": package_version(api.version),
+        "version": api.package_version or package_version(api.version),
     }
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),

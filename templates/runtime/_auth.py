@@ -121,6 +121,4 @@ class ApiKeyAuth:
             cookies[self.name] = value
 
     def __repr__(self) -> str:
-        return (
-            f"ApiKeyAuth(name={self.name!r}, location={self.location!r}, value='***')"
-        )
+        return f"ApiKeyAuth(name={self.name!r}, location={self.location!r}, value='***')"

@@ -19,6 +19,7 @@ from typing import (
     Callable,
     Generic,
     Mapping,
+    Self,
     Sequence,
     TypeVar,
     Union,
@@ -93,6 +94,7 @@ class _PreparedBody:
     files: _MultipartParts | None = None
     content_type: str | None = None
     stream_position: int | None = None  # where to rewind a seekable stream
+    replayable: bool = True  # False for a stream that cannot be sent twice
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +105,7 @@ class _Call:
     url: httpx.URL  # without query
     query: tuple[tuple[str, str], ...]
     headers: tuple[tuple[str, str], ...]  # before credentials
-    extra_headers: tuple[tuple[str, str], ...]  # applied last
+    extra_headers: tuple[tuple[str, str | None], ...]  # applied last; None removes
     cookies: tuple[tuple[str, str], ...]
     auths: tuple[Auth, ...]
     body: _PreparedBody
@@ -113,6 +115,22 @@ class _Call:
     responses: Mapping[int | str, ResponseSpec]
     errors: Mapping[int | str, Any] | None
     pagination: PaginationStrategy | None
+
+
+def _present(value: object) -> bool:
+    return value is not None and not isinstance(value, NotGiven)
+
+
+def _rewind_position(stream: object) -> int | None:
+    """The position to seek back to before resending ``stream``, or ``None`` when
+    it cannot be rewound."""
+    seekable = getattr(stream, "seekable", None)
+    try:
+        if callable(seekable) and seekable():
+            return int(cast(IO[bytes], stream).tell())
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _to_timeout(value: Timeout) -> httpx.Timeout:
@@ -131,7 +149,7 @@ def _loggable_url(url: httpx.URL, secret_names: frozenset[str]) -> str:
         for k, v in url.params.multi_items()
     ]
     clean = url.copy_with(username=None, password=None, query=None, fragment=None)
-    return str(clean.copy_with(params=params)) if params else str(clean)
+    return f"{clean}?{urlencode(params, safe='*,')}" if params else str(clean)
 
 
 def _with_page_request(call: _Call, page: PageRequest) -> _Call:
@@ -263,18 +281,16 @@ class _BaseClient(Generic[_HttpxClientT]):
         if body.content_type is not None:
             header_map["Content-Type"] = body.content_type
         extra_headers = tuple(
-            (name, encode_header_value(name, value))
+            (name, None if not _present(value) else encode_header_value(name, value))
             for name, value in (opts.get("extra_headers") or {}).items()
         )
-        cookie_pairs = tuple(
-            (name, to_param_str(value)) for name, value in drop_absent(cookies)
-        )
+        cookie_pairs = tuple((name, to_param_str(value)) for name, value in drop_absent(cookies))
 
         timeout = opts.get("timeout", NOT_GIVEN)
         max_retries = opts.get("max_retries")
         retry_non_idempotent = opts.get("retry_non_idempotent")
         retries = max_retries if isinstance(max_retries, int) else self.max_retries
-        if isinstance(body.content, io.IOBase) and body.stream_position is None:
+        if not body.replayable:
             retries = 0  # a non-seekable stream cannot be sent twice
         return _Call(
             method=method.upper(),
@@ -285,9 +301,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             cookies=cookie_pairs,
             auths=tuple(self._auth[name] for name in security if name in self._auth),
             body=body,
-            timeout=(
-                self.timeout if isinstance(timeout, NotGiven) else _to_timeout(timeout)
-            ),
+            timeout=(self.timeout if isinstance(timeout, NotGiven) else _to_timeout(timeout)),
             max_retries=max(retries, 0),
             retry_non_idempotent=(
                 retry_non_idempotent
@@ -311,9 +325,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         read_streams: bool,
     ) -> _PreparedBody:
         kinds = {"json": json, "form": form, "multipart": multipart, "content": content}
-        given = [
-            name for name, value in kinds.items() if not isinstance(value, NotGiven)
-        ]
+        given = [name for name, value in kinds.items() if not isinstance(value, NotGiven)]
         if len(given) > 1:
             raise ValueError(f"Pass only one request body, got {', '.join(given)}")
         extra = dict(extra_body or {})
@@ -330,7 +342,11 @@ class _BaseClient(Generic[_HttpxClientT]):
             for name, value in data.items():
                 for item in value if isinstance(value, list) else [value]:
                     parts.append((name, (None, item.encode("utf-8"), None)))
-            return _PreparedBody(files=parts + files)
+            replayable = all(
+                isinstance(part[1], bytes) or _rewind_position(part[1]) is not None
+                for _, part in files
+            )
+            return _PreparedBody(files=parts + files, replayable=replayable)
         if not isinstance(content, NotGiven):
             if extra:
                 raise TypeError("extra_body cannot be merged into a raw content body")
@@ -338,18 +354,18 @@ class _BaseClient(Generic[_HttpxClientT]):
             position: int | None = None
             if isinstance(content, str):
                 raw = content.encode("utf-8")
-            elif isinstance(content, bytes):
-                raw = content
+            elif isinstance(content, (bytes, bytearray, memoryview)):
+                raw = bytes(content)
             elif read_streams:
                 raw = content.read()
             else:
                 raw = content
-                if content.seekable():
-                    position = content.tell()
+                position = _rewind_position(content)
             return _PreparedBody(
                 content=raw,
                 content_type=content_type or "application/octet-stream",
                 stream_position=position,
+                replayable=isinstance(raw, bytes) or position is not None,
             )
         if isinstance(json, NotGiven) and not extra:
             return _PreparedBody()
@@ -372,8 +388,11 @@ class _BaseClient(Generic[_HttpxClientT]):
         cookies: dict[str, str] = dict(call.cookies)
         for auth in call.auths:
             auth.apply(headers, query, cookies)
-        for name, value in call.extra_headers:
-            headers[name] = value
+        for name, override in call.extra_headers:
+            if override is None:
+                headers.pop(name, None)
+            else:
+                headers[name] = override
         if cookies:
             jar = "; ".join(f"{k}={encode_cookie_value(v)}" for k, v in cookies.items())
             existing = headers.get("Cookie")
@@ -418,9 +437,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             reason = retry_reason_for_status(response.status_code, resend_ok)
             outcome = f"{response.status_code} {response.reason_phrase}".rstrip()
         if reason is None or retries_taken >= call.max_retries:
-            log.debug(
-                "%s %s -> %s (attempt %s)", call.method, shown_url, outcome, attempt
-            )
+            log.debug("%s %s -> %s (attempt %s)", call.method, shown_url, outcome, attempt)
             return None
         delay = compute_retry_delay(
             retries_taken,
@@ -444,9 +461,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         spec = select_by_status(call.responses, status)
         if spec is None:
             declared = [
-                s
-                for key, s in call.responses.items()
-                if isinstance(key, int) and 200 <= key < 300
+                s for key, s in call.responses.items() if isinstance(key, int) and 200 <= key < 300
             ]
             if len(declared) == 1:
                 spec = declared[0]
@@ -468,9 +483,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         """Raise the typed status error, or return the parsed value (or the raw
         ``APIResponse`` wrapping it)."""
         if not self._is_success(call, response):
-            raise make_status_error(
-                response, select_by_status(call.errors, response.status_code)
-            )
+            raise make_status_error(response, select_by_status(call.errors, response.status_code))
 
         def parse() -> Any:
             value = parse_body(response, self._success_spec(call, response.status_code))
@@ -536,9 +549,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             http_client_timeout=http_client.timeout if http_client else None,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout, follow_redirects=True
-        )
+        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
 
     def request(
         self,
@@ -633,15 +644,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             try:
                 response = self._http.send(request)
             except httpx.RequestError as exc:
-                delay = self._retry_delay(
-                    call, request, retries_taken, shown, error=exc
-                )
+                delay = self._retry_delay(call, request, retries_taken, shown, error=exc)
                 if delay is None:
                     raise _transport_error(exc, request) from exc
             else:
-                delay = self._retry_delay(
-                    call, request, retries_taken, shown, response=response
-                )
+                delay = self._retry_delay(call, request, retries_taken, shown, response=response)
                 if delay is None:
                     return response, retries_taken
                 response.close()
@@ -654,9 +661,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def fetch(page: PageRequest) -> SyncPage[Any, Any]:
             next_call = _with_page_request(call, page)
             next_response, retries_taken = self._send(next_call)
-            result = self._result(
-                next_call, next_response, retries_taken, False, self._make_page
-            )
+            result = self._result(next_call, next_response, retries_taken, False, self._make_page)
             return cast(SyncPage[Any, Any], result)
 
         assert call.pagination is not None
@@ -678,7 +683,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> SyncAPIClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -724,9 +729,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             http_client_timeout=http_client.timeout if http_client else None,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout, follow_redirects=True
-        )
+        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
 
     async def request(
         self,
@@ -793,15 +796,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             try:
                 response = await self._http.send(request)
             except httpx.RequestError as exc:
-                delay = self._retry_delay(
-                    call, request, retries_taken, shown, error=exc
-                )
+                delay = self._retry_delay(call, request, retries_taken, shown, error=exc)
                 if delay is None:
                     raise _transport_error(exc, request) from exc
             else:
-                delay = self._retry_delay(
-                    call, request, retries_taken, shown, response=response
-                )
+                delay = self._retry_delay(call, request, retries_taken, shown, response=response)
                 if delay is None:
                     return response, retries_taken
                 await response.aclose()
@@ -814,9 +813,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def fetch(page: PageRequest) -> AsyncPage[Any, Any]:
             next_call = _with_page_request(call, page)
             next_response, retries_taken = await self._send(next_call)
-            result = self._result(
-                next_call, next_response, retries_taken, False, self._make_page
-            )
+            result = self._result(next_call, next_response, retries_taken, False, self._make_page)
             return cast(AsyncPage[Any, Any], result)
 
         assert call.pagination is not None
@@ -842,7 +839,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Alias of ``close()``, matching ``httpx.AsyncClient``."""
         await self.close()
 
-    async def __aenter__(self) -> AsyncAPIClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

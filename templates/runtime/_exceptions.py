@@ -46,9 +46,7 @@ class APIError(Exception):
     request: httpx.Request
     body: object
 
-    def __init__(
-        self, message: str, request: httpx.Request, *, body: object = None
-    ) -> None:
+    def __init__(self, message: str, request: httpx.Request, *, body: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -58,9 +56,7 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request could not be sent or no response was received (after retries)."""
 
-    def __init__(
-        self, *, request: httpx.Request, message: str = "Connection error."
-    ) -> None:
+    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
         super().__init__(message, request)
 
 
@@ -193,9 +189,7 @@ _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
 }
 
 
-def make_status_error(
-    response: httpx.Response, error_type: Any | None
-) -> APIStatusError:
+def make_status_error(response: httpx.Response, error_type: Any | None) -> APIStatusError:
     """Build the typed ``APIStatusError`` subclass for a non-success ``response``.
 
     ``error_type`` is the declared error schema type (a pydantic model or any type
@@ -222,9 +216,7 @@ def make_status_error(
     cls = _STATUS_ERRORS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
-    return cls(
-        _status_message(response, body), response=response, body=body, error=error
-    )
+    return cls(_status_message(response, body), response=response, body=body, error=error)
 
 
 def request_id_of(response: httpx.Response) -> str | None:
@@ -244,9 +236,7 @@ def _safe_text(response: httpx.Response) -> str:
 
 
 def _status_message(response: httpx.Response, body: object) -> str:
-    reason = response.reason_phrase or httpx.codes.get_reason_phrase(
-        response.status_code
-    )
+    reason = response.reason_phrase or httpx.codes.get_reason_phrase(response.status_code)
     head = f"{response.status_code} {reason}".rstrip()
     detail = _error_detail(body)
     if detail is None:

@@ -214,11 +214,7 @@ def to_jsonable(value: Any) -> Any:
 
 def _form_value(value: Any) -> Any:
     """Like :func:`to_jsonable`, but file inputs (bytes, file objects, paths, tuples) pass as is."""
-    if (
-        isinstance(value, (bytes, tuple))
-        or hasattr(value, "read")
-        or hasattr(value, "__fspath__")
-    ):
+    if isinstance(value, (bytes, tuple)) or hasattr(value, "read") or hasattr(value, "__fspath__"):
         return value
     if isinstance(value, list):
         return [_form_value(v) for v in value]
@@ -247,9 +243,7 @@ def _as_kwargs(body: Any, kind: str) -> dict[str, Any]:
                 for name, info in fields.items()
                 if name in body.model_fields_set
             }
-            data.update(
-                {k: _form_value(v) for k, v in (body.model_extra or {}).items()}
-            )
+            data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
             body = data
         return {kind: body}
     if kind in ("binary", "text"):

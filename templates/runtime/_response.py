@@ -256,7 +256,5 @@ def async_to_raw_response_wrapper(
 
 def _ensure_response(result: object) -> APIResponse[Any]:
     if not isinstance(result, APIResponse):
-        raise TypeError(
-            "A raw-response method must make exactly one request through the client"
-        )
+        raise TypeError("A raw-response method must make exactly one request through the client")
     return result

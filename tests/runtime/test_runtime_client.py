@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+from typing import Any
 import httpx
 import pydantic
 import pytest
@@ -403,3 +405,73 @@ def test_extra_body_rules(mode: str) -> None:
             json=[1],
             options={"extra_body": {"a": 1}},
         )
+
+
+class OneShotStream(io.RawIOBase):
+    """A readable, non-seekable stream (like a pipe or a socket)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), len(self._data))
+        buffer[:size] = self._data[:size]
+        self._data = self._data[size:]
+        return size
+
+
+def test_seekable_stream_is_rewound_between_attempts() -> None:
+    rec = Recorder(httpx.Response(503), httpx.Response(200, json={}))
+    stream = io.BytesIO(b"xxpayload")
+    stream.seek(2)
+    perform("sync", mock_client_kwargs("sync", rec), "PUT", "/blob", content=stream)
+    assert [r.content for r in rec.requests] == [b"payload", b"payload"]
+
+
+def test_non_seekable_stream_is_sent_once() -> None:
+    rec = Recorder(httpx.Response(503), httpx.Response(200, json={}))
+    with pytest.raises(InternalServerError):
+        perform(
+            "sync", mock_client_kwargs("sync", rec), "PUT", "/b", content=OneShotStream(b"abc")
+        )
+    assert [r.content for r in rec.requests] == [b"abc"]
+
+
+def test_async_client_reads_stream_bodies() -> None:
+    rec = Recorder(httpx.Response(503), httpx.Response(200, json={}))
+    stream = OneShotStream(b"abc")
+    perform("async", mock_client_kwargs("async", rec), "PUT", "/b", content=stream)
+    assert [r.content for r in rec.requests] == [b"abc", b"abc"]
+
+
+def test_extra_headers_override_and_remove(mode: str) -> None:
+    rec = Recorder()
+    kwargs = mock_client_kwargs(mode, rec)
+    kwargs.update(default_headers={"X-Team": "a", "X-Drop": "d"}, auth={"b": BearerAuth("t")})
+    perform(
+        mode,
+        kwargs,
+        "GET",
+        "/x",
+        security=["b"],
+        options={"extra_headers": {"X-Team": "b", "X-Drop": None, "Authorization": "Bearer o"}},
+    )
+    headers = rec.requests[0].headers
+    assert headers["x-team"] == "b" and "x-drop" not in headers
+    assert headers["authorization"] == "Bearer o"
+    with pytest.raises(ValueError, match="X-Bad"):
+        perform(mode, kwargs, "GET", "/x", options={"extra_headers": {"X-Bad": "a\r\nb"}})
+
+
+def test_absolute_operation_url_and_base_url_path(mode: str) -> None:
+    rec = Recorder()
+    kwargs = mock_client_kwargs(mode, rec)
+    kwargs["base_url"] = "https://api.test/api/v1/"
+    perform(mode, kwargs, "GET", "things/{id}", path_params={"id": 7})
+    kwargs = mock_client_kwargs(mode, rec)
+    perform(mode, kwargs, "GET", "https://upload.test/files/{id}", path_params={"id": "a b"})
+    assert str(rec.requests[0].url) == "https://api.test/api/v1/things/7"
+    assert str(rec.requests[1].url) == "https://upload.test/files/a%20b"

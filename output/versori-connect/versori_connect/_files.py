@@ -33,15 +33,11 @@ def is_file_content(value: object) -> bool:
 
 def _is_file(value: object) -> bool:
     if isinstance(value, tuple) and len(value) in (2, 3):
-        return (value[0] is None or isinstance(value[0], str)) and is_file_content(
-            value[1]
-        )
+        return (value[0] is None or isinstance(value[0], str)) and is_file_content(value[1])
     return is_file_content(value)
 
 
-def _file_part(
-    field: str, value: object
-) -> tuple[str | None, bytes | IO[bytes], str | None]:
+def _file_part(field: str, value: object) -> tuple[str | None, bytes | IO[bytes], str | None]:
     filename: str | None
     content_type: str | None = None
     if isinstance(value, tuple):

@@ -52,9 +52,9 @@ def dump_json(value: object) -> bytes:
         ValueError: for NaN or infinite floats, which JSON cannot carry.
     """
     data = to_jsonable(value)
-    return json.dumps(
-        data, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def decode_json(response: httpx.Response) -> object:

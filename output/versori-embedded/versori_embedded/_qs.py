@@ -1,0 +1,227 @@
+"""Encoding of path, query and header parameters (OpenAPI ``style``/``explode``)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+import pydantic
+
+from ._types import NotGiven
+
+__all__ = [
+    "QUERY_STYLES",
+    "drop_absent",
+    "encode_cookie_value",
+    "encode_header_value",
+    "encode_path",
+    "encode_query",
+    "to_param_str",
+]
+
+QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
+"""The OpenAPI ``style`` values accepted for query parameters."""
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_FORBIDDEN_HEADER_CHARS = re.compile(r"[\r\n\x00]")
+
+
+def to_param_str(value: object) -> str:
+    """Convert one scalar parameter value to its wire string.
+
+    ``bool`` -> ``"true"``/``"false"``; enums -> their ``.value``; dates and
+    datetimes -> ISO 8601; ``bytes`` -> UTF-8 text; anything else (str, int, float,
+    UUID, Decimal) -> ``str(value)``.
+    """
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def _present(value: object) -> bool:
+    return value is not None and not isinstance(value, NotGiven)
+
+
+def _as_object(value: object) -> Mapping[str, object] | None:
+    """Return ``value`` as a mapping when it is an object (a model or a dict)."""
+    if isinstance(value, pydantic.BaseModel):
+        dumped = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped if isinstance(dumped, dict) else None
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items() if _present(v)}
+    return None
+
+
+def _as_array(value: object) -> list[object] | None:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [item for item in value if _present(item)]
+    return None
+
+
+def encode_query(
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> list[tuple[str, str]]:
+    """Encode query parameters into ordered ``(name, value)`` pairs.
+
+    ``params`` maps wire names to values; ``styles`` maps a wire name to its OpenAPI
+    ``(style, explode)``, defaulting to ``("form", True)``. Rules:
+
+    * ``NOT_GIVEN`` and ``None`` values are dropped (not sent at all), as are empty
+      arrays and objects.
+    * form + explode: arrays repeat the key (``a=1&a=2``); objects send each property
+      as its own parameter (``x=1&y=2``).
+    * form, spaceDelimited, pipeDelimited without explode: array items joined with
+      ``,``, `` `` or ``|``; objects as ``k1,v1,k2,v2`` (with that delimiter).
+    * spaceDelimited/pipeDelimited with explode behave like form + explode.
+    * deepObject: ``a[b]=1``, nested objects as ``a[b][c]=1``, arrays repeat the key.
+
+    Raises:
+        ValueError: for an unknown style.
+    """
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        if not _present(value):
+            continue
+        style, explode = (styles or {}).get(name, ("form", True))
+        if style not in QUERY_STYLES:
+            raise ValueError(f"Unsupported query style {style!r} for `{name}`")
+        if style == "deepObject":
+            _encode_deep(name, value, pairs)
+            continue
+        array = _as_array(value)
+        obj = None if array is not None else _as_object(value)
+        if array is not None:
+            items = [to_param_str(item) for item in array]
+            if explode:
+                pairs.extend((name, item) for item in items)
+            elif items:
+                pairs.append((name, _DELIMITERS[style].join(items)))
+        elif obj is not None:
+            if explode:
+                pairs.extend(_encode_flat(obj))
+            elif obj:
+                flat = [to_param_str(part) for kv in obj.items() for part in kv]
+                pairs.append((name, _DELIMITERS[style].join(flat)))
+        else:
+            pairs.append((name, to_param_str(value)))
+    return pairs
+
+
+def _encode_flat(obj: Mapping[str, object]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in obj.items():
+        if not _present(value):
+            continue
+        array = _as_array(value)
+        if array is not None:
+            pairs.extend((key, to_param_str(item)) for item in array)
+        else:
+            pairs.append((key, to_param_str(value)))
+    return pairs
+
+
+def _encode_deep(prefix: str, value: object, pairs: list[tuple[str, str]]) -> None:
+    obj = _as_object(value)
+    if obj is not None:
+        for key, item in obj.items():
+            if _present(item):
+                _encode_deep(f"{prefix}[{key}]", item, pairs)
+        return
+    array = _as_array(value)
+    if array is not None:
+        for item in array:
+            _encode_deep(prefix, item, pairs)
+        return
+    pairs.append((prefix, to_param_str(value)))
+
+
+def _path_segment(name: str, value: object) -> str:
+    if not _present(value):
+        raise ValueError(f"Expected a non-empty value for `{name}`")
+    array = _as_array(value)
+    obj = None if array is not None else _as_object(value)
+    if array is not None:
+        text = ",".join(to_param_str(item) for item in array)
+    elif obj is not None:
+        text = ",".join(to_param_str(part) for kv in obj.items() for part in kv)
+    else:
+        text = to_param_str(value)
+    if not text:
+        raise ValueError(f"Expected a non-empty value for `{name}`")
+    encoded = quote(text, safe="")
+    if encoded.strip(".") == "":
+        # "." and ".." would be removed by URL normalisation; keep them a segment.
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def encode_path(template: str, params: Mapping[str, object]) -> str:
+    """Substitute ``{name}`` placeholders of a path template with encoded values.
+
+    Each value is percent-encoded as one path segment (``quote(safe="")``), so
+    ``../x`` becomes ``..%2Fx`` and ``a/b`` becomes ``a%2Fb``; a value made only of
+    dots is encoded as ``%2E`` so it cannot climb the path. Arrays are joined with
+    ``,`` (simple style). Call this before any I/O.
+
+    Raises:
+        ValueError: ``"Expected a non-empty value for `name`"`` when a value is
+            missing, ``NOT_GIVEN``, ``None`` or an empty string.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return _path_segment(name, params.get(name))
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
+def encode_header_value(name: str, value: object) -> str:
+    """Convert a header parameter value to a string that is safe to send.
+
+    Scalars use ``to_param_str``; arrays are joined with ``,`` and objects as
+    ``k1,v1,k2,v2`` (OpenAPI ``simple`` style).
+
+    Raises:
+        ValueError: when the name or the value contains CR, LF or NUL (header
+            injection); the message names the header, never the value.
+    """
+    if _FORBIDDEN_HEADER_CHARS.search(name):
+        raise ValueError(f"Invalid character in header name {name!r}")
+    array = _as_array(value)
+    obj = None if array is not None else _as_object(value)
+    if array is not None:
+        text = ",".join(to_param_str(item) for item in array)
+    elif obj is not None:
+        text = ",".join(to_param_str(part) for kv in obj.items() for part in kv)
+    else:
+        text = to_param_str(value)
+    if _FORBIDDEN_HEADER_CHARS.search(text):
+        raise ValueError(f"Invalid CR, LF or NUL character in the value of `{name}`")
+    return text
+
+
+def encode_cookie_value(value: object) -> str:
+    """Convert a cookie value to a ``cookie-octet`` string (RFC 6265).
+
+    Characters outside the cookie-octet set (space, ``"``, ``,``, ``;``, ``\\``,
+    ``%`` and non-ASCII) are percent-encoded.
+    """
+    return quote(to_param_str(value), safe="!#$&'()*+-./:<=>?@[]^_`{|}~")
+
+
+def drop_absent(values: Mapping[str, object] | None) -> Sequence[tuple[str, object]]:
+    """Return the ``(name, value)`` items of ``values`` that are not ``None``/``NOT_GIVEN``."""
+    if not values:
+        return ()
+    return [(k, v) for k, v in values.items() if _present(v)]

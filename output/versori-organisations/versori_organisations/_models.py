@@ -1,0 +1,251 @@
+"""Model base classes and (de)serialization helpers shared by every generated model.
+
+- :class:`BaseModel`: pydantic v2 model that keeps unknown fields, accepts field names and JSON
+  names, builds its validator lazily (fast imports) and masks secret fields in ``repr``.
+- :class:`OpenStrEnum` / :class:`OpenIntEnum`: enums whose unknown (future) values parse into a
+  pseudo-member instead of failing the whole response.
+- :func:`discriminate` and :func:`match_shape`: callable discriminators for ``oneOf``/``anyOf``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
+
+import pydantic
+from pydantic import ConfigDict
+
+if TYPE_CHECKING:
+    from ._types import FileTypes
+
+    FileInput = FileTypes
+else:
+    FileInput = Any
+
+__all__ = [
+    "BaseModel",
+    "FileInput",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "UnknownVariant",
+    "body_kwargs",
+    "discriminate",
+    "match_shape",
+    "to_jsonable",
+]
+
+_MASK = "'**********'"
+
+
+class BaseModel(pydantic.BaseModel):
+    """Base of every generated model.
+
+    Unknown fields are kept (``model_extra``) and sent back unchanged; both the Python field
+    names and the JSON names are accepted on input; ``repr`` never shows the fields listed in
+    ``__secret_fields__``.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+        protected_namespaces=(),
+        arbitrary_types_allowed=True,
+    )
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            if name in self.__secret_fields__ and value is not None:
+                yield name, _Masked()
+            else:
+                yield name, value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready ``dict`` as sent on the wire: JSON names, only fields that were set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def to_json(self) -> str:
+        """The JSON text as sent on the wire (see :meth:`to_dict`)."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+class _Masked:
+    def __repr__(self) -> str:
+        return _MASK
+
+
+class UnknownVariant(BaseModel):
+    """A ``oneOf`` member whose discriminator value this client does not know yet (all data kept)."""
+
+
+class OpenStrEnum(str, enum.Enum):
+    """A string enum that accepts values unknown when the client was generated.
+
+    ``Color("purple")`` gives a pseudo-member whose ``value`` is ``"purple"`` (it is not listed
+    by iteration); it compares equal to the plain string and serializes unchanged.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class OpenIntEnum(int, enum.Enum):
+    """An integer enum that accepts values unknown when the client was generated."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"VALUE_{value}"
+        member._value_ = value
+        return member
+
+
+def _get(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(key)
+    if isinstance(value, pydantic.BaseModel):
+        for name, info in type(value).model_fields.items():
+            if info.alias == key or name == key:
+                return getattr(value, name)
+        return (value.model_extra or {}).get(key)
+    return None
+
+
+def discriminate(prop: str, mapping: Mapping[str, str]) -> Callable[[Any], str]:
+    """A pydantic callable discriminator: read ``prop`` and map its value to a variant tag.
+
+    A value the mapping does not know selects ``"UnknownVariant"`` (data kept, nothing fails).
+    Model instances select their own class.
+    """
+    classes = set(mapping.values())
+
+    def select(value: Any) -> str:
+        if isinstance(value, pydantic.BaseModel) and type(value).__name__ in classes:
+            return type(value).__name__
+        tag = _get(value, prop)
+        if isinstance(tag, enum.Enum):
+            tag = tag.value
+        return mapping.get(str(tag), "UnknownVariant")
+
+    return select
+
+
+_JSON_KINDS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list, tuple),
+    "object": (dict,),
+}
+
+
+def match_shape(
+    shapes: Sequence[tuple[str, Sequence[str], Sequence[str], bool]],
+) -> Callable[[Any], str]:
+    """A callable discriminator for unions without one: pick the variant the data fits best.
+
+    ``shapes`` lists ``(tag, required JSON names, all JSON names, closed)`` per variant, in the
+    spec's order; non-object variants use a JSON type name as tag and empty name lists. An object
+    fits a variant when it has every required property (and, for a closed one, nothing else); among
+    those, the one that knows the most of its keys wins, then the first declared.
+    """
+    objects = [(t, set(r), set(a), c) for t, r, a, c in shapes if t not in _JSON_KINDS]
+    by_name = {t for t, _, _, _ in objects}
+
+    def select(value: Any) -> str:
+        if isinstance(value, pydantic.BaseModel) and type(value).__name__ in by_name:
+            return type(value).__name__
+        if isinstance(value, pydantic.BaseModel):
+            value = value.model_dump(by_alias=True, exclude_unset=True)
+        if isinstance(value, Mapping) and objects:
+            keys = set(value)
+            best: tuple[int, int, str] | None = None
+            for index, (tag, required, known, closed) in enumerate(objects):
+                if not required <= keys or (closed and not keys <= known):
+                    continue
+                score = (len(keys & known), -index, tag)
+                if best is None or score[:2] > best[:2]:
+                    best = score
+            if best is not None:
+                return best[2]
+            return max(objects, key=lambda o: len(keys & o[2]))[0]
+        for tag, kinds in _JSON_KINDS.items():
+            if any(t == tag for t, _, _, _ in shapes) and isinstance(value, kinds):
+                if tag != "boolean" and isinstance(value, bool):
+                    continue
+                return tag
+        return shapes[0][0]
+
+    return select
+
+
+def to_jsonable(value: Any) -> Any:
+    """Models -> JSON-ready data by alias (only set fields); lists and dicts recursively."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    return value
+
+
+def _form_value(value: Any) -> Any:
+    """Like :func:`to_jsonable`, but file inputs (bytes, file objects, paths, tuples) pass as is."""
+    if isinstance(value, (bytes, tuple)) or hasattr(value, "read") or hasattr(value, "__fspath__"):
+        return value
+    if isinstance(value, list):
+        return [_form_value(v) for v in value]
+    return to_jsonable(value)
+
+
+def body_kwargs(body: Any, kinds: Sequence[tuple[Any, str]]) -> dict[str, Any]:
+    """Choose how to send ``body`` when an operation accepts several media types.
+
+    ``kinds`` lists ``(model class or None, kind)`` in preference order, kind being json | form |
+    multipart | binary | text; the first whose class matches ``body`` wins (``None`` matches
+    anything). Returns the keyword arguments for the client's ``request``.
+    """
+    for cls, kind in kinds:
+        if cls is None or (isinstance(cls, type) and isinstance(body, cls)):
+            return _as_kwargs(body, kind)
+    return _as_kwargs(body, kinds[0][1] if kinds else "json")
+
+
+def _as_kwargs(body: Any, kind: str) -> dict[str, Any]:
+    if kind in ("form", "multipart"):
+        if isinstance(body, pydantic.BaseModel):
+            fields = type(body).model_fields
+            data = {
+                (info.alias or name): _form_value(getattr(body, name))
+                for name, info in fields.items()
+                if name in body.model_fields_set
+            }
+            data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
+            body = data
+        return {kind: body}
+    if kind in ("binary", "text"):
+        return {"content": body}
+    return {"json": body}

@@ -1,0 +1,260 @@
+"""Response specs, body parsing and raw-response access (``with_raw_response``)."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import functools
+from dataclasses import dataclass
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Generic,
+    Literal,
+    Mapping,
+    ParamSpec,
+    TypeVar,
+)
+
+import httpx
+import pydantic
+
+from ._exceptions import APIResponseValidationError, request_id_of
+from ._serialization import decode_json, type_adapter
+
+__all__ = [
+    "APIResponse",
+    "ResponseSpec",
+    "async_to_raw_response_wrapper",
+    "parse_body",
+    "select_by_status",
+    "take_raw_response_request",
+    "to_raw_response_wrapper",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+_raw_response_requested: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "raw_response_requested", default=False
+)
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """What one declared response of an operation contains.
+
+    Attributes:
+        type: the schema type to validate a JSON body into (a pydantic model,
+            ``list[Model]``, a primitive...). ``None`` returns the decoded JSON as is.
+        kind: ``"json"`` (decode and validate), ``"text"`` (return ``str``),
+            ``"binary"`` (return ``bytes``) or ``"none"`` (return ``None``, e.g. 204).
+    """
+
+    type: Any = None
+    kind: Literal["json", "text", "binary", "none"] = "json"
+
+
+def select_by_status(specs: Mapping[int | str, T] | None, status: int) -> T | None:
+    """Pick the entry of ``specs`` for an HTTP ``status``.
+
+    Keys are ints (``200``), range strings (``"2XX"``, any case) or ``"default"``.
+    The exact code wins over its range, which wins over ``"default"``. Returns
+    ``None`` when nothing matches.
+    """
+    if not specs:
+        return None
+    for key in (status, str(status)):
+        if key in specs:
+            return specs[key]
+    wanted = f"{status // 100}XX"
+    for key, value in specs.items():
+        if isinstance(key, str) and key.upper() == wanted:
+            return value
+    return specs.get("default")
+
+
+def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> Any:
+    """Turn a read success ``response`` into the value its ``spec`` declares.
+
+    With no spec, an empty body gives ``None`` and any other body its decoded JSON.
+
+    Raises:
+        APIResponseValidationError: when a JSON body is not JSON or does not
+            validate against ``spec.type``.
+    """
+    kind = spec.kind if spec is not None else "json"
+    if kind == "none":
+        return None
+    if kind == "text":
+        return response.text
+    if kind == "binary":
+        return response.content
+    try:
+        data = decode_json(response)
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            response=response,
+            body=None,
+            validation_error=exc,
+            message=f"{response.status_code} response body is not valid JSON",
+        ) from exc
+    if spec is None or spec.type is None:
+        return data
+    try:
+        return type_adapter(spec.type).validate_python(data)
+    except pydantic.ValidationError as exc:
+        raise APIResponseValidationError(
+            response=response, body=data, validation_error=exc
+        ) from exc
+
+
+class APIResponse(Generic[R]):
+    """A received HTTP response plus lazy access to its parsed value.
+
+    Returned by methods wrapped with ``to_raw_response_wrapper`` (the
+    ``with_raw_response`` accessors). The body has already been read, so the same
+    class serves the sync and the async client.
+    """
+
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        parser: Callable[[], R],
+        *,
+        retries_taken: int = 0,
+    ) -> None:
+        self.http_response = http_response
+        """The underlying ``httpx.Response``."""
+        self.retries_taken = retries_taken
+        """How many retries were needed before this response (0 = first attempt)."""
+        self._parser = parser
+        self._parsed: list[R] = []
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (case-insensitive)."""
+        return self.http_response.headers
+
+    @property
+    def request(self) -> httpx.Request:
+        """The ``httpx.Request`` that produced this response."""
+        return self.http_response.request
+
+    @property
+    def url(self) -> httpx.URL:
+        """The URL that was requested."""
+        return self.http_response.request.url
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """Time from sending the request to reading the whole response."""
+        return self.http_response.elapsed
+
+    @property
+    def content(self) -> bytes:
+        """The raw body bytes."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        """The body decoded as text."""
+        return self.http_response.text
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` (or ``request-id``) response header, if any."""
+        return request_id_of(self.http_response)
+
+    def json(self) -> Any:
+        """The body decoded as JSON, without validation.
+
+        Raises:
+            ValueError: if the body is not JSON.
+        """
+        return decode_json(self.http_response)
+
+    def parse(self) -> R:
+        """Return what the method would have returned without raw mode.
+
+        Parsed on the first call and cached (a paginated method gives its page).
+
+        Raises:
+            APIResponseValidationError: when the body does not match the schema.
+        """
+        if not self._parsed:
+            self._parsed.append(self._parser())
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return (
+            f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] "
+            f"{self.request.method} {self.url.copy_with(query=None)}>"
+        )
+
+
+def take_raw_response_request() -> bool:
+    """Return whether the current call asked for a raw response, and clear the flag.
+
+    Called once by the client's ``request()`` on entry, so requests made while
+    handling the call (token refresh, next pages) are not raw.
+    """
+    requested = _raw_response_requested.get()
+    if requested:
+        _raw_response_requested.set(False)
+    return requested
+
+
+def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
+    """Wrap a sync API method so that it returns ``APIResponse[R]`` instead of ``R``.
+
+    The wrapper sets a context variable that the client's ``request()`` reads; the
+    method must call ``request()`` exactly once. Status errors are still raised.
+
+    Raises:
+        TypeError: if the wrapped method did not return an ``APIResponse``.
+    """
+
+    @functools.wraps(func)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        token = _raw_response_requested.set(True)
+        try:
+            result: object = func(*args, **kwargs)
+        finally:
+            _raw_response_requested.reset(token)
+        return _ensure_response(result)
+
+    return wrapped
+
+
+def async_to_raw_response_wrapper(
+    func: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[APIResponse[R]]]:
+    """Wrap an async API method so that it returns ``APIResponse[R]`` instead of ``R``.
+
+    Same contract as ``to_raw_response_wrapper``.
+    """
+
+    @functools.wraps(func)
+    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        token = _raw_response_requested.set(True)
+        try:
+            result: object = await func(*args, **kwargs)
+        finally:
+            _raw_response_requested.reset(token)
+        return _ensure_response(result)
+
+    return wrapped
+
+
+def _ensure_response(result: object) -> APIResponse[Any]:
+    if not isinstance(result, APIResponse):
+        raise TypeError("A raw-response method must make exactly one request through the client")
+    return result

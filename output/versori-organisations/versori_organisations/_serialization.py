@@ -1,0 +1,89 @@
+"""JSON conversion helpers: outgoing values to JSON data, incoming bodies to types."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Mapping
+
+import httpx
+import pydantic
+import pydantic_core
+
+from ._types import NotGiven
+
+__all__ = ["decode_json", "dump_json", "to_jsonable", "type_adapter"]
+
+
+def to_jsonable(value: object) -> object:
+    """Convert ``value`` into plain JSON data (dict, list, str, int, float, bool, None).
+
+    Pydantic models are dumped with ``mode="json", by_alias=True, exclude_unset=True``
+    so only the fields the caller set are sent. Mappings and sequences are converted
+    recursively; ``NOT_GIVEN`` entries are dropped from them. Dates, UUIDs, decimals
+    and enums become their JSON form.
+
+    Raises:
+        TypeError: if ``value`` holds something with no JSON form.
+    """
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {
+            str(key): to_jsonable(item)
+            for key, item in value.items()
+            if not isinstance(item, NotGiven)
+        }
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(item) for item in value if not isinstance(item, NotGiven)]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        return pydantic_core.to_jsonable_python(value)
+    except pydantic_core.PydanticSerializationError as exc:
+        raise TypeError(f"Cannot send a {type(value).__name__} as JSON") from exc
+
+
+def dump_json(value: object) -> bytes:
+    """Serialize ``value`` (after ``to_jsonable``) to compact UTF-8 JSON bytes.
+
+    Raises:
+        TypeError: if ``value`` has no JSON form.
+        ValueError: for NaN or infinite floats, which JSON cannot carry.
+    """
+    data = to_jsonable(value)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
+
+
+def decode_json(response: httpx.Response) -> object:
+    """Decode the body of a read ``response`` as JSON.
+
+    Returns ``None`` for an empty body.
+
+    Raises:
+        ValueError: if the body is not valid JSON (``json.JSONDecodeError`` and
+            ``UnicodeDecodeError`` are both ``ValueError`` subclasses).
+    """
+    content = response.content
+    if not content.strip():
+        return None
+    return json.loads(content)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
+
+
+def type_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    """Return a ``pydantic.TypeAdapter`` for ``tp``, cached per type object.
+
+    Unhashable type expressions are supported but not cached.
+    """
+    try:
+        hash(tp)
+    except TypeError:
+        return pydantic.TypeAdapter(tp)
+    return _cached_adapter(tp)
