@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--allow-remote-refs", action="store_true", help="allow http(s) $refs")
     g.add_argument("--allow-outside-refs", action="store_true", help="allow file $refs outside the spec's folder")
     g.add_argument("--templates", help="folder of templates overriding the built-in ones")
+    g.add_argument("--no-cache", action="store_true", help="format everything again (ignore the format cache and previous output)")
+    g.add_argument("-j", "--jobs", type=int, default=None, help="formatting processes (default: all cores)")
     g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     g.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics and stage timings")
     v = sub.add_parser("validate", help="check a document and print diagnostics; writes nothing")
@@ -85,9 +87,9 @@ def _main(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if args.command == "validate":
         opts = Options(spec=args.spec, strict=args.strict)
-        from .pipeline import build
         from .diagnostics import DiagnosticSink, GenerationError
         from .load import locate
+        from .pipeline import build, collect_validation
 
         sink = DiagnosticSink(locate=locate, default_source=str(args.spec))
         result = Result(sink=sink)
@@ -95,6 +97,8 @@ def _main(args: argparse.Namespace) -> int:
             build(opts, sink, result.timings)
         except GenerationError:
             pass
+        finally:
+            collect_validation(sink, result.timings)
         _print(result, args.verbose, False)
         worst = sink.worst
         if worst is not None and (worst >= Level.ERROR or (args.strict and worst >= Level.WARNING)):
@@ -116,6 +120,8 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
         allow_remote_refs=args.allow_remote_refs,
         allow_outside_refs=args.allow_outside_refs,
         template_dir=args.templates,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
     )
     if args.spec is not None:
         if args.only:

@@ -90,6 +90,7 @@ class Document:
     path: Path
     uri: str
     data: Any
+    raw: bytes = b""
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -199,7 +200,7 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
         sink.items.append(_syntax_diag("the file is not valid UTF-8", source, line, 0))
         raise GenerationError("not utf-8") from None
     data = parse_text(text, source, sink)
-    return Document(path=path, uri=path.resolve().as_uri(), data=data)
+    return Document(path=path, uri=path.resolve().as_uri(), data=data, raw=raw)
 
 
 @lru_cache(maxsize=8)

@@ -14,14 +14,15 @@ from typing import Any
 
 from .build.api import build_api, default_names
 from .diagnostics import DiagnosticSink, GenerationError, Level
-from .emit.format import FormatError, format_python
-from .emit.write import WriteReport, write_tree
+from .emit.format import FormatCache, FormatError, default_cache_dir, format_all
+from .emit.write import WriteReport, previous_renders, write_tree
 from .ir.model import Api
 from .load import load_document, locate
 from .refs import Resolver
 from .render.env import render
 from .render.plan import plan
-from .validate import check_version, validate
+from .background import PendingValidation, start_validation
+from .validate import check_version
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Options:
     allow_remote_refs: bool = False
     allow_outside_refs: bool = False
     template_dir: str | None = None
+    use_cache: bool = True
+    jobs: int | None = None
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
@@ -52,6 +55,7 @@ class Result:
     project_dir: Path | None = None
     report: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    render_hashes: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -81,8 +85,15 @@ def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api
     version = check_version(doc.data, sink)
     if opts.validate:
         t0 = time.perf_counter()
-        validate(doc.data, version, sink)
-        timings["validate"] = time.perf_counter() - t0
+        pending = start_validation(
+            doc.data,
+            doc.raw,
+            version,
+            str(opts.spec),
+            default_cache_dir() if opts.use_cache else None,
+            background=not opts.strict,
+        )
+        timings["validate_start"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     resolver = Resolver(
         doc.uri,
@@ -107,13 +118,44 @@ def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api
         api.package_version = opts.version
     api.spec_source = opts.spec.name
     timings["build"] = time.perf_counter() - t0
+    if opts.validate and (opts.strict or sink.has_errors()):
+        finish_validation(pending, sink, timings)
+    elif opts.validate:
+        validation_pending[id(sink)] = pending
     if sink.has_errors():
         raise GenerationError("errors in the spec")
     return api
 
 
-def render_files(api: Api, opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> dict[str, bytes]:
-    """Plan, render and format every file of the project. Raises :class:`GenerationError`."""
+#: Validations still running in the background, by the id of their sink.
+validation_pending: dict[int, PendingValidation] = {}
+
+
+def finish_validation(pending: PendingValidation, sink: DiagnosticSink, timings: dict[str, float]) -> None:
+    """Wait for ``pending`` and add its findings to ``sink``."""
+    t0 = time.perf_counter()
+    sink.extend(pending.wait())
+    timings["validate_wait"] = time.perf_counter() - t0
+
+
+def collect_validation(sink: DiagnosticSink, timings: dict[str, float]) -> None:
+    """Add the findings of a background validation started for ``sink`` (if any)."""
+    pending = validation_pending.pop(id(sink), None)
+    if pending is not None:
+        finish_validation(pending, sink, timings)
+
+
+def render_files(
+    api: Api,
+    opts: Options,
+    sink: DiagnosticSink,
+    timings: dict[str, float],
+    render_hashes: dict[str, str],
+) -> dict[str, bytes]:
+    """Plan, render and format every file of the project; fills ``render_hashes``.
+
+    Raises :class:`GenerationError`.
+    """
     t0 = time.perf_counter()
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
@@ -125,17 +167,24 @@ def render_files(api: Api, opts: Options, sink: DiagnosticSink, timings: dict[st
             rendered[fp.path] = render(fp.template or "", fp.context, opts.template_dir)
     timings["render"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    out: dict[str, bytes] = {}
-    for path, text in rendered.items():
-        if path.endswith(".py") and path not in verbatim:
-            try:
-                text = format_python(text, path)
-            except FormatError as exc:
-                sink.error(f"internal: {exc}")
-                raise GenerationError(str(exc)) from None
-        out[path] = text.encode("utf-8")
+    to_format = {p: t for p, t in rendered.items() if p.endswith(".py") and p not in verbatim}
+    cache_dir = default_cache_dir() if opts.use_cache else None
+    previous = previous_renders(opts.output / api.project) if opts.use_cache else {}
+    try:
+        formatted, hashes, count = format_all(
+            to_format,
+            previous=previous,
+            cache=FormatCache(cache_dir) if cache_dir else None,
+            jobs=opts.jobs,
+        )
+    except FormatError as exc:
+        sink.error(f"internal: {exc}")
+        raise GenerationError(str(exc)) from None
+    rendered.update(formatted)
+    render_hashes.update(hashes)
     timings["format"] = time.perf_counter() - t0
-    return out
+    timings["formatted_files"] = count
+    return {p: t.encode("utf-8") for p, t in rendered.items()}
 
 
 def generate_files(opts: Options) -> Result:
@@ -148,12 +197,14 @@ def generate_files(opts: Options) -> Result:
         if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
             sink.error("warnings are errors with --strict; nothing was written")
             return result
-        result.files = render_files(api, opts, sink, result.timings)
+        result.files = render_files(api, opts, sink, result.timings, result.render_hashes)
         result.project_dir = opts.output / api.project
     except GenerationError:
         pass
     except RecursionError:
         sink.error("the document is nested too deeply (or recursive in a way that cannot be followed)")
+    finally:
+        collect_validation(sink, result.timings)
     return result
 
 
@@ -164,7 +215,11 @@ def run(opts: Options) -> Result:
         return result
     t0 = time.perf_counter()
     try:
-        result.report = write_tree(result.files, result.project_dir, {"spec_version": result.api.version if result.api else ""})
+        result.report = write_tree(
+            result.files,
+            result.project_dir,
+            {"spec_version": result.api.version if result.api else "", "renders": dict(sorted(result.render_hashes.items()))},
+        )
     except (OSError, ValueError) as exc:
         result.sink.error(f"cannot write {result.project_dir}: {exc}")
     result.timings["write"] = time.perf_counter() - t0

@@ -43,6 +43,28 @@ def read_manifest(target: Path) -> dict[str, str]:
         return {}
 
 
+def previous_renders(target: Path) -> dict[str, tuple[str, bytes]]:
+    """``{path: (render hash, bytes)}`` for files of the last output that are still exactly as the
+    generator wrote them (their hash matches the manifest), so their formatting can be reused."""
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    renders = data.get("renders") if isinstance(data, dict) else None
+    if not isinstance(files, dict) or not isinstance(renders, dict):
+        return {}
+    out: dict[str, tuple[str, bytes]] = {}
+    for rel, rhash in renders.items():
+        try:
+            content = (target / _safe_rel(str(rel))).read_bytes()
+        except (OSError, ValueError):
+            continue
+        if _digest(content) == files.get(rel):
+            out[str(rel)] = (str(rhash), content)
+    return out
+
+
 def manifest_bytes(files: dict[str, bytes], extra: dict[str, object] | None = None) -> bytes:
     """The manifest listing ``files`` with their hashes (sorted, stable)."""
     body = {"generator": "connect-codegen", **(extra or {}), "files": {p: _digest(files[p]) for p in sorted(files)}}

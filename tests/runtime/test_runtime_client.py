@@ -434,9 +434,7 @@ def test_seekable_stream_is_rewound_between_attempts() -> None:
 def test_non_seekable_stream_is_sent_once() -> None:
     rec = Recorder(httpx.Response(503), httpx.Response(200, json={}))
     with pytest.raises(InternalServerError):
-        perform(
-            "sync", mock_client_kwargs("sync", rec), "PUT", "/b", content=OneShotStream(b"abc")
-        )
+        perform("sync", mock_client_kwargs("sync", rec), "PUT", "/b", content=OneShotStream(b"abc"))
     assert [r.content for r in rec.requests] == [b"abc"]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import io
 import logging
 import re
 import sys
@@ -198,7 +197,7 @@ class _BaseClient(Generic[_HttpxClientT]):
     ) -> None:
         url = httpx.URL(base_url)
         if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"base_url must be an absolute http(s) URL, got {url!r}")
+            raise ValueError("base_url must be an absolute http(s) URL")
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.base_url = url.copy_with(query=None, fragment=None)
