@@ -90,7 +90,27 @@ def _ordered(defs: dict[str, Definition]) -> list[Definition]:
 
     for name in aliases:
         visit(name)
+    # an alias that reaches itself through aliases only cannot be written in Python 3.11
+    for alias in ordered:
+        if _alias_cycle(alias.name, aliases):
+            alias.hint = "Any"
+            alias.deps = set()
+            alias.doc = (alias.doc + "\n\n" if alias.doc else "") + "Recursive through aliases only: typed as Any."
     return [*enums, *models, *ordered]
+
+
+def _alias_cycle(start: str, aliases: dict[str, AliasDef]) -> bool:
+    stack = [d for d in aliases[start].deps if d in aliases]
+    seen: set[str] = set()
+    while stack:
+        name = stack.pop()
+        if name == start:
+            return True
+        if name in seen:
+            continue
+        seen.add(name)
+        stack += [d for d in aliases[name].deps if d in aliases]
+    return False
 
 
 def _base_url(data: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from ..ir.model import (
 )
 from ..ir.names import NameAllocator, pascal, py_ident, snake
 from ..refs import Loc, RefError
+from ..render.text import py_literal, py_str
 from . import types as T
 from .schemas import SchemaBuilder
 
@@ -222,6 +223,7 @@ class OperationBuilder:
                 schema = media.get("schema") if isinstance(media, dict) else None
                 sloc = ploc.child("content", mt, "schema")
             t = self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}") if schema is not None else Prim("str")
+            t = self.schemas.aliased(t, sloc, f"{label}{pascal(jname)}")
             required = bool(p.get("required")) or where == "path"
             style = p.get("style")
             explode = p.get("explode")
@@ -267,7 +269,7 @@ class OperationBuilder:
             elif schema is None:
                 hint = "Any" if kind == "json" else "Mapping[str, object]"
             else:
-                t = self.schemas.type_of(schema, sloc, hint_name)
+                t = self.schemas.aliased(self.schemas.type_of(schema, sloc, hint_name), sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(t.name)
                 hint = T.hint(t)
@@ -296,12 +298,14 @@ class OperationBuilder:
                 media = content[mt] if isinstance(content[mt], dict) else {}
                 if kind == "json":
                     schema = media.get("schema")
-                    t = self.schemas.type_of(schema, rloc.child("content", mt, "schema"), f"{label}Response{code if not code.startswith('2') else ''}") if schema is not None else ANY
+                    rname = f"{label}Response{code if not code.startswith('2') else ''}"
+                    sloc = rloc.child("content", mt, "schema")
+                    t = self.schemas.aliased(self.schemas.type_of(schema, sloc, rname), sloc, rname) if schema is not None else ANY
                 elif kind == "text":
                     t = Prim("str")
                 else:
                     t = Prim("bytes")
-            key = code if code.isdigit() else repr(code.upper() if code.lower() != "default" else "default")
+            key = code if code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
             expr = _runtime_type_expr(t)
             case = ResponseCase(key, kind, expr, T.hint(t))
             if code.startswith("2"):
@@ -311,8 +315,8 @@ class OperationBuilder:
             elif code[:1] in ("1", "3", "4", "5"):
                 err.append(case)
         if not ok:
-            default = [c for c in err if c.key == "'default'"]
-            ok = default or [ResponseCase("'2XX'", "none", "None", "None")]
+            default = [c for c in err if c.key == '"default"']
+            ok = default or [ResponseCase('"2XX"', "none", "None", "None")]
         return ok, err
 
     def _security(self, op: dict[str, Any], default: list[str]) -> list[str]:
@@ -353,21 +357,21 @@ class OperationBuilder:
         style = conf.get("style") if isinstance(conf, dict) else None
         if style == "offset":
             return (
-                f"OffsetPagination(items_field={items.json_name!r}, "
-                f"offset_param={str(conf.get('offset-param', 'offset'))!r}, "
-                f"limit_param={str(conf.get('limit-param', 'limit'))!r}, "
-                f"total_field={conf.get('total-field')!r})",
+                f"OffsetPagination(items_field={py_literal(items.json_name)}, "
+                f"offset_param={py_literal(str(conf.get('offset-param', 'offset')))}, "
+                f"limit_param={py_literal(str(conf.get('limit-param', 'limit')))}, "
+                f"total_field={py_literal(conf.get('total-field'))})",
                 item_hint,
             )
         if style == "page":
             return (
-                f"PageNumberPagination(items_field={items.json_name!r}, "
-                f"page_param={str(conf.get('page-param', 'page'))!r}, "
-                f"per_page_param={conf.get('per-page-param')!r})",
+                f"PageNumberPagination(items_field={py_literal(items.json_name)}, "
+                f"page_param={py_literal(str(conf.get('page-param', 'page')))}, "
+                f"per_page_param={py_literal(conf.get('per-page-param'))})",
                 item_hint,
             )
         if style == "link":
-            return f"LinkHeaderPagination(items_field={items.json_name!r})", item_hint
+            return f"LinkHeaderPagination(items_field={py_literal(items.json_name)})", item_hint
         if style not in (None, "cursor"):
             return None, None
         next_field = str(conf.get("next-field", "next")) if isinstance(conf, dict) else "next"
@@ -377,8 +381,8 @@ class OperationBuilder:
             "after" if "after" in qnames or not qnames & {"before"} else "before"
         )
         strategy = (
-            f"CursorPagination(items_field={items.json_name!r}, next_field={next_field!r}, "
-            f"cursor_param={cursor!r})"
+            f"CursorPagination(items_field={py_literal(items.json_name)}, next_field={py_literal(next_field)}, "
+            f"cursor_param={py_literal(cursor)})"
         )
         return strategy, item_hint
 

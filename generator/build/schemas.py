@@ -31,6 +31,7 @@ from ..ir.model import (
 )
 from ..ir.names import NameAllocator, pascal, py_ident, snake, upper_snake
 from ..refs import Loc, RefError, Resolver
+from ..render.text import py_literal
 from . import types as T
 
 _STRING_FORMATS = {
@@ -60,6 +61,8 @@ _PYDANTIC_ATTRS = frozenset(
         "model_validate", "model_validate_json", "model_validate_strings", "dict", "json",
         "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "copy", "schema",
         "schema_json", "validate", "update_forward_refs", "fields", "register",
+        # modules the models module imports (a field of that name would shadow them)
+        "datetime", "uuid", "decimal",
     }
 )  # fmt: skip
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
@@ -128,6 +131,16 @@ class SchemaBuilder:
         else:
             self._queue.append((loc, schema, name))
         return name
+
+    def aliased(self, t: TypeExpr, loc: Loc, desired: str) -> TypeExpr:
+        """``t`` itself, or a named alias for it when its hint is too complex for a signature
+        (discriminated unions)."""
+        if "Discriminator(" not in T.hint(t):
+            return t
+        name = self.class_name(desired, loc.key + "#alias")
+        if name not in self.defs:
+            self.defs[name] = AliasDef(name, loc.key, "", T.hint(t), T.names_in(t))
+        return Named(name)
 
     def build_queued(self) -> None:
         """Build the bodies of every registered definition (registering more as found)."""
@@ -442,7 +455,7 @@ class SchemaBuilder:
             for val in values:
                 mapping.setdefault(str(val), v.name)
         names = tuple(v.name for v in variants if isinstance(v, Named))
-        selector = f"discriminate({prop!r}, {dict(sorted(mapping.items()))!r})"
+        selector = f"discriminate({py_literal(prop)}, {py_literal(dict(sorted(mapping.items())))})"
         return UnionOf(
             tuple(variants) + (Named("UnknownVariant"),),
             selector=selector,
@@ -472,7 +485,7 @@ class SchemaBuilder:
                 tags.append(kind)
         if len(set(tags)) != len(tags):
             return T.union(variants)
-        selector = f"match_shape({shapes!r})"
+        selector = f"match_shape({py_literal(shapes)})"
         return UnionOf(tuple(variants), selector=selector, tags=tuple(tags))
 
     def _literal(self, values: list[Any], loc: Loc) -> TypeExpr:
@@ -480,8 +493,8 @@ class SchemaBuilder:
         for v in values:
             if v is None:
                 continue
-            if isinstance(v, (str, int, float, bool)) and not (isinstance(v, float) and v != v):
-                lits.append(repr(v))
+            if isinstance(v, (str, int, bool)):
+                lits.append(py_literal(v))
             else:
                 return ANY
         if not lits:
@@ -530,7 +543,7 @@ class SchemaBuilder:
             else:
                 desired = f"VALUE_{v}".replace("-", "MINUS_")
             desired = py_ident(desired, prefix="VALUE_")
-            members.append(EnumMember(alloc.allocate(desired, repr(v)), repr(v)))
+            members.append(EnumMember(alloc.allocate(desired, repr(v)), py_literal(v)))
         return EnumDef(name, loc.key, doc, base, members)
 
     def _model_def(self, schema: dict[str, Any], loc: Loc, name: str, doc: str) -> ModelDef:
@@ -626,18 +639,18 @@ def _default_expr(value: Any, t: TypeExpr, builder: SchemaBuilder) -> str:
         d = builder.defs.get(inner.name)
         if isinstance(d, EnumDef):
             for m in d.members:
-                if m.value == repr(value):
+                if m.value == py_literal(value):
                     return f"{d.name}.{m.name}"
         return "None"
     if isinstance(inner, Prim) and inner.name in ("str", "int", "float", "bool"):
         py = {"str": str, "int": int, "float": float, "bool": bool}[inner.name]
         if isinstance(value, py) and not (py is int and isinstance(value, bool)):
-            return repr(value)
+            return py_literal(value)
         if py is float and isinstance(value, int) and not isinstance(value, bool):
-            return repr(float(value))
+            return py_literal(float(value))
         return "None"
-    if isinstance(inner, LiteralOf) and repr(value) in inner.values:
-        return repr(value)
+    if isinstance(inner, LiteralOf) and py_literal(value) in inner.values:
+        return py_literal(value)
     return "None"
 
 

@@ -66,6 +66,8 @@ class MethodView:
     call: list[str]
     return_hint: str
     async_return_hint: str
+    cast: str
+    async_cast: str
     returns_none: bool
     http: str
     path: str
@@ -160,6 +162,8 @@ def _method_view(op: Operation) -> MethodView:
         call=call,
         return_hint=ret,
         async_return_hint=aret,
+        cast=py_str(ret),
+        async_cast=py_str(aret),
         returns_none=ret == "None",
         http=op.method.upper(),
         path=op.path,
