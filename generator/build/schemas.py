@@ -100,6 +100,7 @@ class SchemaBuilder:
         self.defs: dict[str, Definition] = {}
         self._by_loc: dict[str, str] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
+        self._queued: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
         self._raw: dict[str, Any] = {}
         #: Models sent as multipart bodies: their binary fields accept file inputs.
@@ -130,6 +131,7 @@ class SchemaBuilder:
             self.defs[name] = self._definition(loc, schema, name)  # enums never recurse
         else:
             self._queue.append((loc, schema, name))
+            self._queued[name] = (loc, schema)
         return name
 
     def aliased(self, t: TypeExpr, loc: Loc, desired: str) -> TypeExpr:
@@ -147,6 +149,7 @@ class SchemaBuilder:
         while self._queue:
             loc, schema, name = self._queue.pop(0)
             self.defs[name] = self._definition(loc, schema, name)
+            self._queued.pop(name, None)
 
     def _ref_name(self, loc: Loc) -> str:
         tokens = loc.pointer.split("/")
@@ -407,9 +410,9 @@ class SchemaBuilder:
 
     def _peek(self, name: str) -> Any:
         """The raw schema registered under class ``name`` (resolving allOf), or None."""
-        for loc, schema, qname in self._queue:
-            if qname == name:
-                return self._object_view(schema, loc)
+        if name in self._queued:
+            loc, schema = self._queued[name]
+            return self._object_view(schema, loc)
         d = self.defs.get(name)
         if d is not None:
             return self._raw.get(name)
