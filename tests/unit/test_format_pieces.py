@@ -1,0 +1,59 @@
+"""Formatting a large file in pieces gives exactly black's output for the whole file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import DiagnosticSink
+from generator.emit.format import format_all, format_python, join_pieces, split_pieces
+from generator.pipeline import Options, build
+from generator.render.env import render
+from generator.render.plan import plan
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    api = build(Options(spec=REPO / "specs" / "connect-api-v1.yaml", validate=False), DiagnosticSink(), {})
+    return {
+        fp.path: render(fp.template, fp.context)
+        for fp in plan(api, "connect-api-v1.yaml")
+        if fp.template and fp.path.endswith(".py")
+    }
+
+
+def test_pieces_split_only_before_top_level_classes(rendered: dict[str, str]) -> None:
+    source = rendered["versori_connect/models.py"]
+    pieces = split_pieces(source, target=100)
+    assert len(pieces) > 5
+    assert "".join(pieces) == source
+    assert all(p.startswith("class ") for p in pieces[1:])
+
+
+@pytest.mark.parametrize("target", [120])
+def test_formatting_pieces_equals_formatting_the_whole_file(rendered: dict[str, str], target: int) -> None:
+    for path in ("versori_connect/models.py", "versori_connect/resources/connectors.py"):
+        source = rendered[path]
+        whole = format_python(source, path)
+        joined = join_pieces([format_python(p, path) for p in split_pieces(source, target)])
+        assert joined == whole, path
+
+
+def test_format_all_reuses_previous_output_and_cache(tmp_path: Path, rendered: dict[str, str]) -> None:
+    from generator.emit.format import FormatCache
+
+    sources = {"m.py": rendered["versori_connect/models.py"]}
+    cache = FormatCache(tmp_path)
+    first, hashes, count = format_all(sources, cache=cache, jobs=1)
+    assert count >= 1
+    again, _, count2 = format_all(sources, cache=cache, jobs=1)
+    assert count2 == 0 and again == first
+    previous = {"m.py": (hashes["m.py"], first["m.py"].encode())}
+    reused, _, count3 = format_all(sources, previous=previous, cache=None, jobs=1)
+    assert count3 == 0 and reused == first
+    changed = {"m.py": sources["m.py"].replace("class ", "class  ", 1)}
+    _, _, count4 = format_all(changed, cache=cache, jobs=1)
+    assert count4 == 1  # only the piece that changed is formatted again
