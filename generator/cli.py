@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("spec", type=Path)
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics too")
+    d = sub.add_parser("diff", help="compare two versions of a spec as the user of the client feels them")
+    d.add_argument("old", type=Path, help="the older OpenAPI document")
+    d.add_argument("new", type=Path, help="the newer OpenAPI document")
+    d.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="report format (default text)")
+    d.add_argument("--fail-on", choices=("breaking", "any", "none"), default="none", help="exit 1 when there is a breaking change / any change")
+    d.add_argument("--allow-outside-refs", action="store_true", help="allow file $refs outside each spec's folder")
     return p
 
 
@@ -85,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     start = time.perf_counter()
+    if args.command == "diff":
+        from .diff.command import run as run_diff
+
+        return run_diff(args)
     if args.command == "validate":
         opts = Options(spec=args.spec, strict=args.strict)
         from .diagnostics import DiagnosticSink, GenerationError

@@ -5,6 +5,12 @@ YAML is read with PyYAML's C loader, tuned so that scalars mean what they would 
 stay strings, a bare ``=`` is a string, and non-string mapping keys such as ``200:`` become
 strings. Line numbers are not kept in the data; :func:`locate` finds the line of a JSON pointer on
 demand (only when a diagnostic is printed).
+
+A document is input from outside, so loading is bounded: files larger than
+:data:`MAX_FILE_BYTES`, nesting deeper than :data:`MAX_DEPTH` (checked on the YAML event stream
+before anything recursive runs: PyYAML's C composer would overflow the C stack), YAML alias bombs
+and recursive aliases, integers too long to convert, unpaired surrogates and YAML tags with no JSON
+meaning (``!!binary``, ``!!set``, ``!!timestamp``...) are refused with one ERROR each.
 """
 
 from __future__ import annotations
@@ -21,7 +27,17 @@ import yaml
 from .diagnostics import DiagnosticSink, GenerationError
 
 #: Largest number of nodes a document may expand to once YAML aliases are followed.
-MAX_EXPANDED_NODES = 5_000_000
+MAX_EXPANDED_NODES = 1_000_000
+#: YAML aliases may add this many nodes to any document...
+ALIAS_EXTRA_NODES = 4_000
+#: ...or, in a larger document, grow it to this many times its own number of nodes (so an alias
+#: can never make a small file cost more than a file of proportionate size).
+ALIAS_GROWTH = 2
+#: Deepest nesting of mappings and sequences a document may have (real OpenAPI documents stay
+#: near 15; deeper ones would overflow the YAML composer's C stack or Python's recursion limit).
+MAX_DEPTH = 100
+#: Largest document file read (bytes).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT_RE = re.compile(
@@ -55,11 +71,16 @@ def _key_text(key: Any) -> str:
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text, 10)
+    try:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(text):,} digits is too large", node.start_mark
+        ) from None
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
@@ -81,6 +102,10 @@ for _tag, _regexp, _first in (
     JsonLikeLoader.add_implicit_resolver(_tag, _regexp, _first)
 JsonLikeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 JsonLikeLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+# Only JSON's kinds of value: an explicit tag for anything else is an error ("could not determine
+# a constructor"), not bytes, sets or datetimes that later stages do not expect.
+for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
+    JsonLikeLoader.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
 
 
 @dataclass
@@ -93,9 +118,12 @@ class Document:
     raw: bytes = b""
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Count the nodes a composed YAML tree expands to once aliases are followed (memoized)."""
+def _expanded_size(root: yaml.Node) -> tuple[int, int, bool]:
+    """``(expanded, own, recursive)``: the nodes a composed YAML tree expands to once aliases are
+    followed (memoized, saturating just above :data:`MAX_EXPANDED_NODES`), its own distinct nodes,
+    and whether an alias refers to one of its own ancestors (a recursive structure)."""
     sizes: dict[int, int] = {}
+    recursive = False
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -112,9 +140,80 @@ def _expanded_size(root: yaml.Node) -> int:
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
             continue
+        # a child still in progress here is an ancestor: the alias makes a cycle
+        recursive = recursive or any(sizes.get(id(c)) == -1 for c in children)
         total = 1 + sum(max(sizes.get(id(c), 1), 1) for c in children)
         sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
-    return sizes[id(root)]
+    return sizes[id(root)], len(sizes), recursive
+
+
+def alias_limit(own_nodes: int) -> int:
+    """How many nodes a document of ``own_nodes`` distinct nodes may expand to through aliases."""
+    return min(MAX_EXPANDED_NODES, max(own_nodes + ALIAS_EXTRA_NODES, ALIAS_GROWTH * own_nodes))
+
+
+_OPEN_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    """The mark of the first collection nested deeper than :data:`MAX_DEPTH`, or None.
+
+    Reads the event stream only (libyaml's parser is not recursive), so it is safe on any input.
+    Raises ``yaml.YAMLError`` for syntax errors met on the way.
+    """
+    loader = JsonLikeLoader(text)
+    try:
+        depth = 0
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return None
+            if isinstance(event, _OPEN_EVENTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, _CLOSE_EVENTS):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _check_data(data: Any, source: str, sink: DiagnosticSink) -> None:
+    """Refuse loaded data nested deeper than :data:`MAX_DEPTH` (aliases can nest a shallow text
+    deeply) or holding unpaired UTF-16 surrogates (JSON's ``"\\ud800"``: not text, and no file
+    can be written with it). Iterative; raises :class:`GenerationError` after one ERROR."""
+    from .diagnostics import join_pointer
+
+    if not isinstance(data, (dict, list)):  # a bare scalar (or an empty file)
+        if isinstance(data, str) and _SURROGATE.search(data):
+            _surrogate_error(data, "", source, sink)
+        return
+    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    while stack:
+        node, depth, ptr = stack.pop()
+        if depth > MAX_DEPTH:
+            sink.error(f"the document is nested more than {MAX_DEPTH} levels deep; refusing to load it", ptr, source=source)
+            raise GenerationError("too deep")
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(key, str) and _SURROGATE.search(key):
+                _surrogate_error(key, ptr, source, sink)
+            if isinstance(value, str):
+                if _SURROGATE.search(value):
+                    _surrogate_error(value, join_pointer(ptr, key), source, sink)
+            elif isinstance(value, (dict, list)):
+                stack.append((value, depth + 1, join_pointer(ptr, key)))
+
+
+def _surrogate_error(text: str, ptr: str, source: str, sink: DiagnosticSink) -> None:
+    m = _SURROGATE.search(text)
+    code = f"U+{ord(m.group()):04X}" if m else "a surrogate"
+    sink.error(f"the document holds an unpaired UTF-16 surrogate ({code}), which is not text", ptr, source=source)
+    raise GenerationError("surrogate")
 
 
 def parse_text(text: str, source: str, sink: DiagnosticSink) -> Any:
@@ -122,6 +221,18 @@ def parse_text(text: str, source: str, sink: DiagnosticSink) -> Any:
 
     Raises :class:`GenerationError` for syntax errors, alias bombs and over-deep nesting.
     """
+    data = _parse(text, source, sink)
+    _check_data(data, source, sink)
+    return data
+
+
+def _too_deep_error(source: str, sink: DiagnosticSink, line: int = 0, col: int = 0) -> GenerationError:
+    message = f"the document is nested more than {MAX_DEPTH} levels deep; refusing to load it"
+    sink.items.append(_syntax_diag(message, source, line, col))
+    return GenerationError("too deep")
+
+
+def _parse(text: str, source: str, sink: DiagnosticSink) -> Any:
     stripped = text.lstrip()
     try:
         if stripped.startswith("{") or stripped.startswith("["):
@@ -129,18 +240,35 @@ def parse_text(text: str, source: str, sink: DiagnosticSink) -> Any:
                 return json.loads(text)
             except json.JSONDecodeError:
                 pass  # fall back to YAML, which reports a line and column too
+            except RecursionError:
+                mark = _too_deep(text)
+                line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+                raise _too_deep_error(source, sink, line, col) from None
+            except ValueError as exc:  # e.g. an integer with more digits than Python converts
+                sink.items.append(_syntax_diag(f"cannot read the document: {_short(exc)}", source, 0, 0))
+                raise GenerationError(str(exc)) from None
+        mark = _too_deep(text)
+        if mark is not None:
+            raise _too_deep_error(source, sink, mark.line + 1, mark.column + 1)
         loader = JsonLikeLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None
-            if "*" in text and _expanded_size(node) > MAX_EXPANDED_NODES:
-                sink.error(
-                    f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through YAML "
-                    "aliases (an alias bomb?); refusing to load it",
-                    source=source,
-                )
-                raise GenerationError("alias bomb")
+            if "*" in text:
+                expanded, own, recursive = _expanded_size(node)
+                if recursive:
+                    sink.error("a YAML alias refers to a node that contains it (a recursive structure); refusing to load it", source=source)
+                    raise GenerationError("recursive alias")
+                limit = alias_limit(own)
+                if expanded > limit:
+                    sink.error(
+                        f"document expands to more than {limit:,} nodes through YAML aliases (its own "
+                        f"{own:,} nodes and at most {ALIAS_EXTRA_NODES:,} more, or {ALIAS_GROWTH}x; never "
+                        f"more than {MAX_EXPANDED_NODES:,}): an alias bomb? refusing to load it",
+                        source=source,
+                    )
+                    raise GenerationError("alias bomb")
             return loader.construct_document(node)
         finally:
             loader.dispose()
@@ -149,15 +277,15 @@ def parse_text(text: str, source: str, sink: DiagnosticSink) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         line = mark.line + 1 if mark else 0
         col = mark.column + 1 if mark else 0
-        sink.items.append(_syntax_diag(f"YAML syntax error: {problem}", source, line, col))
+        kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        sink.items.append(_syntax_diag(f"{kind}: {problem}", source, line, col))
         raise GenerationError(problem) from None
     except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
         line, col = _reader_position(exc, text)
         sink.items.append(_syntax_diag(f"cannot read the document: {_short(exc)}", source, line, col))
         raise GenerationError(str(exc)) from None
     except RecursionError:
-        sink.error("document is nested too deeply to load", source=source)
-        raise GenerationError("too deep") from None
+        raise _too_deep_error(source, sink) from None
 
 
 def _short(exc: Exception) -> str:
@@ -186,13 +314,20 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
     """
     source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # bounded: a device or FIFO never ends
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         sink.error("file not found", source=source)
         raise GenerationError("missing") from None
     except OSError as exc:
         sink.error(f"cannot read the file: {exc.strerror or exc}", source=source)
         raise GenerationError("unreadable") from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        sink.error(f"cannot read the file: {exc}", source=source)
+        raise GenerationError("bad path") from None
+    if len(raw) > MAX_FILE_BYTES:
+        sink.error(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to load it", source=source)
+        raise GenerationError("too large")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -205,8 +340,14 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
 
 @lru_cache(maxsize=8)
 def _composed(source: str) -> yaml.Node | None:
-    text = Path(source).read_text(encoding="utf-8-sig")
-    return yaml.compose(text, Loader=JsonLikeLoader)
+    try:
+        with open(source, "rb") as fh:
+            text = fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
+        if len(text) > MAX_FILE_BYTES or _too_deep(text) is not None:
+            return None  # never hand the C composer a document it cannot survive
+        return yaml.compose(text, Loader=JsonLikeLoader)
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        return None
 
 
 def locate(source: str, pointer: str) -> tuple[int, int]:
@@ -225,7 +366,7 @@ def locate(source: str, pointer: str) -> tuple[int, int]:
                 if isinstance(key, yaml.ScalarNode) and key.value == token:
                     nxt = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+        elif isinstance(node, yaml.SequenceNode) and token.isascii() and token.isdigit():
             idx = int(token)
             if idx < len(node.value):
                 nxt = node.value[idx]

@@ -44,6 +44,15 @@ class RefError(Exception):
     """A ``$ref`` that cannot be resolved; ``str()`` says why."""
 
 
+def _shown(value: object) -> str:
+    """``value`` as text for a message, with anything not printable escaped (no raw control
+    characters or terminal escape sequences from a spec reach the user's terminal)."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
@@ -60,14 +69,15 @@ def walk_pointer(data: Any, pointer: str) -> Any:
         token = _unescape(raw)
         if isinstance(node, dict):
             if token not in node:
-                raise RefError(f"no '{token}' in the target document")
+                raise RefError(f"no '{_shown(token)}' in the target document")
             node = node[token]
         elif isinstance(node, list):
-            if not token.isdigit() or int(token) >= len(node):
-                raise RefError(f"index '{token}' is out of range")
+            # ASCII digits only: "²".isdigit() is true but int() refuses it
+            if not (token.isascii() and token.isdigit()) or len(token) > 18 or int(token) >= len(node):
+                raise RefError(f"index '{_shown(token[:40])}' is out of range")
             node = node[int(token)]
         else:
-            raise RefError(f"cannot descend into a {type(node).__name__} at '{token}'")
+            raise RefError(f"cannot descend into a {type(node).__name__} at '{_shown(token)}'")
     return node
 
 
@@ -95,6 +105,9 @@ class Resolver:
         self.docs: dict[str, Any] = {root_uri: root_data}
         self._ids: dict[str, tuple[str, str]] = {}
         self._anchors: dict[tuple[str, str], tuple[str, str]] = {}
+        #: Resolved references by (base, $ref): a reference resolves the same wherever it is
+        #: written under the same base, and chains of refs are followed again and again.
+        self._lookups: dict[tuple[str, str], tuple[Loc, Any]] = {}
         self._index(root_uri, root_data)
 
     def root(self) -> Loc:
@@ -112,8 +125,12 @@ class Resolver:
             if isinstance(node, dict):
                 sid = node.get("$id")
                 if isinstance(sid, str) and ptr:
-                    base = urldefrag(urljoin(base, sid))[0]
-                    self._ids.setdefault(base, (uri, ptr))
+                    try:
+                        base = urldefrag(urljoin(base, sid))[0]
+                    except ValueError:  # a malformed $id (e.g. "http://[x"): keep the base
+                        pass
+                    else:
+                        self._ids.setdefault(base, (uri, ptr))
                 anchor = node.get("$anchor")
                 if isinstance(anchor, str):
                     self._anchors.setdefault((base, anchor), (uri, ptr))
@@ -133,27 +150,36 @@ class Resolver:
         if parsed.scheme in ("http", "https"):
             if not self.allow_remote:
                 raise RefError(
-                    f"remote reference to {uri} refused (no network by default; "
+                    f"remote reference to {_shown(uri)} refused (no network by default; "
                     "pass --allow-remote-refs to allow it)"
                 )
-            raise RefError(f"remote reference to {uri}: fetching remote documents is not supported")
+            raise RefError(f"remote reference to {_shown(uri)}: fetching remote documents is not supported")
         if parsed.scheme != "file":
-            raise RefError(f"unsupported reference scheme '{parsed.scheme}:'")
+            raise RefError(f"unsupported reference scheme '{_shown(parsed.scheme)}:'")
+        if parsed.netloc not in ("", "localhost"):
+            # "//host/x.json" resolves to file://host/x.json: another machine, never a local file
+            raise RefError(
+                f"reference to {_shown(uri)} names the host '{_shown(parsed.netloc)}'; only local files can be "
+                "referenced (remote documents are not fetched)"
+            )
         path = Path(url2pathname(parsed.path))
-        if not self.allow_outside:
-            try:
-                path.resolve().relative_to(self.root_dir.resolve())
-            except ValueError:
-                raise RefError(
-                    f"reference to {path} leaves the spec's folder {self.root_dir} "
-                    "(pass --allow-outside-refs to allow it)"
-                ) from None
-        if not path.is_file():
-            raise RefError(f"referenced file {path} does not exist")
+        try:
+            resolved = path.resolve()
+            inside = resolved.is_relative_to(self.root_dir.resolve())
+            is_file = path.is_file()
+        except (OSError, ValueError) as exc:  # e.g. a NUL character, a path too long
+            raise RefError(f"reference to {_shown(uri)} is not a usable file path ({exc})") from None
+        if not inside and not self.allow_outside:
+            raise RefError(
+                f"reference to {_shown(path)} leaves the spec's folder {_shown(self.root_dir)} "
+                "(pass --allow-outside-refs to allow it)"
+            )
+        if not is_file:
+            raise RefError(f"referenced file {_shown(path)} does not exist")
         try:
             doc = load_document(path, self.sink)
         except GenerationError:
-            raise RefError(f"referenced file {path} cannot be parsed") from None
+            raise RefError(f"referenced file {_shown(path)} cannot be parsed") from None
         self.docs[uri] = doc.data
         self._index(uri, doc.data)
         return doc.data
@@ -165,9 +191,16 @@ class Resolver:
         """
         if not isinstance(ref, str):
             raise RefError(f"$ref must be a string, not {type(ref).__name__}")
-        absolute = urljoin(at.base, ref) if ref else at.base
-        res, fragment = urldefrag(absolute)
-        fragment = unquote(fragment)
+        hit = self._lookups.get((at.base, ref))
+        if hit is not None:
+            return hit
+        try:
+            absolute = urljoin(at.base, ref) if ref else at.base
+            res, fragment = urldefrag(absolute)
+            fragment = unquote(fragment)
+            urlparse(res)  # raises for a malformed authority such as "http://[x"
+        except ValueError as exc:
+            raise RefError(f"malformed reference ({exc})") from None
         if res in self._ids:
             uri, ptr0 = self._ids[res]
             base = res
@@ -177,13 +210,15 @@ class Resolver:
         if fragment and not fragment.startswith("/"):
             found = self._anchors.get((res, fragment)) or self._anchors.get((uri, fragment))
             if found is None:
-                raise RefError(f"no $anchor '{fragment}' in {res}")
+                raise RefError(f"no $anchor '{_shown(fragment)}' in {_shown(res)}")
             uri, ptr = found
         else:
             ptr = ptr0 + fragment
         data = self.docs[uri]
         contents = walk_pointer(data, ptr)
-        return Loc(uri, ptr, base), contents
+        result = (Loc(uri, ptr, base), contents)
+        self._lookups[(at.base, ref)] = result
+        return result
 
     def follow(self, schema: Any, at: Loc) -> tuple[Loc, Any]:
         """Follow a chain of pure ``$ref`` objects from ``schema`` at ``at`` to a real node.

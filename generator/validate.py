@@ -4,10 +4,24 @@ Structural problems that make generation impossible (not an object, not OpenAPI 
 ERRORs. Everything the validator reports is a WARNING with the JSON pointer of the offending
 node: the generator still produces a client from a slightly invalid document (``--strict`` turns
 warnings into failure).
+
+The validator never reads anything but the document it is given: its ``$ref`` retrieval (which
+would fetch ``http(s)``/``ftp`` URLs and open any local file) is replaced by one that refuses, so a
+spec cannot make validation touch the network or the file system. ``$ref`` s to other documents
+are resolved, within the rules, by :mod:`generator.refs`.
+
+Its time is bounded too: on some inputs (``allOf`` members that ``$ref`` the same schema twice,
+level after level) the validator's work doubles with every level of a tiny document. It gets
+:data:`VALIDATE_BASE_SECONDS` plus :data:`VALIDATE_SECONDS_PER_NODE` per node of the document of
+CPU time (far more than any real document needs, and independent of the machine's load), then
+stops with a WARNING.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections import deque
 from typing import Any, Iterator
 
@@ -15,6 +29,102 @@ from .diagnostics import DiagnosticSink, GenerationError, join_pointer
 
 #: At most this many validator findings are reported (the rest are counted).
 MAX_REPORTED = 50
+#: The validator's CPU-time budget: this many seconds...
+VALIDATE_BASE_SECONDS = 5.0
+#: ...plus this many per node (mapping, sequence, key or scalar) of the document. The Connect API
+#: document (~7,000 nodes) validates in about 5 s of CPU and would get 40 s.
+VALIDATE_SECONDS_PER_NODE = 0.005
+
+
+class ValidationTimeout(BaseException):
+    """The validator ran out of time (a BaseException: library code must not swallow it)."""
+
+
+def _count_nodes(data: Any, cap: int = 10_000_000) -> int:
+    count, stack = 0, [data]
+    while stack and count < cap:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+            count += len(node)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`ValidationTimeout` in this block after ``seconds`` of CPU time of this process
+    (``ITIMER_VIRTUAL``/SIGVTALRM; only in the main thread, and only when no other such timer is
+    running: otherwise no limit)."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_VIRTUAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ValidationTimeout()
+
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+class RetrievalRefused(Exception):
+    """The validator tried to retrieve another document (``str()`` is its URI)."""
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise RetrievalRefused(uri)
+
+
+class _NoRetrieval(dict):  # type: ignore[type-arg]
+    """Resolver handlers for every URI scheme (``in`` is always true), each refusing to retrieve.
+
+    jsonschema-path falls back to ``urlopen`` (or ``requests``) for a scheme it has no handler
+    for, so a plain empty mapping would still reach the network.
+    """
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> Any:
+        return _refuse_retrieval
+
+    def get(self, scheme: str, default: Any = None) -> Any:
+        return _refuse_retrieval
+
+
+_NO_RETRIEVAL = _NoRetrieval()
+
+
+def _shown(text: str) -> str:
+    """``text`` with anything not printable escaped (no raw control characters or terminal escape
+    sequences from a spec reach the user's terminal)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _refused_uri(exc: BaseException) -> str | None:
+    """The URI of a :class:`RetrievalRefused` in ``exc``'s chain of causes, or None."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, RetrievalRefused):
+            return str(cur)
+        cur = cur.__cause__ or cur.__context__
+    return None
 
 
 def check_version(data: Any, sink: DiagnosticSink) -> str:
@@ -61,27 +171,47 @@ def validate(data: dict[str, Any], version: str, sink: DiagnosticSink) -> int:
     """
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-    cls = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
-    count = 0
+    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
+    cls = type(base.__name__, (base,), {"resolver_handlers": _NO_RETRIEVAL})
+    counter = [0]
     locator = _Locator(data)
+    budget = VALIDATE_BASE_SECONDS + VALIDATE_SECONDS_PER_NODE * _count_nodes(data)
     try:
-        for err in cls(data).iter_errors():
-            count += 1
-            if count > MAX_REPORTED:
-                continue
-            pointer = locator.pointer_of(err)
-            message = " ".join(str(getattr(err, "message", err)).split())
-            if len(message) > 240:
-                message = message[:237] + "..."
-            sink.warning(f"invalid OpenAPI: {message}", pointer)
+        with _time_limit(budget):
+            _collect(cls(data).iter_errors(), locator, sink, counter)
+    except ValidationTimeout:
+        sink.warning(
+            f"the validator was stopped after {budget:.0f} s (its time budget for a document of this "
+            "size); findings so far are shown"
+        )
     except RecursionError:
         sink.warning("the validator gave up: the document is nested too deeply")
     except Exception as exc:  # the validator itself fails on some broken documents
-        first = " ".join(str(exc).split())[:200]
-        sink.warning(f"the validator could not finish: {type(exc).__name__}: {first}")
+        refused = _refused_uri(exc)
+        if refused is not None:
+            sink.warning(
+                f"the validator stopped at a $ref to another document ({_shown(refused[:200])}): it never "
+                "retrieves documents; the generator resolves such references itself"
+            )
+        else:
+            first = _shown(" ".join(str(exc).split())[:200])
+            sink.warning(f"the validator could not finish: {type(exc).__name__}: {first}")
+    count = counter[0]
     if count > MAX_REPORTED:
         sink.warning(f"{count - MAX_REPORTED} more validator findings not shown")
     return count
+
+
+def _collect(errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]) -> None:
+    for err in errors:
+        counter[0] += 1
+        if counter[0] > MAX_REPORTED:
+            continue
+        pointer = locator.pointer_of(err)
+        message = _shown(" ".join(str(getattr(err, "message", err)).split()))
+        if len(message) > 240:
+            message = message[:237] + "..."
+        sink.warning(f"invalid OpenAPI: {message}", pointer)
 
 
 class _Locator:

@@ -63,14 +63,14 @@ def build_api(
         project=project,
         base_url=_base_url(data),
         env_prefix=package.upper(),
-        definitions=_ordered(schemas.defs),
+        definitions=_ordered(schemas.defs, sink),
         resources=resources,
         security=security,
         default_security=default_security,
     )
 
 
-def _ordered(defs: dict[str, Definition]) -> list[Definition]:
+def _ordered(defs: dict[str, Definition], sink: DiagnosticSink) -> list[Definition]:
     """Enums, then models (registration order), then aliases in dependency order."""
     enums = [d for d in defs.values() if isinstance(d, EnumDef)]
     models = [d for d in defs.values() if isinstance(d, ModelDef)]
@@ -93,6 +93,10 @@ def _ordered(defs: dict[str, Definition]) -> list[Definition]:
     # an alias that reaches itself through aliases only cannot be written in Python 3.11
     for alias in ordered:
         if _alias_cycle(alias.name, aliases):
+            sink.warning(
+                f"'{alias.name}' refers to itself through aliases only; it is typed as Any",
+                alias.pointer.split("#", 1)[-1],
+            )
             alias.hint = "Any"
             alias.deps = set()
             alias.doc = (alias.doc + "\n\n" if alias.doc else "") + "Recursive through aliases only: typed as Any."

@@ -30,7 +30,7 @@ from .schemas import SchemaBuilder
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Names every generated method already uses for its own keyword arguments.
 METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
+    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
 )
 #: Attributes of the generated client that a resource must not shadow.
 CLIENT_RESERVED = frozenset(
@@ -80,6 +80,16 @@ class OperationBuilder:
         self.sink = sink
         self.resolver = schemas.resolver
         self.scheme_names: set[str] = set()
+        self._seen_ids: set[str] = set()
+
+    def _renamed(self, what: str) -> Any:
+        def report(key: str, desired: str, got: str) -> None:
+            if key.startswith("/"):
+                self.sink.info(f"{what} name '{desired}' is taken; using '{got}'", key)
+            else:
+                self.sink.info(f"{what} name '{desired}' for '{key}' is taken; using '{got}'")
+
+        return report
 
     def _follow(self, obj: Any, loc: Loc) -> tuple[Loc, Any]:
         if isinstance(obj, dict) and "$ref" in obj:
@@ -118,20 +128,20 @@ class OperationBuilder:
                     tag = segs[0] if segs else "default"
                 groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
         resources: list[Resource] = []
-        attrs = NameAllocator(reserved=CLIENT_RESERVED)
+        attrs = NameAllocator(reserved=CLIENT_RESERVED, on_rename=self._renamed("resource"))
         modules = NameAllocator(reserved={"__init__"}, casefold=True)
         classes = NameAllocator(casefold=True)
-        for tag in sorted(groups, key=lambda t: (snake(t) or "default", t)):
+        for tag in groups:  # names are handed out in document order ...
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
             module = modules.allocate(attr, tag)
             cls = classes.allocate(py_ident(pascal(tag) or "Default", prefix="Group") + "Resource", tag)
-            names = NameAllocator(reserved={"with_raw_response"})
+            names = NameAllocator(reserved={"with_raw_response"}, on_rename=self._renamed("method"))
             ops = [
                 self._operation(path, method, ploc.child(method), op, shared, default_security, names)
                 for path, method, ploc, op, shared, _ in groups[tag]
             ]
-            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops))
-        return resources
+            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag))
+        return sorted(resources, key=lambda r: r.attr)  # ... and listed alphabetically
 
     # -- one operation ------------------------------------------------------------------------
 
@@ -150,15 +160,15 @@ class OperationBuilder:
             op_id = method + "_" + "_".join(
                 ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
             )
-        py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), f"{method} {path}")
+        if op_id in self._seen_ids:
+            self.sink.warning(f"duplicate operationId '{op_id}'", loc.child("operationId").pointer)
+        self._seen_ids.add(op_id)
+        py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), loc.pointer)
         label = pascal(op_id) or pascal(method)
-        arg_names = NameAllocator(reserved=METHOD_RESERVED)
+        arg_names = NameAllocator(reserved=METHOD_RESERVED, on_rename=self._renamed("argument"))
         params = self._parameters(loc, op, shared, label, arg_names)
         bodies = self._bodies(loc, op, label)
-        if bodies:
-            body_name = arg_names.allocate("body", "<body>")
-            if body_name != "body":
-                self.sink.info(f"request body argument is named '{body_name}'", loc.child("requestBody").pointer)
+        body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
@@ -185,6 +195,7 @@ class OperationBuilder:
             pagination=pagination,
             page_item_hint=item_hint,
             deprecated=bool(op.get("deprecated")),
+            body_arg=body_arg,
         )
 
     def _parameters(
@@ -213,9 +224,11 @@ class OperationBuilder:
         for (where, jname), (ploc, p) in items:
             desired = py_ident(snake(jname) or "param", prefix="param")
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
-            if dup:
-                desired = f"{desired}_{where}" if where != "path" else desired
-            py = arg_names.allocate(desired, f"{where}:{jname}")
+            if dup and where != "path":
+                desired = f"{desired.rstrip('_')}_{where}"
+            py = arg_names.allocate(desired, ploc.pointer)
+            if py != snake(jname):
+                self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")
             sloc = ploc.child("schema")
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:
@@ -227,6 +240,12 @@ class OperationBuilder:
             required = bool(p.get("required")) or where == "path"
             style = p.get("style")
             explode = p.get("explode")
+            if where in ("path", "header") and style not in (None, "simple"):
+                self.sink.warning(
+                    f"{where} parameter style '{style}' is not supported; sent as style 'simple'",
+                    ploc.child("style").pointer,
+                )
+                style = None
             default_style = "form" if where in ("query", "cookie") else "simple"
             style_pair = None
             if (isinstance(style, str) and style != default_style) or (

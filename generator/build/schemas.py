@@ -29,7 +29,9 @@ from ..ir.model import (
     TypeExpr,
     UnionOf,
 )
-from ..ir.names import NameAllocator, pascal, py_ident, snake, upper_snake
+from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake
+from urllib.parse import urldefrag, urljoin
+
 from ..refs import Loc, RefError, Resolver
 from ..render.text import py_literal
 from . import types as T
@@ -51,6 +53,12 @@ MODEL_MODULE_NAMES = frozenset(
         "Annotated", "Any", "ClassVar", "Literal", "Union", "ConfigDict", "Discriminator",
         "Field", "Tag", "BaseModel", "OpenStrEnum", "OpenIntEnum", "discriminate",
         "match_shape", "UnknownVariant", "datetime", "uuid", "decimal", "TypeAlias",
+        # names the resource modules import from the runtime
+        "ResponseSpec", "NotGiven", "NOT_GIVEN", "RequestOptions", "Unpack", "cast",
+        "cached_property", "SyncAPIResource", "AsyncAPIResource", "APIResponse",
+        "to_raw_response_wrapper", "async_to_raw_response_wrapper", "CursorPagination",
+        "OffsetPagination", "PageNumberPagination", "LinkHeaderPagination", "SyncPage",
+        "AsyncPage", "body_kwargs", "FileContent", "FileInput", "Mapping", "TYPE_CHECKING",
     }
 )  # fmt: skip
 _PYDANTIC_ATTRS = frozenset(
@@ -66,6 +74,8 @@ _PYDANTIC_ATTRS = frozenset(
     }
 )  # fmt: skip
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
+#: Key under which a merged allOf view remembers where each property was written.
+_PROP_LOCS = "x-connect-codegen-property-locations"
 _SECRET_NAME = re.compile(r"(?i)(password|secret|token|api_?key|private_?key)")
 
 
@@ -152,8 +162,8 @@ class SchemaBuilder:
             self._queued.pop(name, None)
 
     def _ref_name(self, loc: Loc) -> str:
-        tokens = loc.pointer.split("/")
-        last = tokens[-1].replace("~1", "/").replace("~0", "~") if loc.pointer else ""
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in loc.pointer.split("/")]
+        last = tokens[-1] if loc.pointer else ""
         if not last or last.isdigit() or last in ("schema", "items", "additionalProperties"):
             stem = loc.uri.rsplit("/", 1)[-1].split(".", 1)[0]
             parts = [t for t in tokens[1:] if t not in ("components", "schemas", "properties")]
@@ -171,6 +181,11 @@ class SchemaBuilder:
         if not isinstance(schema, dict):
             self.sink.warning(f"schema must be an object, not {type(schema).__name__}; using Any", loc.pointer, source=self._src(loc))
             return ANY
+        if isinstance(schema.get("$id"), str) and self.is31:
+            loc = Loc(loc.uri, loc.pointer, urldefrag(urljoin(loc.base, schema["$id"]))[0])
+        for key in ("not", "if", "dependentSchemas"):
+            if key in schema:
+                self.sink.info(f"'{key}' is not expressed in Python types; it is not checked", loc.child(key).pointer, source=self._src(loc))
         nullable = self._nullable(schema, loc)
         t = self._type_of(schema, loc, hint)
         return T.nullable(t) if nullable else t
@@ -269,7 +284,10 @@ class SchemaBuilder:
             )
             if items is False:
                 return TupleOf(parts)
-            return ListOf(T.union(list(parts)))
+            if isinstance(items, dict) and items:
+                rest = self.type_of(items, loc.child("items"), f"{hint}Item")
+                return ListOf(T.union([*parts, rest]))
+            return ListOf(ANY if items is None or items is True else T.union(list(parts)))
         if items is None or items is True or items is False:
             return ListOf(ANY)
         if isinstance(items, list):  # 3.0-era tuple form
@@ -305,7 +323,10 @@ class SchemaBuilder:
         except RefError as exc:
             self.sink.error(f"unresolvable $ref '{ref}': {exc}", ref_loc.pointer, source=self._src(ref_loc))
             return ANY
-        return Named(self.register(target_loc, target, self._ref_name(target_loc)))
+        named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
+        if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
+            return T.nullable(named)
+        return named
 
     # -- composition --------------------------------------------------------------------------
 
@@ -317,6 +338,7 @@ class SchemaBuilder:
         """
         out: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
         props: dict[str, Any] = {}
+        locs: dict[str, Loc] = {}
         required: list[str] = []
         closed = schema.get("additionalProperties")
         members = schema.get("allOf") or []
@@ -332,8 +354,16 @@ class SchemaBuilder:
                 continue
             if "allOf" in member and depth < 32:
                 member = self.merged_all_of(member, mloc, depth + 1)
+            for key in ("oneOf", "anyOf"):
+                if member.get(key) and not member.get("properties"):
+                    self.sink.warning(f"'{key}' inside 'allOf' is not merged; its variants' fields are kept as extra data", mloc.child(key).pointer, source=self._src(mloc))
+            inner_locs = member.get(_PROP_LOCS, {})
             for pname, pschema in (member.get("properties") or {}).items():
                 props[pname] = self._merge_prop(props.get(pname), pschema, mloc, pname)
+                if props[pname] is pschema:
+                    locs[pname] = inner_locs.get(pname) or mloc.child("properties", pname)
+                else:
+                    locs.pop(pname, None)
             required += [r for r in member.get("required") or [] if isinstance(r, str)]
             if "additionalProperties" in member and closed is None:
                 closed = member["additionalProperties"]
@@ -342,8 +372,13 @@ class SchemaBuilder:
                     out[key] = member[key]
         for pname, pschema in (schema.get("properties") or {}).items():
             props[pname] = self._merge_prop(props.get(pname), pschema, loc, pname)
+            if props[pname] is pschema:
+                locs[pname] = loc.child("properties", pname)
+            else:
+                locs.pop(pname, None)
         required += [r for r in schema.get("required") or [] if isinstance(r, str)]
         out["properties"] = props
+        out[_PROP_LOCS] = locs
         out["required"] = list(dict.fromkeys(required))
         if closed is not None:
             out["additionalProperties"] = closed
@@ -354,6 +389,13 @@ class SchemaBuilder:
         if earlier is None or not isinstance(later, dict) or not isinstance(earlier, dict):
             return later
         if any(k in later for k in ("type", "$ref", "allOf", "oneOf", "anyOf", "properties", "items")):
+            t1, t2 = earlier.get("type"), later.get("type")
+            if t1 and t2 and t1 != t2:
+                self.sink.warning(
+                    f"allOf members disagree on the type of '{pname}' ({t1} vs {t2}); using {t2}",
+                    loc.child("properties", pname).pointer,
+                    source=self._src(loc),
+                )
             return later
         if "$ref" in earlier:
             try:
@@ -368,10 +410,30 @@ class SchemaBuilder:
         return merged
 
     def _all_of(self, schema: dict[str, Any], loc: Loc, hint: str) -> TypeExpr:
-        members = schema["allOf"]
+        indexed = [
+            (i, m)
+            for i, m in enumerate(schema["allOf"])
+            if not (isinstance(m, dict) and m and set(m) <= _ANNOTATION_KEYS)
+        ]
         own = {k for k in schema if k not in _ANNOTATION_KEYS and k != "allOf" and not k.startswith("x-")}
-        if len(members) == 1 and not own:
-            return self.type_of(members[0], loc.child("allOf", 0), hint)
+        if len(indexed) == 1 and not own:
+            return self.type_of(indexed[0][1], loc.child("allOf", indexed[0][0]), hint)
+        views = []
+        for i, m in indexed:
+            mloc = loc.child("allOf", i)
+            try:
+                mloc, m = self.resolver.follow(m, mloc)
+            except RefError:
+                break
+            views.append(m)
+        if views and len(views) == len(indexed) and not own and all(
+            isinstance(v, dict) and not v.get("properties") and v.get("type") not in ("object", None) or (isinstance(v, dict) and ("const" in v or "enum" in v) and not v.get("properties"))
+            for v in views
+        ):
+            merged: dict[str, Any] = {}
+            for v in views:
+                merged.update({k: val for k, val in v.items() if k != "$id"})
+            return self.type_of(merged, loc, hint)
         merged = self.merged_all_of(schema, loc)
         if not merged.get("properties") and merged.get("type") != "object":
             return self.type_of({k: v for k, v in merged.items() if k != "properties"}, loc, hint)
@@ -402,6 +464,13 @@ class SchemaBuilder:
             return ANY
         disc = schema.get("discriminator")
         models = [v for v in variants if isinstance(v, Named) and isinstance(self._peek(v.name), dict)]
+        if not isinstance(disc, dict) and models and len(models) == len(variants):
+            inherited = [(self._peek(v.name) or {}).get("discriminator") for v in models]  # type: ignore[union-attr]
+            first = inherited[0]
+            if isinstance(first, dict) and all(
+                isinstance(d, dict) and d.get("propertyName") == first.get("propertyName") for d in inherited
+            ):
+                disc = first
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(models) == len(variants):
             return self._discriminated(variants, disc, loc)
         if len(models) >= 2:
@@ -424,7 +493,9 @@ class SchemaBuilder:
         if schema.get("allOf"):
             schema = self.merged_all_of(schema, loc)
         is_obj = schema.get("type") == "object" or "properties" in schema
-        if not is_obj or any(k in schema for k in ("oneOf", "anyOf", "enum")):
+        if not is_obj or "enum" in schema:
+            return None
+        if any(k in schema for k in ("oneOf", "anyOf")) and not schema.get("properties"):
             return None
         return schema
 
@@ -522,12 +593,22 @@ class SchemaBuilder:
     def _definition(self, loc: Loc, schema: Any, name: str) -> Definition:
         if not isinstance(schema, dict):
             return AliasDef(name, loc.key, "", T.hint(ANY))
+        if isinstance(schema.get("$id"), str) and self.is31:
+            loc = Loc(loc.uri, loc.pointer, urldefrag(urljoin(loc.base, schema["$id"]))[0])
         doc = _doc(schema)
         if isinstance(schema.get("enum"), list) and "const" not in schema and not schema.get("allOf"):
             values = [v for v in schema["enum"] if v is not None]
             if values and (all(isinstance(v, str) for v in values) or all(isinstance(v, int) and not isinstance(v, bool) for v in values)):
                 return self._enum_def(schema, values, loc, name, doc)
         view = self._object_view(schema, loc)
+        for key in ("oneOf", "anyOf"):
+            if view is not None and schema.get(key) and view.get("properties"):
+                self.sink.warning(
+                    f"'{key}' next to 'properties' is not merged; the variants' extra fields are "
+                    "kept as extra data",
+                    loc.child(key).pointer,
+                    source=self._src(loc),
+                )
         if view is not None and (view.get("properties") or view.get("additionalProperties") is False or schema.get("allOf")):
             self._raw[name] = view
             return self._model_def(view, loc, name, doc)
@@ -551,27 +632,40 @@ class SchemaBuilder:
 
     def _model_def(self, schema: dict[str, Any], loc: Loc, name: str, doc: str) -> ModelDef:
         props = schema.get("properties") or {}
+        prop_locs: dict[str, Loc] = schema.get(_PROP_LOCS, {})
         required = set(r for r in schema.get("required") or [] if isinstance(r, str))
         alloc = NameAllocator(reserved=_PYDANTIC_ATTRS | {"model_config"})
+        json_names = {j for j in props if isinstance(j, str)}
         fields: list[Field] = []
         deps: set[str] = set()
         for jname, pschema in props.items():
-            ploc = loc.child("properties", jname)
             if not isinstance(jname, str):
                 continue
+            ploc = prop_locs.get(jname) or loc.child("properties", jname)
             base = snake(jname)
             if base.startswith("model_"):
                 base = base + "_"
-            py = alloc.allocate(py_ident(base, prefix="field", reserved=_PYDANTIC_ATTRS), jname)
-            if py != base and py.rstrip("_") != base:
+            base = py_ident(base, prefix="field", reserved=_PYDANTIC_ATTRS)
+            while base in json_names and base != jname:
+                base += "_"  # populate_by_name: a Python name must not be another field's JSON name
+            py = alloc.allocate(base, jname)
+            plain = snake(jname)
+            escaped_only = py == plain + "_" and (plain in PY_RESERVED or plain in _PYDANTIC_ATTRS)
+            if py != plain and not escaped_only:
                 self.sink.info(f"property '{jname}' is named '{py}' in Python", ploc.pointer, source=self._src(ploc))
             t = self.type_of(pschema, ploc, f"{name}{pascal(jname) or 'Field'}")
             if name in self.file_models:
                 t = _file_input(t)
             deps |= T.names_in(t)
             p = pschema if isinstance(pschema, dict) else {}
-            if "$ref" in p and not self.is31:
-                p = {k: v for k, v in p.items() if k in ("$ref",)}
+            if "$ref" in p:
+                try:
+                    _, target = self.resolver.follow(p, ploc)
+                except RefError:
+                    target = {}
+                if isinstance(target, dict):
+                    # what the referenced schema says counts unless the property overrides it
+                    p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated")}, **(p if self.is31 else {})}
             is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
             default = None
             if not is_req:
@@ -581,6 +675,8 @@ class SchemaBuilder:
                 dv = p.get("default", ...)
                 if dv is not ... and _is_literal(dv) and dv is not None and not isinstance(dv, (dict, list)):
                     default = _default_expr(dv, t, self)
+                elif isinstance(dv, (dict, list)) and dv:
+                    self.sink.info("a list or object default is not applied (the field defaults to None)", ploc.child("default").pointer, source=self._src(ploc))
             fields.append(
                 Field(
                     py_name=py,
@@ -660,6 +756,8 @@ def _default_expr(value: Any, t: TypeExpr, builder: SchemaBuilder) -> str:
 def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:
     if schema.get("format") == "password" or schema.get("writeOnly") is True:
         return True
+    if re.search(r"(?i)(url|uri|endpoint|type|id|ids|expiry|expires_?at|expires_?in|scopes?|count)$", jname):
+        return False
     if _SECRET_NAME.search(jname):
         return True
     return model_name.lower().startswith("credentialdata") and schema.get("type") == "string" and jname not in (

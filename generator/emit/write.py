@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -71,11 +72,40 @@ def manifest_bytes(files: dict[str, bytes], extra: dict[str, object] | None = No
     return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+#: One component of a path the generator writes: letters, digits, ``_``, ``-`` and dots, but
+#: never ``.`` or ``..`` (no separators, drive letters, NUL or other control characters).
+_SAFE_PART = re.compile(r"[A-Za-z0-9_.-]+")
+
+
 def _safe_rel(rel: str) -> Path:
-    p = Path(rel)
-    if p.is_absolute() or ".." in p.parts or not p.parts:
+    """``rel`` as a relative path that stays inside the output folder.
+
+    Raises ``ValueError`` for an absolute path, a ``.``/``..`` or empty component, or any
+    character outside ``[A-Za-z0-9_.-]`` (a backslash or ``:`` would leave the folder on Windows).
+    """
+    parts = rel.split("/")
+    if not rel or not all(_SAFE_PART.fullmatch(part) and part not in (".", "..") for part in parts):
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-    return p
+    return Path(*parts)
+
+
+def _check_compiles(rel: str, data: bytes) -> None:
+    """Refuse to write a ``.py`` file Python cannot compile (a last line of defence: black's parser
+    accepts some text that Python's does not, e.g. ``{2\u0660\u0660: ...}``). Only files that are
+    new or changed are checked, so an unchanged run costs nothing."""
+    try:
+        compile(data, rel, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise ValueError(f"internal: generated {rel} does not compile ({detail}); nothing was written") from None
+
+
+def _is_safe_rel(rel: str) -> bool:
+    try:
+        _safe_rel(rel)
+    except ValueError:
+        return False
+    return True
 
 
 def plan_changes(files: dict[str, bytes], target: Path) -> tuple[list[str], list[str], list[str]]:
@@ -88,7 +118,7 @@ def plan_changes(files: dict[str, bytes], target: Path) -> tuple[list[str], list
             added.append(rel)
         elif path.read_bytes() != data:
             changed.append(rel)
-    removed = sorted(rel for rel in old if rel not in files and (target / rel).is_file())
+    removed = sorted(rel for rel in old if rel not in files and _is_safe_rel(rel) and (target / rel).is_file())
     return added, changed, removed
 
 
@@ -96,9 +126,12 @@ def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, 
     """Replace the generated files under ``target`` with ``files`` ({relative path: bytes}).
 
     Raises ``OSError`` (the old tree intact) when the temporary tree cannot be built, and
-    ``ValueError`` for a relative path that would leave ``target``.
+    ``ValueError`` for a relative path that would leave ``target`` or a new or changed ``.py`` file
+    that does not compile (nothing is written then either).
     """
     files = dict(files)
+    for rel in files:
+        _safe_rel(rel)  # every path is checked before anything is created
     files[MANIFEST] = manifest_bytes({k: v for k, v in files.items() if k != MANIFEST}, extra_manifest)
     report = WriteReport()
     target = target.resolve() if target.exists() else target.absolute()
@@ -118,6 +151,8 @@ def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, 
                 if rel != MANIFEST:
                     report.unchanged.append(rel)
                 continue
+            if rel.endswith(".py"):
+                _check_compiles(rel, data)
             dest.write_bytes(data)
             if rel != MANIFEST:
                 report.written.append(rel)

@@ -197,6 +197,7 @@ class Operation:
     pagination: str | None = None  # Python expression of a pagination strategy
     page_item_hint: str | None = None
     deprecated: bool = False
+    body_arg: str = "body"
 
 
 @dataclass
@@ -208,6 +209,7 @@ class Resource:
     module: str
     doc: str
     operations: list[Operation]
+    tag: str = ""
 
 
 @dataclass

@@ -20,6 +20,16 @@ _WORD_SPLIT = [
 
 PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
+#: File stems Windows reserves for devices, whatever the extension (``con.py`` cannot be created
+#: there): names that become file names (resource modules) must avoid them, case-insensitively.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+    | {f"com{d}" for d in "\u00b9\u00b2\u00b3"}
+    | {f"lpt{d}" for d in "\u00b9\u00b2\u00b3"}
+)
+
 
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

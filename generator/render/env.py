@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from ..paths import templates_dir
+from .text import docstring_body, py_str
 
 
 @lru_cache(maxsize=4)
@@ -25,6 +26,9 @@ def environment(extra_dir: str | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    # the only way spec text may enter a template: escaped for its context
+    env.filters["docstring"] = docstring_body
+    env.filters["pyrepr"] = py_str
     return env
 
 

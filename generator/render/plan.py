@@ -81,15 +81,15 @@ def _method_view(op: Operation) -> MethodView:
             sig.append(f"{p.py_name}: {p.hint}")
     body_arg = None
     if op.bodies:
-        body_arg = "body"
+        body_arg = op.body_arg
         hints = list(dict.fromkeys(b.hint for b in op.bodies))
         bhint = " | ".join(hints)
         required = any(b.required for b in op.bodies)
-        sig.append(f"body: {bhint}" if required else f"body: {bhint} | NotGiven = NOT_GIVEN")
+        sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | NotGiven = NOT_GIVEN")
         doc = op.bodies[0].doc or "The request body."
         if len(op.bodies) > 1:
             doc += " Sent as " + ", or ".join(f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies) + "."
-        args_doc.append(f"body: {doc}")
+        args_doc.append(f"{body_arg}: {doc}")
     for p in op.params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
@@ -117,17 +117,17 @@ def _method_view(op: Operation) -> MethodView:
             kind = op.bodies[0].kind
             kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
             if kind in ("form", "multipart"):
-                call.append(f'**body_kwargs(body, ((None, "{kind}"),))')
+                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}"),))')
             else:
-                call.append(f"{kw}=body")
+                call.append(f"{kw}={body_arg}")
         else:
             kinds = ", ".join(
                 f"({b.hint if b.hint.isidentifier() and b.hint[0].isupper() else 'None'}, {py_str(b.kind)})"
                 for b in op.bodies
             )
-            call.append(f"**body_kwargs(body, ({kinds},))")
+            call.append(f"**body_kwargs({body_arg}, ({kinds},))")
         ct = op.bodies[0].content_type
-        if len(op.bodies) == 1 and op.bodies[0].kind in ("binary", "text"):
+        if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
             call.append(f"content_type={py_str(ct)}")
     if op.security:
         call.append(f"security=({', '.join(py_str(s) for s in op.security)}{',' if len(op.security) == 1 else ''})")
@@ -183,7 +183,7 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
         context={
             "banner": banner,
             "res": res,
-            "doc": docstring_body(res.doc or f"Operations tagged `{res.attr}`."),
+            "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
             "methods": methods,
             "imports": imports,
             "pages": pages,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import re
 import sys
 import time
+from pathlib import Path
 from typing import (
     IO,
     Any,
@@ -243,7 +245,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         json: object,
         form: Mapping[str, object] | NotGiven,
         multipart: Mapping[str, object] | NotGiven,
-        content: bytes | str | IO[bytes] | NotGiven,
+        content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
         security: Sequence[str],
         responses: Mapping[int | str, ResponseSpec],
@@ -283,7 +285,17 @@ class _BaseClient(Generic[_HttpxClientT]):
             (name, None if not _present(value) else encode_header_value(name, value))
             for name, value in (opts.get("extra_headers") or {}).items()
         )
-        cookie_pairs = tuple((name, to_param_str(value)) for name, value in drop_absent(cookies))
+        cookie_pairs = tuple(
+            (
+                name,
+                (
+                    ",".join(to_param_str(v) for v in value)
+                    if isinstance(value, (list, tuple))
+                    else to_param_str(value)
+                ),
+            )
+            for name, value in drop_absent(cookies)
+        )
 
         timeout = opts.get("timeout", NOT_GIVEN)
         max_retries = opts.get("max_retries")
@@ -318,7 +330,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         json: object,
         form: Mapping[str, object] | NotGiven,
         multipart: Mapping[str, object] | NotGiven,
-        content: bytes | str | IO[bytes] | NotGiven,
+        content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
         extra_body: Mapping[str, object] | None,
         read_streams: bool,
@@ -351,7 +363,9 @@ class _BaseClient(Generic[_HttpxClientT]):
                 raise TypeError("extra_body cannot be merged into a raw content body")
             raw: bytes | IO[bytes]
             position: int | None = None
-            if isinstance(content, str):
+            if isinstance(content, os.PathLike):
+                raw = Path(content).read_bytes()
+            elif isinstance(content, str):
                 raw = content.encode("utf-8")
             elif isinstance(content, (bytes, bytearray, memoryview)):
                 raw = bytes(content)
@@ -563,7 +577,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         json: object = NOT_GIVEN,
         form: Mapping[str, object] | NotGiven = NOT_GIVEN,
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
-        content: bytes | str | IO[bytes] | NotGiven = NOT_GIVEN,
+        content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
         security: Sequence[str] = (),
         responses: Mapping[int | str, ResponseSpec],
@@ -743,7 +757,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         json: object = NOT_GIVEN,
         form: Mapping[str, object] | NotGiven = NOT_GIVEN,
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
-        content: bytes | str | IO[bytes] | NotGiven = NOT_GIVEN,
+        content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
         security: Sequence[str] = (),
         responses: Mapping[int | str, ResponseSpec],

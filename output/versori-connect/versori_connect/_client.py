@@ -112,7 +112,7 @@ class Client(SyncAPIClient):
 
     @cached_property
     def connector_version(self) -> ConnectorVersionResource:
-        """Operations tagged ``connector_version``."""
+        """Operations tagged ``connector-version``."""
         from .resources.connector_version import ConnectorVersionResource
 
         return ConnectorVersionResource(self)
@@ -140,14 +140,14 @@ class Client(SyncAPIClient):
 
     @cached_property
     def protocol_bigquery(self) -> ProtocolBigqueryResource:
-        """Operations tagged ``protocol_bigquery``."""
+        """Operations tagged ``protocol-bigquery``."""
         from .resources.protocol_bigquery import ProtocolBigqueryResource
 
         return ProtocolBigqueryResource(self)
 
     @cached_property
     def protocol_http(self) -> ProtocolHttpResource:
-        """Operations tagged ``protocol_http``."""
+        """Operations tagged ``protocol-http``."""
         from .resources.protocol_http import ProtocolHttpResource
 
         return ProtocolHttpResource(self)
@@ -232,7 +232,7 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def connector_version(self) -> AsyncConnectorVersionResource:
-        """Operations tagged ``connector_version``."""
+        """Operations tagged ``connector-version``."""
         from .resources.connector_version import AsyncConnectorVersionResource
 
         return AsyncConnectorVersionResource(self)
@@ -260,14 +260,14 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def protocol_bigquery(self) -> AsyncProtocolBigqueryResource:
-        """Operations tagged ``protocol_bigquery``."""
+        """Operations tagged ``protocol-bigquery``."""
         from .resources.protocol_bigquery import AsyncProtocolBigqueryResource
 
         return AsyncProtocolBigqueryResource(self)
 
     @cached_property
     def protocol_http(self) -> AsyncProtocolHttpResource:
-        """Operations tagged ``protocol_http``."""
+        """Operations tagged ``protocol-http``."""
         from .resources.protocol_http import AsyncProtocolHttpResource
 
         return AsyncProtocolHttpResource(self)

@@ -393,9 +393,7 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset(
-        {"additional_token_params", "token_url"}
-    )
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"additional_token_params"})
 
     id_: Annotated[str, Field(alias="id")]
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
@@ -598,7 +596,7 @@ class CredentialDataOAuth2Client(BaseModel):
     """OAuth2 client credentials, used to obtain an access token from a refresh_token or through the `client_credentials`
     and `authorization_code` grants. `clientSecret` is redacted in responses."""
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret", "token_url"})
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     client_id: Annotated[str, Field(alias="clientId")]
     """OAuth2 client ID used to authenticate with the Connector."""

@@ -78,70 +78,70 @@ class Client(SyncAPIClient):
 
     @cached_property
     def activations(self) -> ActivationsResource:
-        """Operations tagged ``activations``."""
+        """Operations tagged ``Activations``."""
         from .resources.activations import ActivationsResource
 
         return ActivationsResource(self)
 
     @cached_property
     def connections(self) -> ConnectionsResource:
-        """Operations tagged ``connections``."""
+        """Operations tagged ``Connections``."""
         from .resources.connections import ConnectionsResource
 
         return ConnectionsResource(self)
 
     @cached_property
     def connections2(self) -> ConnectionsResource2:
-        """Operations tagged ``connections2``."""
+        """Operations tagged ``connections``."""
         from .resources.connections2 import ConnectionsResource2
 
         return ConnectionsResource2(self)
 
     @cached_property
     def connectors(self) -> ConnectorsResource:
-        """Operations tagged ``connectors``."""
+        """Operations tagged ``Connectors``."""
         from .resources.connectors import ConnectorsResource
 
         return ConnectorsResource(self)
 
     @cached_property
     def embedded(self) -> EmbeddedResource:
-        """Operations tagged ``embedded``."""
+        """Operations tagged ``Embedded``."""
         from .resources.embedded import EmbeddedResource
 
         return EmbeddedResource(self)
 
     @cached_property
     def end_users(self) -> EndUsersResource:
-        """Operations tagged ``end_users``."""
+        """Operations tagged ``End Users``."""
         from .resources.end_users import EndUsersResource
 
         return EndUsersResource(self)
 
     @cached_property
     def hubs(self) -> HubsResource:
-        """Operations tagged ``hubs``."""
+        """Operations tagged ``Hubs``."""
         from .resources.hubs import HubsResource
 
         return HubsResource(self)
 
     @cached_property
     def integrations(self) -> IntegrationsResource:
-        """Operations tagged ``integrations``."""
+        """Operations tagged ``Integrations``."""
         from .resources.integrations import IntegrationsResource
 
         return IntegrationsResource(self)
 
     @cached_property
     def internal(self) -> InternalResource:
-        """Operations tagged ``internal``."""
+        """Operations tagged ``Internal``."""
         from .resources.internal import InternalResource
 
         return InternalResource(self)
 
     @cached_property
     def miscellaneous(self) -> MiscellaneousResource:
-        """Operations tagged ``miscellaneous``."""
+        """Operations tagged ``Miscellaneous``."""
         from .resources.miscellaneous import MiscellaneousResource
 
         return MiscellaneousResource(self)
@@ -185,70 +185,70 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def activations(self) -> AsyncActivationsResource:
-        """Operations tagged ``activations``."""
+        """Operations tagged ``Activations``."""
         from .resources.activations import AsyncActivationsResource
 
         return AsyncActivationsResource(self)
 
     @cached_property
     def connections(self) -> AsyncConnectionsResource:
-        """Operations tagged ``connections``."""
+        """Operations tagged ``Connections``."""
         from .resources.connections import AsyncConnectionsResource
 
         return AsyncConnectionsResource(self)
 
     @cached_property
     def connections2(self) -> AsyncConnectionsResource2:
-        """Operations tagged ``connections2``."""
+        """Operations tagged ``connections``."""
         from .resources.connections2 import AsyncConnectionsResource2
 
         return AsyncConnectionsResource2(self)
 
     @cached_property
     def connectors(self) -> AsyncConnectorsResource:
-        """Operations tagged ``connectors``."""
+        """Operations tagged ``Connectors``."""
         from .resources.connectors import AsyncConnectorsResource
 
         return AsyncConnectorsResource(self)
 
     @cached_property
     def embedded(self) -> AsyncEmbeddedResource:
-        """Operations tagged ``embedded``."""
+        """Operations tagged ``Embedded``."""
         from .resources.embedded import AsyncEmbeddedResource
 
         return AsyncEmbeddedResource(self)
 
     @cached_property
     def end_users(self) -> AsyncEndUsersResource:
-        """Operations tagged ``end_users``."""
+        """Operations tagged ``End Users``."""
         from .resources.end_users import AsyncEndUsersResource
 
         return AsyncEndUsersResource(self)
 
     @cached_property
     def hubs(self) -> AsyncHubsResource:
-        """Operations tagged ``hubs``."""
+        """Operations tagged ``Hubs``."""
         from .resources.hubs import AsyncHubsResource
 
         return AsyncHubsResource(self)
 
     @cached_property
     def integrations(self) -> AsyncIntegrationsResource:
-        """Operations tagged ``integrations``."""
+        """Operations tagged ``Integrations``."""
         from .resources.integrations import AsyncIntegrationsResource
 
         return AsyncIntegrationsResource(self)
 
     @cached_property
     def internal(self) -> AsyncInternalResource:
-        """Operations tagged ``internal``."""
+        """Operations tagged ``Internal``."""
         from .resources.internal import AsyncInternalResource
 
         return AsyncInternalResource(self)
 
     @cached_property
     def miscellaneous(self) -> AsyncMiscellaneousResource:
-        """Operations tagged ``miscellaneous``."""
+        """Operations tagged ``Miscellaneous``."""
         from .resources.miscellaneous import AsyncMiscellaneousResource
 
         return AsyncMiscellaneousResource(self)

@@ -81,7 +81,7 @@ class AuthSchemeConfigHMACDigestInputsItem(OpenStrEnum):
     URL = "url"
 
 
-class ListEndUserConnectionsIdentifierType(OpenStrEnum):
+class GetEndUserIdentifierType(OpenStrEnum):
     INTERNAL = "internal"
     EXTERNAL = "external"
 
@@ -781,9 +781,7 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset(
-        {"additional_token_params", "token_url"}
-    )
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"additional_token_params"})
 
     id_: Annotated[str, Field(alias="id")]
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
@@ -939,7 +937,7 @@ class CredentialDataOAuth2Client(BaseModel):
     """OAuth2 client credentials, used to obtain an access token from a refresh_token or through the `client_credentials`
     and `authorization_code` grants. `clientSecret` is redacted in responses."""
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret", "token_url"})
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     client_id: Annotated[str, Field(alias="clientId")]
     """OAuth2 client ID used to authenticate with the Connector."""
@@ -991,9 +989,7 @@ class CredentialDataOAuth2Token(BaseModel):
     never exposed: the API only shows the `scopes` the user consented to, which lets callers decide whether to ask the
     user to re-authorize when a new endpoint needs more scopes than were granted."""
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset(
-        {"access_token", "expires_at", "refresh_token", "token_type"}
-    )
+    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"access_token", "refresh_token"})
 
     scopes: list[str]
     """Scopes the user has consented to."""
@@ -1398,6 +1394,14 @@ class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
     that organisation."""
 
 
+class CreateEndUserConnectionBody(BaseModel):
+    """The `CreateEndUserConnectionBody` schema."""
+
+    connector_id: Annotated[str, Field(alias="connectorId")]
+
+    connection: ConnectionCreate
+
+
 class UpdateDynamicVariablesBody(BaseModel):
     """The `UpdateDynamicVariablesBody` schema."""
 
@@ -1408,14 +1412,6 @@ class UpdateDynamicVariablesResponse(BaseModel):
     """The `UpdateDynamicVariablesResponse` schema."""
 
     dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
-
-
-class CreateEndUserConnectionBody(BaseModel):
-    """The `CreateEndUserConnectionBody` schema."""
-
-    connector_id: Annotated[str, Field(alias="connectorId")]
-
-    connection: ConnectionCreate
 
 
 # Type aliases come last: they are evaluated when the module is imported.

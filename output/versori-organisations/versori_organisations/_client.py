@@ -76,7 +76,7 @@ class Client(SyncAPIClient):
 
     @cached_property
     def active_organisation(self) -> ActiveOrganisationResource:
-        """Operations tagged ``active_organisation``."""
+        """Operations tagged ``active-organisation``."""
         from .resources.active_organisation import ActiveOrganisationResource
 
         return ActiveOrganisationResource(self)
@@ -90,7 +90,7 @@ class Client(SyncAPIClient):
 
     @cached_property
     def signing_keys(self) -> SigningKeysResource:
-        """Operations tagged ``signing_keys``."""
+        """Operations tagged ``signing-keys``."""
         from .resources.signing_keys import SigningKeysResource
 
         return SigningKeysResource(self)
@@ -148,7 +148,7 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def active_organisation(self) -> AsyncActiveOrganisationResource:
-        """Operations tagged ``active_organisation``."""
+        """Operations tagged ``active-organisation``."""
         from .resources.active_organisation import AsyncActiveOrganisationResource
 
         return AsyncActiveOrganisationResource(self)
@@ -162,7 +162,7 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def signing_keys(self) -> AsyncSigningKeysResource:
-        """Operations tagged ``signing_keys``."""
+        """Operations tagged ``signing-keys``."""
         from .resources.signing_keys import AsyncSigningKeysResource
 
         return AsyncSigningKeysResource(self)
