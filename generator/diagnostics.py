@@ -43,7 +43,14 @@ class Diagnostic:
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         ptr = f" #{self.pointer}" if self.pointer or self.source else ""
-        return f"{self.level.name} {where}{ptr}: {self.message}"
+        return _printable(f"{self.level.name} {where}{ptr}: {self.message}")
+
+
+def _printable(text: str) -> str:
+    """Escape anything a terminal would interpret (ANSI sequences, control characters)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def escape_pointer_token(token: str | int) -> str:

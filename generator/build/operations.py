@@ -21,7 +21,7 @@ from ..ir.model import (
     ResponseCase,
     TypeExpr,
 )
-from ..ir.names import NameAllocator, pascal, py_ident, snake
+from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, snake
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
@@ -108,11 +108,14 @@ class OperationBuilder:
             return []
         groups: dict[str, list[tuple[str, str, Loc, dict[str, Any], list[Any], str]]] = {}
         group_docs: dict[str, str] = {}
-        for tag in self.doc.get("tags") or []:
+        for tag in self.doc.get("tags") if isinstance(self.doc.get("tags"), list) else []:
             if isinstance(tag, dict) and isinstance(tag.get("name"), str):
                 group_docs[tag["name"]] = str(tag.get("description") or "").strip()
         for path, item in paths.items():
             ploc = self.root.child("paths", path)
+            if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+                self.sink.warning("a path must start with '/' and contain no '?' or '#'; path skipped", ploc.pointer)
+                continue
             ploc, item = self._follow(item, ploc)
             if not isinstance(item, dict):
                 continue
@@ -129,7 +132,7 @@ class OperationBuilder:
                 groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
         resources: list[Resource] = []
         attrs = NameAllocator(reserved=CLIENT_RESERVED, on_rename=self._renamed("resource"))
-        modules = NameAllocator(reserved={"__init__"}, casefold=True)
+        modules = NameAllocator(reserved={"__init__", *WINDOWS_DEVICE_NAMES}, casefold=True)
         classes = NameAllocator(casefold=True)
         for tag in groups:  # names are handed out in document order ...
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
@@ -308,6 +311,9 @@ class OperationBuilder:
                 continue
             kind, t = "none", Prim("None")
             content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            if code in ("204", "205", "304") and content:
+                self.sink.warning(f"a {code} response has no body; its declared content is ignored", rloc.child("content").pointer)
+                content = {}
             if content:
                 mts = sorted(content, key=lambda m: _KIND_ORDER.get(media_kind(m), 9))
                 mt = mts[0]
@@ -324,7 +330,7 @@ class OperationBuilder:
                     t = Prim("str")
                 else:
                     t = Prim("bytes")
-            key = code if code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
+            key = code if code.isascii() and code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
             expr = _runtime_type_expr(t)
             case = ResponseCase(key, kind, expr, T.hint(t))
             if code.startswith("2"):

@@ -113,6 +113,7 @@ class SchemaBuilder:
         self._queued: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
         self._raw: dict[str, Any] = {}
+        self._merges = 0
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
 
@@ -336,6 +337,10 @@ class SchemaBuilder:
         A later member's property that only narrows (``const``/``enum``/description without a
         type) is merged over the earlier definition instead of replacing it.
         """
+        self._merges += 1
+        if self._merges > 200_000:
+            raise RecursionError("allOf merging does not terminate")
+        schema = _normalized(schema, loc, self)
         out: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
         props: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
@@ -352,6 +357,7 @@ class SchemaBuilder:
                     continue
             if not isinstance(member, dict):
                 continue
+            member = _normalized(member, mloc, self)
             if "allOf" in member and depth < 32:
                 member = self.merged_all_of(member, mloc, depth + 1)
             for key in ("oneOf", "anyOf"):
@@ -490,6 +496,7 @@ class SchemaBuilder:
     def _object_view(self, schema: Any, loc: Loc) -> Any:
         if not isinstance(schema, dict):
             return None
+        schema = _normalized(schema, loc, self)
         if schema.get("allOf"):
             schema = self.merged_all_of(schema, loc)
         is_obj = schema.get("type") == "object" or "properties" in schema
@@ -706,6 +713,20 @@ class SchemaBuilder:
                 extra_hint = T.hint(t)
                 deps |= T.names_in(t)
         return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
+
+
+def _normalized(schema: dict[str, Any], loc: Loc, builder: "SchemaBuilder") -> dict[str, Any]:
+    """``schema`` with a non-object ``properties`` or a non-list ``required`` dropped (warned)."""
+    bad = [
+        k
+        for k, ok in (("properties", dict), ("required", list), ("allOf", list))
+        if k in schema and not isinstance(schema[k], ok)
+    ]
+    if not bad:
+        return schema
+    for k in bad:
+        builder.sink.warning(f"'{k}' has the wrong type and is ignored", loc.child(k).pointer, source=builder._src(loc))
+    return {k: v for k, v in schema.items() if k not in bad}
 
 
 def _file_input(t: TypeExpr) -> TypeExpr:

@@ -54,6 +54,7 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,
         protected_namespaces=(),
         arbitrary_types_allowed=True,
+        hide_input_in_errors=True,
     )
     __secret_fields__: ClassVar[frozenset[str]] = frozenset()
 

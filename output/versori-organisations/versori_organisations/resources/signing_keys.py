@@ -10,7 +10,7 @@ from .._base_client import ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models import CreatePublicKey, Error, PublicKey, SigningKeySet, SigningKeysListResponse
+from ..models import CreatePublicKey, Error, PublicKey
 
 __all__ = ["SigningKeysResource", "AsyncSigningKeysResource"]
 
@@ -58,7 +58,7 @@ class SigningKeysResource(SyncAPIResource):
         *,
         organisation_id: str,
         **options: Unpack[RequestOptions],
-    ) -> SigningKeysListResponse:
+    ) -> None:
         """List signing keys
 
         Returns every Signing Key of the Organisation.
@@ -71,16 +71,13 @@ class SigningKeysResource(SyncAPIResource):
             APIStatusError: the server answered with an error status (a subclass per status).
             APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
-        return cast(
-            "SigningKeysListResponse",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/keys",
-                path_params={"organisation_id": organisation_id},
-                responses={204: ResponseSpec(SigningKeysListResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        self._client.request(
+            "GET",
+            "/organisations/{organisation_id}/keys",
+            path_params={"organisation_id": organisation_id},
+            responses={204: ResponseSpec(None, "none")},
+            errors={"default": Error},
+            options=options,
         )
 
     def create_signing_key(
@@ -89,7 +86,7 @@ class SigningKeysResource(SyncAPIResource):
         organisation_id: str,
         body: CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> SigningKeySet:
+    ) -> None:
         """Create a signing key
 
         Creates a Signing Key for the Organisation.
@@ -110,17 +107,14 @@ class SigningKeysResource(SyncAPIResource):
             APIStatusError: the server answered with an error status (a subclass per status).
             APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
-        return cast(
-            "SigningKeySet",
-            self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/keys",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={204: ResponseSpec(SigningKeySet, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        self._client.request(
+            "POST",
+            "/organisations/{organisation_id}/keys",
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            responses={204: ResponseSpec(None, "none")},
+            errors={"default": Error},
+            options=options,
         )
 
     def delete_signing_key(
@@ -208,7 +202,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
         *,
         organisation_id: str,
         **options: Unpack[RequestOptions],
-    ) -> SigningKeysListResponse:
+    ) -> None:
         """List signing keys
 
         Returns every Signing Key of the Organisation.
@@ -221,16 +215,13 @@ class AsyncSigningKeysResource(AsyncAPIResource):
             APIStatusError: the server answered with an error status (a subclass per status).
             APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
-        return cast(
-            "SigningKeysListResponse",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/keys",
-                path_params={"organisation_id": organisation_id},
-                responses={204: ResponseSpec(SigningKeysListResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        await self._client.request(
+            "GET",
+            "/organisations/{organisation_id}/keys",
+            path_params={"organisation_id": organisation_id},
+            responses={204: ResponseSpec(None, "none")},
+            errors={"default": Error},
+            options=options,
         )
 
     async def create_signing_key(
@@ -239,7 +230,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
         organisation_id: str,
         body: CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> SigningKeySet:
+    ) -> None:
         """Create a signing key
 
         Creates a Signing Key for the Organisation.
@@ -260,17 +251,14 @@ class AsyncSigningKeysResource(AsyncAPIResource):
             APIStatusError: the server answered with an error status (a subclass per status).
             APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
-        return cast(
-            "SigningKeySet",
-            await self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/keys",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={204: ResponseSpec(SigningKeySet, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        await self._client.request(
+            "POST",
+            "/organisations/{organisation_id}/keys",
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            responses={204: ResponseSpec(None, "none")},
+            errors={"default": Error},
+            options=options,
         )
 
     async def delete_signing_key(
