@@ -332,7 +332,7 @@ class OperationBuilder:
                     t = Prim("bytes")
             key = code if code.isascii() and code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
             expr = _runtime_type_expr(t)
-            case = ResponseCase(key, kind, expr, T.hint(t))
+            case = ResponseCase(key, kind, expr, T.hint(t), mt if content else "application/json")
             if code.startswith("2"):
                 ok.append(case)
             elif code.lower() == "default":

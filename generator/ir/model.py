@@ -175,6 +175,7 @@ class ResponseCase:
     kind: str  # json | text | binary | none
     type_expr: str  # Python expression of the type to parse into, "None" when untyped
     hint: str
+    media_type: str = "application/json"
 
 
 @dataclass

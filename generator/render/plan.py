@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource
+from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase
 from ..paths import templates_dir
 from .text import comment, docstring_body, py_str, toml_str
 
@@ -72,6 +72,13 @@ class MethodView:
     path: str
 
 
+def _response_spec(r: ResponseCase) -> str:
+    extra = ""
+    if r.kind == "json" and r.media_type.split(";")[0].strip() != "application/json":
+        extra = f", {py_str(r.media_type)}"
+    return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
+
+
 def _method_view(op: Operation) -> MethodView:
     sig: list[str] = []
     args_doc: list[str] = []
@@ -130,7 +137,7 @@ def _method_view(op: Operation) -> MethodView:
             call.append(f"content_type={py_str(ct)}")
     if op.security:
         call.append(f"security=({', '.join(py_str(s) for s in op.security)}{',' if len(op.security) == 1 else ''})")
-    call.append("responses={" + ", ".join(f"{r.key}: ResponseSpec({r.type_expr}, {py_str(r.kind)})" for r in op.responses) + "}")
+    call.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
     if op.errors:
         call.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
     if op.pagination:

@@ -264,7 +264,10 @@ class _BaseClient(Generic[_HttpxClientT]):
 
         header_map = httpx.Headers({"User-Agent": self._user_agent})
         if responses and all(spec.kind == "json" for spec in responses.values()):
-            header_map["Accept"] = "application/json"
+            accepted = dict.fromkeys(
+                spec.media_type or "application/json" for spec in responses.values()
+            )
+            header_map["Accept"] = ", ".join(accepted)
         for name, text in self._default_headers.items():
             header_map[name] = encode_header_value(name, text)
         for name, param in drop_absent(headers):

@@ -51,10 +51,13 @@ class ResponseSpec:
             ``list[Model]``, a primitive...). ``None`` returns the decoded JSON as is.
         kind: ``"json"`` (decode and validate), ``"text"`` (return ``str``),
             ``"binary"`` (return ``bytes``) or ``"none"`` (return ``None``, e.g. 204).
+        media_type: the declared media type when it is not ``application/json``
+            (e.g. ``application/schema+json``); it is what the ``Accept`` header asks for.
     """
 
     type: Any = None
     kind: Literal["json", "text", "binary", "none"] = "json"
+    media_type: str | None = None
 
 
 def select_by_status(specs: Mapping[int | str, T] | None, status: int) -> T | None:

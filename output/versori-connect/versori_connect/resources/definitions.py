@@ -341,7 +341,9 @@ class DefinitionsResource(SyncAPIResource):
                     "schema_filename": schema_filename,
                 },
                 security=("bearerToken", "cookie"),
-                responses={200: ResponseSpec(dict[str, Any] | bool, "json")},
+                responses={
+                    200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
+                },
                 errors={"default": Error},
                 options=options,
             ),
@@ -675,7 +677,9 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "schema_filename": schema_filename,
                 },
                 security=("bearerToken", "cookie"),
-                responses={200: ResponseSpec(dict[str, Any] | bool, "json")},
+                responses={
+                    200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
+                },
                 errors={"default": Error},
                 options=options,
             ),
