@@ -672,7 +672,7 @@ class SchemaBuilder:
                     target = {}
                 if isinstance(target, dict):
                     # what the referenced schema says counts unless the property overrides it
-                    p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated")}, **(p if self.is31 else {})}
+                    p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated", "format", "type")}, **(p if self.is31 else {})}
             is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
             default = None
             if not is_req:

@@ -204,14 +204,6 @@ def test_password_and_write_only_fields_are_masked(client_gen: Gen, tmp_path: Pa
     assert got["data"] == "S3CRET-pass"  # masked in repr only: still sent as data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build/schemas.py _is_secret(jname, p, model_name) looks only at the property schema "
-    "itself, so `pw: {$ref: '#/components/schemas/Pwd'}` with Pwd `format: password` (or an "
-    "allOf-wrapped ref) is not in __secret_fields__ and its repr shows the password. Fix: in "
-    "_model_def, follow pure $refs / single-member allOf (self.resolver.follow) before calling "
-    "_is_secret, and OR the target's format/writeOnly into the decision",
-)
 def test_password_behind_a_ref_is_masked(client_gen: Gen, tmp_path: Path) -> None:
     got = _probe(client_gen, "result = repr(m.RefSecret(pw='S3CRET-ref'))", tmp_path)
     assert "S3CRET" not in got, got
