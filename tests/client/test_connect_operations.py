@@ -469,7 +469,9 @@ def test_operation_request_and_response(
     assert "cookie" not in req.headers  # no session cookie configured
     assert req.headers["user-agent"].startswith("versori-connect/")
     if schema is not None:
-        assert req.headers["accept"] == "application/json"
+        # the JSON media type the operation declares (GetRawSchema: application/schema+json)
+        expected_accept = "application/schema+json" if case.operation_id == "GetRawSchema" else "application/json"
+        assert req.headers["accept"] == expected_accept
     if body is not None:
         assert req.headers["content-type"] == "application/json"
         assert json.loads(req.content) == body[1]
