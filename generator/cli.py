@@ -64,9 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print(result: Result, verbose: bool, quiet: bool) -> None:
     floor = Level.INFO if verbose else (Level.ERROR if quiet else Level.WARNING)
-    for d in result.sink.resolved():
-        if d.level >= floor:
-            print(d.render(), file=sys.stderr)
+    for d in result.sink.resolved(floor):
+        print(d.render(), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

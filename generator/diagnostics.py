@@ -108,11 +108,15 @@ class DiagnosticSink:
         """True when any ERROR was recorded."""
         return any(d.level >= Level.ERROR for d in self.items)
 
-    def resolved(self) -> list[Diagnostic]:
-        """Diagnostics with line/col filled in, sorted by level (worst first), source, pointer."""
+    def resolved(self, min_level: Level = Level.INFO) -> list[Diagnostic]:
+        """Diagnostics at ``min_level`` or worse, with line/col filled in (lines are looked up
+        only for these: on a large document that is a second parse), sorted by level (worst
+        first), source, pointer."""
         out = []
         seen = set()
         for d in self.items:
+            if d.level < min_level:
+                continue
             key = (d.level, d.message, d.pointer, d.source)
             if key in seen:
                 continue
