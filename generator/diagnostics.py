@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 
 class Level(enum.IntEnum):
@@ -74,6 +74,8 @@ class DiagnosticSink:
     items: list[Diagnostic] = field(default_factory=list)
     locate: Callable[[str, str], tuple[int, int]] | None = None
     default_source: str = ""
+    #: Findings still being computed elsewhere (a background validation); see pipeline.
+    pending: Any = None
 
     def add(
         self, level: Level, message: str, pointer: str = "", *, source: str = "", code: str = ""

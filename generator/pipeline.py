@@ -121,14 +121,10 @@ def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api
     if opts.validate and (opts.strict or sink.has_errors()):
         finish_validation(pending, sink, timings)
     elif opts.validate:
-        validation_pending[id(sink)] = pending
+        sink.pending = pending
     if sink.has_errors():
         raise GenerationError("errors in the spec")
     return api
-
-
-#: Validations still running in the background, by the id of their sink.
-validation_pending: dict[int, PendingValidation] = {}
 
 
 def finish_validation(pending: PendingValidation, sink: DiagnosticSink, timings: dict[str, float]) -> None:
@@ -140,7 +136,7 @@ def finish_validation(pending: PendingValidation, sink: DiagnosticSink, timings:
 
 def collect_validation(sink: DiagnosticSink, timings: dict[str, float]) -> None:
     """Add the findings of a background validation started for ``sink`` (if any)."""
-    pending = validation_pending.pop(id(sink), None)
+    pending, sink.pending = sink.pending, None
     if pending is not None:
         finish_validation(pending, sink, timings)
 
