@@ -206,7 +206,7 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         if args.verbose:
-            print("timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in result.timings.items()), file=sys.stderr)
+            print("timings: " + ", ".join(_timing(k, v) for k, v in result.timings.items()), file=sys.stderr)
     return 0
 
 
@@ -230,3 +230,8 @@ def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12
             lines.append(f"    ... {len(diff) - max_lines} more diff lines")
     lines.append("run `connect-codegen generate` to update it")
     return "\n".join(lines)
+
+
+def _timing(name: str, value: float) -> str:
+    """One ``-v`` timing entry: seconds, except for the count of files black formatted."""
+    return f"{name} {int(value)}" if name == "formatted_files" else f"{name} {value:.3f} s"

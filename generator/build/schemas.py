@@ -114,6 +114,10 @@ class SchemaBuilder:
         self._warned_nullable = False
         self._raw: dict[str, Any] = {}
         self._merges = 0
+        #: Merged ``allOf`` members by location (``Loc.key``): a member reached by many paths is
+        #: merged once; ``_merging`` holds the members being merged (a cycle stops there).
+        self._merged: dict[str, dict[str, Any]] = {}
+        self._merging: set[str] = set()
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
 
@@ -359,7 +363,16 @@ class SchemaBuilder:
                 continue
             member = _normalized(member, mloc, self)
             if "allOf" in member and depth < 32:
-                member = self.merged_all_of(member, mloc, depth + 1)
+                key = mloc.key
+                if key in self._merging:
+                    continue
+                if key not in self._merged:
+                    self._merging.add(key)
+                    try:
+                        self._merged[key] = self.merged_all_of(member, mloc, depth + 1)
+                    finally:
+                        self._merging.discard(key)
+                member = self._merged[key]
             for key in ("oneOf", "anyOf"):
                 if member.get(key) and not member.get("properties"):
                     self.sink.warning(f"'{key}' inside 'allOf' is not merged; its variants' fields are kept as extra data", mloc.child(key).pointer, source=self._src(mloc))
