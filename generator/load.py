@@ -282,6 +282,22 @@ def _parse(text: str, source: str, sink: DiagnosticSink) -> Any:
         raise GenerationError(problem) from None
     except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
         line, col = _reader_position(exc, text)
+        cleaned = printable(text)
+        if isinstance(exc, yaml.reader.ReaderError) and cleaned != text:
+            # JSON allows these characters in strings and real documents carry them (mojibake in
+            # descriptions); YAML does not. Keep the document, replace them visibly, and say so.
+            count = sum(1 for _ in _UNPRINTABLE.finditer(text))
+            sink.items.append(
+                _syntax_diag(
+                    f"{count} character(s) that YAML does not allow (control characters such as "
+                    f"{_short(exc).split(':')[0].split()[-1]}) replaced by U+FFFD",
+                    source,
+                    line,
+                    col,
+                    warning=True,
+                )
+            )
+            return _parse(cleaned, source, sink)
         sink.items.append(_syntax_diag(f"cannot read the document: {_short(exc)}", source, line, col))
         raise GenerationError(str(exc)) from None
     except RecursionError:
@@ -300,10 +316,20 @@ def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
     return before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1
 
 
-def _syntax_diag(message: str, source: str, line: int, col: int) -> Any:
+def _syntax_diag(message: str, source: str, line: int, col: int, *, warning: bool = False) -> Any:
     from .diagnostics import Diagnostic, Level
 
-    return Diagnostic(Level.ERROR, message, "", source, line, col)
+    return Diagnostic(Level.WARNING if warning else Level.ERROR, message, "", source, line, col)
+
+
+#: Characters outside YAML's printable set (YAML 1.2, 5.1): C0 controls but tab/LF/CR, DEL, C1
+#: controls but NEL, lone surrogates, U+FFFE/U+FFFF.
+_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character YAML does not allow replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def load_document(path: Path, sink: DiagnosticSink) -> Document:
@@ -345,7 +371,7 @@ def _composed(source: str) -> yaml.Node | None:
             text = fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
         if len(text) > MAX_FILE_BYTES or _too_deep(text) is not None:
             return None  # never hand the C composer a document it cannot survive
-        return yaml.compose(text, Loader=JsonLikeLoader)
+        return yaml.compose(printable(text), Loader=JsonLikeLoader)
     except (OSError, ValueError, yaml.YAMLError, RecursionError):
         return None
 

@@ -143,7 +143,7 @@ class Resolver:
                     if isinstance(v, (dict, list)):
                         stack.append((v, f"{ptr}/{i}", base))
 
-    def _load(self, uri: str) -> Any:
+    def _load(self, uri: str, at: "Loc | None" = None) -> Any:
         if uri in self.docs:
             return self.docs[uri]
         parsed = urlparse(uri)
@@ -169,17 +169,36 @@ class Resolver:
             is_file = path.is_file()
         except (OSError, ValueError) as exc:  # e.g. a NUL character, a path too long
             raise RefError(f"reference to {_shown(uri)} is not a usable file path ({exc})") from None
+        refused = RefError(
+            f"reference to {_shown(path)} leaves the spec's folder {_shown(self.root_dir)} "
+            "(only other OpenAPI documents are followed there; pass --allow-outside-refs to allow it)"
+        )
         if not inside and not self.allow_outside:
-            raise RefError(
-                f"reference to {_shown(path)} leaves the spec's folder {_shown(self.root_dir)} "
-                "(pass --allow-outside-refs to allow it)"
+            if not is_file:
+                raise refused
+            # A sibling OpenAPI document (``../common.yaml`` with shared components) is
+            # followed; any other file outside the spec's folder is never read into the client.
+            quiet = DiagnosticSink()
+            try:
+                doc = load_document(path, quiet)
+            except GenerationError:
+                raise refused from None
+            if not (isinstance(doc.data, dict) and isinstance(doc.data.get("openapi"), (str, int, float))):
+                raise refused
+            self.sink.warning(
+                f"reference to {_shown(path)} leaves the spec's folder {_shown(self.root_dir)}; "
+                "followed because it is an OpenAPI document",
+                at.pointer if at else "",
+                source="" if at is None or at.uri == self.root_uri else at.uri,
             )
-        if not is_file:
-            raise RefError(f"referenced file {_shown(path)} does not exist")
-        try:
-            doc = load_document(path, self.sink)
-        except GenerationError:
-            raise RefError(f"referenced file {_shown(path)} cannot be parsed") from None
+            self.sink.extend(quiet.items)
+        else:
+            if not is_file:
+                raise RefError(f"referenced file {_shown(path)} does not exist")
+            try:
+                doc = load_document(path, self.sink)
+            except GenerationError:
+                raise RefError(f"referenced file {_shown(path)} cannot be parsed") from None
         self.docs[uri] = doc.data
         self._index(uri, doc.data)
         return doc.data
@@ -206,7 +225,7 @@ class Resolver:
             base = res
         else:
             uri, ptr0, base = res, "", res
-            self._load(res)
+            self._load(res, at)
         if fragment and not fragment.startswith("/"):
             found = self._anchors.get((res, fragment)) or self._anchors.get((uri, fragment))
             if found is None:

@@ -164,6 +164,30 @@ def test_file_refs_cannot_leave_the_spec_folder(ref: str, layout: Path) -> None:
     assert not (layout.parent / "out").exists()
 
 
+def test_an_openapi_document_beside_the_spec_folder_is_followed_with_a_warning(layout: Path) -> None:
+    """``../common.yaml`` holding shared components (datamodel-code-generator's external_ref_mapping
+    corpus documents) is followed: it is an OpenAPI document, not an arbitrary file. The warning
+    names the referring place; a non-OpenAPI file there stays refused (test above)."""
+    (layout.parent / "common.json").write_text(
+        '{"openapi": "3.1.0", "info": {"title": "c", "version": "1"},'
+        ' "components": {"schemas": {"S": {"type": "string", "description": "shared"}}}}'
+    )
+    gen = generate(
+        write_doc(layout / "spec.json", _spec("../common.json#/components/schemas/S")),
+        layout.parent / "out",
+    )
+    assert gen.code == 0, gen.stderr
+    warning = [ln for ln in gen.stderr.splitlines() if "leaves the spec's folder" in ln]
+    assert len(warning) == 1 and warning[0].startswith("WARNING"), gen.stderr
+    assert POINTER.removesuffix("/$ref") in warning[0] and "it is an OpenAPI document" in warning[0]
+    gen = generate(
+        write_doc(layout / "spec2.json", _spec("../common.json#/components/schemas/S")),
+        layout.parent / "out2",
+        "--strict",
+    )
+    assert gen.code == 1 and not (layout.parent / "out2").exists(), gen.stderr
+
+
 def test_allow_outside_refs_opens_the_door_explicitly(layout: Path) -> None:
     gen = generate(
         write_doc(layout / "spec.json", _spec("../outside.json#/S")),
