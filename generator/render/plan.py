@@ -62,6 +62,8 @@ class MethodView:
     name: str
     signature: list[str]
     doc: str
+    #: The async method's docstring: the summary and a pointer to the sync method's full text.
+    async_doc: str
     call: list[str]
     return_hint: str
     async_return_hint: str
@@ -79,7 +81,7 @@ def _response_spec(r: ResponseCase) -> str:
     return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
-def _method_view(op: Operation) -> MethodView:
+def _method_view(op: Operation, class_name: str, default_security: list[str]) -> MethodView:
     sig: list[str] = []
     args_doc: list[str] = []
     for p in op.params:
@@ -135,7 +137,7 @@ def _method_view(op: Operation) -> MethodView:
         ct = op.bodies[0].content_type
         if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
             call.append(f"content_type={py_str(ct)}")
-    if op.security:
+    if op.security != default_security:
         call.append(f"security=({', '.join(py_str(s) for s in op.security)}{',' if len(op.security) == 1 else ''})")
     call.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
     if op.errors:
@@ -157,14 +159,14 @@ def _method_view(op: Operation) -> MethodView:
     if op.pagination:
         doc_parts.append("Returns a page; iterate it for this page's items, or `iter_all()` for every item.")
     doc_parts.append("Args:\n" + "\n".join("    " + " ".join(a.split()) for a in args_doc))
-    doc_parts.append(
-        "Raises:\n    APIStatusError: the server answered with an error status (a subclass per status).\n"
-        "    APIConnectionError: the request did not get a response (APITimeoutError on timeout)."
-    )
     return MethodView(
         name=op.py_name,
         signature=sig,
         doc=_doc_lines(*doc_parts),
+        async_doc=_doc_lines(
+            summary,
+            f"The async form of :meth:`{class_name}.{op.py_name}` (same arguments and errors; awaited).",
+        ),
         call=call,
         return_hint=ret,
         async_return_hint=aret,
@@ -177,7 +179,7 @@ def _method_view(op: Operation) -> MethodView:
 
 
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
-    methods = [_method_view(op) for op in res.operations]
+    methods = [_method_view(op, res.class_name, api.default_security) for op in res.operations]
     hints = []
     for m in methods:
         hints += m.signature + m.call + [m.return_hint, m.async_return_hint]
@@ -190,6 +192,12 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             "banner": banner,
             "res": res,
             "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
+            "class_doc": docstring_body(
+                (res.doc or f"Operations tagged `{res.tag or res.attr}`.")
+                + "\n\nEvery method raises APIStatusError (a subclass per status) when the server answers "
+                "with an error status, and APIConnectionError (APITimeoutError on timeout) when the "
+                "request gets no response."
+            ),
             "methods": methods,
             "imports": imports,
             "pages": pages,
@@ -260,6 +268,11 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "py_str": py_str,
         "toml_str": toml_str,
         "version": api.package_version or package_version(api.version),
+        "default_security": (
+            "(" + ", ".join(py_str(x) for x in api.default_security) + ("," if len(api.default_security) == 1 else "") + ")"
+            if api.default_security
+            else ""
+        ),
     }
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),

@@ -180,6 +180,9 @@ class _BaseClient(Generic[_HttpxClientT]):
     """Configuration and every I/O-free step shared by the sync and async clients."""
 
     _http: _HttpxClientT
+    #: The security schemes of an operation that declares none of its own (the document's
+    #: top-level ``security``); a generated client sets it.
+    _default_security: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -247,7 +250,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         multipart: Mapping[str, object] | NotGiven,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
-        security: Sequence[str],
+        security: Sequence[str] | None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None,
         pagination: PaginationStrategy | None,
@@ -313,7 +316,11 @@ class _BaseClient(Generic[_HttpxClientT]):
             headers=tuple(header_map.multi_items()),
             extra_headers=extra_headers,
             cookies=cookie_pairs,
-            auths=tuple(self._auth[name] for name in security if name in self._auth),
+            auths=tuple(
+                self._auth[name]
+                for name in (self._default_security if security is None else security)
+                if name in self._auth
+            ),
             body=body,
             timeout=(self.timeout if isinstance(timeout, NotGiven) else _to_timeout(timeout)),
             max_retries=max(retries, 0),
@@ -582,7 +589,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] = (),
+        security: Sequence[str] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
@@ -603,7 +610,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 urlencoded fields, multipart fields, raw bytes/str/binary stream).
             content_type: overrides the body's ``Content-Type``.
             security: names of the security schemes the operation accepts; every
-                one with a configured credential is applied.
+                one with a configured credential is applied (``None``: the client's
+                ``_default_security``, the document's top-level ``security``).
             responses: declared success responses by status (``200``, ``"2XX"``,
                 ``"default"``).
             errors: declared error schema types by status, used for ``.error``.
@@ -762,7 +770,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] = (),
+        security: Sequence[str] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,

@@ -414,3 +414,55 @@ def test_octet_stream_body_from_a_path(gen, tmp_path) -> None:
     rec = Recorder(200, content=b"ok")
     g.client(rec).raw.put_raw(body=blob)
     assert rec.last.content == b"\x00\x01data"
+
+
+SECURITY = spec(
+    "ops_security",
+    """
+    openapi: 3.1.0
+    info: {title: Sec, version: "1"}
+    security: [{bearer: []}]
+    paths:
+      /inherits:
+        get:
+          operationId: inherits
+          responses: {"204": {description: none}}
+      /public:
+        get:
+          operationId: public
+          security: []
+          responses: {"204": {description: none}}
+      /keyed:
+        get:
+          operationId: keyed
+          security: [{apiKey: []}]
+          responses: {"204": {description: none}}
+    components:
+      securitySchemes:
+        bearer: {type: http, scheme: bearer}
+        apiKey: {type: apiKey, in: header, name: X-Key}
+    """,
+)
+
+
+def test_operation_security_overrides_the_document_default(gen) -> None:
+    """The document's top-level ``security`` lives once on the client (``_default_security``);
+    an operation's own ``security`` (``[]`` included) is passed with the call and wins."""
+    import httpx
+
+    g = gen(SECURITY)
+    rec = Recorder(204)
+    client = g.pkg.Client(
+        token="tok",
+        api_key="k",
+        http_client=httpx.Client(transport=httpx.MockTransport(rec)),
+        base_url="http://t",
+    )
+    sent = {}
+    for name in ("inherits", "public", "keyed"):
+        getattr(getattr(client, name), name)()  # untagged: one resource per first path segment
+        sent[name] = (rec.last.headers.get("Authorization"), rec.last.headers.get("X-Key"))
+    assert sent == {"inherits": ("Bearer tok", None), "public": (None, None), "keyed": (None, "k")}
+    source = "".join(p.read_text() for p in (g.package_dir / "resources").glob("*.py"))
+    assert "security=()" in source and 'security=("apiKey",)' in source
+    assert source.count("security=") == 4  # the sync and async methods of public and keyed

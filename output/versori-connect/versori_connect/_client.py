@@ -64,6 +64,8 @@ class Client(SyncAPIClient):
         http_client: An ``httpx.Client`` to use (the caller closes it).
     """
 
+    _default_security = ("bearerToken", "cookie")
+
     def __init__(
         self,
         *,
@@ -183,6 +185,8 @@ class AsyncClient(AsyncAPIClient):
         default_query: Query parameters sent with every request.
         http_client: An ``httpx.AsyncClient`` to use (the caller closes it).
     """
+
+    _default_security = ("bearerToken", "cookie")
 
     def __init__(
         self,

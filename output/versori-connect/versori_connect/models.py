@@ -217,7 +217,6 @@ class Error(BaseModel):
     """Error message intended for people."""
 
     fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
-
     details: str | None = None
 
 
@@ -225,9 +224,7 @@ class PageInfo(BaseModel):
     """The `PageInfo` schema."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
 
 
@@ -238,7 +235,6 @@ class Message(BaseModel):
     """Message text."""
 
     severity: MessageSeverity
-
     detail: list[str] | None = None
     """Extra information about the message, for example a list of validation errors."""
 
@@ -290,7 +286,6 @@ class AuthSchemeConfigAPIKey(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["api-key"], Field(alias="schemeType")]
-
     name: str
     """Name of the query parameter, header or cookie that carries the API key."""
 
@@ -338,7 +333,6 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     grant_type: Annotated[Literal["authorization_code"], Field(alias="grantType")]
-
     credential_id: Annotated[str | None, Field(alias="credentialId")] = None
     """Identifier of the Credential holding the client ID and client secret used for the `password` flow."""
 
@@ -372,7 +366,6 @@ class AuthSchemeConfigOAuth2GrantPassword(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     grant_type: Annotated[Literal["password"], Field(alias="grantType")]
-
     credential_id: Annotated[str | None, Field(alias="credentialId")] = None
     """Identifier of the Credential holding the client ID and client secret used for the `password` flow."""
 
@@ -407,7 +400,6 @@ class AuthSchemeConfigOAuth2(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["oauth2"], Field(alias="schemeType")]
-
     authorize_url: Annotated[str, Field(alias="authorizeUrl")]
     """URL the user is sent to in order to authorize the application."""
 
@@ -464,12 +456,10 @@ class AuthSchemeConfigHMAC(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["hmac"], Field(alias="schemeType")]
-
     name: str
     """Name of the query parameter, header or cookie that carries the signature."""
 
     in_: Annotated[AuthSchemeConfigHMACIn, Field(alias="in")]
-
     algorithm: AuthSchemeConfigHMACAlgorithm
     """Hash algorithm used to compute the HMAC signature."""
 
@@ -520,7 +510,6 @@ class ConnectorSummaryBase(BaseModel):
     """Connector name chosen by the user."""
 
     protocol: ProtocolType
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the ConnectorVersion was created."""
 
@@ -539,7 +528,6 @@ class CredentialUsageConnection(BaseModel):
     """Connection name."""
 
     connector: ConnectorSummaryBase
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the Connection was created."""
 
@@ -697,12 +685,10 @@ class Credential(BaseModel):
     """Identifier of the Organisation owning the Credential."""
 
     type_: Annotated[CredentialType, Field(alias="type")]
-
     name: str
     """Credential name."""
 
     usages: CredentialUsages | None = None
-
     errors: list[str] | None = None
     """Problems found while validating the credential. If the field is absent, validation has not run and nothing can be
     assumed about validity; an empty array means the Credential is valid."""
@@ -769,7 +755,6 @@ class Credential(BaseModel):
             )
         ),
     ]
-
     expires_at: Annotated[datetime.datetime | None, Field(alias="expiresAt")] = None
     """When the credential will be deleted automatically. External systems listening for deletion events with reason
     "expired" can react, for example by unpublishing jobs that depend on it and emailing the owner."""
@@ -779,9 +764,7 @@ class ConnectionCredential(BaseModel):
     """Pairs a Credential with the AuthSchemeConfig that says how it is used against the Connection's Connector."""
 
     id_: Annotated[str, Field(alias="id")]
-
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     credential: Credential
 
 
@@ -791,7 +774,6 @@ class ConnectionCredentials(BaseModel):
     """
 
     action: list[ConnectionCredential] | None = None
-
     trigger: list[ConnectionCredential] | None = None
 
 
@@ -807,9 +789,7 @@ class Connection(BaseModel):
     """Connection name; unique within the owning Connector."""
 
     credentials: ConnectionCredentials
-
     variables: list[ConnectionVariable]
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the Connection was created."""
 
@@ -862,7 +842,6 @@ class ConnectorBase(BaseModel):
     """Connector name chosen by the user."""
 
     public: bool
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -870,11 +849,8 @@ class ConnectorBase(BaseModel):
     """URL of the connector's icon."""
 
     tags: Tags | None = None
-
     protocol: ProtocolType
-
     auth_scheme_configs: Annotated[list[AuthSchemeConfig], Field(alias="authSchemeConfigs")]
-
     connection_variables: Annotated[
         list[ConnectionVariable] | None, Field(alias="connectionVariables")
     ] = None
@@ -906,7 +882,6 @@ class HTTPConnector(BaseModel):
     """Connector name chosen by the user."""
 
     public: bool
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -914,11 +889,8 @@ class HTTPConnector(BaseModel):
     """URL of the connector's icon."""
 
     tags: Tags | None = None
-
     protocol: Literal["http"]
-
     auth_scheme_configs: Annotated[list[AuthSchemeConfig], Field(alias="authSchemeConfigs")]
-
     connection_variables: Annotated[
         list[ConnectionVariable] | None, Field(alias="connectionVariables")
     ] = None
@@ -953,7 +925,6 @@ class BigQueryConnector(BaseModel):
     """Connector name chosen by the user."""
 
     public: bool
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -961,11 +932,8 @@ class BigQueryConnector(BaseModel):
     """URL of the connector's icon."""
 
     tags: Tags | None = None
-
     protocol: Literal["bigquery"]
-
     auth_scheme_configs: Annotated[list[AuthSchemeConfig], Field(alias="authSchemeConfigs")]
-
     connection_variables: Annotated[
         list[ConnectionVariable] | None, Field(alias="connectionVariables")
     ] = None
@@ -991,11 +959,8 @@ class ConnectorPage(BaseModel):
     """One page of Connectors."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     connectors: list[Connector]
 
 
@@ -1014,16 +979,13 @@ class ConnectorUpdateBase(BaseModel):
     """Connector name chosen by the user."""
 
     tags: Tags | None = None
-
     protocol: ProtocolType
-
     auth_scheme_config_ids: Annotated[list[str] | None, Field(alias="authSchemeConfigIds")] = None
     """Reorders the Connector's AuthSchemeConfigs. It cannot add, change or remove individual AuthSchemeConfigs; use the
     `/o/:organisationId/connectors/:connectorId/auth-scheme-configs[/:id]` endpoints for that. Leaving it out keeps the
     AuthSchemeConfigs as they are."""
 
     public: bool | None = None
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -1045,16 +1007,13 @@ class HTTPConnectorUpdate(BaseModel):
     """Connector name chosen by the user."""
 
     tags: Tags | None = None
-
     protocol: Literal["http"]
-
     auth_scheme_config_ids: Annotated[list[str] | None, Field(alias="authSchemeConfigIds")] = None
     """Reorders the Connector's AuthSchemeConfigs. It cannot add, change or remove individual AuthSchemeConfigs; use the
     `/o/:organisationId/connectors/:connectorId/auth-scheme-configs[/:id]` endpoints for that. Leaving it out keeps the
     AuthSchemeConfigs as they are."""
 
     public: bool | None = None
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -1085,16 +1044,13 @@ class BigQueryConnectorUpdate(BaseModel):
     """Connector name chosen by the user."""
 
     tags: Tags | None = None
-
     protocol: BigQueryConnectorUpdateProtocol
-
     auth_scheme_config_ids: Annotated[list[str] | None, Field(alias="authSchemeConfigIds")] = None
     """Reorders the Connector's AuthSchemeConfigs. It cannot add, change or remove individual AuthSchemeConfigs; use the
     `/o/:organisationId/connectors/:connectorId/auth-scheme-configs[/:id]` endpoints for that. Leaving it out keeps the
     AuthSchemeConfigs as they are."""
 
     public: bool | None = None
-
     documentation_url: Annotated[str | None, Field(alias="documentationURL")] = None
     """Optional link to the API's documentation."""
 
@@ -1109,7 +1065,6 @@ class InitialiseOAuth2ConnectionRequest(BaseModel):
     """Request body for starting an OAuth 2.0 connection."""
 
     credential: InitialiseOAuth2ConnectionRequestCredential
-
     authorize_url: Annotated[str, Field(alias="authorizeUrl")]
     """URL the user is sent to in order to authorize the application."""
 
@@ -1170,11 +1125,8 @@ class ConnectorConnectionPage(BaseModel):
     """One page of Connection summaries."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     items: list[ConnectionSummary] | None = None
 
 
@@ -1185,7 +1137,6 @@ class CredentialCreate(BaseModel):
     """Credential name."""
 
     type_: Annotated[CredentialType, Field(alias="type")]
-
     data: Annotated[
         Union[
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
@@ -1255,7 +1206,6 @@ class ConnectionCredentialCreate(BaseModel):
     connection authenticates to a Connector."""
 
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     credential: CredentialCreate
 
 
@@ -1269,7 +1219,6 @@ class ConnectionCredentialsCreate(BaseModel):
     """
 
     action: list[ConnectionCredentialCreate] | None = None
-
     trigger: list[ConnectionCredentialCreate] | None = None
 
 
@@ -1280,7 +1229,6 @@ class ConnectionCreate(BaseModel):
     """Connection name."""
 
     credentials: ConnectionCredentialsCreate
-
     variables: list[ConnectionVariable]
 
 
@@ -1290,7 +1238,6 @@ class ConnectionCredentialUpdate(BaseModel):
     and remove the old one to change it."""
 
     id_: Annotated[str, Field(alias="id")]
-
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
 
 
@@ -1301,7 +1248,6 @@ class ConnectionCredentialsUpdate(BaseModel):
     operation to change the Credential itself."""
 
     action: list[ConnectionCredentialUpdate] | None = None
-
     trigger: list[ConnectionCredentialUpdate] | None = None
 
 
@@ -1317,7 +1263,6 @@ class ConnectionUpdate(BaseModel):
     """New Connection name."""
 
     credentials: ConnectionCredentialsUpdate | None = None
-
     variables: list[ConnectionVariable] | None = None
     """When given, replaces the Connection's variables; an empty array removes them all. Leave it out to keep the current
     variables."""
@@ -1327,11 +1272,8 @@ class ConnectorVersionsPage(BaseModel):
     """One page of ConnectorVersions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     items: list[ConnectorVersion]
 
 
@@ -1378,7 +1320,6 @@ class ActionCommon(BaseModel):
     """Fields shared by every Action."""
 
     type_: Annotated[ActionTypeEnum, Field(alias="type")]
-
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1402,7 +1343,6 @@ class ActionBase(BaseModel):
     means it has not been validated."""
 
     type_: Annotated[ActionTypeEnum, Field(alias="type")]
-
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1429,7 +1369,6 @@ class ActionHTTPParameter(BaseModel):
     """Parameter name as sent to the HTTP endpoint."""
 
     in_: Annotated[ActionHTTPParameterIn, Field(alias="in")]
-
     required: bool
     """Whether the parameter must be provided."""
 
@@ -1469,7 +1408,6 @@ class DefinitionReference(BaseModel):
     """Records another resource that references this Definition."""
 
     type_: Annotated[DefinitionReferenceType, Field(alias="type")]
-
     id_: Annotated[str, Field(alias="id")]
     """Unique identifier of the Definition, Action or Trigger."""
 
@@ -1548,7 +1486,6 @@ class ActionHTTPResponse(BaseModel):
     matches. An action can have only one default response, and status codes must not repeat."""
 
     id_: Annotated[str, Field(alias="id")]
-
     definitions: list[ActionDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml); linking two Definitions with the
     same media type is rejected."""
@@ -1558,15 +1495,10 @@ class ActionHTTPCommon(BaseModel):
     """Fields shared by every HTTP Action."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     method: HTTPMethod
-
     path: ActionPath
-
     parameters: list[ActionHTTPParameter]
-
     request_body: Annotated[ActionHTTPRequestBody | None, Field(alias="requestBody")] = None
-
     responses: list[ActionHTTPResponse]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Action succeeded."""
 
@@ -1582,7 +1514,6 @@ class ActionHTTP(BaseModel):
     means it has not been validated."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1595,13 +1526,9 @@ class ActionHTTP(BaseModel):
     """Explanation of the Action for users: how it works and anything to watch out for when using it."""
 
     method: HTTPMethod
-
     path: ActionPath
-
     parameters: list[ActionHTTPParameter]
-
     request_body: Annotated[ActionHTTPRequestBody | None, Field(alias="requestBody")] = None
-
     responses: list[ActionHTTPResponse]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Action succeeded."""
 
@@ -1610,11 +1537,8 @@ class ActionPage(BaseModel):
     """One page of Actions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     actions: list[Action]
 
 
@@ -1666,15 +1590,10 @@ class ActionHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Action."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     method: HTTPMethod
-
     path: ActionPath
-
     parameters: list[ActionHTTPParameter]
-
     request_body: Annotated[ActionHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
-
     responses: list[ActionHTTPResponseCreate]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Action succeeded. A valid Action needs
     at least one."""
@@ -1684,7 +1603,6 @@ class ActionHTTPCreate(BaseModel):
     """An HTTP Action to create."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1697,13 +1615,9 @@ class ActionHTTPCreate(BaseModel):
     """Explanation of the Action for users: how it works and anything to watch out for when using it."""
 
     method: HTTPMethod
-
     path: ActionPath
-
     parameters: list[ActionHTTPParameter]
-
     request_body: Annotated[ActionHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
-
     responses: list[ActionHTTPResponseCreate]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Action succeeded. A valid Action needs
     at least one."""
@@ -1728,7 +1642,6 @@ class TriggerCommon(BaseModel):
     """Fields shared by every Trigger."""
 
     type_: Annotated[TriggerTypeEnum, Field(alias="type")]
-
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1752,7 +1665,6 @@ class TriggerBase(BaseModel):
     means it has not been validated."""
 
     type_: Annotated[TriggerTypeEnum, Field(alias="type")]
-
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1773,7 +1685,6 @@ class TriggerHTTPParameter(BaseModel):
     """Parameter name as sent to the HTTP endpoint."""
 
     in_: Annotated[TriggerHTTPParameterIn, Field(alias="in")]
-
     required: bool
     """Whether the parameter must be provided."""
 
@@ -1825,7 +1736,6 @@ class TriggerHTTPResponse(BaseModel):
     matches. A Trigger can have only one default response, and status codes must not repeat."""
 
     id_: Annotated[str, Field(alias="id")]
-
     definitions: list[TriggerDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml) for a Trigger; linking two
     Definitions with the same media type is rejected."""
@@ -1835,13 +1745,9 @@ class TriggerHTTPCommon(BaseModel):
     """Fields shared by every HTTP Trigger."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     method: HTTPMethod
-
     parameters: list[TriggerHTTPParameter]
-
     request_body: Annotated[TriggerHTTPRequestBody | None, Field(alias="requestBody")] = None
-
     responses: list[TriggerHTTPResponse]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Trigger succeeded."""
 
@@ -1857,7 +1763,6 @@ class TriggerHTTP(BaseModel):
     means it has not been validated."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1870,11 +1775,8 @@ class TriggerHTTP(BaseModel):
     """Explanation of the Trigger for users: how it works and anything to watch out for when using it."""
 
     method: HTTPMethod
-
     parameters: list[TriggerHTTPParameter]
-
     request_body: Annotated[TriggerHTTPRequestBody | None, Field(alias="requestBody")] = None
-
     responses: list[TriggerHTTPResponse]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Trigger succeeded."""
 
@@ -1883,11 +1785,8 @@ class TriggerPage(BaseModel):
     """One page of Triggers."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     triggers: list[Trigger]
 
 
@@ -1925,13 +1824,9 @@ class TriggerHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Trigger."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     method: HTTPMethod
-
     parameters: list[TriggerHTTPParameter]
-
     request_body: Annotated[TriggerHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
-
     responses: list[TriggerHTTPResponseCreate]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Trigger succeeded. A valid Trigger
     needs at least one."""
@@ -1941,7 +1836,6 @@ class TriggerHTTPCreate(BaseModel):
     """An HTTP Trigger to create."""
 
     type_: Annotated[Literal["http"], Field(alias="type")]
-
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1954,11 +1848,8 @@ class TriggerHTTPCreate(BaseModel):
     """Explanation of the Trigger for users: how it works and anything to watch out for when using it."""
 
     method: HTTPMethod
-
     parameters: list[TriggerHTTPParameter]
-
     request_body: Annotated[TriggerHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
-
     responses: list[TriggerHTTPResponseCreate]
     """Responses the HTTP endpoint is expected to return, used to decide whether the Trigger succeeded. A valid Trigger
     needs at least one."""
@@ -1968,11 +1859,8 @@ class DefinitionPage(BaseModel):
     """One page of Definitions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     definitions: list[Definition]
 
 
@@ -2055,9 +1943,7 @@ class DefinitionsDelete(BaseModel):
     To delete every Definition, set `all` to true and leave out `ids` and `names`."""
 
     ids: list[str] | None = None
-
     names: list[str] | None = None
-
     all_: Annotated[bool | None, Field(alias="all")] = None
     """Delete every Definition. Cannot be combined with `ids` or `names`."""
 
@@ -2067,9 +1953,7 @@ class DefinitionsDeletePreconditionFailedDefinition(BaseModel):
     references one of them."""
 
     id_: Annotated[str, Field(alias="id")]
-
     name: str
-
     referenced_by: Annotated[list[DefinitionReference], Field(alias="referencedBy")]
 
 
@@ -2084,9 +1968,7 @@ class DefinitionDeletePreconditionFailed(BaseModel):
     """Error message intended for people."""
 
     fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
-
     details: str | None = None
-
     definition: DefinitionsDeletePreconditionFailedDefinition | None = None
 
 
@@ -2137,11 +2019,8 @@ class ProtocolPage(BaseModel):
     """One page of Protocols."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     protocols: list[Protocol]
 
 
@@ -2152,7 +2031,6 @@ class AuthScheme(BaseModel):
     """Unique identifier of the AuthScheme. Mostly internal: externally the `slug` is used."""
 
     type_: Annotated[AuthSchemeType, Field(alias="type")]
-
     name: str
     """Display name of the AuthScheme."""
 
@@ -2164,11 +2042,8 @@ class AuthSchemePage(BaseModel):
     """The `AuthSchemePage` schema."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     auth_schemes: Annotated[list[AuthScheme], Field(alias="authSchemes")]
 
 
@@ -2196,11 +2071,8 @@ class HTTPConnectorCreate(BaseModel):
     connection_variables: Annotated[
         list[ConnectionVariable] | None, Field(alias="connectionVariables")
     ] = None
-
     auth_scheme_configs: Annotated[list[AuthSchemeConfig], Field(alias="authSchemeConfigs")]
-
     tags: Tags | None = None
-
     public: bool | None = None
 
 
@@ -2208,7 +2080,6 @@ class ImportHTTPConnectorVersionMetadata(BaseModel):
     """Metadata part of the multipart/form-data request that creates a connector version."""
 
     format_: Annotated[ConnectorFormat, Field(alias="format")]
-
     version: str
     """Name of the version to create."""
 
@@ -2235,7 +2106,6 @@ class HTTPConnectorVersionFromURLCreate(BaseModel):
     """Format of the OpenAPI document: 'json' or 'yaml'."""
 
     format_: Annotated[ConnectorFormat, Field(alias="format")]
-
     version: str
     """Version to create for the connector."""
 
@@ -2244,13 +2114,9 @@ class ImportHTTPConnectorResult(BaseModel):
     """Outcome of importing a Connector from an external format such as OpenAPI."""
 
     connector: HTTPConnector
-
     definitions: list[Definition]
-
     actions: list[Action]
-
     triggers: list[Trigger]
-
     messages: list[Message]
 
 
@@ -2264,9 +2130,7 @@ class ImportHTTPConnectorError(BaseModel):
     """Error message intended for people."""
 
     fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
-
     details: str | None = None
-
     messages: list[Message] | None = None
 
 

@@ -97,7 +97,6 @@ class HubConnectionTemplateCreate(BaseModel):
     """Request body for creating a Hub Connector."""
 
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     connector_id: Annotated[str, Field(alias="connectorId")]
     """Identifier of the Connector wrapped by the Hub Connector."""
 
@@ -173,7 +172,6 @@ class ConnectorInfo(BaseModel):
     """Name of the Connector wrapped by the template."""
 
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     image_url: Annotated[str, Field(alias="imageUrl")]
     """URL of an image or icon for the integration, shown on the integration tile in the embedded UI."""
 
@@ -186,11 +184,8 @@ class HubConnectionTemplatePage(BaseModel):
     """One page of Hub Connection Templates."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     connection_templates: Annotated[list[HubConnectionTemplate], Field(alias="connectionTemplates")]
 
 
@@ -256,11 +251,8 @@ class EndUserConnectionsPage(BaseModel):
     """One page of Connection summaries."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     connections: list[ConnectionSummary] | None = None
 
 
@@ -281,11 +273,8 @@ class EndUserPage(BaseModel):
     """The `EndUserPage` schema."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     users: list[EndUserSummary]
 
 
@@ -295,7 +284,6 @@ class IntegrationCreate(BaseModel):
     connection_template: Annotated[
         HubConnectionTemplateCreate | None, Field(alias="connectionTemplate")
     ] = None
-
     description: str | None = None
     """Brief description of the Integration."""
 
@@ -315,7 +303,6 @@ class Integration(BaseModel):
     """An embedded integration that end users can activate."""
 
     id_: Annotated[str, Field(alias="id")]
-
     name: str
     """Short integration name, usually the name of the Connector being integrated with."""
 
@@ -357,11 +344,8 @@ class IntegrationPage(BaseModel):
     """One page of integrations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     integrations: list[Integration]
 
 
@@ -414,11 +398,8 @@ class HubsPage(BaseModel):
     in future."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     hubs: list[Hub]
 
 
@@ -457,7 +438,6 @@ class EmbeddedIntegrationSummary(BaseModel):
     """
 
     id_: Annotated[ULID, Field(alias="id")]
-
     name: str
     """Short integration name, usually the name of the Connector being integrated with."""
 
@@ -481,13 +461,9 @@ class EmbeddedIntegrationPage(BaseModel):
     """One page of integrations to show to the user in an embedded integration hub."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     integrations: list[EmbeddedIntegrationSummary]
-
     total_connected: Annotated[int | None, Field(alias="totalConnected")] = None
     """Number of integrations the end user has connected, e.g. for a badge in the embedded integration hub."""
 
@@ -496,9 +472,7 @@ class EndUserActivation(BaseModel):
     """Summary of an end user's activation. User details are left out because the caller already knows the user."""
 
     id_: Annotated[str, Field(alias="id")]
-
     hub_id: Annotated[str, Field(alias="hubId")]
-
     integration: EmbeddedIntegrationSummary
 
 
@@ -506,11 +480,8 @@ class EndUserActivationPage(BaseModel):
     """One page of an end user's Activations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     activations: list[EndUserActivation]
 
 
@@ -518,11 +489,8 @@ class Activation(BaseModel):
     """The `Activation` schema."""
 
     id_: Annotated[str, Field(alias="id")]
-
     user: EndUser
-
     hub_id: Annotated[str, Field(alias="hubId")]
-
     integration: EmbeddedIntegrationSummary
 
 
@@ -546,7 +514,6 @@ class ActivationConnectionCreateNew(BaseModel):
     """Connection name."""
 
     credentials: ConnectionCredentialsCreate
-
     variables: list[ConnectionVariable]
 
 
@@ -571,11 +538,8 @@ class ActivationPage(BaseModel):
     """One page of Activations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     activations: list[Activation]
 
 
@@ -605,7 +569,6 @@ class Error(BaseModel):
     """Error message intended for people."""
 
     fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
-
     details: str | None = None
 
 
@@ -613,9 +576,7 @@ class PageInfo(BaseModel):
     """The `PageInfo` schema."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
 
 
@@ -626,7 +587,6 @@ class Message(BaseModel):
     """Message text."""
 
     severity: MessageSeverity
-
     detail: list[str] | None = None
     """Extra information about the message, for example a list of validation errors."""
 
@@ -678,7 +638,6 @@ class AuthSchemeConfigAPIKey(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["api-key"], Field(alias="schemeType")]
-
     name: str
     """Name of the query parameter, header or cookie that carries the API key."""
 
@@ -726,7 +685,6 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     grant_type: Annotated[Literal["authorization_code"], Field(alias="grantType")]
-
     credential_id: Annotated[str | None, Field(alias="credentialId")] = None
     """Identifier of the Credential holding the client ID and client secret used for the `password` flow."""
 
@@ -760,7 +718,6 @@ class AuthSchemeConfigOAuth2GrantPassword(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     grant_type: Annotated[Literal["password"], Field(alias="grantType")]
-
     credential_id: Annotated[str | None, Field(alias="credentialId")] = None
     """Identifier of the Credential holding the client ID and client secret used for the `password` flow."""
 
@@ -795,7 +752,6 @@ class AuthSchemeConfigOAuth2(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["oauth2"], Field(alias="schemeType")]
-
     authorize_url: Annotated[str, Field(alias="authorizeUrl")]
     """URL the user is sent to in order to authorize the application."""
 
@@ -852,12 +808,10 @@ class AuthSchemeConfigHMAC(BaseModel):
     Ignored when sent to the API."""
 
     scheme_type: Annotated[Literal["hmac"], Field(alias="schemeType")]
-
     name: str
     """Name of the query parameter, header or cookie that carries the signature."""
 
     in_: Annotated[AuthSchemeConfigHMACIn, Field(alias="in")]
-
     algorithm: AuthSchemeConfigHMACAlgorithm
     """Hash algorithm used to compute the HMAC signature."""
 
@@ -1045,7 +999,6 @@ class CredentialCreate(BaseModel):
     """Credential name."""
 
     type_: Annotated[CredentialType, Field(alias="type")]
-
     data: Annotated[
         Union[
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
@@ -1115,7 +1068,6 @@ class ConnectionCredentialCreate(BaseModel):
     connection authenticates to a Connector."""
 
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     credential: CredentialCreate
 
 
@@ -1129,7 +1081,6 @@ class ConnectionCredentialsCreate(BaseModel):
     """
 
     action: list[ConnectionCredentialCreate] | None = None
-
     trigger: list[ConnectionCredentialCreate] | None = None
 
 
@@ -1140,7 +1091,6 @@ class ConnectionCreate(BaseModel):
     """Connection name."""
 
     credentials: ConnectionCredentialsCreate
-
     variables: list[ConnectionVariable]
 
 
@@ -1157,7 +1107,6 @@ class ConnectorSummaryBase(BaseModel):
     """Connector name chosen by the user."""
 
     protocol: ProtocolType
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the ConnectorVersion was created."""
 
@@ -1176,7 +1125,6 @@ class CredentialUsageConnection(BaseModel):
     """Connection name."""
 
     connector: ConnectorSummaryBase
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the Connection was created."""
 
@@ -1201,12 +1149,10 @@ class Credential(BaseModel):
     """Identifier of the Organisation owning the Credential."""
 
     type_: Annotated[CredentialType, Field(alias="type")]
-
     name: str
     """Credential name."""
 
     usages: CredentialUsages | None = None
-
     errors: list[str] | None = None
     """Problems found while validating the credential. If the field is absent, validation has not run and nothing can be
     assumed about validity; an empty array means the Credential is valid."""
@@ -1273,7 +1219,6 @@ class Credential(BaseModel):
             )
         ),
     ]
-
     expires_at: Annotated[datetime.datetime | None, Field(alias="expiresAt")] = None
     """When the credential will be deleted automatically. External systems listening for deletion events with reason
     "expired" can react, for example by unpublishing jobs that depend on it and emailing the owner."""
@@ -1283,9 +1228,7 @@ class ConnectionCredential(BaseModel):
     """Pairs a Credential with the AuthSchemeConfig that says how it is used against the Connection's Connector."""
 
     id_: Annotated[str, Field(alias="id")]
-
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
-
     credential: Credential
 
 
@@ -1295,7 +1238,6 @@ class ConnectionCredentials(BaseModel):
     """
 
     action: list[ConnectionCredential] | None = None
-
     trigger: list[ConnectionCredential] | None = None
 
 
@@ -1311,9 +1253,7 @@ class Connection(BaseModel):
     """Connection name; unique within the owning Connector."""
 
     credentials: ConnectionCredentials
-
     variables: list[ConnectionVariable]
-
     created_at: Annotated[datetime.datetime, Field(alias="createdAt")]
     """When the Connection was created."""
 
@@ -1342,7 +1282,6 @@ class InitialiseOAuth2ConnectionRequest(BaseModel):
     """Request body for starting an OAuth 2.0 connection."""
 
     credential: InitialiseOAuth2ConnectionRequestCredential
-
     authorize_url: Annotated[str, Field(alias="authorizeUrl")]
     """URL the user is sent to in order to authorize the application."""
 
@@ -1398,7 +1337,6 @@ class CreateEndUserConnectionBody(BaseModel):
     """The `CreateEndUserConnectionBody` schema."""
 
     connector_id: Annotated[str, Field(alias="connectorId")]
-
     connection: ConnectionCreate
 
 

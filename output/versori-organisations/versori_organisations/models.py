@@ -110,9 +110,7 @@ class PageInfo(BaseModel):
     """The `PageInfo` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
 
 
@@ -131,12 +129,10 @@ class Role(BaseModel):
     later."""
 
     id_: Annotated[str | None, Field(alias="id")] = None
-
     name: str | None = None
     """Role name chosen by the user; unique within the Organisation."""
 
     permissions: list[Permission] | None = None
-
     scopes: list[RoleScopesItem] | None = None
     """Resource kinds the role can be bound to, e.g. "organisation" or "switchboard". Resources form a hierarchy: a role
     bound to an Organisation applies to everything the organisation owns, while a role bound to one child resource,
@@ -149,9 +145,7 @@ class ResourceReference(BaseModel):
     resource_type: Annotated[ResourceReferenceResourceType | None, Field(alias="resourceType")] = (
         None
     )
-
     resource_id: Annotated[str | None, Field(alias="resourceId")] = None
-
     name: str | None = None
 
 
@@ -159,7 +153,6 @@ class RoleBinding(BaseModel):
     """A role together with the resource it is bound to."""
 
     role: Role | None = None
-
     resource: ResourceReference | None = None
 
 
@@ -167,13 +160,9 @@ class Group(BaseModel):
     """A set of members of an Organisation, used to manage resource access for those members together."""
 
     id_: Annotated[str | None, Field(alias="id")] = None
-
     name: str | None = None
-
     num_members: Annotated[int | None, Field(alias="numMembers")] = None
-
     num_service_accounts: Annotated[int | None, Field(alias="numServiceAccounts")] = None
-
     role_bindings: Annotated[list[RoleBinding] | None, Field(alias="roleBindings")] = None
     """Role bindings granted to this Group."""
 
@@ -182,11 +171,8 @@ class GroupsPage(BaseModel):
     """The `GroupsPage` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     groups: list[Group] | None = None
 
 
@@ -194,7 +180,6 @@ class GroupCreate(BaseModel):
     """The `GroupCreate` schema."""
 
     name: str | None = None
-
     members: list[str] | None = None
     """IDs of the members to add to this Group."""
 
@@ -208,7 +193,6 @@ class ServiceAccount(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     id_: Annotated[str | None, Field(alias="id")] = None
-
     name: str | None = None
     """Immutable, lower-case, readable identifier of the service account. Only letters, digits and hyphens are allowed,
     and it must begin with a letter. Unique within the Organisation."""
@@ -218,9 +202,7 @@ class ServiceAccount(BaseModel):
     with the suffix `@sa.ORG_SLUG.versori.com`."""
 
     client_id: Annotated[str | None, Field(alias="clientId")] = None
-
     client_secret: Annotated[str | None, Field(alias="clientSecret")] = None
-
     role_bindings: Annotated[list[RoleBinding] | None, Field(alias="roleBindings")] = None
     """Role bindings granted to this ServiceAccount."""
 
@@ -229,11 +211,8 @@ class ServiceAccountsPage(BaseModel):
     """The `ServiceAccountsPage` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     service_accounts: Annotated[list[ServiceAccount] | None, Field(alias="serviceAccounts")] = None
 
 
@@ -256,21 +235,13 @@ class Invitation(BaseModel):
     are deleted automatically."""
 
     id_: Annotated[str, Field(alias="id")]
-
     email: str
-
     name: str
-
     picture: str
-
     accepted: bool
-
     invite_type: Annotated[InvitationInviteType, Field(alias="inviteType")]
-
     expires_at: Annotated[datetime.datetime | None, Field(alias="expiresAt")] = None
-
     created_at: Annotated[datetime.datetime | None, Field(alias="createdAt")] = None
-
     roles: list[str] | None = None
     """Names of the roles granted to this Member at organisation scope."""
 
@@ -282,11 +253,8 @@ class InvitationsPage(BaseModel):
     """The `InvitationsPage` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     invitations: list[Invitation] | None = None
 
 
@@ -294,13 +262,9 @@ class InvitationCreate(BaseModel):
     """The `InvitationCreate` schema."""
 
     email: str
-
     url: str
-
     auth_url: Annotated[str, Field(alias="authUrl")]
-
     invite_type: Annotated[InvitationCreateInviteType, Field(alias="inviteType")]
-
     roles: list[str] | None = None
 
 
@@ -308,11 +272,8 @@ class InvitationResend(BaseModel):
     """The `InvitationResend` schema."""
 
     email: str
-
     url: str
-
     auth_url: Annotated[str, Field(alias="authUrl")]
-
     invite_type: Annotated[InvitationResendInviteType, Field(alias="inviteType")]
 
 
@@ -323,7 +284,6 @@ class Member(BaseModel):
     """Unique identifier of the Member; a user in several Organisations has one Member object per Organisation."""
 
     identity_type: Annotated[MemberIdentityType, Field(alias="identityType")]
-
     identity_id: Annotated[str, Field(alias="identityId")]
     """The Versori User this member refers to."""
 
@@ -334,7 +294,6 @@ class Member(BaseModel):
     """Member's email address. For service accounts it is the account name followed by `@sa.ORG_SLUG.versori.com`."""
 
     picture: str
-
     role_bindings: Annotated[list[RoleBinding], Field(alias="roleBindings")]
     """Role bindings granted to this Member."""
 
@@ -343,11 +302,8 @@ class MembersPage(BaseModel):
     """The `MembersPage` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     members: list[Member] | None = None
 
 
@@ -355,7 +311,6 @@ class Subscription(BaseModel):
     """Details of the subscription held in Versori's internal billing platform."""
 
     id_: Annotated[str | None, Field(alias="id")] = None
-
     status: SubscriptionStatus | None = None
     """Current subscription status, e.g. "active"."""
 
@@ -423,15 +378,10 @@ class Organisation(BaseModel):
     """The `Organisation` schema."""
 
     id_: Annotated[str, Field(alias="id")]
-
     slug: str
-
     display_name: Annotated[str, Field(alias="displayName")]
-
     owner: str
-
     billing: Billing
-
     system_service_account_client_id: Annotated[str, Field(alias="systemServiceAccountClientID")]
     """Client ID of the Organisation's system service account. It is created together with the Organisation, lets internal
     services authenticate on the Organisation's behalf, and cannot be deleted."""
@@ -444,11 +394,8 @@ class OrganisationsPage(BaseModel):
     """The `OrganisationsPage` schema."""
 
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-
     next_: Annotated[str | None, Field(alias="next")] = None
-
     prev: str | None = None
-
     organisations: list[Organisation] | None = None
 
 
@@ -539,19 +486,13 @@ class Invoice(BaseModel):
     """The `Invoice` schema."""
 
     invoice_start_date: Annotated[datetime.date, Field(alias="invoiceStartDate")]
-
     invoice_end_date: Annotated[datetime.date, Field(alias="invoiceEndDate")]
-
     total_amount: Annotated[MonetaryValue, Field(alias="totalAmount")]
-
     invoice_url: Annotated[str, Field(alias="invoiceURL")]
-
     product_breakdowns: Annotated[
         list[ProductBreakdown] | None, Field(alias="productBreakdowns")
     ] = None
-
     usage_statistics: Annotated[dict[str, int] | None, Field(alias="usageStatistics")] = None
-
     meta_data: Annotated[dict[str, str] | None, Field(alias="metaData")] = None
 
 
@@ -559,9 +500,7 @@ class ProductBreakdown(BaseModel):
     """The `ProductBreakdown` schema."""
 
     product_name: Annotated[str, Field(alias="productName")]
-
     quantity: int
-
     total: MonetaryValue
 
 
@@ -570,7 +509,6 @@ class MonetaryValue(BaseModel):
     (pence, cents, ...). isNegative marks negative amounts."""
 
     is_negative: Annotated[bool, Field(alias="isNegative")]
-
     currency_code: Annotated[MonetaryValueCurrencyCode, Field(alias="currencyCode")]
     """ISO 4217 code of the currency, e.g. "GBP"."""
 
@@ -597,11 +535,8 @@ class UpdateBillingDetailsBody(BaseModel):
     """The `UpdateBillingDetailsBody` schema."""
 
     billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
-
     customer_id: Annotated[str | None, Field(alias="customerID")] = None
-
     subscription_id: Annotated[str | None, Field(alias="subscriptionID")] = None
-
     platform_id: Annotated[str | None, Field(alias="platformID")] = None
 
 
@@ -609,7 +544,6 @@ class CreateCheckoutSessionBody(BaseModel):
     """The `CreateCheckoutSessionBody` schema."""
 
     success_url: Annotated[str | None, Field(alias="successURL")] = None
-
     cancel_url: Annotated[str | None, Field(alias="cancelURL")] = None
 
 

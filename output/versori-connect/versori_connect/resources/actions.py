@@ -17,7 +17,10 @@ __all__ = ["ActionsResource", "AsyncActionsResource"]
 
 
 class ActionsResource(SyncAPIResource):
-    """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol."""
+    """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ActionsResourceWithRawResponse:
@@ -51,10 +54,6 @@ class ActionsResource(SyncAPIResource):
             before: query parameter ``before``
             name: Only return Actions whose name contains this text (case-insensitive). ``name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ActionPage, Action]",
@@ -67,7 +66,6 @@ class ActionsResource(SyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ActionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -97,10 +95,6 @@ class ActionsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Action",
@@ -113,7 +107,6 @@ class ActionsResource(SyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -139,10 +132,6 @@ class ActionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             action_name: path parameter ``action_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Action",
@@ -155,7 +144,6 @@ class ActionsResource(SyncAPIResource):
                     "version": version,
                     "action_name": action_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -183,10 +171,6 @@ class ActionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             action_name: path parameter ``action_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Action",
@@ -200,7 +184,6 @@ class ActionsResource(SyncAPIResource):
                     "action_name": action_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -226,10 +209,6 @@ class ActionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             action_name: path parameter ``action_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -240,7 +219,6 @@ class ActionsResource(SyncAPIResource):
                 "version": version,
                 "action_name": action_name,
             },
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -259,7 +237,10 @@ class ActionsResourceWithRawResponse:
 
 
 class AsyncActionsResource(AsyncAPIResource):
-    """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol."""
+    """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncActionsResourceWithRawResponse:
@@ -280,23 +261,7 @@ class AsyncActionsResource(AsyncAPIResource):
     ) -> AsyncPage[ActionPage, Action]:
         """List Actions
 
-        Returns a page of the ConnectorVersion's Actions.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Actions whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActionsResource.get_actions` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ActionPage, Action]",
@@ -309,7 +274,6 @@ class AsyncActionsResource(AsyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ActionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -330,19 +294,7 @@ class AsyncActionsResource(AsyncAPIResource):
     ) -> Action:
         """Create an Action
 
-        Adds an Action to the ConnectorVersion. The Action's type has to match the Connector's protocol, otherwise 400 Bad
-        Request is returned.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActionsResource.create_action` (same arguments and errors; awaited).
         """
         return cast(
             "Action",
@@ -355,7 +307,6 @@ class AsyncActionsResource(AsyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -373,18 +324,7 @@ class AsyncActionsResource(AsyncAPIResource):
     ) -> Action:
         """Get an Action
 
-        Fetches the Action identified by the path parameters.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActionsResource.get_action` (same arguments and errors; awaited).
         """
         return cast(
             "Action",
@@ -397,7 +337,6 @@ class AsyncActionsResource(AsyncAPIResource):
                     "version": version,
                     "action_name": action_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -416,19 +355,7 @@ class AsyncActionsResource(AsyncAPIResource):
     ) -> Action:
         """Update an Action
 
-        Replaces the Action with the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActionsResource.update_action` (same arguments and errors; awaited).
         """
         return cast(
             "Action",
@@ -442,7 +369,6 @@ class AsyncActionsResource(AsyncAPIResource):
                     "action_name": action_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Action, "json")},
                 errors={"default": Error},
                 options=options,
@@ -460,18 +386,7 @@ class AsyncActionsResource(AsyncAPIResource):
     ) -> None:
         """Delete an Action
 
-        Removes the Action.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActionsResource.delete_action` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -482,7 +397,6 @@ class AsyncActionsResource(AsyncAPIResource):
                 "version": version,
                 "action_name": action_name,
             },
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,

@@ -26,7 +26,10 @@ __all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
 
 
 class ConnectionsResource(SyncAPIResource):
-    """Connections determine how Actions and Triggers authenticate."""
+    """Connections determine how Actions and Triggers authenticate.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
@@ -67,10 +70,6 @@ class ConnectionsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "InitialiseOAuth2ConnectionResponse",
@@ -79,7 +78,6 @@ class ConnectionsResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/oauth2/initialise",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
                 errors={"default": Error},
                 options=options,
@@ -110,10 +108,6 @@ class ConnectionsResource(SyncAPIResource):
             after: query parameter ``after``
             before: query parameter ``before``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ConnectorConnectionPage, ConnectionSummary]",
@@ -122,7 +116,6 @@ class ConnectionsResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/connections",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorConnectionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -151,10 +144,6 @@ class ConnectionsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connection",
@@ -163,7 +152,6 @@ class ConnectionsResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/connections",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -187,10 +175,6 @@ class ConnectionsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             connection_id: path parameter ``connection_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connection",
@@ -202,7 +186,6 @@ class ConnectionsResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "connection_id": connection_id,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -229,10 +212,6 @@ class ConnectionsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             connection_id: path parameter ``connection_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connection",
@@ -245,7 +224,6 @@ class ConnectionsResource(SyncAPIResource):
                     "connection_id": connection_id,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -271,10 +249,6 @@ class ConnectionsResource(SyncAPIResource):
             connection_id: path parameter ``connection_id``
             force: Delete the connection even when it still has active subscriptions. ``force``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -285,7 +259,6 @@ class ConnectionsResource(SyncAPIResource):
                 "connection_id": connection_id,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: Error, "default": Error},
             options=options,
@@ -311,7 +284,10 @@ class ConnectionsResourceWithRawResponse:
 
 
 class AsyncConnectionsResource(AsyncAPIResource):
-    """Connections determine how Actions and Triggers authenticate."""
+    """Connections determine how Actions and Triggers authenticate.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
@@ -328,34 +304,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> InitialiseOAuth2ConnectionResponse:
         """Start an OAuth 2.0 connection
 
-        Builds the URL of the OAuth 2.0 provider's authorize endpoint to which the user should be redirected.
-
-        Connecting an OAuth 2.0 connector in Versori only works through URLs built by this endpoint, because it creates a
-        `state` value that is checked when the provider redirects back to the redirect_uri.
-
-        Extra query parameters may be supplied through the `additionalParams` body property. Besides the body's standard
-        parameters, the API sets:
-
-        - `redirect_uri`: where the provider sends the user after authenticating them.
-        - `state`: a secure value generated by the API to authenticate the redirect.
-        - `prompt`: see the `prompt` property of the request body.
-        - `scope`: see the `scopes` property of the request body.
-        - `response_type`: always `code` for OAuth 2.0.
-        - `client_id`: the client ID from the body; it must match the client ID stored in the credential identified by
-          `credentialId`, or handling of the redirect fails.
-
-        The standard parameters are described in the OIDC Core specification:
-        https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.initialise_oauth2_connection` (same arguments and errors; awaited).
         """
         return cast(
             "InitialiseOAuth2ConnectionResponse",
@@ -364,7 +313,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/oauth2/initialise",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
                 errors={"default": Error},
                 options=options,
@@ -383,22 +331,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> AsyncPage[ConnectorConnectionPage, ConnectionSummary]:
         """List a Connector's connections
 
-        Returns a page of the Connector's Connections, most recently updated first. Custom sorting and filtering are not
-        supported yet and may arrive in a later release.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.list_connector_connections` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ConnectorConnectionPage, ConnectionSummary]",
@@ -407,7 +340,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/connections",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorConnectionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -427,19 +359,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> Connection:
         """Create a connection
 
-        Creates a connection for the given connector.
-
-        Credentials for the connection can optionally be created in the same call.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.create_connector_connection` (same arguments and errors; awaited).
         """
         return cast(
             "Connection",
@@ -448,7 +368,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/connections",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -465,17 +384,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> Connection:
         """Get a connection
 
-        Fetches one Connection of a Connector.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.get_connection` (same arguments and errors; awaited).
         """
         return cast(
             "Connection",
@@ -487,7 +396,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "connection_id": connection_id,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -505,19 +413,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> Connection:
         """Update a connection
 
-        Updates a Connection. Credentials can be reordered and AuthSchemeConfigs changed here, but credential contents can
-        only be changed through the `UpdateCredential` operation.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.update_connection` (same arguments and errors; awaited).
         """
         return cast(
             "Connection",
@@ -530,7 +426,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                     "connection_id": connection_id,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connection, "json")},
                 errors={"default": Error},
                 options=options,
@@ -548,18 +443,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> None:
         """Delete a connection
 
-        Deletes a Connection.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            force: Delete the connection even when it still has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.delete_connection` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -570,7 +454,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
                 "connection_id": connection_id,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: Error, "default": Error},
             options=options,

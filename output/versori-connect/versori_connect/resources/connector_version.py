@@ -25,7 +25,10 @@ __all__ = ["ConnectorVersionResource", "AsyncConnectorVersionResource"]
 
 
 class ConnectorVersionResource(SyncAPIResource):
-    """Operations tagged `connector-version`."""
+    """Operations tagged `connector-version`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ConnectorVersionResourceWithRawResponse:
@@ -56,10 +59,6 @@ class ConnectorVersionResource(SyncAPIResource):
             after: query parameter ``after``
             before: query parameter ``before``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ConnectorVersionsPage, ConnectorVersion]",
@@ -68,7 +67,6 @@ class ConnectorVersionResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/versions",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersionsPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -95,10 +93,6 @@ class ConnectorVersionResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ConnectorVersion",
@@ -107,7 +101,6 @@ class ConnectorVersionResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/versions",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -131,10 +124,6 @@ class ConnectorVersionResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ConnectorVersion",
@@ -146,7 +135,6 @@ class ConnectorVersionResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -172,10 +160,6 @@ class ConnectorVersionResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ConnectorVersion",
@@ -188,7 +172,6 @@ class ConnectorVersionResource(SyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -217,10 +200,6 @@ class ConnectorVersionResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             force: Delete the version even when it is published or has active subscriptions. ``force``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -231,7 +210,6 @@ class ConnectorVersionResource(SyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -256,10 +234,6 @@ class ConnectorVersionResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connector",
@@ -271,7 +245,6 @@ class ConnectorVersionResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -295,10 +268,6 @@ class ConnectorVersionResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "PublishConnectorResponse",
@@ -310,7 +279,6 @@ class ConnectorVersionResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(PublishConnectorResponse, "json")},
                 errors={"default": Error},
                 options=options,
@@ -335,10 +303,6 @@ class ConnectorVersionResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "UnpublishConnectorResponse",
@@ -350,7 +314,6 @@ class ConnectorVersionResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(UnpublishConnectorResponse, "json")},
                 errors={"default": Error},
                 options=options,
@@ -375,7 +338,10 @@ class ConnectorVersionResourceWithRawResponse:
 
 
 class AsyncConnectorVersionResource(AsyncAPIResource):
-    """Operations tagged `connector-version`."""
+    """Operations tagged `connector-version`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectorVersionResourceWithRawResponse:
@@ -394,22 +360,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> AsyncPage[ConnectorVersionsPage, ConnectorVersion]:
         """List Connector versions
 
-        Returns a page of ConnectorVersions, most recently updated first. Custom sorting and filtering are not supported yet
-        and may arrive in a later release.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.list_connector_versions` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ConnectorVersionsPage, ConnectorVersion]",
@@ -418,7 +369,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/versions",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersionsPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -438,17 +388,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> ConnectorVersion:
         """Create a Connector version
 
-        Adds a ConnectorVersion to the Connector. The new version starts as a draft (its publishedAt is `null`).
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.create_connector_version` (same arguments and errors; awaited).
         """
         return cast(
             "ConnectorVersion",
@@ -457,7 +397,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}/versions",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -474,17 +413,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> ConnectorVersion:
         """Get a Connector version
 
-        Fetches one ConnectorVersion; responds with 404 when it does not exist.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.get_connector_version` (same arguments and errors; awaited).
         """
         return cast(
             "ConnectorVersion",
@@ -496,7 +425,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -514,18 +442,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> ConnectorVersion:
         """Update a Connector version
 
-        Updates a ConnectorVersion from the request body. Attempting to change read-only fields yields 400 Bad Request.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.update_connector_version` (same arguments and errors; awaited).
         """
         return cast(
             "ConnectorVersion",
@@ -538,7 +455,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorVersion, "json")},
                 errors={"default": Error},
                 options=options,
@@ -556,21 +472,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> None:
         """Delete a Connector version
 
-        Deletes the ConnectorVersion with the given version name.
-
-        Normally only unpublished versions can be deleted; the `force` query parameter overrides this. Use it only in
-        exceptional cases, since it can disrupt active subscriptions.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            force: Delete the version even when it is published or has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.delete_connector_version` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -581,7 +483,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -597,19 +498,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> Connector:
         """Import a public Connector version
 
-        Copies a public ConnectorVersion into the caller's organisation.
-
-        The copy starts as a draft (its publishedAt is `null`).
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.import_public_connector_version` (same arguments and errors; awaited).
         """
         return cast(
             "Connector",
@@ -621,7 +510,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -638,17 +526,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> PublishConnectorResponse:
         """Publish a Connector version
 
-        Validates the given connector version and publishes it.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.publish_connector` (same arguments and errors; awaited).
         """
         return cast(
             "PublishConnectorResponse",
@@ -660,7 +538,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(PublishConnectorResponse, "json")},
                 errors={"default": Error},
                 options=options,
@@ -677,18 +554,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
     ) -> UnpublishConnectorResponse:
         """Unpublish a Connector version
 
-        Reverts a published Connector Version to unpublished. A Connector has to be unpublished before deletion, and
-        unpublishing is only allowed when nothing subscribes to it (for example a live integration).
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorVersionResource.unpublish_connector` (same arguments and errors; awaited).
         """
         return cast(
             "UnpublishConnectorResponse",
@@ -700,7 +566,6 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "version": version,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(UnpublishConnectorResponse, "json")},
                 errors={"default": Error},
                 options=options,

@@ -30,7 +30,10 @@ __all__ = ["ConnectorsResource", "AsyncConnectorsResource"]
 
 class ConnectorsResource(SyncAPIResource):
     """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
-    needed to work with it."""
+    needed to work with it.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ConnectorsResourceWithRawResponse:
@@ -68,10 +71,6 @@ class ConnectorsResource(SyncAPIResource):
             protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
             name: Only return Connectors whose name contains this text (case-insensitive). ``name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ConnectorPage, Connector]",
@@ -88,7 +87,6 @@ class ConnectorsResource(SyncAPIResource):
                     "protocol": protocol,
                     "name": name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -131,10 +129,6 @@ class ConnectorsResource(SyncAPIResource):
             protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
             name: Only return Connectors whose name contains this text (case-insensitive). ``name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ConnectorPage, Connector]",
@@ -152,7 +146,6 @@ class ConnectorsResource(SyncAPIResource):
                     "protocol": protocol,
                     "name": name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -177,10 +170,6 @@ class ConnectorsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connector",
@@ -188,7 +177,6 @@ class ConnectorsResource(SyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/connectors/{connector_id}",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -213,10 +201,6 @@ class ConnectorsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connector",
@@ -225,7 +209,6 @@ class ConnectorsResource(SyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -253,17 +236,12 @@ class ConnectorsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             force: Delete the connector even when it still has active subscriptions. ``force``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
             "/o/{organisation_id}/connectors/{connector_id}",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             options=options,
         )
@@ -285,17 +263,12 @@ class ConnectorsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
             "/o/{organisation_id}/connectors/{connector_id}/tags",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -318,17 +291,12 @@ class ConnectorsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
             "/o/{organisation_id}/connectors/{connector_id}/categories",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -354,10 +322,6 @@ class ConnectorsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             auth_scheme_config_id: path parameter ``auth_scheme_config_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connector",
@@ -370,7 +334,6 @@ class ConnectorsResource(SyncAPIResource):
                     "auth_scheme_config_id": auth_scheme_config_id,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -395,10 +358,6 @@ class ConnectorsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             auth_scheme_config_id: path parameter ``auth_scheme_config_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connector",
@@ -410,7 +369,6 @@ class ConnectorsResource(SyncAPIResource):
                     "connector_id": connector_id,
                     "auth_scheme_config_id": auth_scheme_config_id,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -432,10 +390,6 @@ class ConnectorsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "HTTPConnector",
@@ -444,7 +398,6 @@ class ConnectorsResource(SyncAPIResource):
                 "/o/{organisation_id}/protocols/http/connectors",
                 path_params={"organisation_id": organisation_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(HTTPConnector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -472,7 +425,10 @@ class ConnectorsResourceWithRawResponse:
 
 class AsyncConnectorsResource(AsyncAPIResource):
     """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
-    needed to work with it."""
+    needed to work with it.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectorsResourceWithRawResponse:
@@ -494,26 +450,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> AsyncPage[ConnectorPage, Connector]:
         """List public Connectors
 
-        Returns a page of all public Connectors, most recently updated first.
-
-        Custom sorting and filtering are not supported yet and may arrive in a later release.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            sort: query parameter ``sort``
-            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business" ``tags``
-            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3". ``categories``
-            protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
-            name: Only return Connectors whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.list_public_connectors` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ConnectorPage, Connector]",
@@ -530,7 +467,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                     "protocol": protocol,
                     "name": name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -556,27 +492,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> AsyncPage[ConnectorPage, Connector]:
         """List organisation Connectors
 
-        Returns a page of the organisation's Connectors, most recently updated first.
-
-        Custom sorting and filtering are not supported yet and may arrive in a later release.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            sort: query parameter ``sort``
-            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business" ``tags``
-            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3". ``categories``
-            protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
-            name: Only return Connectors whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.list_connectors` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ConnectorPage, Connector]",
@@ -594,7 +510,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                     "protocol": protocol,
                     "name": name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ConnectorPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -613,16 +528,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> Connector:
         """Get a Connector
 
-        Fetches one Connector by ID; responds with 404 when it does not exist.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.get_connector` (same arguments and errors; awaited).
         """
         return cast(
             "Connector",
@@ -630,7 +536,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/connectors/{connector_id}",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -647,18 +552,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> Connector:
         """Update a Connector
 
-        Replaces the Connector's mutable fields with the request body and sets `updatedAt` to now. Fields left out are
-        cleared unless clearing them is invalid, in which case the call fails with 400 Bad Request.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.update_connector` (same arguments and errors; awaited).
         """
         return cast(
             "Connector",
@@ -667,7 +561,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                 "/o/{organisation_id}/connectors/{connector_id}",
                 path_params={"organisation_id": organisation_id, "connector_id": connector_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -684,28 +577,13 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> None:
         """Delete a Connector
 
-        Deletes the Connector with the given ID. Responds with 409 Conflict if another product still uses it and 404 Not
-        Found if it does not exist.
-
-        Setting the `force` query parameter deletes it even while in use. Reserve this for exceptional cases, as it can
-        break things elsewhere.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            force: Delete the connector even when it still has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.delete_connector` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
             "/o/{organisation_id}/connectors/{connector_id}",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             options=options,
         )
@@ -720,24 +598,13 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> None:
         """Replace Connector tags
 
-        Replaces all of a Connector's tags with the tags in the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.update_connector_tags` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
             "/o/{organisation_id}/connectors/{connector_id}/tags",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -753,24 +620,13 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> None:
         """Replace Connector categories
 
-        Replaces all of a Connector's categories with the categories in the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.update_connector_categories` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
             "/o/{organisation_id}/connectors/{connector_id}/categories",
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -787,19 +643,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> Connector:
         """Create or update a Connector auth scheme config
 
-        Adds an AuthSchemeConfig to the Connector, or updates it if it exists. The client chooses the ID, which must be
-        unique among this Connector's AuthSchemeConfigs.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            auth_scheme_config_id: path parameter ``auth_scheme_config_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.upsert_auth_scheme_config` (same arguments and errors; awaited).
         """
         return cast(
             "Connector",
@@ -812,7 +656,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                     "auth_scheme_config_id": auth_scheme_config_id,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -829,18 +672,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> Connector:
         """Delete an auth scheme config
 
-        Removes an AuthSchemeConfig from the Connector. Connections created through it are kept, but refreshable credentials
-        (e.g. OAuth 2.0 or custom function) can no longer refresh and stop working once they next expire.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            auth_scheme_config_id: path parameter ``auth_scheme_config_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.delete_auth_scheme_config` (same arguments and errors; awaited).
         """
         return cast(
             "Connector",
@@ -852,7 +684,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                     "connector_id": connector_id,
                     "auth_scheme_config_id": auth_scheme_config_id,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Connector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -868,16 +699,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> HTTPConnector:
         """Create an HTTP Connector
 
-        Creates an HTTP Connector. It starts as a draft and must be published before other Versori products can use it.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.create_http_connector` (same arguments and errors; awaited).
         """
         return cast(
             "HTTPConnector",
@@ -886,7 +708,6 @@ class AsyncConnectorsResource(AsyncAPIResource):
                 "/o/{organisation_id}/protocols/http/connectors",
                 path_params={"organisation_id": organisation_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(HTTPConnector, "json")},
                 errors={"default": Error},
                 options=options,

@@ -30,7 +30,10 @@ __all__ = ["DefinitionsResource", "AsyncDefinitionsResource"]
 class DefinitionsResource(SyncAPIResource):
     """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
-    `application/json`."""
+    `application/json`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> DefinitionsResourceWithRawResponse:
@@ -64,10 +67,6 @@ class DefinitionsResource(SyncAPIResource):
             before: query parameter ``before``
             name: Only return Definitions whose name contains this text (case-insensitive). ``name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[DefinitionPage, Definition]",
@@ -80,7 +79,6 @@ class DefinitionsResource(SyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(DefinitionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -113,10 +111,6 @@ class DefinitionsResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Definitions",
@@ -129,7 +123,6 @@ class DefinitionsResource(SyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Definitions, "json")},
                 errors={"default": Error},
                 options=options,
@@ -157,10 +150,6 @@ class DefinitionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             force: Delete the Definitions even when other Definitions reference them; those referring Definitions will then report validation errors. ``force``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -172,7 +161,6 @@ class DefinitionsResource(SyncAPIResource):
             },
             query={"force": force},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
@@ -197,10 +185,6 @@ class DefinitionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             definition_name: path parameter ``definition_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Definition",
@@ -213,7 +197,6 @@ class DefinitionsResource(SyncAPIResource):
                     "version": version,
                     "definition_name": definition_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Definition, "json")},
                 errors={"default": Error},
                 options=options,
@@ -241,10 +224,6 @@ class DefinitionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             definition_name: path parameter ``definition_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Definition",
@@ -258,7 +237,6 @@ class DefinitionsResource(SyncAPIResource):
                     "definition_name": definition_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Definition, "json")},
                 errors={"default": Error},
                 options=options,
@@ -286,10 +264,6 @@ class DefinitionsResource(SyncAPIResource):
             definition_name: path parameter ``definition_name``
             force: Delete the Definition even when other Definitions reference it. The referring Definitions become invalid and must be fixed before the Connector can be published. ``force``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -301,7 +275,6 @@ class DefinitionsResource(SyncAPIResource):
                 "definition_name": definition_name,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
@@ -324,10 +297,6 @@ class DefinitionsResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             schema_filename: path parameter ``schema_filename``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "dict[str, Any] | bool",
@@ -340,7 +309,6 @@ class DefinitionsResource(SyncAPIResource):
                     "version": version,
                     "schema_filename": schema_filename,
                 },
-                security=("bearerToken", "cookie"),
                 responses={
                     200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
                 },
@@ -366,7 +334,10 @@ class DefinitionsResourceWithRawResponse:
 class AsyncDefinitionsResource(AsyncAPIResource):
     """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
-    `application/json`."""
+    `application/json`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncDefinitionsResourceWithRawResponse:
@@ -387,23 +358,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> AsyncPage[DefinitionPage, Definition]:
         """List Definitions
 
-        Returns a page of the ConnectorVersion's Definitions.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Definitions whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.get_definitions` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[DefinitionPage, Definition]",
@@ -416,7 +371,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(DefinitionPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -437,22 +391,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> Definitions:
         """Create one or more Definitions
 
-        Creates one or more Definitions in the ConnectorVersion. Creating Definitions one at a time is preferred for simple
-        cases; this endpoint is useful when Definitions reference each other.
-
-        Definitions that reference each other cyclically can be created in a single call; see the `DefinitionCreate`
-        schema for details.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.create_definitions` (same arguments and errors; awaited).
         """
         return cast(
             "Definitions",
@@ -465,7 +404,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Definitions, "json")},
                 errors={"default": Error},
                 options=options,
@@ -484,19 +422,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> None:
         """Delete several Definitions
 
-        Deletes the Definitions listed in the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            force: Delete the Definitions even when other Definitions reference them; those referring Definitions will then report validation errors. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.delete_definitions` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -508,7 +434,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
             },
             query={"force": force},
             json=body,
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
@@ -525,18 +450,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> Definition:
         """Get a Definition
 
-        Fetches the Definition identified by the path parameters.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.get_definition` (same arguments and errors; awaited).
         """
         return cast(
             "Definition",
@@ -549,7 +463,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "version": version,
                     "definition_name": definition_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Definition, "json")},
                 errors={"default": Error},
                 options=options,
@@ -568,19 +481,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> Definition:
         """Update a Definition
 
-        Replaces the Definition with the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.update_definition` (same arguments and errors; awaited).
         """
         return cast(
             "Definition",
@@ -594,7 +495,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "definition_name": definition_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Definition, "json")},
                 errors={"default": Error},
                 options=options,
@@ -613,19 +513,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> None:
         """Delete a Definition
 
-        Removes the Definition.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            force: Delete the Definition even when other Definitions reference it. The referring Definitions become invalid and must be fixed before the Connector can be published. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.delete_definition` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -637,7 +525,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "definition_name": definition_name,
             },
             query={"force": force},
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
@@ -654,16 +541,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
     ) -> dict[str, Any] | bool:
         """Download a raw schema file
 
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            schema_filename: path parameter ``schema_filename``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`DefinitionsResource.get_raw_schema` (same arguments and errors; awaited).
         """
         return cast(
             "dict[str, Any] | bool",
@@ -676,7 +554,6 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                     "version": version,
                     "schema_filename": schema_filename,
                 },
-                security=("bearerToken", "cookie"),
                 responses={
                     200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
                 },

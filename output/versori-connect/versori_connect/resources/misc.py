@@ -16,7 +16,10 @@ __all__ = ["MiscResource", "AsyncMiscResource"]
 
 
 class MiscResource(SyncAPIResource):
-    """Endpoints that do not belong to any other group."""
+    """Endpoints that do not belong to any other group.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> MiscResourceWithRawResponse:
@@ -33,17 +36,12 @@ class MiscResource(SyncAPIResource):
 
         Args:
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[Category]",
             self._client.request(
                 "GET",
                 "/categories",
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(list[Category], "json")},
                 errors={"default": Error},
                 options=options,
@@ -59,7 +57,10 @@ class MiscResourceWithRawResponse:
 
 
 class AsyncMiscResource(AsyncAPIResource):
-    """Endpoints that do not belong to any other group."""
+    """Endpoints that do not belong to any other group.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncMiscResourceWithRawResponse:
@@ -72,21 +73,13 @@ class AsyncMiscResource(AsyncAPIResource):
     ) -> list[Category]:
         """List categories
 
-        Returns every category that can be assigned to a Connector.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`MiscResource.list_categories` (same arguments and errors; awaited).
         """
         return cast(
             "list[Category]",
             await self._client.request(
                 "GET",
                 "/categories",
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(list[Category], "json")},
                 errors={"default": Error},
                 options=options,

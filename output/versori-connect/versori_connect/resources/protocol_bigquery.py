@@ -16,7 +16,10 @@ __all__ = ["ProtocolBigqueryResource", "AsyncProtocolBigqueryResource"]
 
 
 class ProtocolBigqueryResource(SyncAPIResource):
-    """Lets the Connect API work with BigQuery datasets through the BigQuery API."""
+    """Lets the Connect API work with BigQuery datasets through the BigQuery API.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ProtocolBigqueryResourceWithRawResponse:
@@ -38,10 +41,6 @@ class ProtocolBigqueryResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "BigQueryConnector",
@@ -50,7 +49,6 @@ class ProtocolBigqueryResource(SyncAPIResource):
                 "/o/{organisation_id}/protocols/bigquery/connectors",
                 path_params={"organisation_id": organisation_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(BigQueryConnector, "json")},
                 errors={"default": Error},
                 options=options,
@@ -68,7 +66,10 @@ class ProtocolBigqueryResourceWithRawResponse:
 
 
 class AsyncProtocolBigqueryResource(AsyncAPIResource):
-    """Lets the Connect API work with BigQuery datasets through the BigQuery API."""
+    """Lets the Connect API work with BigQuery datasets through the BigQuery API.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncProtocolBigqueryResourceWithRawResponse:
@@ -84,16 +85,7 @@ class AsyncProtocolBigqueryResource(AsyncAPIResource):
     ) -> BigQueryConnector:
         """Create a BigQuery Connector
 
-        Creates a BigQuery Connector. It starts as a draft and must be published before other Versori products can use it.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolBigqueryResource.create_big_query_connector` (same arguments and errors; awaited).
         """
         return cast(
             "BigQueryConnector",
@@ -102,7 +94,6 @@ class AsyncProtocolBigqueryResource(AsyncAPIResource):
                 "/o/{organisation_id}/protocols/bigquery/connectors",
                 path_params={"organisation_id": organisation_id},
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(BigQueryConnector, "json")},
                 errors={"default": Error},
                 options=options,

@@ -25,7 +25,10 @@ __all__ = ["ProtocolHttpResource", "AsyncProtocolHttpResource"]
 
 
 class ProtocolHttpResource(SyncAPIResource):
-    """Lets the Connect API reach external systems by sending HTTP requests."""
+    """Lets the Connect API reach external systems by sending HTTP requests.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ProtocolHttpResourceWithRawResponse:
@@ -49,10 +52,6 @@ class ProtocolHttpResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             connector_id: Unique identifier of the Connector. ``connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ImportHTTPConnectorResult",
@@ -67,7 +66,6 @@ class ProtocolHttpResource(SyncAPIResource):
                         (ImportHTTPConnectorVersionMultipartBody, "multipart"),
                     ),
                 ),
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
                 errors={400: ImportHTTPConnectorError, "default": Error},
                 options=options,
@@ -91,10 +89,6 @@ class ProtocolHttpResource(SyncAPIResource):
             body: The request body. Sent as application/json when it is a `HTTPConnectorFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorMultipartBody`.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ImportHTTPConnectorResult",
@@ -109,7 +103,6 @@ class ProtocolHttpResource(SyncAPIResource):
                         (ImportHTTPConnectorMultipartBody, "multipart"),
                     ),
                 ),
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
                 errors={400: ImportHTTPConnectorError, "default": Error},
                 options=options,
@@ -128,7 +121,10 @@ class ProtocolHttpResourceWithRawResponse:
 
 
 class AsyncProtocolHttpResource(AsyncAPIResource):
-    """Lets the Connect API reach external systems by sending HTTP requests."""
+    """Lets the Connect API reach external systems by sending HTTP requests.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncProtocolHttpResourceWithRawResponse:
@@ -145,17 +141,7 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
     ) -> ImportHTTPConnectorResult:
         """Create a connector version from an import.
 
-        Creates a new version of the connector by importing an OpenAPI document.
-
-        Args:
-            body: The request body. Sent as application/json when it is a `HTTPConnectorVersionFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorVersionMultipartBody`.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolHttpResource.import_http_connector_version` (same arguments and errors; awaited).
         """
         return cast(
             "ImportHTTPConnectorResult",
@@ -170,7 +156,6 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
                         (ImportHTTPConnectorVersionMultipartBody, "multipart"),
                     ),
                 ),
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
                 errors={400: ImportHTTPConnectorError, "default": Error},
                 options=options,
@@ -186,18 +171,7 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
     ) -> ImportHTTPConnectorResult:
         """Import an HTTP Connector
 
-        Creates a Connector by importing another format such as OpenAPI or a Postman Collection.
-
-        The Connector starts as a draft and must be published before a live board can use it.
-
-        Args:
-            body: The request body. Sent as application/json when it is a `HTTPConnectorFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorMultipartBody`.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolHttpResource.import_http_connector` (same arguments and errors; awaited).
         """
         return cast(
             "ImportHTTPConnectorResult",
@@ -212,7 +186,6 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
                         (ImportHTTPConnectorMultipartBody, "multipart"),
                     ),
                 ),
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
                 errors={400: ImportHTTPConnectorError, "default": Error},
                 options=options,

@@ -19,7 +19,10 @@ __all__ = ["ProtocolsResource", "AsyncProtocolsResource"]
 
 class ProtocolsResource(SyncAPIResource):
     """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
-    are implemented."""
+    are implemented.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ProtocolsResourceWithRawResponse:
@@ -49,10 +52,6 @@ class ProtocolsResource(SyncAPIResource):
             after: query parameter ``after``
             before: query parameter ``before``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[ProtocolPage, Protocol]",
@@ -61,7 +60,6 @@ class ProtocolsResource(SyncAPIResource):
                 "/o/{organisation_id}/protocols",
                 path_params={"organisation_id": organisation_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ProtocolPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -87,10 +85,6 @@ class ProtocolsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             protocol_slug: path parameter ``protocol_slug``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "AuthSchemePage",
@@ -98,7 +92,6 @@ class ProtocolsResource(SyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/protocols/{protocol_slug}/auth-schemes",
                 path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(AuthSchemePage, "json")},
                 errors={"default": Error},
                 options=options,
@@ -126,10 +119,6 @@ class ProtocolsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             protocol_slug: path parameter ``protocol_slug``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SignedURL",
@@ -137,7 +126,6 @@ class ProtocolsResource(SyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/protocols/{protocol_slug}/upload-url",
                 path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(SignedURL, "json")},
                 errors={"default": Error},
                 options=options,
@@ -156,7 +144,10 @@ class ProtocolsResourceWithRawResponse:
 
 class AsyncProtocolsResource(AsyncAPIResource):
     """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
-    are implemented."""
+    are implemented.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncProtocolsResourceWithRawResponse:
@@ -174,22 +165,7 @@ class AsyncProtocolsResource(AsyncAPIResource):
     ) -> AsyncPage[ProtocolPage, Protocol]:
         """List available Protocols
 
-        Returns every Protocol available to this organisation.
-
-        To request a Protocol that is missing, contact support@versori.com.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolsResource.list_protocols` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[ProtocolPage, Protocol]",
@@ -198,7 +174,6 @@ class AsyncProtocolsResource(AsyncAPIResource):
                 "/o/{organisation_id}/protocols",
                 path_params={"organisation_id": organisation_id},
                 query={"first": first, "after": after, "before": before},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(ProtocolPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -217,17 +192,7 @@ class AsyncProtocolsResource(AsyncAPIResource):
     ) -> AuthSchemePage:
         """List Auth Schemes of a Protocol
 
-        Returns the Auth Schemes this organisation may use with the given Protocol. To request one that is missing, contact
-        support@versori.io.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            protocol_slug: path parameter ``protocol_slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolsResource.list_auth_schemes` (same arguments and errors; awaited).
         """
         return cast(
             "AuthSchemePage",
@@ -235,7 +200,6 @@ class AsyncProtocolsResource(AsyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/protocols/{protocol_slug}/auth-schemes",
                 path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(AuthSchemePage, "json")},
                 errors={"default": Error},
                 options=options,
@@ -251,22 +215,7 @@ class AsyncProtocolsResource(AsyncAPIResource):
     ) -> SignedURL:
         """Get a Protocol upload URL
 
-        Returns a signed object-storage URL to which a file can be uploaded with a PUT request. Use it before importing a
-        Connector from a file, since the import takes a URL; skip it if the file is already publicly reachable.
-
-        The URL expires after 5 minutes and works only once.
-
-        content_type and content_length are mandatory so that size and type limits can be enforced; the PUT to the returned
-        URL must send the same values.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            protocol_slug: path parameter ``protocol_slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ProtocolsResource.get_protocol_upload_url` (same arguments and errors; awaited).
         """
         return cast(
             "SignedURL",
@@ -274,7 +223,6 @@ class AsyncProtocolsResource(AsyncAPIResource):
                 "GET",
                 "/o/{organisation_id}/protocols/{protocol_slug}/upload-url",
                 path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(SignedURL, "json")},
                 errors={"default": Error},
                 options=options,

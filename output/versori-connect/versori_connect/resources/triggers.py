@@ -19,7 +19,10 @@ __all__ = ["TriggersResource", "AsyncTriggersResource"]
 
 class TriggersResource(SyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
-    Protocol."""
+    Protocol.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> TriggersResourceWithRawResponse:
@@ -53,10 +56,6 @@ class TriggersResource(SyncAPIResource):
             before: query parameter ``before``
             name: Only return Triggers whose name contains this text (case-insensitive). ``name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[TriggerPage, Trigger]",
@@ -69,7 +68,6 @@ class TriggersResource(SyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(TriggerPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -99,10 +97,6 @@ class TriggersResource(SyncAPIResource):
             connector_id: Unique identifier of the Connector. ``connector_id``
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Trigger",
@@ -115,7 +109,6 @@ class TriggersResource(SyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -141,10 +134,6 @@ class TriggersResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             trigger_name: path parameter ``trigger_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Trigger",
@@ -157,7 +146,6 @@ class TriggersResource(SyncAPIResource):
                     "version": version,
                     "trigger_name": trigger_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -185,10 +173,6 @@ class TriggersResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             trigger_name: path parameter ``trigger_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Trigger",
@@ -202,7 +186,6 @@ class TriggersResource(SyncAPIResource):
                     "trigger_name": trigger_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -228,10 +211,6 @@ class TriggersResource(SyncAPIResource):
             version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
             trigger_name: path parameter ``trigger_name``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -242,7 +221,6 @@ class TriggersResource(SyncAPIResource):
                 "version": version,
                 "trigger_name": trigger_name,
             },
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,
@@ -262,7 +240,10 @@ class TriggersResourceWithRawResponse:
 
 class AsyncTriggersResource(AsyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
-    Protocol."""
+    Protocol.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncTriggersResourceWithRawResponse:
@@ -283,23 +264,7 @@ class AsyncTriggersResource(AsyncAPIResource):
     ) -> AsyncPage[TriggerPage, Trigger]:
         """List Triggers
 
-        Returns a page of the ConnectorVersion's Triggers.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Triggers whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`TriggersResource.get_triggers` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[TriggerPage, Trigger]",
@@ -312,7 +277,6 @@ class AsyncTriggersResource(AsyncAPIResource):
                     "version": version,
                 },
                 query={"first": first, "after": after, "before": before, "name": name},
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(TriggerPage, "json")},
                 errors={"default": Error},
                 pagination=CursorPagination(
@@ -333,19 +297,7 @@ class AsyncTriggersResource(AsyncAPIResource):
     ) -> Trigger:
         """Create a Trigger
 
-        Adds a Trigger to the ConnectorVersion. The Trigger's type has to match the Connector's protocol, otherwise 400 Bad
-        Request is returned.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`TriggersResource.create_trigger` (same arguments and errors; awaited).
         """
         return cast(
             "Trigger",
@@ -358,7 +310,6 @@ class AsyncTriggersResource(AsyncAPIResource):
                     "version": version,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={201: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -376,18 +327,7 @@ class AsyncTriggersResource(AsyncAPIResource):
     ) -> Trigger:
         """Get a Trigger
 
-        Fetches the Trigger identified by the path parameters.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`TriggersResource.get_trigger` (same arguments and errors; awaited).
         """
         return cast(
             "Trigger",
@@ -400,7 +340,6 @@ class AsyncTriggersResource(AsyncAPIResource):
                     "version": version,
                     "trigger_name": trigger_name,
                 },
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -419,19 +358,7 @@ class AsyncTriggersResource(AsyncAPIResource):
     ) -> Trigger:
         """Update a Trigger
 
-        Replaces the Trigger with the request body.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`TriggersResource.update_trigger` (same arguments and errors; awaited).
         """
         return cast(
             "Trigger",
@@ -445,7 +372,6 @@ class AsyncTriggersResource(AsyncAPIResource):
                     "trigger_name": trigger_name,
                 },
                 json=body,
-                security=("bearerToken", "cookie"),
                 responses={200: ResponseSpec(Trigger, "json")},
                 errors={"default": Error},
                 options=options,
@@ -463,18 +389,7 @@ class AsyncTriggersResource(AsyncAPIResource):
     ) -> None:
         """Delete a Trigger
 
-        Removes the Trigger.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`TriggersResource.delete_trigger` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -485,7 +400,6 @@ class AsyncTriggersResource(AsyncAPIResource):
                 "version": version,
                 "trigger_name": trigger_name,
             },
-            security=("bearerToken", "cookie"),
             responses={204: ResponseSpec(None, "none")},
             errors={"default": Error},
             options=options,

@@ -23,7 +23,10 @@ __all__ = ["ActivationsResource", "AsyncActivationsResource"]
 
 
 class ActivationsResource(SyncAPIResource):
-    """Operations tagged `Activations`."""
+    """Operations tagged `Activations`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ActivationsResourceWithRawResponse:
@@ -47,10 +50,6 @@ class ActivationsResource(SyncAPIResource):
         Args:
             body: The request body.
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Activation",
@@ -77,10 +76,6 @@ class ActivationsResource(SyncAPIResource):
         Args:
             activation_id: path parameter ``activation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Activation",
@@ -107,10 +102,6 @@ class ActivationsResource(SyncAPIResource):
         Args:
             activation_id: path parameter ``activation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -136,10 +127,6 @@ class ActivationsResource(SyncAPIResource):
             body: The request body.
             activation_id: path parameter ``activation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "UpdateDynamicVariablesResponse",
@@ -166,7 +153,10 @@ class ActivationsResourceWithRawResponse:
 
 
 class AsyncActivationsResource(AsyncAPIResource):
-    """Operations tagged `Activations`."""
+    """Operations tagged `Activations`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncActivationsResourceWithRawResponse:
@@ -181,19 +171,7 @@ class AsyncActivationsResource(AsyncAPIResource):
     ) -> Activation:
         """Activate an Integration
 
-        Activates an Integration for an End User. This last step of activation sets up the connections and configuration
-        the Integration needs in order to run.
-
-        Existing connections can be referenced or new ones created. If, after resolving and creating them, any connection
-        the integration needs is still missing, an error is returned.
-
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActivationsResource.activate_integration` (same arguments and errors; awaited).
         """
         return cast(
             "Activation",
@@ -215,15 +193,7 @@ class AsyncActivationsResource(AsyncAPIResource):
     ) -> Activation:
         """Get an Activation
 
-        Fetches the Activation with the given ID.
-
-        Args:
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActivationsResource.get_activation` (same arguments and errors; awaited).
         """
         return cast(
             "Activation",
@@ -245,15 +215,7 @@ class AsyncActivationsResource(AsyncAPIResource):
     ) -> None:
         """Remove an Activation
 
-        Deletes the Activation with the given ID.
-
-        Args:
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActivationsResource.delete_activation` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -273,16 +235,7 @@ class AsyncActivationsResource(AsyncAPIResource):
     ) -> UpdateDynamicVariablesResponse:
         """Update the dynamic variables of an activation.
 
-        Changes the dynamic variables of the given activation.
-
-        Args:
-            body: The request body.
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActivationsResource.update_dynamic_variables` (same arguments and errors; awaited).
         """
         return cast(
             "UpdateDynamicVariablesResponse",

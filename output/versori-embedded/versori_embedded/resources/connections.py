@@ -25,7 +25,10 @@ __all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
 
 
 class ConnectionsResource(SyncAPIResource):
-    """Operations tagged `Connections`."""
+    """Operations tagged `Connections`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
@@ -61,10 +64,6 @@ class ConnectionsResource(SyncAPIResource):
             after: query parameter ``after``
             hub_connector_id: Text used to filter Connections; it is matched against the name. ``hub_connector_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[EndUserConnectionsPage, ConnectionSummary]",
@@ -111,10 +110,6 @@ class ConnectionsResource(SyncAPIResource):
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connection",
@@ -142,7 +137,10 @@ class ConnectionsResourceWithRawResponse:
 
 
 class AsyncConnectionsResource(AsyncAPIResource):
-    """Operations tagged `Connections`."""
+    """Operations tagged `Connections`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
@@ -163,25 +161,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> AsyncPage[EndUserConnectionsPage, ConnectionSummary]:
         """List End User connections
 
-        Returns every Connection of the End User.
-
-        Pass `hub_connector_id` to keep only the connections for one Hub Connector.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            hub_connector_id: Text used to filter Connections; it is matched against the name. ``hub_connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.list_end_user_connections` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[EndUserConnectionsPage, ConnectionSummary]",
@@ -217,21 +197,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
     ) -> Connection:
         """Create an End User connection
 
-        Creates a Connection for the User, which authenticates them to a Hub Connector.
-
-        Mostly useful for custom setups where an End User must authenticate outside the usual activation flow, e.g. when
-        credentials come from another API rather than from the user in the embedded UI.
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectionsResource.create_end_user_connection` (same arguments and errors; awaited).
         """
         return cast(
             "Connection",

@@ -23,7 +23,10 @@ __all__ = ["ConnectorsResource", "AsyncConnectorsResource"]
 
 
 class ConnectorsResource(SyncAPIResource):
-    """Operations tagged `Connectors`."""
+    """Operations tagged `Connectors`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ConnectorsResourceWithRawResponse:
@@ -53,10 +56,6 @@ class ConnectorsResource(SyncAPIResource):
             after: query parameter ``after``
             before: query parameter ``before``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[HubConnectionTemplatePage, HubConnectionTemplate]",
@@ -96,10 +95,6 @@ class ConnectorsResource(SyncAPIResource):
             body: The request body.
             integration_id: path parameter ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "HubConnectionTemplate",
@@ -128,7 +123,10 @@ class ConnectorsResourceWithRawResponse:
 
 
 class AsyncConnectorsResource(AsyncAPIResource):
-    """Operations tagged `Connectors`."""
+    """Operations tagged `Connectors`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectorsResourceWithRawResponse:
@@ -146,22 +144,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]:
         """List an Integration's Hub Connectors
 
-        Returns every Hub Connector of the Integration.
-
-        Do not expose this to End Users in the embedded UI, because unpublished connectors are included.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.list_integration_connection_templates` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]",
@@ -188,23 +171,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
     ) -> HubConnectionTemplate:
         """Add a Hub Connector
 
-        Adds a Hub Connector to the Integration.
-
-        A Hub Connector is a thin wrapper around a Connect API Connector that carries extra details to simplify
-        embedding:
-
-        - A name describing the Connector's role in the Hub's Integration. For example, an Integration syncing two accounts
-          of the same system could have Hub Connectors "Source" and "Target" that both point to the same Connector.
-        - The `AuthSchemeConfig` to use, so end users activating the integration are asked to authenticate the right way.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ConnectorsResource.create_hub_connection_template` (same arguments and errors; awaited).
         """
         return cast(
             "HubConnectionTemplate",

@@ -26,7 +26,10 @@ __all__ = ["EmbeddedResource", "AsyncEmbeddedResource"]
 
 
 class EmbeddedResource(SyncAPIResource):
-    """Operations tagged `Embedded`."""
+    """Operations tagged `Embedded`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> EmbeddedResourceWithRawResponse:
@@ -48,10 +51,6 @@ class EmbeddedResource(SyncAPIResource):
             connection_template_id: Identifies a Connection Template of the Hub. ``connection_template_id``
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Connection",
@@ -89,10 +88,6 @@ class EmbeddedResource(SyncAPIResource):
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             deployed: Filter by deployment state: `true` returns only deployed integrations, `false` only undeployed ones. When omitted, every integration is returned. ``deployed``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "EmbeddedIntegrationPage",
@@ -126,10 +121,6 @@ class EmbeddedResource(SyncAPIResource):
             integration_id: path parameter ``integration_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "EmbeddedIntegration",
@@ -173,10 +164,6 @@ class EmbeddedResource(SyncAPIResource):
             before: query parameter ``before``
             integration_id: Only return activations of this integration. ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[EndUserActivationPage, EndUserActivation]",
@@ -213,7 +200,10 @@ class EmbeddedResourceWithRawResponse:
 
 
 class AsyncEmbeddedResource(AsyncAPIResource):
-    """Operations tagged `Embedded`."""
+    """Operations tagged `Embedded`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncEmbeddedResourceWithRawResponse:
@@ -229,16 +219,7 @@ class AsyncEmbeddedResource(AsyncAPIResource):
     ) -> Connection:
         """Get an End User connection (used by sb-actions to fetch an end user's credentials).
 
-        Returns the Connection with the given ID.
-
-        Args:
-            connection_template_id: Identifies a Connection Template of the Hub. ``connection_template_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EmbeddedResource.get_end_user_connection` (same arguments and errors; awaited).
         """
         return cast(
             "Connection",
@@ -263,23 +244,7 @@ class AsyncEmbeddedResource(AsyncAPIResource):
     ) -> EmbeddedIntegrationPage:
         """List End User integrations
 
-        Returns every integration the End User can use.
-
-        Use it to fill the embedded UI with the integrations the end user is able to activate.
-
-        When `user_id` holds the user's external ID, the `hub` query parameter must also be given so the right Hub is
-        searched.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            deployed: Filter by deployment state: `true` returns only deployed integrations, `false` only undeployed ones. When omitted, every integration is returned. ``deployed``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EmbeddedResource.list_end_user_integrations` (same arguments and errors; awaited).
         """
         return cast(
             "EmbeddedIntegrationPage",
@@ -305,18 +270,7 @@ class AsyncEmbeddedResource(AsyncAPIResource):
     ) -> EmbeddedIntegration:
         """Get an embedded integration
 
-        Returns the Integration with the given ID in the form shown to the user in the embedded UI.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            integration_id: path parameter ``integration_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EmbeddedResource.get_embedded_integration` (same arguments and errors; awaited).
         """
         return cast(
             "EmbeddedIntegration",
@@ -348,22 +302,7 @@ class AsyncEmbeddedResource(AsyncAPIResource):
     ) -> AsyncPage[EndUserActivationPage, EndUserActivation]:
         """List End User activations
 
-        Returns every activation available to the End User, optionally limited to one integration.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            integration_id: Only return activations of this integration. ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EmbeddedResource.list_end_user_activations` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[EndUserActivationPage, EndUserActivation]",

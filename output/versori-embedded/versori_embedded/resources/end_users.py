@@ -25,7 +25,10 @@ __all__ = ["EndUsersResource", "AsyncEndUsersResource"]
 
 
 class EndUsersResource(SyncAPIResource):
-    """Operations tagged `End Users`."""
+    """Operations tagged `End Users`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> EndUsersResourceWithRawResponse:
@@ -55,10 +58,6 @@ class EndUsersResource(SyncAPIResource):
             after: query parameter ``after``
             search: Text used to filter End Users; it is matched against id, externalId and displayName. ``search``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SyncPage[EndUserPage, EndUserSummary]",
@@ -97,10 +96,6 @@ class EndUsersResource(SyncAPIResource):
             body: The request body.
             hub_id: path parameter ``hub_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "EndUser",
@@ -133,10 +128,6 @@ class EndUsersResource(SyncAPIResource):
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "EndUser",
@@ -171,10 +162,6 @@ class EndUsersResource(SyncAPIResource):
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -198,7 +185,10 @@ class EndUsersResourceWithRawResponse:
 
 
 class AsyncEndUsersResource(AsyncAPIResource):
-    """Operations tagged `End Users`."""
+    """Operations tagged `End Users`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncEndUsersResourceWithRawResponse:
@@ -217,21 +207,7 @@ class AsyncEndUsersResource(AsyncAPIResource):
     ) -> AsyncPage[EndUserPage, EndUserSummary]:
         """List a Hub's End Users
 
-        Returns a page of the Hub's End Users.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            search: Text used to filter End Users; it is matched against id, externalId and displayName. ``search``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EndUsersResource.list_end_users` (same arguments and errors; awaited).
         """
         return cast(
             "AsyncPage[EndUserPage, EndUserSummary]",
@@ -258,22 +234,7 @@ class AsyncEndUsersResource(AsyncAPIResource):
     ) -> EndUser:
         """Add an End User
 
-        Adds an End User to the Hub.
-
-        Every end user needs a unique `externalId`, ideally the user's ID in the Hub's Primary Connector. It cannot be
-        changed later, so avoid values that may change, such as email addresses.
-
-        An end user needs a Connection for the Primary Connector before activating an Integration. It can be created in
-        this request, through CreateConnection, or in the first Activate call.
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EndUsersResource.create_end_user` (same arguments and errors; awaited).
         """
         return cast(
             "EndUser",
@@ -298,18 +259,7 @@ class AsyncEndUsersResource(AsyncAPIResource):
     ) -> EndUser:
         """Get an End User
 
-        Fetches the End User with the given ID. The ID is treated as the external ID unless `identifier_type` is
-        `internal`.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EndUsersResource.get_end_user` (same arguments and errors; awaited).
         """
         return cast(
             "EndUser",
@@ -334,20 +284,7 @@ class AsyncEndUsersResource(AsyncAPIResource):
     ) -> None:
         """Remove an End User
 
-        Deletes the End User with the given ID. The ID is treated as the external ID unless `identifier_type` is
-        `internal`.
-
-        The user's connections to the Hub's Connectors and activations of its integrations are deleted as well.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`EndUsersResource.delete_end_user` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",

@@ -26,7 +26,10 @@ __all__ = ["HubsResource", "AsyncHubsResource"]
 
 
 class HubsResource(SyncAPIResource):
-    """Operations tagged `Hubs`."""
+    """Operations tagged `Hubs`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> HubsResourceWithRawResponse:
@@ -46,10 +49,6 @@ class HubsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "HubsPage",
@@ -74,10 +73,6 @@ class HubsResource(SyncAPIResource):
         Args:
             body: The request body.
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Hub",
@@ -104,10 +99,6 @@ class HubsResource(SyncAPIResource):
         Args:
             hub_id: path parameter ``hub_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Hub",
@@ -141,10 +132,6 @@ class HubsResource(SyncAPIResource):
         Args:
             hub_id: path parameter ``hub_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -170,10 +157,6 @@ class HubsResource(SyncAPIResource):
             body: The request body.
             hub_id: path parameter ``hub_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Hub",
@@ -201,10 +184,6 @@ class HubsResource(SyncAPIResource):
             body: The request body.
             hub_id: path parameter ``hub_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Integration",
@@ -230,10 +209,6 @@ class HubsResource(SyncAPIResource):
         Args:
             integration_id: path parameter ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Integration",
@@ -262,10 +237,6 @@ class HubsResource(SyncAPIResource):
             body: The request body.
             integration_id: path parameter ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Integration",
@@ -296,7 +267,10 @@ class HubsResourceWithRawResponse:
 
 
 class AsyncHubsResource(AsyncAPIResource):
-    """Operations tagged `Hubs`."""
+    """Operations tagged `Hubs`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncHubsResourceWithRawResponse:
@@ -311,15 +285,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> HubsPage:
         """List an organisation's Hubs
 
-        Returns a page of the organisation's hubs.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.list_hubs` (same arguments and errors; awaited).
         """
         return cast(
             "HubsPage",
@@ -341,13 +307,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Hub:
         """Create a Hub
 
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.create_hub` (same arguments and errors; awaited).
         """
         return cast(
             "Hub",
@@ -369,15 +329,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Hub:
         """Get a Hub
 
-        Fetches the Hub with the given ID.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.get_hub` (same arguments and errors; awaited).
         """
         return cast(
             "Hub",
@@ -399,22 +351,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> None:
         """Remove a Hub
 
-        Deletes the Hub with the given ID.
-
-        > Note: Versori may change this behaviour in a later API version without keeping backwards compatibility.
-
-        The deletion is soft: only the Hub is marked deleted and its data is kept, so endpoints that fetch integrations,
-        activations and users by ID keep working.
-
-        Integrations belonging to the Hub are not unpublished and keep running.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.delete_hub` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -434,16 +371,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Hub:
         """Update a Hub
 
-        Updates the Hub with the given ID. Only the name, IsDefault and (soon) tags can be changed.
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.update_hub_details` (same arguments and errors; awaited).
         """
         return cast(
             "Hub",
@@ -467,14 +395,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Integration:
         """Create an Integration
 
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.create_integration` (same arguments and errors; awaited).
         """
         return cast(
             "Integration",
@@ -497,13 +418,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Integration:
         """Get an integration by ID.
 
-        Args:
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.get_integration` (same arguments and errors; awaited).
         """
         return cast(
             "Integration",
@@ -526,16 +441,7 @@ class AsyncHubsResource(AsyncAPIResource):
     ) -> Integration:
         """Update an integration
 
-        Changes an integration's details.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`HubsResource.update_integration` (same arguments and errors; awaited).
         """
         return cast(
             "Integration",

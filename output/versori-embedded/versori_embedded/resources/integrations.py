@@ -16,7 +16,10 @@ __all__ = ["IntegrationsResource", "AsyncIntegrationsResource"]
 
 
 class IntegrationsResource(SyncAPIResource):
-    """Operations tagged `Integrations`."""
+    """Operations tagged `Integrations`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> IntegrationsResourceWithRawResponse:
@@ -46,10 +49,6 @@ class IntegrationsResource(SyncAPIResource):
             after: query parameter ``after``
             search: Text used to filter Integrations; it is matched against the name. ``search``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ListIntegrations",
@@ -79,10 +78,6 @@ class IntegrationsResource(SyncAPIResource):
         Args:
             integration_id: path parameter ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -103,7 +98,10 @@ class IntegrationsResourceWithRawResponse:
 
 
 class AsyncIntegrationsResource(AsyncAPIResource):
-    """Operations tagged `Integrations`."""
+    """Operations tagged `Integrations`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncIntegrationsResourceWithRawResponse:
@@ -122,21 +120,7 @@ class AsyncIntegrationsResource(AsyncAPIResource):
     ) -> ListIntegrations:
         """List a Hub's Integrations
 
-        Returns every integration in the Hub.
-
-        Do not expose this to End Users in the embedded UI, because unpublished integrations are included.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            search: Text used to filter Integrations; it is matched against the name. ``search``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`IntegrationsResource.list_integrations` (same arguments and errors; awaited).
         """
         return cast(
             "ListIntegrations",
@@ -159,17 +143,7 @@ class AsyncIntegrationsResource(AsyncAPIResource):
     ) -> None:
         """Remove an integration.
 
-        Deletes the integration.
-
-        Fails with an error while the integration is deployed.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`IntegrationsResource.delete_integration` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",

@@ -16,7 +16,10 @@ __all__ = ["InternalResource", "AsyncInternalResource"]
 
 
 class InternalResource(SyncAPIResource):
-    """Operations tagged `Internal`."""
+    """Operations tagged `Internal`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> InternalResourceWithRawResponse:
@@ -38,10 +41,6 @@ class InternalResource(SyncAPIResource):
             body: The request body.
             integration_id: path parameter ``integration_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
@@ -70,10 +69,6 @@ class InternalResource(SyncAPIResource):
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "DynamicVariables",
@@ -107,10 +102,6 @@ class InternalResource(SyncAPIResource):
             user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
             identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
@@ -138,7 +129,10 @@ class InternalResourceWithRawResponse:
 
 
 class AsyncInternalResource(AsyncAPIResource):
-    """Operations tagged `Internal`."""
+    """Operations tagged `Internal`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncInternalResourceWithRawResponse:
@@ -154,16 +148,7 @@ class AsyncInternalResource(AsyncAPIResource):
     ) -> None:
         """Internal: update an integration's metadata.
 
-        Records which hub connectors the integration uses. Only switchboard-api calls this.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`InternalResource.update_integration_metadata` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
@@ -185,17 +170,7 @@ class AsyncInternalResource(AsyncAPIResource):
     ) -> DynamicVariables:
         """Get the dynamic variables of a user for an integration.
 
-        Returns the dynamic variables of the given user for the given integration.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`InternalResource.get_dynamic_variables` (same arguments and errors; awaited).
         """
         return cast(
             "DynamicVariables",
@@ -221,18 +196,7 @@ class AsyncInternalResource(AsyncAPIResource):
     ) -> None:
         """Update the dynamic variables of a user for an integration.
 
-        Changes the dynamic variables of the given user for the given integration.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`InternalResource.update_dynamic_variables_internal` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",

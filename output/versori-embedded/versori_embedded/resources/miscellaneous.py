@@ -16,7 +16,10 @@ __all__ = ["MiscellaneousResource", "AsyncMiscellaneousResource"]
 
 
 class MiscellaneousResource(SyncAPIResource):
-    """Operations tagged `Miscellaneous`."""
+    """Operations tagged `Miscellaneous`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> MiscellaneousResourceWithRawResponse:
@@ -33,10 +36,6 @@ class MiscellaneousResource(SyncAPIResource):
 
         Args:
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "HealthResponse",
@@ -57,7 +56,10 @@ class MiscellaneousResourceWithRawResponse:
 
 
 class AsyncMiscellaneousResource(AsyncAPIResource):
-    """Operations tagged `Miscellaneous`."""
+    """Operations tagged `Miscellaneous`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncMiscellaneousResourceWithRawResponse:
@@ -70,14 +72,7 @@ class AsyncMiscellaneousResource(AsyncAPIResource):
     ) -> HealthResponse:
         """Health check
 
-        Responds with a success status while the API is healthy.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`MiscellaneousResource.health_check` (same arguments and errors; awaited).
         """
         return cast(
             "HealthResponse",

@@ -16,7 +16,10 @@ __all__ = ["ActiveOrganisationResource", "AsyncActiveOrganisationResource"]
 
 
 class ActiveOrganisationResource(SyncAPIResource):
-    """Operations tagged `active-organisation`."""
+    """Operations tagged `active-organisation`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> ActiveOrganisationResourceWithRawResponse:
@@ -33,10 +36,6 @@ class ActiveOrganisationResource(SyncAPIResource):
 
         Args:
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Organisation",
@@ -58,7 +57,10 @@ class ActiveOrganisationResourceWithRawResponse:
 
 
 class AsyncActiveOrganisationResource(AsyncAPIResource):
-    """Operations tagged `active-organisation`."""
+    """Operations tagged `active-organisation`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncActiveOrganisationResourceWithRawResponse:
@@ -71,14 +73,7 @@ class AsyncActiveOrganisationResource(AsyncAPIResource):
     ) -> Organisation:
         """Get the active organisation
 
-        Returns the current user's active Organisation.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`ActiveOrganisationResource.get_active_organisation` (same arguments and errors; awaited).
         """
         return cast(
             "Organisation",

@@ -42,7 +42,10 @@ __all__ = ["OrganisationsResource", "AsyncOrganisationsResource"]
 
 class OrganisationsResource(SyncAPIResource):
     """Organisations sit at the top of the Versori platform: every resource belongs to one. Each Organisation has one owner
-    and may have many members."""
+    and may have many members.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> OrganisationsResourceWithRawResponse:
@@ -63,10 +66,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             filter_: query parameter ``filter``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "OrganisationsPage",
@@ -94,10 +93,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             body: The request body.
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Organisation",
@@ -124,10 +119,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Organisation",
@@ -156,10 +147,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             identity_type: query parameter ``identity_type``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[MembersPage]",
@@ -189,10 +176,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             member_id: path parameter ``member_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Member",
@@ -221,10 +204,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             member_id: path parameter ``member_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -248,10 +227,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[ServiceAccountsPage]",
@@ -281,10 +256,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ServiceAccount",
@@ -314,10 +285,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             service_account_id: path parameter ``service_account_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "ServiceAccount",
@@ -349,10 +316,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             service_account_id: path parameter ``service_account_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -379,10 +342,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[GroupsPage]",
@@ -411,10 +370,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Group",
@@ -444,10 +399,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             group_id: path parameter ``group_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Group",
@@ -476,10 +427,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             group_id: path parameter ``group_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -503,10 +450,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[InvitationsPage]",
@@ -537,10 +480,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Invitation",
@@ -570,10 +509,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             invitation_id: path parameter ``invitation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -599,10 +534,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             invitation_id: path parameter ``invitation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
@@ -631,10 +562,6 @@ class OrganisationsResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             invitation_id: path parameter ``invitation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Invitation",
@@ -662,10 +589,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Organisation",
@@ -692,10 +615,6 @@ class OrganisationsResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "Billing",
@@ -725,10 +644,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
@@ -759,10 +674,6 @@ class OrganisationsResource(SyncAPIResource):
             from_: query parameter ``from``
             to: query parameter ``to``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "list[Invoice]",
@@ -793,10 +704,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "PUT",
@@ -823,10 +730,6 @@ class OrganisationsResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "CreateCheckoutSessionResponse",
@@ -875,7 +778,10 @@ class OrganisationsResourceWithRawResponse:
 
 class AsyncOrganisationsResource(AsyncAPIResource):
     """Organisations sit at the top of the Versori platform: every resource belongs to one. Each Organisation has one owner
-    and may have many members."""
+    and may have many members.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncOrganisationsResourceWithRawResponse:
@@ -890,16 +796,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> OrganisationsPage:
         """List organisations
 
-        Returns a page of the Organisations the current user belongs to. Without a filter, the active Organisation is always
-        the first item of the first page; with one, the filter is matched case-insensitively as a substring of name and slug.
-
-        Args:
-            filter_: query parameter ``filter``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_organisations` (same arguments and errors; awaited).
         """
         return cast(
             "OrganisationsPage",
@@ -921,16 +818,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Create an organisation
 
-        Creates an Organisation owned by the current user. There is no limit on how many a user creates, but each one is
-        billed separately and some features need a paid plan.
-
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.create_organisation` (same arguments and errors; awaited).
         """
         return cast(
             "Organisation",
@@ -952,15 +840,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Get an organisation
 
-        Fetches an Organisation by ID.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_organisation` (same arguments and errors; awaited).
         """
         return cast(
             "Organisation",
@@ -983,16 +863,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[MembersPage]:
         """List members
 
-        Returns a page of the Organisation's members.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            identity_type: query parameter ``identity_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_members` (same arguments and errors; awaited).
         """
         return cast(
             "list[MembersPage]",
@@ -1016,16 +887,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Member:
         """Get a member
 
-        Returns one member of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            member_id: path parameter ``member_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_member` (same arguments and errors; awaited).
         """
         return cast(
             "Member",
@@ -1048,16 +910,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Remove a member
 
-        Removes a member from the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            member_id: path parameter ``member_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.delete_member` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -1076,15 +929,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[ServiceAccountsPage]:
         """List service accounts
 
-        Returns a page of the Organisation's ServiceAccounts.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_service_accounts` (same arguments and errors; awaited).
         """
         return cast(
             "list[ServiceAccountsPage]",
@@ -1107,17 +952,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> ServiceAccount:
         """Create a service account
 
-        Creates a ServiceAccount in the Organisation with a randomly generated client ID and secret, both returned in the
-        response.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.create_service_account` (same arguments and errors; awaited).
         """
         return cast(
             "ServiceAccount",
@@ -1141,16 +976,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> ServiceAccount:
         """Get a service account
 
-        Returns one ServiceAccount of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            service_account_id: path parameter ``service_account_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_service_account` (same arguments and errors; awaited).
         """
         return cast(
             "ServiceAccount",
@@ -1176,16 +1002,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete a service account
 
-        Deletes a ServiceAccount of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            service_account_id: path parameter ``service_account_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.delete_service_account` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -1207,15 +1024,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[GroupsPage]:
         """List groups
 
-        Returns a page of the Organisation's Groups.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_groups` (same arguments and errors; awaited).
         """
         return cast(
             "list[GroupsPage]",
@@ -1238,16 +1047,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Group:
         """Create a group
 
-        Creates a Group in the Organisation.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.create_group` (same arguments and errors; awaited).
         """
         return cast(
             "Group",
@@ -1271,16 +1071,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Group:
         """Get a group
 
-        Returns one Group of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            group_id: path parameter ``group_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_group` (same arguments and errors; awaited).
         """
         return cast(
             "Group",
@@ -1303,16 +1094,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete a group
 
-        Deletes a Group of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            group_id: path parameter ``group_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.delete_group` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -1331,15 +1113,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[InvitationsPage]:
         """List invitations
 
-        Returns a page of the Organisation's invitations.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_invitations` (same arguments and errors; awaited).
         """
         return cast(
             "list[InvitationsPage]",
@@ -1362,18 +1136,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Invitation:
         """Invite a member
 
-        Invites a User to the Organisation by email with a link to accept. Invitations are valid for 7 days, after which
-        they must be resent or deleted; expired invitations can be deleted by hand and are removed automatically after 60
-        days.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.invite_member` (same arguments and errors; awaited).
         """
         return cast(
             "Invitation",
@@ -1397,16 +1160,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete an invitation
 
-        Deletes an invitation of the Organisation, usually to cancel one that is no longer needed.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.delete_invitation` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",
@@ -1426,16 +1180,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Accept an invitation
 
-        Accepts an invitation to the Organisation. The signed-in user's email has to match the invitation's email address.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.accept_invitation` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
@@ -1456,18 +1201,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Invitation:
         """Resend an invitation
 
-        Sends an invitation of the Organisation again, usually because it expired or never arrived. Each resend moves
-        expiresAt to 7 days from now.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.resend_invitation` (same arguments and errors; awaited).
         """
         return cast(
             "Invitation",
@@ -1490,15 +1224,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Set the active organisation
 
-        Makes the Organisation the current user's active one and returns it.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.set_active_organisation` (same arguments and errors; awaited).
         """
         return cast(
             "Organisation",
@@ -1520,15 +1246,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Billing:
         """Get billing information
 
-        Returns the Organisation's billing information.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_billing` (same arguments and errors; awaited).
         """
         return cast(
             "Billing",
@@ -1551,17 +1269,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Update billing details (e.g. billing email)
 
-        Changes the Organisation's billing details: the billing email address as well as the customerID, subscriptionID and
-        platformID.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.update_billing_details` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
@@ -1583,19 +1291,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[Invoice]:
         """List invoices
 
-        Returns a page of the Organisation's invoices, optionally limited with the `from` and `to` query parameters. With
-        neither parameter, the upcoming invoice is returned. `to` defaults to today and `from` to one calendar month
-        before today.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            from_: query parameter ``from``
-            to: query parameter ``to``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.get_invoices` (same arguments and errors; awaited).
         """
         return cast(
             "list[Invoice]",
@@ -1619,17 +1315,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Update the subscription
 
-        Changes the Organisation's subscription, for example to raise its board quota; billing is adjusted to the number of
-        boards that may be published.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.update_subscription` (same arguments and errors; awaited).
         """
         await self._client.request(
             "PUT",
@@ -1650,16 +1336,7 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> CreateCheckoutSessionResponse:
         """Create a checkout session
 
-        Starts a checkout session for the Organisation, sending the user to the Stripe checkout page to pay.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`OrganisationsResource.create_checkout_session` (same arguments and errors; awaited).
         """
         return cast(
             "CreateCheckoutSessionResponse",

@@ -16,7 +16,10 @@ __all__ = ["SigningKeysResource", "AsyncSigningKeysResource"]
 
 
 class SigningKeysResource(SyncAPIResource):
-    """Signing keys sign JWTs that authenticate requests to the Versori platform."""
+    """Signing keys sign JWTs that authenticate requests to the Versori platform.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> SigningKeysResourceWithRawResponse:
@@ -36,10 +39,6 @@ class SigningKeysResource(SyncAPIResource):
         Args:
             id_: path parameter ``id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "PublicKey",
@@ -66,10 +65,6 @@ class SigningKeysResource(SyncAPIResource):
         Args:
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "GET",
@@ -102,10 +97,6 @@ class SigningKeysResource(SyncAPIResource):
             body: The request body.
             organisation_id: path parameter ``organisation_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "POST",
@@ -134,10 +125,6 @@ class SigningKeysResource(SyncAPIResource):
             organisation_id: path parameter ``organisation_id``
             key_id: path parameter ``key_id``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         self._client.request(
             "DELETE",
@@ -160,7 +147,10 @@ class SigningKeysResourceWithRawResponse:
 
 
 class AsyncSigningKeysResource(AsyncAPIResource):
-    """Signing keys sign JWTs that authenticate requests to the Versori platform."""
+    """Signing keys sign JWTs that authenticate requests to the Versori platform.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncSigningKeysResourceWithRawResponse:
@@ -175,15 +165,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
     ) -> PublicKey:
         """Get a public key
 
-        Returns the public key of the given Signing Key ID, for verifying JWTs signed with an Organisation's Signing Key.
-
-        Args:
-            id_: path parameter ``id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`SigningKeysResource.get_public_key` (same arguments and errors; awaited).
         """
         return cast(
             "PublicKey",
@@ -205,15 +187,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
     ) -> None:
         """List signing keys
 
-        Returns every Signing Key of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`SigningKeysResource.list_signing_keys` (same arguments and errors; awaited).
         """
         await self._client.request(
             "GET",
@@ -233,23 +207,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
     ) -> None:
         """Create a signing key
 
-        Creates a Signing Key for the Organisation.
-
-        An RSA key pair is generated; Versori keeps the public key and returns the private key. Keep the private key
-        secret: it can sign JWTs that authenticate to Versori APIs as your Organisation (or as a particular End User in
-        Versori Embedded).
-
-        A lost private key cannot be recovered, so a new pair has to be generated. The Organisation is then responsible for
-        deleting the old Signing Key from Versori so that JWTs signed with it stop being accepted.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`SigningKeysResource.create_signing_key` (same arguments and errors; awaited).
         """
         await self._client.request(
             "POST",
@@ -270,18 +228,7 @@ class AsyncSigningKeysResource(AsyncAPIResource):
     ) -> None:
         """Delete a signing key
 
-        Deletes the Organisation's signing key.
-
-        JWTs signed with it become invalid and the Versori platform rejects them from then on.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            key_id: path parameter ``key_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`SigningKeysResource.delete_signing_key` (same arguments and errors; awaited).
         """
         await self._client.request(
             "DELETE",

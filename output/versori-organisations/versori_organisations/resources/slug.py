@@ -16,7 +16,10 @@ __all__ = ["SlugResource", "AsyncSlugResource"]
 
 
 class SlugResource(SyncAPIResource):
-    """Operations tagged `slug`."""
+    """Operations tagged `slug`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> SlugResourceWithRawResponse:
@@ -37,10 +40,6 @@ class SlugResource(SyncAPIResource):
         Args:
             slug: path parameter ``slug``
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "SlugAvailability",
@@ -63,7 +62,10 @@ class SlugResourceWithRawResponse:
 
 
 class AsyncSlugResource(AsyncAPIResource):
-    """Operations tagged `slug`."""
+    """Operations tagged `slug`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncSlugResourceWithRawResponse:
@@ -78,16 +80,7 @@ class AsyncSlugResource(AsyncAPIResource):
     ) -> SlugAvailability:
         """Check slug availability
 
-        Validates the slug given in the URL and reports whether it is free to use. Responses are deliberately slow to
-        hinder automated slug enumeration.
-
-        Args:
-            slug: path parameter ``slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`SlugResource.get_slug_availability` (same arguments and errors; awaited).
         """
         return cast(
             "SlugAvailability",

@@ -16,7 +16,10 @@ __all__ = ["WebhooksResource", "AsyncWebhooksResource"]
 
 
 class WebhooksResource(SyncAPIResource):
-    """Operations tagged `webhooks`."""
+    """Operations tagged `webhooks`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> WebhooksResourceWithRawResponse:
@@ -34,10 +37,6 @@ class WebhooksResource(SyncAPIResource):
 
         Args:
             **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
         """
         return cast(
             "BillingWebhooksResponse",
@@ -58,7 +57,10 @@ class WebhooksResourceWithRawResponse:
 
 
 class AsyncWebhooksResource(AsyncAPIResource):
-    """Operations tagged `webhooks`."""
+    """Operations tagged `webhooks`.
+
+    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    """
 
     @cached_property
     def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
@@ -71,15 +73,7 @@ class AsyncWebhooksResource(AsyncAPIResource):
     ) -> BillingWebhooksResponse:
         """BillingWebhooks
 
-        Receives webhooks from the billing platform and updates an Organisation's billing information accordingly. Only
-        Stripe webhooks are supported at the moment.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-
-        Raises:
-            APIStatusError: the server answered with an error status (a subclass per status).
-            APIConnectionError: the request did not get a response (APITimeoutError on timeout).
+        The async form of :meth:`WebhooksResource.billing_webhooks` (same arguments and errors; awaited).
         """
         return cast(
             "BillingWebhooksResponse",
