@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import DiagnosticSink, GenerationError
+from .json_positions import JsonPositions
 
 #: Largest number of nodes a document may expand to once YAML aliases are followed.
 MAX_EXPANDED_NODES = 1_000_000
@@ -365,6 +366,17 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
 
 
 @lru_cache(maxsize=8)
+def _json_positions(source: str) -> JsonPositions | None:
+    """A lazy position index when ``source`` holds a JSON object (cheaper than composing it)."""
+    try:
+        with open(source, "rb") as fh:
+            text = fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
+    except (OSError, ValueError):
+        return None
+    return JsonPositions(text) if text.lstrip().startswith("{") else None
+
+
+@lru_cache(maxsize=8)
 def _composed(source: str) -> yaml.Node | None:
     try:
         with open(source, "rb") as fh:
@@ -381,10 +393,16 @@ def locate(source: str, pointer: str) -> tuple[int, int]:
 
     Walks as deep as the pointer exists; returns ``(0, 0)`` when the file cannot be read.
     """
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    positions = _json_positions(source)
+    if positions is not None:
+        try:
+            return positions.line_col(tokens)
+        except (ValueError, IndexError):
+            pass  # not JSON after all where the walk went: compose it as YAML
     node = _composed(source)
     if node is None:
         return 0, 0
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     for token in tokens:
         nxt = None
         if isinstance(node, yaml.MappingNode):

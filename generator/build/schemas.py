@@ -8,6 +8,8 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 
 from __future__ import annotations
 
+import json
+
 import re
 from typing import Any
 
@@ -109,6 +111,8 @@ class SchemaBuilder:
         )
         self.defs: dict[str, Definition] = {}
         self._by_loc: dict[str, str] = {}
+        #: Inline schemas by content (see :func:`_content_key`): identical copies share a class.
+        self._by_content: dict[tuple[str, str, str], str] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
         self._queued: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
@@ -137,11 +141,23 @@ class SchemaBuilder:
         override = self.overrides.get(loc.pointer) or (
             self.overrides.get(desired) if loc.pointer.startswith("/components/schemas/") else None
         )
+        content = None if override or _is_component(loc.pointer) else _content_key(loc, schema)
+        if content is not None and content in self._by_content:
+            # The same inline schema written again elsewhere (GitHub's webhook payloads repeat
+            # whole objects and enums): one class serves every copy, and each copy's own name
+            # is an alias of it (``TriggerErrorSeverity = ActionErrorSeverity``).
+            first = self._by_content[content]
+            name = self.class_name(desired, loc.key)
+            self._by_loc[loc.key] = name
+            self.defs[name] = AliasDef(name, loc.key, "", first, {first})
+            return name
         if override and override.isidentifier():
             name = self.classes.allocate(override, loc.key)
         else:
             name = self.class_name(desired, loc.key)
         self._by_loc[loc.key] = name
+        if content is not None:
+            self._by_content[content] = name
         if isinstance(schema, dict) and isinstance(schema.get("enum"), list):
             self.defs[name] = self._definition(loc, schema, name)  # enums never recurse
         else:
@@ -797,3 +813,19 @@ def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:
     return model_name.lower().startswith("credentialdata") and schema.get("type") == "string" and jname not in (
         "username", "clientId", "authorizeUrl", "tokenUrl", "additionalParams", "mTLSCredentialId", "scopes"
     )  # fmt: skip
+
+
+def _is_component(pointer: str) -> bool:
+    """True for ``/components/schemas/<name>`` itself (a named schema keeps its own class)."""
+    return pointer.startswith("/components/schemas/") and pointer.count("/") == 3
+
+
+def _content_key(loc: Loc, schema: Any) -> tuple[str, str, str] | None:
+    """What makes two inline schemas interchangeable: the same JSON content read in the same
+    file under the same base URI (relative ``$ref``s inside resolve alike); None when the
+    content cannot be serialized."""
+    try:
+        text = json.dumps(schema, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    except (TypeError, ValueError):
+        return None
+    return (loc.uri, loc.base, text)

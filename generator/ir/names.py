@@ -11,6 +11,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable, Iterable
 
 _WORD_SPLIT = [
@@ -35,16 +36,24 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    text = _ascii(str(text))
+    for pattern, repl in _WORD_SPLIT:
+        text = pattern.sub(repl, text)
+    return tuple(w for w in _NON_WORD.split(text) if w)
+
+
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
 def words(text: str) -> list[str]:
     """Split an identifier-ish string into words: camelCase, PascalCase, acronyms, separators.
 
     Acronyms and digit groups stay whole: ``InitialiseOAuth2Connection`` gives
     ``Initialise OAuth2 Connection``; ``CreateHTTPConnector`` gives ``Create HTTP Connector``.
     """
-    text = _ascii(str(text))
-    for pattern, repl in _WORD_SPLIT:
-        text = pattern.sub(repl, text)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
+    return list(_words(str(text)))
 
 
 def snake(text: str) -> str:

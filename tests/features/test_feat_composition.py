@@ -475,3 +475,42 @@ def test_31_type_arrays(gen) -> None:
     )
     with pytest.raises(pydantic.ValidationError):
         m.Holder.model_validate({"pet": None, "name": None, "count": None, "either": None})
+
+
+INLINE_COPIES = spec(
+    "inline_copies",
+    """
+    openapi: 3.1.0
+    info: {title: Copies, version: "1"}
+    paths: {}
+    components:
+      schemas:
+        Push:
+          type: object
+          properties:
+            sender: {type: object, properties: {login: {type: string}, kind: {type: string, enum: [User, Bot]}}}
+        Pull:
+          type: object
+          properties:
+            sender: {type: object, properties: {login: {type: string}, kind: {type: string, enum: [User, Bot]}}}
+            other: {type: object, properties: {login: {type: integer}}}
+    """,
+)
+
+
+def test_identical_inline_schemas_share_one_class(gen) -> None:
+    """An inline schema written again elsewhere with the same content is one class; the copy's
+    own name is an alias of it (GitHub's webhook payloads repeat whole objects). A schema that
+    differs (``other``: login is an integer) keeps its own class."""
+    g = gen(INLINE_COPIES)
+    m = g.models
+    assert m.PullSender is m.PushSender  # its members are the first copy's (PushSenderKind)
+    assert m.PullOther is not m.PushSender
+    pull = m.Pull.model_validate({"sender": {"login": "a", "kind": "Bot"}, "other": {"login": 1}})
+    assert isinstance(pull.sender, m.PushSender) and pull.sender.kind == m.PushSenderKind.BOT
+    assert round_trip(m.Pull, {"sender": {"login": "a", "kind": "Robot"}}) == {
+        "sender": {"login": "a", "kind": "Robot"}
+    }
+    source = g.source("models.py")
+    assert source.count("class PushSender(") == 1 and "class PullSender(" not in source
+    assert "PullSender: TypeAlias = PushSender" in source

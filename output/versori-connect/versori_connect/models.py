@@ -180,23 +180,6 @@ class DefinitionReferenceType(OpenStrEnum):
     TRIGGER = "trigger"
 
 
-class TriggerErrorSeverity(OpenStrEnum):
-    """How serious the problem is, which decides how it is shown: warnings might appear in a modal dialog while errors
-    appear inline."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-class TriggerHTTPParameterType(OpenStrEnum):
-    """Parameter type. Only scalar types are supported; contact support if you need complex types."""
-
-    STRING = "string"
-    NUMBER = "number"
-    INTEGER = "integer"
-    BOOLEAN = "boolean"
-
-
 class ErrorField(BaseModel):
     """A field that failed validation."""
 
@@ -2306,6 +2289,10 @@ DefinitionRef: TypeAlias = Annotated[
 
 ActionCreate: TypeAlias = ActionHTTPCreate
 """An Action to create."""
+
+TriggerErrorSeverity: TypeAlias = ActionErrorSeverity
+
+TriggerHTTPParameterType: TypeAlias = ActionHTTPParameterType
 
 Trigger: TypeAlias = TriggerHTTP
 

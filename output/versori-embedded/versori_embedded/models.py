@@ -1346,12 +1346,6 @@ class UpdateDynamicVariablesBody(BaseModel):
     dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
 
 
-class UpdateDynamicVariablesResponse(BaseModel):
-    """The `UpdateDynamicVariablesResponse` schema."""
-
-    dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
-
-
 # Type aliases come last: they are evaluated when the module is imported.
 
 CreateIntegrationRequest: TypeAlias = Any
@@ -1445,3 +1439,5 @@ itself; the credential relies on this configuration to know how to authenticate.
 CredentialUsages: TypeAlias = list[CredentialUsage]
 """References to the Connectors that use this Credential. For performance it is only filled in by some endpoints: an
 absent property means usages were not loaded, while an empty array means no connector uses the credential."""
+
+UpdateDynamicVariablesResponse: TypeAlias = UpdateDynamicVariablesBody

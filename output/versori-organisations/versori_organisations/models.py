@@ -55,24 +55,7 @@ class RoleScopesItem(OpenStrEnum):
     HUB = "hub"
 
 
-class ResourceReferenceResourceType(OpenStrEnum):
-    ORGANISATION = "organisation"
-    SWITCHBOARD = "switchboard"
-    CONNECTION = "connection"
-    HUB = "hub"
-
-
 class InvitationInviteType(OpenStrEnum):
-    TRANSFER_OWNERSHIP = "transfer_ownership"
-    JOIN_ORGANISATION = "join_organisation"
-
-
-class InvitationCreateInviteType(OpenStrEnum):
-    TRANSFER_OWNERSHIP = "transfer_ownership"
-    JOIN_ORGANISATION = "join_organisation"
-
-
-class InvitationResendInviteType(OpenStrEnum):
     TRANSFER_OWNERSHIP = "transfer_ownership"
     JOIN_ORGANISATION = "join_organisation"
 
@@ -557,3 +540,12 @@ class BillingWebhooksResponse(BaseModel):
     """The `BillingWebhooksResponse` schema."""
 
     message: str | None = None
+
+
+# Type aliases come last: they are evaluated when the module is imported.
+
+ResourceReferenceResourceType: TypeAlias = RoleScopesItem
+
+InvitationCreateInviteType: TypeAlias = InvitationInviteType
+
+InvitationResendInviteType: TypeAlias = InvitationInviteType
