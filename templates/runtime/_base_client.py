@@ -450,6 +450,9 @@ class _BaseClient(Generic[_HttpxClientT]):
     ) -> float | None:
         """Seconds to wait before retrying this attempt's outcome, or ``None`` when
         it is final. Logs the decision at DEBUG."""
+        debug = log.isEnabledFor(logging.DEBUG)
+        if error is None and response is not None and response.status_code < 400 and not debug:
+            return None  # the common case: a success, nothing to decide or log
         attempt = f"{retries_taken + 1}/{call.max_retries + 1}"
         resend_ok = may_resend(call.method, request.headers, call.retry_non_idempotent)
         if error is not None:
@@ -657,7 +660,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         retries_taken = 0
         while True:
             request, secret_names = self._build_request(call)
-            shown = _loggable_url(request.url, secret_names)
+            # only a DEBUG log shows the URL (with secret query values masked)
+            shown = (
+                _loggable_url(request.url, secret_names) if log.isEnabledFor(logging.DEBUG) else ""
+            )
             log.debug(
                 "Sending %s %s (attempt %d/%d)",
                 call.method,
@@ -809,7 +815,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         retries_taken = 0
         while True:
             request, secret_names = self._build_request(call)
-            shown = _loggable_url(request.url, secret_names)
+            # only a DEBUG log shows the URL (with secret query values masked)
+            shown = (
+                _loggable_url(request.url, secret_names) if log.isEnabledFor(logging.DEBUG) else ""
+            )
             log.debug(
                 "Sending %s %s (attempt %d/%d)",
                 call.method,
