@@ -8,6 +8,7 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import re
@@ -35,7 +36,7 @@ from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, uppe
 from urllib.parse import urldefrag, urljoin
 
 from ..refs import Loc, RefError, Resolver
-from ..render.text import py_literal
+from ..render.text import py_literal, py_str
 from . import types as T
 
 _STRING_FORMATS = {
@@ -54,7 +55,7 @@ MODEL_MODULE_NAMES = frozenset(
     {
         "Annotated", "Any", "ClassVar", "Literal", "Union", "ConfigDict", "Discriminator",
         "Field", "Tag", "BaseModel", "OpenStrEnum", "OpenIntEnum", "discriminate",
-        "match_shape", "UnknownVariant", "datetime", "uuid", "decimal", "TypeAlias",
+        "match_shape", "UnknownVariant", "datetime", "uuid", "decimal", "TypeAlias", "JsonDecimal",
         # names the resource modules import from the runtime
         "ResponseSpec", "NotGiven", "NOT_GIVEN", "RequestOptions", "Unpack", "cast",
         "cached_property", "SyncAPIResource", "AsyncAPIResource", "APIResponse",
@@ -282,7 +283,7 @@ class SchemaBuilder:
             return Prim("int")
         if typ == "number":
             if fmt == "decimal":
-                return Prim("decimal.Decimal")
+                return Prim("JsonDecimal")  # the runtime's Decimal that dumps as a JSON number
             return Prim("float")
         if typ == "boolean":
             return Prim("bool")
@@ -320,9 +321,26 @@ class SchemaBuilder:
         addl = schema.get("additionalProperties")
         if not isinstance(props, dict) or not props:
             if isinstance(schema.get("patternProperties"), dict) and addl is None:
-                pats = list(schema["patternProperties"].values())
+                pats = list(schema["patternProperties"].items())
                 if len(pats) == 1:
-                    return DictOf(self.type_of(pats[0], loc.child("patternProperties"), f"{hint}Value"))
+                    return DictOf(self.type_of(pats[0][1], loc.child("patternProperties"), f"{hint}Value"))
+                if pats:
+                    # which pattern a key matches is not expressed in Python types: a value may
+                    # be any of the patterns' types
+                    self.sink.info(
+                        f"patternProperties with {len(pats)} patterns: each value is typed as any of their "
+                        "types; which key pattern goes with which type is not checked",
+                        loc.child("patternProperties").pointer,
+                        source=self._src(loc),
+                    )
+                    return DictOf(
+                        T.union(
+                            [
+                                self.type_of(v, loc.child("patternProperties", k), f"{hint}Value")
+                                for k, v in pats
+                            ]
+                        )
+                    )
             if addl is False:
                 pass  # an empty closed object: a model with no fields
             elif isinstance(addl, dict) and addl:
@@ -709,10 +727,14 @@ class SchemaBuilder:
                 if not T.is_nullable(t):
                     t = T.nullable(t)
                 dv = p.get("default", ...)
-                if dv is not ... and _is_literal(dv) and dv is not None and not isinstance(dv, (dict, list)):
-                    default = _default_expr(dv, t, self)
-                elif isinstance(dv, (dict, list)) and dv:
-                    self.sink.info("a list or object default is not applied (the field defaults to None)", ploc.child("default").pointer, source=self._src(ploc))
+                if dv is not ... and dv is not None:
+                    default = _default_expr(dv, t, self) if _is_json(dv) else "None"
+                    if default == "None":
+                        self.sink.info(
+                            "this default does not fit the field's Python type and is not applied (the field defaults to None)",
+                            ploc.child("default").pointer,
+                            source=self._src(ploc),
+                        )
             fields.append(
                 Field(
                     py_name=py,
@@ -781,6 +803,17 @@ def _is_literal(v: Any) -> bool:
     return isinstance(v, (str, int, float, bool)) or v is None
 
 
+def _is_json(v: Any, depth: int = 0) -> bool:
+    """True for JSON data (scalars, lists, string-keyed dicts) that py_literal can write."""
+    if _is_literal(v):
+        return True
+    if depth > 20:
+        return False
+    if isinstance(v, list):
+        return all(_is_json(x, depth + 1) for x in v)
+    return isinstance(v, dict) and all(isinstance(k, str) and _is_json(x, depth + 1) for k, x in v.items())
+
+
 def _default_expr(value: Any, t: TypeExpr, builder: SchemaBuilder) -> str:
     """A Python default for a field of type ``t`` (enum members by name, else a literal)."""
     inner = t.variants[0] if isinstance(t, UnionOf) and not t.selector else t
@@ -800,7 +833,37 @@ def _default_expr(value: Any, t: TypeExpr, builder: SchemaBuilder) -> str:
         return "None"
     if isinstance(inner, LiteralOf) and py_literal(value) in inner.values:
         return py_literal(value)
+    if isinstance(inner, Prim) and inner.name in ("datetime.date", "datetime.datetime") and isinstance(value, str):
+        # the same text pydantic would accept; a date-time keeps its offset (Z -> +00:00)
+        try:
+            if inner.name == "datetime.date":
+                d = datetime.date.fromisoformat(value)
+                return f"datetime.date({d.year}, {d.month}, {d.day})"
+            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return "None"
+        return f"datetime.datetime.fromisoformat({py_str(value.replace('Z', '+00:00'))})"
+    if _fits_plain(value, inner):
+        # lists and dicts of JSON scalars: pydantic copies a mutable default for each instance
+        return py_literal(value)
     return "None"
+
+
+def _fits_plain(value: Any, t: TypeExpr) -> bool:
+    """True when ``value`` (JSON data) is already an instance of ``t`` without any conversion:
+    ``list[str]``, ``dict[str, int]``, ``Any``... (never models, enums, dates)."""
+    if t == ANY:
+        return True
+    if isinstance(t, Prim):
+        py = {"str": str, "int": int, "float": float, "bool": bool}.get(t.name)
+        return py is not None and isinstance(value, py) and not (py is not bool and isinstance(value, bool))
+    if isinstance(t, ListOf):
+        return isinstance(value, list) and all(_fits_plain(v, t.item) for v in value)
+    if isinstance(t, DictOf):
+        return isinstance(value, dict) and all(isinstance(k, str) and _fits_plain(v, t.value) for k, v in value.items())
+    if isinstance(t, UnionOf) and not t.selector:
+        return any(_fits_plain(value, v) for v in t.variants)
+    return False
 
 
 def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:

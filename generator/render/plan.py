@@ -17,7 +17,7 @@ from .text import comment, docstring_body, py_str, toml_str
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TYPING = ("Annotated", "Any", "Literal", "Mapping", "Union")
 _PYDANTIC = ("Discriminator", "Tag")
-_MODELS_RT = ("FileInput", "UnknownVariant", "discriminate", "match_shape", "body_kwargs")
+_MODELS_RT = ("FileInput", "JsonDecimal", "UnknownVariant", "discriminate", "match_shape", "body_kwargs")
 _TYPES_RT = ("FileContent",)
 
 

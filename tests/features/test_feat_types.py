@@ -243,12 +243,6 @@ def test_formats(gen) -> None:
         m.Everything.model_validate({"levelReq": 1, "date": "not a date"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schemas.py SchemaBuilder._by_type maps number/decimal to decimal.Decimal, which "
-    "pydantic dumps in JSON mode as a string: 1.5 comes back (and is sent in request bodies) as "
-    "'1.5', a JSON string where the schema says number",
-)
 def test_decimal_number_stays_a_json_number(gen) -> None:
     g = gen(TYPES)
     m = g.models
@@ -333,12 +327,6 @@ def test_default_declared_on_the_referenced_enum(gen) -> None:
     assert g.models.Defaults().from_target == "green"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schemas.py SchemaBuilder._model_def skips list/dict defaults "
-    "(`not isinstance(dv, (dict, list))`) and _default_expr returns 'None' for datetime.date: the "
-    "defaults [a], {k: v} and 2024-01-01 silently become None, with no diagnostic",
-)
 def test_array_object_and_date_defaults(gen) -> None:
     g = gen(TYPES)
     d = g.models.Defaults()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from typing import Mapping, Sequence
 from urllib.parse import quote
@@ -179,11 +180,23 @@ def encode_path(template: str, params: Mapping[str, object]) -> str:
             missing, ``NOT_GIVEN``, ``None`` or an empty string.
     """
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return _path_segment(name, params.get(name))
+    parts = _template_parts(template)
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out.append(_path_segment(parts[i], params.get(parts[i])))
+        out.append(parts[i + 1])
+    return "".join(out)
 
-    return _PLACEHOLDER.sub(substitute, template)
+
+@functools.lru_cache(maxsize=1024)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """``(literal, name, literal, ..., literal)``: a path template split at its placeholders,
+    the literal text percent-encoded where a URL would read it otherwise (``#``, ``?``, spaces,
+    non-ASCII); ``/``, ``:``, sub-delimiters and existing ``%`` escapes are kept."""
+    parts = _PLACEHOLDER.split(template)
+    for i in range(0, len(parts), 2):
+        parts[i] = quote(parts[i], safe="/:@!$&'()*+,;=-._~%")
+    return tuple(parts)
 
 
 def encode_header_value(name: str, value: object) -> str:

@@ -13,7 +13,7 @@ import datetime
 import decimal
 import enum
 import uuid
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 import pydantic
 from pydantic import ConfigDict
@@ -28,6 +28,7 @@ else:
 __all__ = [
     "BaseModel",
     "FileInput",
+    "JsonDecimal",
     "OpenIntEnum",
     "OpenStrEnum",
     "UnknownVariant",
@@ -35,6 +36,20 @@ __all__ = [
     "discriminate",
     "match_shape",
     "to_jsonable",
+]
+
+
+def _decimal_json(value: decimal.Decimal) -> int | float:
+    """A decimal as a JSON number (an integer when it is one), never a JSON string."""
+    if value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+#: ``number`` with ``format: decimal``: a ``decimal.Decimal`` in Python, a number in JSON.
+JsonDecimal = Annotated[
+    decimal.Decimal,
+    pydantic.PlainSerializer(_decimal_json, return_type=int | float, when_used="json"),
 ]
 
 _MASK = "'**********'"
