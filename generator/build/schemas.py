@@ -123,6 +123,8 @@ class SchemaBuilder:
         #: merged once; ``_merging`` holds the members being merged (a cycle stops there).
         self._merged: dict[str, dict[str, Any]] = {}
         self._merging: set[str] = set()
+        #: Base schemas whose discriminator mapping is being expanded (see ``_with_subtypes``).
+        self._expanding: set[str] = set()
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
 
@@ -365,7 +367,44 @@ class SchemaBuilder:
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
         if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
             return T.nullable(named)
-        return named
+        return self._with_subtypes(named, target_loc, target)
+
+    def _with_subtypes(self, named: Named, loc: Loc, target: Any) -> TypeExpr:
+        """A reference to a base schema whose ``discriminator`` has a ``mapping`` (and no
+        ``oneOf``/``anyOf``): the discriminated union of the mapped schemas, the base itself for
+        values the mapping does not list. Other references: ``named`` as it is."""
+        disc = target.get("discriminator") if isinstance(target, dict) else None
+        if (
+            not isinstance(disc, dict)
+            or not isinstance(disc.get("propertyName"), str)
+            or not isinstance(disc.get("mapping"), dict)
+            or not disc["mapping"]
+            or "oneOf" in target
+            or "anyOf" in target
+            or loc.key in self._expanding
+        ):
+            return named
+        self._expanding.add(loc.key)
+        try:
+            variants: list[TypeExpr] = []
+            for value, mref in disc["mapping"].items():
+                if not isinstance(mref, str):
+                    continue
+                if "/" not in mref and "#" not in mref and "." not in mref:
+                    mref = f"#/components/schemas/{mref}"
+                t = self._ref(mref, loc.child("discriminator", "mapping", str(value)), loc)
+                if isinstance(t, Named) and t != named and t not in variants:
+                    variants.append(t)
+            if not variants:
+                return named
+            union = self._discriminated(variants, disc, loc)
+        finally:
+            self._expanding.discard(loc.key)
+        assert isinstance(union, UnionOf)
+        # the runtime's fallback tag ("UnknownVariant") parses into the base model, which keeps
+        # the unknown subtype's fields as extra data
+        union = UnionOf(union.variants[:-1] + (named,), selector=union.selector, tags=union.tags)
+        return self.aliased(union, loc, f"{named.name}Subtypes")
 
     # -- composition --------------------------------------------------------------------------
 
