@@ -176,7 +176,14 @@ def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, 
             os.replace(tmp, target)
             return report
         if not report.written and not report.removed:
-            return report  # nothing changed: leave the tree (and every mtime) alone
+            # nothing generated changed: leave the tree (and every mtime) alone, but keep the
+            # manifest's render hashes current (a new black or formatting mode changes them)
+            manifest = target / MANIFEST
+            if not manifest.is_file() or manifest.read_bytes() != files[MANIFEST]:
+                staged = target / f".{MANIFEST}.{os.getpid()}"
+                staged.write_bytes(files[MANIFEST])
+                os.replace(staged, manifest)
+            return report
         backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         backup.rmdir()
         os.replace(target, backup)

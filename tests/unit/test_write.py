@@ -201,3 +201,20 @@ def test_pipeline_run_keeps_the_old_output_when_the_spec_is_broken(
     again = run(Options(spec=good, output=out, validate=False))
     assert again.ok and again.report is not None and again.report.written == []
     assert snapshot(out) == before
+
+
+def test_new_render_hashes_reach_the_manifest_without_touching_the_files(tmp_path: Path) -> None:
+    """Same generated files, new manifest data (render hashes after a black or mode change):
+    the manifest is updated in place, every other file keeps its inode and mtime; otherwise
+    later runs could never reuse the formatting of an unchanged render."""
+    target = tmp_path / "proj"
+    files = {"pkg/a.py": b"A = 1\n", "pkg/b.py": b"B = 2\n"}
+    write_tree(files, target, {"renders": {"pkg/a.py": "old"}})
+    before = {p: (target / p).stat() for p in files}
+    report = write_tree(files, target, {"renders": {"pkg/a.py": "new"}})
+    assert not report.written and not report.removed
+    assert json.loads((target / MANIFEST).read_text())["renders"] == {"pkg/a.py": "new"}
+    for p, st in before.items():
+        now = (target / p).stat()
+        assert (now.st_ino, now.st_mtime_ns) == (st.st_ino, st.st_mtime_ns), p
+    assert sorted(x.name for x in target.iterdir()) == [MANIFEST, "pkg"]  # no staging file left
