@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from ..diagnostics import DiagnosticSink
@@ -20,7 +21,16 @@ def default_names(title: str) -> tuple[str, str]:
     """
     base = re.sub(r"(?i)[\s_-]*api$", "", title.strip()) or title or "client"
     package = py_ident(snake(base) or "client", prefix="api")
+    if package in sys.stdlib_module_names or package in _DEPENDENCY_MODULES:
+        package += "_client"  # a package named "datetime" would shadow the standard library's
     return package.replace("_", "-"), package
+
+
+#: Top-level modules a generated client imports (directly or through httpx and pydantic).
+_DEPENDENCY_MODULES = frozenset(
+    {"httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core",
+     "typing_extensions", "annotated_types", "typing_inspection"}
+)  # fmt: skip
 
 
 def build_api(

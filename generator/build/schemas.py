@@ -660,6 +660,8 @@ class SchemaBuilder:
         for v in values:
             if v is None:
                 continue
+            if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+                return Prim("int")  # type checkers refuse integer literals this large
             if isinstance(v, (str, int, bool)):
                 lits.append(py_literal(v))
             else:

@@ -466,3 +466,50 @@ def test_operation_security_overrides_the_document_default(gen) -> None:
     source = "".join(p.read_text() for p in (g.package_dir / "resources").glob("*.py"))
     assert "security=()" in source and 'security=("apiKey",)' in source
     assert source.count("security=") == 4  # the sync and async methods of public and keyed
+
+
+BASIC = spec(
+    "ops_basic_auth",
+    """
+    openapi: 3.0.3
+    info: {title: Basic, version: "1"}
+    security: [{basic: []}]
+    paths:
+      /me:
+        get:
+          operationId: me
+          responses: {"204": {description: none}}
+    components:
+      securitySchemes:
+        basic: {type: http, scheme: basic}
+    """,
+)
+
+
+def test_http_basic_credentials_are_sent(gen) -> None:
+    """``username`` and ``password`` reach the Basic scheme (the generated ``_auth`` once used a
+    ``password`` it was never given: a NameError at construction, and mypy --strict failed)."""
+    import base64
+
+    import httpx
+
+    g = gen(BASIC)
+    rec = Recorder(204)
+    client = g.pkg.Client(
+        username="ann",
+        password="s3cret",
+        http_client=httpx.Client(transport=httpx.MockTransport(rec)),
+        base_url="http://t",
+    )
+    client.me.me()
+    assert rec.last.headers["Authorization"] == "Basic " + base64.b64encode(b"ann:s3cret").decode()
+
+
+def test_a_title_naming_a_standard_module_does_not_shadow_it() -> None:
+    """A spec titled "datetime" (datamodel-code-generator's corpus document) would give a package
+    ``datetime`` that shadows the standard library's: it becomes ``datetime_client``."""
+    from generator.build.api import default_names
+
+    assert default_names("datetime") == ("datetime-client", "datetime_client")
+    assert default_names("HTTPX API") == ("httpx-client", "httpx_client")
+    assert default_names("Versori Connect API") == ("versori-connect", "versori_connect")

@@ -363,3 +363,13 @@ def test_deprecated_field_and_operation(gen) -> None:
     assert "Deprecated." in g.pkg.Client(base_url="http://t").legacy.legacy_thing.__doc__
     rec = Recorder(204)
     assert g.client(rec).legacy.legacy_thing() is None
+
+
+def test_integer_const_beyond_64_bits_is_an_int() -> None:
+    """``const: 18000000000000000000`` cannot be a ``Literal`` (mypy refuses integer literals
+    that large): it is typed ``int``."""
+    from generator.build import schemas
+    from generator.ir.model import Prim
+
+    assert schemas.SchemaBuilder._literal(None, [18000000000000000000], None) == Prim("int")  # type: ignore[arg-type]
+    assert schemas.SchemaBuilder._literal(None, [3], None).values == ("3",)  # type: ignore[arg-type]
