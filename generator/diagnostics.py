@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 
 class Level(enum.IntEnum):
@@ -80,7 +82,10 @@ class DiagnosticSink:
     def add(
         self, level: Level, message: str, pointer: str = "", *, source: str = "", code: str = ""
     ) -> None:
-        """Record a diagnostic at ``pointer`` of ``source`` (default: the root document)."""
+        """Record a diagnostic at ``pointer`` of ``source`` (default: the root document); a
+        ``file:`` URI (a referenced document) is shown, and located, as its path."""
+        if source.startswith("file:"):
+            source = url2pathname(urlparse(source).path)
         self.items.append(
             Diagnostic(level, message, pointer, source or self.default_source, code=code)
         )

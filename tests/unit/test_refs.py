@@ -229,3 +229,18 @@ def test_build_reports_unresolvable_refs_with_the_pointer(build_ir, ref: str, me
     assert len(errors) == 1, [d.render() for d in sink.items]
     assert errors[0].pointer == "/paths/~1p/get/responses/200/content/application~1json/schema/$ref"
     assert ref in errors[0].message and message in errors[0].message
+
+
+def test_a_diagnostic_in_a_referenced_file_names_its_path_and_line(tmp_path: Path) -> None:
+    """Problems inside a referenced document are recorded with its ``file:`` URI; they are shown
+    (and located: line and column) as a path, like the root document's."""
+    from generator.diagnostics import DiagnosticSink
+    from generator.load import locate
+
+    other = tmp_path / "dir with space" / "ex.json"
+    other.parent.mkdir()
+    other.write_text('{\n  "$defs": {"A": {"allOf": [1]}}\n}\n')
+    sink = DiagnosticSink(locate=locate)
+    sink.error("bad member", "/$defs/A/allOf/0", source=other.as_uri())
+    (d,) = sink.resolved()
+    assert d.source == str(other) and (d.line, d.col) == (2, 29)
