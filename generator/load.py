@@ -366,25 +366,32 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
 
 
 @lru_cache(maxsize=8)
-def _json_positions(source: str) -> JsonPositions | None:
-    """A lazy position index when ``source`` holds a JSON object (cheaper than composing it)."""
+def _source_text(source: str) -> str | None:
+    """The text of ``source`` for locating diagnostics (read once per file), or None."""
     try:
         with open(source, "rb") as fh:
-            text = fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
+            return fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
     except (OSError, ValueError):
         return None
-    return JsonPositions(text) if text.lstrip().startswith("{") else None
+
+
+@lru_cache(maxsize=8)
+def _json_positions(source: str) -> JsonPositions | None:
+    """A lazy position index when ``source`` holds a JSON object (cheaper than composing it)."""
+    text = _source_text(source)
+    return JsonPositions(text) if text is not None and text.lstrip().startswith("{") else None
 
 
 @lru_cache(maxsize=8)
 def _composed(source: str) -> yaml.Node | None:
+    text = _source_text(source)
+    if text is None:
+        return None
     try:
-        with open(source, "rb") as fh:
-            text = fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
         if len(text) > MAX_FILE_BYTES or _too_deep(text) is not None:
             return None  # never hand the C composer a document it cannot survive
         return yaml.compose(printable(text), Loader=JsonLikeLoader)
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+    except (ValueError, yaml.YAMLError, RecursionError):
         return None
 
 

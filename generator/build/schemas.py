@@ -390,9 +390,7 @@ class SchemaBuilder:
             for value, mref in disc["mapping"].items():
                 if not isinstance(mref, str):
                     continue
-                if "/" not in mref and "#" not in mref and "." not in mref:
-                    mref = f"#/components/schemas/{mref}"
-                t = self._ref(mref, loc.child("discriminator", "mapping", str(value)), loc)
+                t = self._ref(_mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc)
                 if isinstance(t, Named) and t != named and t not in variants:
                     variants.append(t)
             if not variants:
@@ -599,9 +597,7 @@ class SchemaBuilder:
         for value, ref in raw_map.items():
             if not isinstance(ref, str):
                 continue
-            if "/" not in ref and "#" not in ref and "." not in ref:
-                ref = f"#/components/schemas/{ref}"
-            t = self._ref(ref, loc.child("discriminator", "mapping", value), loc)
+            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc)
             if isinstance(t, Named) and t in variants:
                 mapping[str(value)] = t.name
         mapped = set(mapping.values())
@@ -917,6 +913,13 @@ def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:
     return model_name.lower().startswith("credentialdata") and schema.get("type") == "string" and jname not in (
         "username", "clientId", "authorizeUrl", "tokenUrl", "additionalParams", "mTLSCredentialId", "scopes"
     )  # fmt: skip
+
+
+def _mapping_ref(ref: str) -> str:
+    """A discriminator mapping value as a ``$ref``: a bare schema name means that component."""
+    if "/" not in ref and "#" not in ref and "." not in ref:
+        return f"#/components/schemas/{ref}"
+    return ref
 
 
 def _is_component(pointer: str) -> bool:

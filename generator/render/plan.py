@@ -51,6 +51,11 @@ def _imports_for(hints: list[str], model_names: set[str]) -> dict[str, list[str]
     return out
 
 
+def _py_tuple(names: list[str]) -> str:
+    """A tuple literal of strings: ``()``, ``("a",)``, ``("a", "b")``."""
+    return "(" + ", ".join(py_str(n) for n in names) + ("," if len(names) == 1 else "") + ")"
+
+
 def _doc_lines(*parts: str) -> str:
     return docstring_body("\n\n".join(p for p in parts if p))
 
@@ -138,7 +143,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
         if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
             call.append(f"content_type={py_str(ct)}")
     if op.security != default_security:
-        call.append(f"security=({', '.join(py_str(s) for s in op.security)}{',' if len(op.security) == 1 else ''})")
+        call.append(f"security={_py_tuple(op.security)}")
     call.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
     if op.errors:
         call.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
@@ -268,11 +273,8 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "py_str": py_str,
         "toml_str": toml_str,
         "version": api.package_version or package_version(api.version),
-        "default_security": (
-            "(" + ", ".join(py_str(x) for x in api.default_security) + ("," if len(api.default_security) == 1 else "") + ")"
-            if api.default_security
-            else ""
-        ),
+        "default_security": _py_tuple(api.default_security) if api.default_security else "",
+        "uses_basic": any(s.kind == "basic" for s in api.security),
     }
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),
