@@ -6,6 +6,24 @@ Public API::
     result = run(Options(spec=Path("specs/connect-api-v1.yaml"), output=Path("output")))
 """
 
-from .pipeline import Options, Result, generate_files, run
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .options import Options, Result
+    from .pipeline import generate_files, run
 
 __all__ = ["Options", "Result", "generate_files", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline on first use, so ``import generator.<module>`` (and the CLI's
+    up-to-date check) does not pay for black, Jinja2 and the IR builder."""
+    if name in ("Options", "Result"):
+        from . import options
+
+        return getattr(options, name)
+    if name in __all__:
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,9 @@ from typing import Sequence
 from .config import ConfigError, load_config
 from .diagnostics import Level
 from .emit.write import plan_changes
-from .pipeline import Options, Result, generate_files, run
+from .options import Options, Result
+from .paths import default_cache_dir
+from .uptodate import reuse
 
 DEFAULT_SPEC = Path("specs/connect-api-v1.yaml")
 DEFAULT_OUTPUT = Path("output")
@@ -180,7 +182,16 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
 
 def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     start = time.perf_counter()
+    # an unchanged document, generator and output need none of the pipeline (not even its imports)
+    reused = reuse(opts, default_cache_dir() if opts.use_cache else None)
     if args.check:
+        if reused is not None:
+            _print(reused, args.verbose, args.quiet)
+            if not args.quiet:
+                print(f"{reused.project_dir}: up to date ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
+            return 0
+        from .pipeline import generate_files
+
         result = generate_files(opts)
         _print(result, args.verbose, args.quiet)
         if not result.ok or result.project_dir is None:
@@ -192,17 +203,22 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{result.project_dir}: up to date ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
         return 0
-    result = run(opts)
+    if reused is not None:
+        result = reused
+    else:
+        from .pipeline import run
+
+        result = run(opts)
     _print(result, args.verbose, args.quiet)
     if not result.ok:
         return 1
-    if not args.quiet and result.api is not None and result.report is not None:
-        r = result.report
-        n_ops = sum(len(res.operations) for res in result.api.resources)
+    if not args.quiet and result.summary is not None and result.report is not None:
+        r, s = result.report, result.summary
+        how = " (up to date: already generated from this document, options and generator)" if result.reused else ""
         print(
-            f"{result.api.project}: {n_ops} operations, {len(result.api.definitions)} models; "
-            f"{len(result.files) + 1} files ({len(r.written)} written, {len(r.unchanged)} unchanged, "
-            f"{len(r.removed)} removed) in {time.perf_counter() - start:.2f} s -> {result.project_dir}",
+            f"{s.project}: {s.operations} operations, {s.models} models; "
+            f"{s.files} files ({len(r.written)} written, {len(r.unchanged)} unchanged, "
+            f"{len(r.removed)} removed) in {time.perf_counter() - start:.2f} s -> {result.project_dir}{how}",
             file=sys.stderr,
         )
         if args.verbose:

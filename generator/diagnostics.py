@@ -12,7 +12,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
-from urllib.request import url2pathname
+
+from .paths import uri_path
 
 
 class Level(enum.IntEnum):
@@ -85,7 +86,7 @@ class DiagnosticSink:
         """Record a diagnostic at ``pointer`` of ``source`` (default: the root document); a
         ``file:`` URI (a referenced document) is shown, and located, as its path."""
         if source.startswith("file:"):
-            source = url2pathname(urlparse(source).path)
+            source = uri_path(urlparse(source).path)
         self.items.append(
             Diagnostic(level, message, pointer, source or self.default_source, code=code)
         )
@@ -121,7 +122,7 @@ class DiagnosticSink:
         first), source, pointer."""
         out = []
         seen = set()
-        for d in self.items:
+        for i, d in enumerate(self.items):
             if d.level < min_level:
                 continue
             key = (d.level, d.message, d.pointer, d.source)
@@ -134,6 +135,7 @@ class DiagnosticSink:
                 except Exception:  # a location is a nicety; never fail on it
                     line, col = 0, 0
                 d = Diagnostic(d.level, d.message, d.pointer, d.source, line, col, d.code)
+                self.items[i] = d  # located once, however often it is asked for
             out.append(d)
         return sorted(out, key=lambda d: (-d.level, d.source, d.pointer, d.message))
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import unquote
 
 _HERE = Path(__file__).resolve().parent
 
@@ -14,3 +16,23 @@ def templates_dir() -> Path:
     if installed.is_dir():
         return installed
     return _HERE.parent / "templates"
+
+
+def uri_path(path: str) -> str:
+    """The local file path of a ``file:`` URI's path component (what ``urllib.request.url2pathname``
+    returns, without importing ``urllib.request``, which loads ``http.client`` and ``email``)."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        from nturl2path import url2pathname
+
+        return str(url2pathname(path))
+    return unquote(path)
+
+
+def default_cache_dir() -> Path | None:
+    """``$CONNECT_CODEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/connect-codegen``, else
+    ``~/.cache/connect-codegen``; ``None`` when the variable is set to an empty string."""
+    env = os.environ.get("CONNECT_CODEGEN_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "connect-codegen"

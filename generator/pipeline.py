@@ -8,59 +8,21 @@ prints.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from .build.api import build_api, default_names
 from .diagnostics import DiagnosticSink, GenerationError, Level
-from .emit.format import FormatCache, FormatError, default_cache_dir, format_all
+from .emit.format import FormatCache, FormatError, format_all
 from .emit.write import WriteReport, previous_renders, write_tree
 from .ir.model import Api
+from .options import Options, Result, Summary
+from .paths import default_cache_dir
+from .uptodate import remember, reuse
 from .load import load_document, locate
 from .refs import Resolver
 from .render.env import render
 from .render.plan import plan
 from .background import PendingValidation, start_validation
 from .validate import check_version
-
-
-@dataclass
-class Options:
-    """What to generate: the spec, where to, names, and how strict to be."""
-
-    spec: Path
-    output: Path = Path("output")
-    package_name: str | None = None
-    project_name: str | None = None
-    strict: bool = False
-    validate: bool = True
-    allow_remote_refs: bool = False
-    allow_outside_refs: bool = False
-    template_dir: str | None = None
-    use_cache: bool = True
-    jobs: int | None = None
-    class_names: dict[str, str] = field(default_factory=dict)
-    pagination: dict[str, Any] = field(default_factory=dict)
-    version: str | None = None
-
-
-@dataclass
-class Result:
-    """The outcome: generated ``files`` (relative to the project folder), diagnostics, timings."""
-
-    sink: DiagnosticSink
-    api: Api | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    project_dir: Path | None = None
-    report: WriteReport | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    render_hashes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when there are no errors."""
-        return not self.sink.has_errors()
 
 
 def _names(api_title: str, opts: Options) -> tuple[str, str]:
@@ -117,6 +79,7 @@ def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api
     if opts.version:
         api.package_version = opts.version
     api.spec_source = opts.spec.name
+    api.document_count = len(resolver.docs)
     timings["build"] = time.perf_counter() - t0
     if opts.validate and (opts.strict or sink.has_errors()):
         finish_validation(pending, sink, timings)
@@ -205,7 +168,15 @@ def generate_files(opts: Options) -> Result:
 
 
 def run(opts: Options) -> Result:
-    """Generate and write the project to ``opts.output / <project-name>``."""
+    """Generate and write the project to ``opts.output / <project-name>``.
+
+    When the same document was generated with the same options and generator into an output that
+    is still intact, the earlier result is returned and nothing runs (:mod:`generator.uptodate`).
+    """
+    cache_dir = default_cache_dir() if opts.use_cache else None
+    reused = reuse(opts, cache_dir)
+    if reused is not None:
+        return reused
     result = generate_files(opts)
     if not result.ok or result.project_dir is None or not result.files:
         return result
@@ -219,4 +190,13 @@ def run(opts: Options) -> Result:
     except (OSError, ValueError) as exc:
         result.sink.error(f"cannot write {result.project_dir}: {exc}")
     result.timings["write"] = time.perf_counter() - t0
+    if result.report is not None and result.api is not None:
+        api = result.api
+        result.summary = Summary(
+            api.project,
+            sum(len(res.operations) for res in api.resources),
+            len(api.definitions),
+            len(result.files) + 1,
+        )
+        remember(opts, cache_dir, result)
     return result

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
-from urllib.request import url2pathname
 
 from .diagnostics import DiagnosticSink, GenerationError, join_pointer
+from .paths import uri_path
 from .load import load_document
 
 #: How many ``$ref`` hops a chain of references may take before it is reported as a cycle.
@@ -101,7 +101,7 @@ class Resolver:
         self.sink = sink
         self.allow_remote = allow_remote
         self.allow_outside = allow_outside
-        self.root_dir = Path(url2pathname(urlparse(root_uri).path)).parent
+        self.root_dir = Path(uri_path(urlparse(root_uri).path)).parent
         self.docs: dict[str, Any] = {root_uri: root_data}
         self._ids: dict[str, tuple[str, str]] = {}
         self._anchors: dict[tuple[str, str], tuple[str, str]] = {}
@@ -162,7 +162,7 @@ class Resolver:
                 f"reference to {_shown(uri)} names the host '{_shown(parsed.netloc)}'; only local files can be "
                 "referenced (remote documents are not fetched)"
             )
-        path = Path(url2pathname(parsed.path))
+        path = Path(uri_path(parsed.path))
         try:
             resolved = path.resolve()
             inside = resolved.is_relative_to(self.root_dir.resolve())
@@ -256,8 +256,8 @@ class Resolver:
 def describe_uri(uri: str, root_uri: str) -> str:
     """A short display form of a file URI (relative to the root document's folder when inside it)."""
     try:
-        path = Path(url2pathname(urlparse(uri).path))
-        root = Path(url2pathname(urlparse(root_uri).path)).parent
+        path = Path(uri_path(urlparse(uri).path))
+        root = Path(uri_path(urlparse(root_uri).path)).parent
         return str(path.relative_to(root)) if uri != root_uri else path.name
     except ValueError:
         return uri

@@ -23,6 +23,7 @@ import contextlib
 import signal
 import threading
 from collections import deque
+from functools import cache, partial
 from typing import Any, Iterator
 
 from .diagnostics import DiagnosticSink, GenerationError, join_pointer
@@ -169,10 +170,7 @@ def validate(data: dict[str, Any], version: str, sink: DiagnosticSink) -> int:
 
     Returns the number of findings. Never raises for invalid input.
     """
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
-    cls = type(base.__name__, (base,), {"resolver_handlers": _NO_RETRIEVAL})
+    cls = _spec_validator_class(version)
     counter = [0]
     locator = _Locator(data)
     budget = VALIDATE_BASE_SECONDS + VALIDATE_SECONDS_PER_NODE * _count_nodes(data)
@@ -200,6 +198,111 @@ def validate(data: dict[str, Any], version: str, sink: DiagnosticSink) -> int:
     if count > MAX_REPORTED:
         sink.warning(f"{count - MAX_REPORTED} more validator findings not shown")
     return count
+
+
+@cache
+def _spec_validator_class(version: str) -> type:
+    """openapi-spec-validator's validator for ``version``, set up to find the same things faster.
+
+    - ``$ref`` retrieval refused (:data:`_NO_RETRIEVAL`);
+    - the document is checked against the OpenAPI meta-schema with the Python ``jsonschema``
+      engine whatever is installed (the library would pick jsonschema-rs when present, whose
+      findings differ: other messages, other pointers, another regex dialect);
+    - every JSON Schema validator it uses has its ``referencing`` registry crawled once (see
+      :func:`_crawled`), and the meta-schema validator of each Schema Object dialect is built once
+      instead of once per schema (:class:`_CachedSchemaChecks`).
+    """
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
+    meta = dict(schema_v30 if version == "3.0" else schema_v31)
+    schema_kw = base.keyword_validators["schema"]
+    keyword_validators = {
+        **base.keyword_validators,
+        "schema": type(schema_kw.__name__, (_CachedSchemaChecks, schema_kw), {}),
+    }
+    attrs = {
+        "resolver_handlers": _NO_RETRIEVAL,
+        "schema_validator": _crawled(validator_for(meta)(meta)),
+        "keyword_validators": keyword_validators,
+    }
+    return type(base.__name__, (base,), attrs)
+
+
+def _crawled(validator: Any) -> Any:
+    """``validator`` (a ``jsonschema`` validator) with its ``referencing`` registry crawled.
+
+    jsonschema resolves ``$dynamicRef``/anchors through a registry whose root schema is added
+    uncrawled, and ``Registry.anchor`` crawls the whole registry again on every lookup it does not
+    find: half of the validator's time on the Connect API. Crawling first gives the same lookups
+    (the anchors a crawl finds), once. Anything unexpected keeps the validator as it was.
+    """
+    try:
+        resolver = validator._resolver
+        crawled = resolver._registry.crawl().resolver(base_uri=resolver._base_uri)
+        return validator.evolve(_resolver=crawled)
+    except Exception:  # pragma: no cover - another jsonschema/referencing layout: slower, same findings
+        return validator
+
+
+class _CachedSchemaChecks:
+    """Mixin for openapi-spec-validator's Schema Object keyword validator: the meta-schema check of
+    each schema (``check_schema``, or openapi-schema-validator's ``check_openapi_schema``, of the
+    dialect's validator class) uses one validator per dialect and format checker, built once with
+    a crawled registry, and raises what those raise (the first error, as a ``SchemaError``)."""
+
+    _meta_validators: dict[tuple[int, str, int], Any] = {}
+
+    def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
+        checker = super()._get_schema_checker(schema, schema_value)  # type: ignore[misc]
+        func, kwargs = (checker.func, checker.keywords) if isinstance(checker, partial) else (checker, {})
+        cls = getattr(func, "__self__", None)
+        name = getattr(func, "__name__", "")
+        if name not in _META_CHECKS or not isinstance(cls, type) or set(kwargs) - {"format_checker"}:
+            return checker
+        validator = _meta_validator(cls, name, kwargs.get("format_checker", _UNSET))
+        return checker if validator is None else partial(_check_schema, validator)
+
+
+_UNSET = object()
+#: The classmethods that check a schema against its dialect's meta-schema, which this module knows
+#: how to build the validator of (jsonschema's and openapi-schema-validator's).
+_META_CHECKS = ("check_schema", "check_openapi_schema")
+
+
+def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
+    """The validator ``cls.<name>(schema, format_checker)`` builds for every call, built once
+    (None if it cannot be rebuilt the same way: then the library's own check is used)."""
+    key = (id(cls), name, id(format_checker))
+    found = _CachedSchemaChecks._meta_validators.get(key)
+    if found is not None:
+        return found[0]
+    from jsonschema.validators import validator_for
+
+    meta_cls: Any = validator_for(cls.META_SCHEMA, default=cls)
+    if name == "check_openapi_schema":  # openapi_schema_validator.validators.check_openapi_schema
+        try:
+            from openapi_schema_validator._specifications import REGISTRY
+        except ImportError:  # pragma: no cover - another openapi-schema-validator layout
+            return None
+        checker = cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
+        validator = meta_cls(cls.META_SCHEMA, format_checker=checker, registry=REGISTRY)
+    else:  # jsonschema's Validator.check_schema
+        checker = meta_cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
+        validator = meta_cls(schema=cls.META_SCHEMA, format_checker=checker)
+    validator = _crawled(validator)
+    _CachedSchemaChecks._meta_validators[key] = (validator, cls, format_checker)  # keeps ids valid
+    return validator
+
+
+def _check_schema(validator: Any, schema: Any) -> None:
+    """What the check does with its validator: raise the first error as a ``SchemaError``."""
+    from jsonschema.exceptions import SchemaError
+
+    for error in validator.iter_errors(schema):
+        raise SchemaError.create_from(error)
 
 
 def _collect(errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]) -> None:

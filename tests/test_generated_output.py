@@ -74,7 +74,7 @@ def test_output_is_up_to_date(configured_project: Callable, repo_root: Path, nam
 
 
 def test_the_generator_formats_with_the_pinned_mode() -> None:
-    assert fmt.MODE == MODE
+    assert fmt.mode() == MODE
 
 
 @pytest.mark.parametrize("name", CONFIGURED)

@@ -231,6 +231,106 @@ def test_regenerating_a_real_spec_copy_rewrites_nothing(
     assert stats(project) == before
 
 
+# --- (1b) the up-to-date shortcut (generator/uptodate.py) --------------------------------------
+
+
+UP_TO_DATE = "(up to date: already generated from this document, options and generator)"
+
+
+def diagnostic_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith(("ERROR", "WARNING", "INFO"))]
+
+
+def warning_pets_spec() -> dict[str, Any]:
+    spec = pets_spec()
+    spec["components"]["schemas"]["Pet"]["properties"]["tag"]["nullable"] = True  # a WARNING in 3.1
+    return spec
+
+
+def test_an_unchanged_run_is_answered_from_its_record_without_the_pipeline(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_spec(workspace / "specs" / "pets.yaml", warning_pets_spec())
+    code, first = run(capsys, "generate", "-v")
+    assert code == 0, first
+    assert UP_TO_DATE not in first
+    project = workspace / "out" / PROJECT
+    before, data = stats(project), contents(project)
+    import generator.pipeline as pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pipeline ran")
+
+    monkeypatch.setattr(pipeline, "run", boom)
+    monkeypatch.setattr(pipeline, "generate_files", boom)
+    code, again = run(capsys, "generate", "-v")
+    assert code == 0, again
+    assert UP_TO_DATE in again
+    # the same diagnostics, located (file:line:col), in the same order
+    assert diagnostic_lines(again) == diagnostic_lines(first)
+    assert any(line.startswith("WARNING specs/pets.yaml:") for line in diagnostic_lines(again))
+    written, unchanged, removed = summary(first)
+    assert summary(again) == (0, written + unchanged, 0)
+    assert first.splitlines()[-2].split(";")[0] == again.splitlines()[-2].split(";")[0]  # counts
+    code, checked = run(capsys, "generate", "--check")
+    assert code == 0 and "up to date" in checked
+    assert stats(project) == before and contents(project) == data
+
+
+def test_an_edited_generated_file_is_regenerated_not_trusted(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "generate")[0] == 0
+    models = workspace / "out" / PROJECT / PACKAGE / "models.py"
+    original = models.read_bytes()
+    models.write_text("# edited by hand\n", encoding="utf-8")
+    code, err = run(capsys, "generate", "--check")
+    assert code == 1 and f"changed: {PACKAGE}/models.py" in err
+    code, err = run(capsys, "generate")
+    assert code == 0 and UP_TO_DATE not in err
+    assert summary(err)[0] == 1
+    assert models.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["document", "option", "templates"],
+)
+def test_a_changed_input_is_generated_again(
+    workspace: Path, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    templates = workspace / "my-templates"
+    templates.mkdir()
+    (templates / "unused.j2").write_text("one\n", encoding="utf-8")
+    args = ["generate", "specs/pets.yaml", "-o", "out", "--templates", str(templates)]
+    assert run(capsys, *args)[0] == 0
+    assert UP_TO_DATE in run(capsys, *args)[1]
+    if change == "document":
+        spec = pets_spec()
+        spec["paths"]["/pets"]["get"]["summary"] = "List the pets"
+        write_spec(workspace / "specs" / "pets.yaml", spec)
+    elif change == "option":
+        args += ["--project-name", "pets-client-2"]
+    else:
+        (templates / "unused.j2").write_text("two\n", encoding="utf-8")
+    code, err = run(capsys, *args)
+    assert code == 0 and UP_TO_DATE not in err, err
+    assert UP_TO_DATE in run(capsys, *args)[1]  # recorded again
+
+
+def test_a_document_with_references_to_other_files_is_never_answered_from_a_record(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = pets_spec()
+    spec["components"]["schemas"]["Pet"] = {"$ref": "pet.yaml"}
+    write_spec(workspace / "specs" / "pets.yaml", spec)
+    write_spec(workspace / "specs" / "pet.yaml", pets_spec()["components"]["schemas"]["Pet"])
+    assert run(capsys, "generate")[0] == 0
+    code, err = run(capsys, "generate")
+    assert code == 0 and UP_TO_DATE not in err  # pet.yaml could have changed: not hashed
+    assert summary(err)[0] == 0
+
+
 # --- (2) user files survive -----------------------------------------------------------------------
 
 

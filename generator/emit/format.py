@@ -15,18 +15,55 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
-import black
+from functools import cache
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Callable
 
-#: The one black mode every generated file is formatted with (output must not depend on the
-#: machine, so no configuration is read from disk).
-MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
-#: ``black.format_str`` formats twice whenever its input was not formatted yet (a second pass for
-#: the rare optional-trailing-comma/optional-parentheses interplay); that second pass is half of
-#: every cold run and changed nothing on any document we measured (Connect, Embedded, Stripe,
-#: GitHub, the corpus subset). One pass is used when the pinned black offers it; the tests check
-#: that the committed clients and the corpus subset's clients are black-clean (a fixpoint).
-_FORMAT_ONCE = getattr(black, "_format_str_once", None)
-_KEY_SALT = f"black {black.__version__} {MODE!r} passes={1 if _FORMAT_ONCE else 2}".encode()
+if TYPE_CHECKING:
+    import black
+
+#: The mode every generated file is formatted with (output must not depend on the machine, so no
+#: configuration is read from disk). black itself is imported only when something has to be
+#: formatted: a run that reuses every file never loads it.
+LINE_LENGTH = 100
+_MODE_TEXT = f"line_length={LINE_LENGTH} target_versions=py311"
+
+
+@cache
+def _black() -> tuple["black.Mode", Callable[..., str]]:
+    """black's mode and its one-pass formatting function (imported on first use).
+
+    ``black.format_str`` formats twice whenever its input was not formatted yet (a second pass
+    for the rare optional-trailing-comma/optional-parentheses interplay); that second pass was half
+    of every cold run and changed nothing on any document we measured (Connect, Embedded, Stripe,
+    GitHub, the corpus subset). One pass is used when the pinned black offers it; the tests check
+    that the committed clients and the corpus subset's clients are black-clean (a fixpoint).
+    """
+    import black
+
+    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+    once: Any = getattr(black, "_format_str_once", None)
+    return mode, once if once is not None else black.format_str
+
+
+def mode() -> "black.Mode":
+    """The black mode of every generated file."""
+    return _black()[0]
+
+
+@cache
+def _key_salt() -> bytes:
+    """What render hashes depend on besides the source: black's version and our mode (read from
+    the installed distribution's metadata, without importing black)."""
+    try:
+        version = metadata.version("black")
+    except metadata.PackageNotFoundError:  # pragma: no cover - black is a dependency
+        import black
+
+        version = black.__version__
+    return f"black {version} {_MODE_TEXT} one-pass".encode()
+
+
 #: Below this many lines to format, one process is faster than starting workers.
 PARALLEL_MIN_LINES = 4000
 
@@ -37,10 +74,9 @@ class FormatError(Exception):
 
 def format_python(source: str, path: str) -> str:
     """Return ``source`` formatted by black. Raises :class:`FormatError` naming ``path``."""
+    mode, format_str = _black()
     try:
-        if _FORMAT_ONCE is not None:
-            return str(_FORMAT_ONCE(source, mode=MODE))
-        return black.format_str(source, mode=MODE)
+        return str(format_str(source, mode=mode))
     except Exception as exc:
         raise FormatError(f"{path}: generated code does not parse ({exc})".splitlines()[0]) from None
 
@@ -74,17 +110,7 @@ def join_pieces(pieces: list[str]) -> str:
 
 def render_hash(source: str) -> str:
     """The key of an unformatted render: sha256 over black's version, mode and the source."""
-    return hashlib.sha256(_KEY_SALT + b"\0" + source.encode("utf-8")).hexdigest()
-
-
-def default_cache_dir() -> Path | None:
-    """``$CONNECT_CODEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/connect-codegen``, else
-    ``~/.cache/connect-codegen``; ``None`` when the variable is set to an empty string."""
-    env = os.environ.get("CONNECT_CODEGEN_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "connect-codegen"
+    return hashlib.sha256(_key_salt() + b"\0" + source.encode("utf-8")).hexdigest()
 
 
 class FormatCache:
@@ -170,6 +196,8 @@ def format_all(
     lines = sum(s.count("\n") for _, s in todo)
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     results: list[tuple[str, str | None, str | None]] = []
+    if todo:
+        _black()  # imported once here, so forked workers inherit it
     if workers > 1 and lines >= PARALLEL_MIN_LINES:
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:

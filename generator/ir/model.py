@@ -243,3 +243,5 @@ class Api:
     default_security: list[str]
     spec_source: str = ""
     package_version: str | None = None
+    #: How many documents the API was read from (the root and every document its $refs reached).
+    document_count: int = 1

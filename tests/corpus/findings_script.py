@@ -1,0 +1,48 @@
+"""Print the validator findings for documents, as JSON: ``{path: [[pointer, message], ...]}``.
+
+Run by test_validator_findings.py as ``python findings_script.py MODE LIST_FILE``:
+MODE ``ours`` uses generator.validate as it is; ``library`` swaps in openapi-spec-validator's own
+validator class (only ``$ref`` retrieval refused, the Python jsonschema backend), i.e. the code
+before the validator was sped up. LIST_FILE holds one document path per line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from generator import validate as validate_mod  # noqa: E402
+from generator.diagnostics import DiagnosticSink, GenerationError  # noqa: E402
+from generator.load import load_document  # noqa: E402
+
+
+def _library_class(version: str) -> type:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
+    return type(base.__name__, (base,), {"resolver_handlers": validate_mod._NO_RETRIEVAL})
+
+
+def main() -> None:
+    mode, list_file = sys.argv[1], sys.argv[2]
+    if mode == "library":
+        validate_mod._spec_validator_class = _library_class  # type: ignore[assignment]
+    out: dict[str, list[list[str]]] = {}
+    for line in Path(list_file).read_text(encoding="utf-8").splitlines():
+        sink = DiagnosticSink()
+        try:
+            doc = load_document(Path(line), sink)
+            version = validate_mod.check_version(doc.data, sink)
+        except GenerationError:
+            continue
+        found = DiagnosticSink()
+        validate_mod.validate(doc.data, version, found)
+        out[line] = sorted([d.pointer, d.message] for d in found.items)
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
