@@ -57,7 +57,8 @@ MODEL_MODULE_NAMES = frozenset(
         "Field", "Tag", "BaseModel", "OpenStrEnum", "OpenIntEnum", "discriminate",
         "match_shape", "UnknownVariant", "datetime", "uuid", "decimal", "TypeAlias", "JsonDecimal",
         # names the resource modules import from the runtime
-        "ResponseSpec", "NotGiven", "NOT_GIVEN", "RequestOptions", "Unpack", "cast",
+        "ResponseSpec", "Endpoint", "PagedEndpoint", "NotGiven", "NOT_GIVEN", "RequestOptions",
+        "Unpack", "cast",
         "cached_property", "SyncAPIResource", "AsyncAPIResource", "APIResponse",
         "to_raw_response_wrapper", "async_to_raw_response_wrapper", "CursorPagination",
         "OffsetPagination", "PageNumberPagination", "LinkHeaderPagination", "SyncPage",

@@ -69,11 +69,15 @@ class MethodView:
     doc: str
     #: The async method's docstring: the summary and a pointer to the sync method's full text.
     async_doc: str
+    #: The module-level constant holding the operation's fixed parts, its type and its value.
+    const: str
+    endpoint_hint: str
+    endpoint: str
+    #: ``call`` or ``call_paged``, and the arguments passed to it (the constant first).
+    call_fn: str
     call: list[str]
     return_hint: str
     async_return_hint: str
-    cast: str
-    async_cast: str
     returns_none: bool
     http: str
     path: str
@@ -99,21 +103,29 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
         bhint = " | ".join(hints)
         required = any(b.required for b in op.bodies)
         sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | NotGiven = NOT_GIVEN")
-        doc = op.bodies[0].doc or "The request body."
+        doc = op.bodies[0].doc
         if len(op.bodies) > 1:
-            doc += " Sent as " + ", or ".join(f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies) + "."
-        args_doc.append(f"{body_arg}: {doc}")
+            doc = (doc or "The request body.") + " Sent as " + ", or ".join(
+                f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies
+            ) + "."
+        if doc:
+            args_doc.append(f"{body_arg}: {doc}")
     for p in op.params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
+    # an argument is documented when the spec describes it or its wire name differs; the
+    # per-call ``**options`` are documented once, in the resource class docstring
     for p in op.params:
-        args_doc.append(f"{p.py_name}: {p.doc or p.location + ' parameter'} ``{p.json_name}``".replace("\n", " "))
+        wire = f" (``{p.json_name}``)" if p.json_name != p.py_name else ""
+        if p.doc:
+            args_doc.append(f"{p.py_name}: {p.doc}{wire}")
+        elif wire:
+            args_doc.append(f"{p.py_name}: the {p.location} parameter{wire}")
     sig.append("**options: Unpack[RequestOptions]")
-    args_doc.append(
-        "**options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, "
-        "``max_retries``, ``retry_non_idempotent``."
-    )
-    call = [py_str(op.method.upper()), py_str(op.path)]
+    # the operation's fixed parts go to one module-level Endpoint shared by the sync and async
+    # methods; what varies per call (parameters, body, options) is passed to ``call``
+    fixed = [py_str(op.method.upper()), py_str(op.path)]
+    call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: list[str] = []
     for p in op.params:
@@ -123,8 +135,11 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
             call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
+    fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
+    if op.errors:
+        fixed.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
     if styles:
-        call.append(f"query_styles={{{', '.join(styles)}}}")
+        fixed.append(f"query_styles={{{', '.join(styles)}}}")
     if body_arg:
         if len(op.bodies) == 1:
             kind = op.bodies[0].kind
@@ -141,42 +156,40 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
             call.append(f"**body_kwargs({body_arg}, ({kinds},))")
         ct = op.bodies[0].content_type
         if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
-            call.append(f"content_type={py_str(ct)}")
+            fixed.append(f"content_type={py_str(ct)}")
     if op.security != default_security:
-        call.append(f"security={_py_tuple(op.security)}")
-    call.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
-    if op.errors:
-        call.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
-    if op.pagination:
-        call.append(f"pagination={op.pagination}")
+        fixed.append(f"security={_py_tuple(op.security)}")
     call.append("options=options")
-    ret = op.return_hint
-    aret = ret
-    if op.pagination and op.page_item_hint:
-        ret = f"SyncPage[{op.return_hint}, {op.page_item_hint}]"
-        aret = f"AsyncPage[{op.return_hint}, {op.page_item_hint}]"
+    endpoint = f"Endpoint({', '.join(fixed)})"
+    ret = aret = op.return_hint
+    if op.pagination:
+        item = op.page_item_hint or "Any"
+        ret = f"SyncPage[{op.return_hint}, {item}]"
+        aret = f"AsyncPage[{op.return_hint}, {item}]"
+        endpoint_hint = f"PagedEndpoint[{op.return_hint}, {item}]"
+        endpoint = f"PagedEndpoint({', '.join(fixed)}, pagination={op.pagination})"
+    else:
+        endpoint_hint = f"Endpoint[{op.return_hint}]"
     summary = op.summary or op.operation_id
     doc_parts = [summary]
     if op.doc and op.doc != op.summary:
         doc_parts.append(op.doc)
     if op.deprecated:
         doc_parts.append("Deprecated.")
-    if op.pagination:
-        doc_parts.append("Returns a page; iterate it for this page's items, or `iter_all()` for every item.")
-    doc_parts.append("Args:\n" + "\n".join("    " + " ".join(a.split()) for a in args_doc))
+    if args_doc:
+        doc_parts.append("Args:\n" + "\n".join("    " + " ".join(a.split()) for a in args_doc))
     return MethodView(
         name=op.py_name,
         signature=sig,
         doc=_doc_lines(*doc_parts),
-        async_doc=_doc_lines(
-            summary,
-            f"The async form of :meth:`{class_name}.{op.py_name}` (same arguments and errors; awaited).",
-        ),
+        async_doc=_doc_lines(f"{summary} (the async form of :meth:`{class_name}.{op.py_name}`)."),
+        const=const,
+        endpoint=endpoint,
+        endpoint_hint=endpoint_hint,
+        call_fn="call_paged" if op.pagination else "call",
         call=call,
         return_hint=ret,
         async_return_hint=aret,
-        cast=py_str(ret),
-        async_cast=py_str(aret),
         returns_none=ret == "None",
         http=op.method.upper(),
         path=op.path,
@@ -187,7 +200,7 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
     methods = [_method_view(op, res.class_name, api.default_security) for op in res.operations]
     hints = []
     for m in methods:
-        hints += m.signature + m.call + [m.return_hint, m.async_return_hint]
+        hints += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
     imports = _imports_for(hints, model_names)
     pages = any(op.pagination for op in res.operations)
     return FilePlan(
@@ -199,9 +212,20 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
             "class_doc": docstring_body(
                 (res.doc or f"Operations tagged `{res.tag or res.attr}`.")
-                + "\n\nEvery method raises APIStatusError (a subclass per status) when the server answers "
-                "with an error status, and APIConnectionError (APITimeoutError on timeout) when the "
-                "request gets no response."
+                + (
+                    "\n\nA method that returns a page (``SyncPage``/``AsyncPage``): iterate it for "
+                    "that page's items, or ``iter_all()`` for every item of every page."
+                    if pages
+                    else ""
+                )
+                + "\n\nEvery method also takes the per-call ``**options`` of ``RequestOptions`` "
+                "(``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, "
+                "``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the "
+                "server answers with an error status, and APIConnectionError (APITimeoutError on "
+                "timeout) when the request gets no response."
+            ),
+            "async_class_doc": docstring_body(
+                f"The async form of :class:`{res.class_name}`: the same methods, awaited."
             ),
             "methods": methods,
             "imports": imports,

@@ -22,8 +22,10 @@ from typing import (
     Mapping,
     Self,
     Sequence,
+    TypedDict,
     TypeVar,
     Union,
+    Unpack,
     cast,
 )
 from urllib.parse import urlencode
@@ -71,6 +73,9 @@ __all__ = [
     "Auth",
     "BasicAuth",
     "BearerAuth",
+    "CallParams",
+    "Endpoint",
+    "PagedEndpoint",
     "ResponseSpec",
     "SyncAPIClient",
 ]
@@ -87,6 +92,65 @@ _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
 _MultipartParts = list[
     tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
 ]
+
+
+_T = TypeVar("_T")
+_PageT = TypeVar("_PageT")
+_ItemT = TypeVar("_ItemT")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Operation:
+    """The fixed parts of one API operation (see ``request`` for what each field means)."""
+
+    method: str
+    path: str
+    responses: Mapping[int | str, ResponseSpec]
+    errors: Mapping[int | str, Any] | None = None
+    query_styles: Mapping[str, tuple[str, bool]] | None = None
+    content_type: str | None = None
+    security: Sequence[str] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint(_Operation, Generic[_T]):
+    """An operation, declared once per operation by the generated resource modules and shared by
+    their sync and async methods. ``_T`` is what a call returns (it types :meth:`SyncAPIClient.call`).
+    """
+
+
+@dataclasses.dataclass(frozen=True)
+class PagedEndpoint(_Operation, Generic[_PageT, _ItemT]):
+    """An operation whose response body (a ``_PageT``) is a page of ``_ItemT`` items, read with
+    ``pagination``; calls return a ``SyncPage``/``AsyncPage`` (:meth:`SyncAPIClient.call_paged`)."""
+
+    pagination: PaginationStrategy = dataclasses.field(kw_only=True)
+
+
+class CallParams(TypedDict, total=False):
+    """The parts of one call that vary (what a generated method passes besides its endpoint);
+    the meaning of each key is that of the same argument of ``request``."""
+
+    path_params: Mapping[str, object]
+    query: Mapping[str, object]
+    headers: Mapping[str, object]
+    cookies: Mapping[str, object]
+    json: object
+    form: Mapping[str, object] | NotGiven
+    multipart: Mapping[str, object] | NotGiven
+    content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven
+    options: RequestOptions
+
+
+def _fixed(endpoint: _Operation) -> dict[str, Any]:
+    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path)."""
+    return {
+        "responses": endpoint.responses,
+        "errors": endpoint.errors,
+        "query_styles": endpoint.query_styles,
+        "content_type": endpoint.content_type,
+        "security": endpoint.security,
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -656,6 +720,25 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         response, retries_taken = self._send(call)
         return self._result(call, response, retries_taken, raw, self._make_page)
 
+    def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
+        """Send one call of ``endpoint`` (what generated resource methods do): ``request`` with
+        the endpoint's fixed parts and this call's ``params``. Returns and raises as ``request``."""
+        result = self.request(endpoint.method, endpoint.path, **_fixed(endpoint), **params)
+        return cast(_T, result)
+
+    def call_paged(
+        self, endpoint: PagedEndpoint[_PageT, _ItemT], **params: Unpack[CallParams]
+    ) -> SyncPage[_PageT, _ItemT]:
+        """:meth:`call` for an operation that returns pages: its first page, as a ``SyncPage``."""
+        result = self.request(
+            endpoint.method,
+            endpoint.path,
+            **_fixed(endpoint),
+            pagination=endpoint.pagination,
+            **params,
+        )
+        return cast(SyncPage[_PageT, _ItemT], result)
+
     def _send(self, call: _Call) -> tuple[httpx.Response, int]:
         retries_taken = 0
         while True:
@@ -810,6 +893,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         response, retries_taken = await self._send(call)
         return self._result(call, response, retries_taken, raw, self._make_page)
+
+    async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
+        """Send one call of ``endpoint``: see :meth:`SyncAPIClient.call`."""
+        result = await self.request(endpoint.method, endpoint.path, **_fixed(endpoint), **params)
+        return cast(_T, result)
+
+    async def call_paged(
+        self, endpoint: PagedEndpoint[_PageT, _ItemT], **params: Unpack[CallParams]
+    ) -> AsyncPage[_PageT, _ItemT]:
+        """:meth:`call` for an operation that returns pages: its first page, as an ``AsyncPage``."""
+        result = await self.request(
+            endpoint.method,
+            endpoint.path,
+            **_fixed(endpoint),
+            pagination=endpoint.pagination,
+            **params,
+        )
+        return cast(AsyncPage[_PageT, _ItemT], result)
 
     async def _send(self, call: _Call) -> tuple[httpx.Response, int]:
         retries_taken = 0

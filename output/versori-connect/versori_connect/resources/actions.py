@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -15,17 +15,60 @@ from ..models import Action, ActionCreate, ActionPage, Error
 
 __all__ = ["ActionsResource", "AsyncActionsResource"]
 
+_GET_ACTIONS: PagedEndpoint[ActionPage, Action] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
+    responses={200: ResponseSpec(ActionPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="actions", next_field="next", cursor_param="after"),
+)
+_CREATE_ACTION: Endpoint[Action] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
+    responses={201: ResponseSpec(Action, "json")},
+    errors={"default": Error},
+)
+_GET_ACTION: Endpoint[Action] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
+    responses={200: ResponseSpec(Action, "json")},
+    errors={"default": Error},
+)
+_UPDATE_ACTION: Endpoint[Action] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
+    responses={200: ResponseSpec(Action, "json")},
+    errors={"default": Error},
+)
+_DELETE_ACTION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class ActionsResourceWithRawResponse:
+    """``ActionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ActionsResource) -> None:
+        self.get_actions = to_raw_response_wrapper(resource.get_actions)
+        self.create_action = to_raw_response_wrapper(resource.create_action)
+        self.get_action = to_raw_response_wrapper(resource.get_action)
+        self.update_action = to_raw_response_wrapper(resource.update_action)
+        self.delete_action = to_raw_response_wrapper(resource.delete_action)
+
 
 class ActionsResource(SyncAPIResource):
     """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ActionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ActionsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ActionsResourceWithRawResponse)
 
     def get_actions(
         self,
@@ -43,36 +86,20 @@ class ActionsResource(SyncAPIResource):
 
         Returns a page of the ConnectorVersion's Actions.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Actions whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            name: Only return Actions whose name contains this text (case-insensitive).
         """
-        return cast(
-            "SyncPage[ActionPage, Action]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(ActionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="actions", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _GET_ACTIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
         )
 
     def create_action(
@@ -90,27 +117,18 @@ class ActionsResource(SyncAPIResource):
         Request is returned.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Action",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
         )
 
     def get_action(
@@ -127,27 +145,18 @@ class ActionsResource(SyncAPIResource):
         Fetches the Action identified by the path parameters.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Action",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "action_name": action_name,
-                },
-                responses={200: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "action_name": action_name,
+            },
+            options=options,
         )
 
     def update_action(
@@ -165,29 +174,19 @@ class ActionsResource(SyncAPIResource):
         Replaces the Action with the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Action",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "action_name": action_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "action_name": action_name,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_action(
@@ -204,201 +203,17 @@ class ActionsResource(SyncAPIResource):
         Removes the Action.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            action_name: path parameter ``action_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
+        self._client.call(
+            _DELETE_ACTION,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "version": version,
                 "action_name": action_name,
             },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-
-class ActionsResourceWithRawResponse:
-    """``ActionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ActionsResource) -> None:
-        self.get_actions = to_raw_response_wrapper(resource.get_actions)
-        self.create_action = to_raw_response_wrapper(resource.create_action)
-        self.get_action = to_raw_response_wrapper(resource.get_action)
-        self.update_action = to_raw_response_wrapper(resource.update_action)
-        self.delete_action = to_raw_response_wrapper(resource.delete_action)
-
-
-class AsyncActionsResource(AsyncAPIResource):
-    """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncActionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncActionsResourceWithRawResponse(self)
-
-    async def get_actions(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ActionPage, Action]:
-        """List Actions
-
-        The async form of :meth:`ActionsResource.get_actions` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ActionPage, Action]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(ActionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="actions", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_action(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        body: ActionCreate,
-        **options: Unpack[RequestOptions],
-    ) -> Action:
-        """Create an Action
-
-        The async form of :meth:`ActionsResource.create_action` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Action",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_action(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        action_name: str,
-        **options: Unpack[RequestOptions],
-    ) -> Action:
-        """Get an Action
-
-        The async form of :meth:`ActionsResource.get_action` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Action",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "action_name": action_name,
-                },
-                responses={200: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_action(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        action_name: str,
-        body: Action,
-        **options: Unpack[RequestOptions],
-    ) -> Action:
-        """Update an Action
-
-        The async form of :meth:`ActionsResource.update_action` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Action",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "action_name": action_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Action, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_action(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        action_name: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete an Action
-
-        The async form of :meth:`ActionsResource.delete_action` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name}",
-            path_params={
-                "organisation_id": organisation_id,
-                "connector_id": connector_id,
-                "version": version,
-                "action_name": action_name,
-            },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -412,3 +227,120 @@ class AsyncActionsResourceWithRawResponse:
         self.get_action = async_to_raw_response_wrapper(resource.get_action)
         self.update_action = async_to_raw_response_wrapper(resource.update_action)
         self.delete_action = async_to_raw_response_wrapper(resource.delete_action)
+
+
+class AsyncActionsResource(AsyncAPIResource):
+    """The async form of :class:`ActionsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncActionsResourceWithRawResponse)
+
+    async def get_actions(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ActionPage, Action]:
+        """List Actions (the async form of :meth:`ActionsResource.get_actions`)."""
+        return await self._client.call_paged(
+            _GET_ACTIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
+        )
+
+    async def create_action(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        body: ActionCreate,
+        **options: Unpack[RequestOptions],
+    ) -> Action:
+        """Create an Action (the async form of :meth:`ActionsResource.create_action`)."""
+        return await self._client.call(
+            _CREATE_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def get_action(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        action_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Action:
+        """Get an Action (the async form of :meth:`ActionsResource.get_action`)."""
+        return await self._client.call(
+            _GET_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "action_name": action_name,
+            },
+            options=options,
+        )
+
+    async def update_action(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        action_name: str,
+        body: Action,
+        **options: Unpack[RequestOptions],
+    ) -> Action:
+        """Update an Action (the async form of :meth:`ActionsResource.update_action`)."""
+        return await self._client.call(
+            _UPDATE_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "action_name": action_name,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_action(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        action_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete an Action (the async form of :meth:`ActionsResource.delete_action`)."""
+        await self._client.call(
+            _DELETE_ACTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "action_name": action_name,
+            },
+            options=options,
+        )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -24,17 +24,75 @@ from ..models import (
 
 __all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
 
+_INITIALISE_OAUTH2_CONNECTION: Endpoint[InitialiseOAuth2ConnectionResponse] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/oauth2/initialise",
+    responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
+    errors={"default": Error},
+)
+_LIST_CONNECTOR_CONNECTIONS: PagedEndpoint[ConnectorConnectionPage, ConnectionSummary] = (
+    PagedEndpoint(
+        "GET",
+        "/o/{organisation_id}/connectors/{connector_id}/connections",
+        responses={200: ResponseSpec(ConnectorConnectionPage, "json")},
+        errors={"default": Error},
+        pagination=CursorPagination(items_field="items", next_field="next", cursor_param="after"),
+    )
+)
+_CREATE_CONNECTOR_CONNECTION: Endpoint[Connection] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/connections",
+    responses={200: ResponseSpec(Connection, "json")},
+    errors={"default": Error},
+)
+_GET_CONNECTION: Endpoint[Connection] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
+    responses={200: ResponseSpec(Connection, "json")},
+    errors={"default": Error},
+)
+_UPDATE_CONNECTION: Endpoint[Connection] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
+    responses={200: ResponseSpec(Connection, "json")},
+    errors={"default": Error},
+)
+_DELETE_CONNECTION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={412: Error, "default": Error},
+)
+
+
+class ConnectionsResourceWithRawResponse:
+    """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self.initialise_oauth2_connection = to_raw_response_wrapper(
+            resource.initialise_oauth2_connection
+        )
+        self.list_connector_connections = to_raw_response_wrapper(
+            resource.list_connector_connections
+        )
+        self.create_connector_connection = to_raw_response_wrapper(
+            resource.create_connector_connection
+        )
+        self.get_connection = to_raw_response_wrapper(resource.get_connection)
+        self.update_connection = to_raw_response_wrapper(resource.update_connection)
+        self.delete_connection = to_raw_response_wrapper(resource.delete_connection)
+
 
 class ConnectionsResource(SyncAPIResource):
     """Connections determine how Actions and Triggers authenticate.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectionsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectionsResourceWithRawResponse)
 
     def initialise_oauth2_connection(
         self,
@@ -66,22 +124,13 @@ class ConnectionsResource(SyncAPIResource):
         https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "InitialiseOAuth2ConnectionResponse",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/oauth2/initialise",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _INITIALISE_OAUTH2_CONNECTION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )
 
     def list_connector_connections(
@@ -99,30 +148,14 @@ class ConnectionsResource(SyncAPIResource):
         Returns a page of the Connector's Connections, most recently updated first. Custom sorting and filtering are not
         supported yet and may arrive in a later release.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "SyncPage[ConnectorConnectionPage, ConnectionSummary]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/connections",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ConnectorConnectionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="items", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_CONNECTOR_CONNECTIONS,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
         )
 
     def create_connector_connection(
@@ -140,22 +173,13 @@ class ConnectionsResource(SyncAPIResource):
         Credentials for the connection can optionally be created in the same call.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connection",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/connections",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_CONNECTOR_CONNECTION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )
 
     def get_connection(
@@ -171,25 +195,16 @@ class ConnectionsResource(SyncAPIResource):
         Fetches one Connection of a Connector.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connection",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "connection_id": connection_id,
-                },
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_CONNECTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "connection_id": connection_id,
+            },
+            options=options,
         )
 
     def update_connection(
@@ -207,27 +222,17 @@ class ConnectionsResource(SyncAPIResource):
         only be changed through the `UpdateCredential` operation.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connection",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "connection_id": connection_id,
-                },
-                json=body,
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_CONNECTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "connection_id": connection_id,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_connection(
@@ -244,218 +249,17 @@ class ConnectionsResource(SyncAPIResource):
         Deletes a Connection.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            connection_id: path parameter ``connection_id``
-            force: Delete the connection even when it still has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            force: Delete the connection even when it still has active subscriptions.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
+        self._client.call(
+            _DELETE_CONNECTION,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "connection_id": connection_id,
             },
             query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: Error, "default": Error},
-            options=options,
-        )
-
-
-class ConnectionsResourceWithRawResponse:
-    """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ConnectionsResource) -> None:
-        self.initialise_oauth2_connection = to_raw_response_wrapper(
-            resource.initialise_oauth2_connection
-        )
-        self.list_connector_connections = to_raw_response_wrapper(
-            resource.list_connector_connections
-        )
-        self.create_connector_connection = to_raw_response_wrapper(
-            resource.create_connector_connection
-        )
-        self.get_connection = to_raw_response_wrapper(resource.get_connection)
-        self.update_connection = to_raw_response_wrapper(resource.update_connection)
-        self.delete_connection = to_raw_response_wrapper(resource.delete_connection)
-
-
-class AsyncConnectionsResource(AsyncAPIResource):
-    """Connections determine how Actions and Triggers authenticate.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectionsResourceWithRawResponse(self)
-
-    async def initialise_oauth2_connection(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> InitialiseOAuth2ConnectionResponse:
-        """Start an OAuth 2.0 connection
-
-        The async form of :meth:`ConnectionsResource.initialise_oauth2_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "InitialiseOAuth2ConnectionResponse",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/oauth2/initialise",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def list_connector_connections(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorConnectionPage, ConnectionSummary]:
-        """List a Connector's connections
-
-        The async form of :meth:`ConnectionsResource.list_connector_connections` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ConnectorConnectionPage, ConnectionSummary]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/connections",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ConnectorConnectionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="items", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_connector_connection(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: ConnectionCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Connection:
-        """Create a connection
-
-        The async form of :meth:`ConnectionsResource.create_connector_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connection",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/connections",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_connection(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        connection_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Connection:
-        """Get a connection
-
-        The async form of :meth:`ConnectionsResource.get_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connection",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "connection_id": connection_id,
-                },
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_connection(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        connection_id: str,
-        body: ConnectionUpdate,
-        **options: Unpack[RequestOptions],
-    ) -> Connection:
-        """Update a connection
-
-        The async form of :meth:`ConnectionsResource.update_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connection",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "connection_id": connection_id,
-                },
-                json=body,
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_connection(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        connection_id: str,
-        force: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a connection
-
-        The async form of :meth:`ConnectionsResource.delete_connection` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/connections/{connection_id}",
-            path_params={
-                "organisation_id": organisation_id,
-                "connector_id": connector_id,
-                "connection_id": connection_id,
-            },
-            query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: Error, "default": Error},
             options=options,
         )
 
@@ -476,3 +280,121 @@ class AsyncConnectionsResourceWithRawResponse:
         self.get_connection = async_to_raw_response_wrapper(resource.get_connection)
         self.update_connection = async_to_raw_response_wrapper(resource.update_connection)
         self.delete_connection = async_to_raw_response_wrapper(resource.delete_connection)
+
+
+class AsyncConnectionsResource(AsyncAPIResource):
+    """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
+
+    async def initialise_oauth2_connection(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> InitialiseOAuth2ConnectionResponse:
+        """Start an OAuth 2.0 connection (the async form of :meth:`ConnectionsResource.initialise_oauth2_connection`)."""
+        return await self._client.call(
+            _INITIALISE_OAUTH2_CONNECTION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def list_connector_connections(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ConnectorConnectionPage, ConnectionSummary]:
+        """List a Connector's connections (the async form of :meth:`ConnectionsResource.list_connector_connections`)."""
+        return await self._client.call_paged(
+            _LIST_CONNECTOR_CONNECTIONS,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
+        )
+
+    async def create_connector_connection(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: ConnectionCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Connection:
+        """Create a connection (the async form of :meth:`ConnectionsResource.create_connector_connection`)."""
+        return await self._client.call(
+            _CREATE_CONNECTOR_CONNECTION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_connection(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        connection_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Connection:
+        """Get a connection (the async form of :meth:`ConnectionsResource.get_connection`)."""
+        return await self._client.call(
+            _GET_CONNECTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "connection_id": connection_id,
+            },
+            options=options,
+        )
+
+    async def update_connection(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        connection_id: str,
+        body: ConnectionUpdate,
+        **options: Unpack[RequestOptions],
+    ) -> Connection:
+        """Update a connection (the async form of :meth:`ConnectionsResource.update_connection`)."""
+        return await self._client.call(
+            _UPDATE_CONNECTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "connection_id": connection_id,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_connection(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        connection_id: str,
+        force: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a connection (the async form of :meth:`ConnectionsResource.delete_connection`)."""
+        await self._client.call(
+            _DELETE_CONNECTION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "connection_id": connection_id,
+            },
+            query={"force": force},
+            options=options,
+        )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -23,17 +23,83 @@ from ..models import (
 
 __all__ = ["ConnectorVersionResource", "AsyncConnectorVersionResource"]
 
+_LIST_CONNECTOR_VERSIONS: PagedEndpoint[ConnectorVersionsPage, ConnectorVersion] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions",
+    responses={200: ResponseSpec(ConnectorVersionsPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="items", next_field="next", cursor_param="after"),
+)
+_CREATE_CONNECTOR_VERSION: Endpoint[ConnectorVersion] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions",
+    responses={201: ResponseSpec(ConnectorVersion, "json")},
+    errors={"default": Error},
+)
+_GET_CONNECTOR_VERSION: Endpoint[ConnectorVersion] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
+    responses={200: ResponseSpec(ConnectorVersion, "json")},
+    errors={"default": Error},
+)
+_UPDATE_CONNECTOR_VERSION: Endpoint[ConnectorVersion] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
+    responses={200: ResponseSpec(ConnectorVersion, "json")},
+    errors={"default": Error},
+)
+_DELETE_CONNECTOR_VERSION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_IMPORT_PUBLIC_CONNECTOR_VERSION: Endpoint[Connector] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/library/import",
+    responses={200: ResponseSpec(Connector, "json")},
+    errors={"default": Error},
+)
+_PUBLISH_CONNECTOR: Endpoint[PublishConnectorResponse] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/publish",
+    responses={200: ResponseSpec(PublishConnectorResponse, "json")},
+    errors={"default": Error},
+)
+_UNPUBLISH_CONNECTOR: Endpoint[UnpublishConnectorResponse] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/unpublish",
+    responses={200: ResponseSpec(UnpublishConnectorResponse, "json")},
+    errors={"default": Error},
+)
+
+
+class ConnectorVersionResourceWithRawResponse:
+    """``ConnectorVersionResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectorVersionResource) -> None:
+        self.list_connector_versions = to_raw_response_wrapper(resource.list_connector_versions)
+        self.create_connector_version = to_raw_response_wrapper(resource.create_connector_version)
+        self.get_connector_version = to_raw_response_wrapper(resource.get_connector_version)
+        self.update_connector_version = to_raw_response_wrapper(resource.update_connector_version)
+        self.delete_connector_version = to_raw_response_wrapper(resource.delete_connector_version)
+        self.import_public_connector_version = to_raw_response_wrapper(
+            resource.import_public_connector_version
+        )
+        self.publish_connector = to_raw_response_wrapper(resource.publish_connector)
+        self.unpublish_connector = to_raw_response_wrapper(resource.unpublish_connector)
+
 
 class ConnectorVersionResource(SyncAPIResource):
     """Operations tagged `connector-version`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectorVersionResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectorVersionResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectorVersionResourceWithRawResponse)
 
     def list_connector_versions(
         self,
@@ -50,30 +116,14 @@ class ConnectorVersionResource(SyncAPIResource):
         Returns a page of ConnectorVersions, most recently updated first. Custom sorting and filtering are not supported yet
         and may arrive in a later release.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "SyncPage[ConnectorVersionsPage, ConnectorVersion]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ConnectorVersionsPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="items", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_CONNECTOR_VERSIONS,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
         )
 
     def create_connector_version(
@@ -89,22 +139,13 @@ class ConnectorVersionResource(SyncAPIResource):
         Adds a ConnectorVersion to the Connector. The new version starts as a draft (its publishedAt is `null`).
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "ConnectorVersion",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={201: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_CONNECTOR_VERSION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )
 
     def get_connector_version(
@@ -120,25 +161,17 @@ class ConnectorVersionResource(SyncAPIResource):
         Fetches one ConnectorVersion; responds with 404 when it does not exist.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "ConnectorVersion",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
         )
 
     def update_connector_version(
@@ -155,27 +188,18 @@ class ConnectorVersionResource(SyncAPIResource):
         Updates a ConnectorVersion from the request body. Attempting to change read-only fields yields 400 Bad Request.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "ConnectorVersion",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={200: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_connector_version(
@@ -195,23 +219,18 @@ class ConnectorVersionResource(SyncAPIResource):
         exceptional cases, since it can disrupt active subscriptions.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            force: Delete the version even when it is published or has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            force: Delete the version even when it is published or has active subscriptions.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
+        self._client.call(
+            _DELETE_CONNECTOR_VERSION,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "version": version,
             },
             query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -230,25 +249,17 @@ class ConnectorVersionResource(SyncAPIResource):
         The copy starts as a draft (its publishedAt is `null`).
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Connector",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/library/import",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _IMPORT_PUBLIC_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
         )
 
     def publish_connector(
@@ -264,25 +275,17 @@ class ConnectorVersionResource(SyncAPIResource):
         Validates the given connector version and publishes it.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "PublishConnectorResponse",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/publish",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(PublishConnectorResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _PUBLISH_CONNECTOR,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
         )
 
     def unpublish_connector(
@@ -299,277 +302,17 @@ class ConnectorVersionResource(SyncAPIResource):
         unpublishing is only allowed when nothing subscribes to it (for example a live integration).
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "UnpublishConnectorResponse",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/unpublish",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(UnpublishConnectorResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ConnectorVersionResourceWithRawResponse:
-    """``ConnectorVersionResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ConnectorVersionResource) -> None:
-        self.list_connector_versions = to_raw_response_wrapper(resource.list_connector_versions)
-        self.create_connector_version = to_raw_response_wrapper(resource.create_connector_version)
-        self.get_connector_version = to_raw_response_wrapper(resource.get_connector_version)
-        self.update_connector_version = to_raw_response_wrapper(resource.update_connector_version)
-        self.delete_connector_version = to_raw_response_wrapper(resource.delete_connector_version)
-        self.import_public_connector_version = to_raw_response_wrapper(
-            resource.import_public_connector_version
-        )
-        self.publish_connector = to_raw_response_wrapper(resource.publish_connector)
-        self.unpublish_connector = to_raw_response_wrapper(resource.unpublish_connector)
-
-
-class AsyncConnectorVersionResource(AsyncAPIResource):
-    """Operations tagged `connector-version`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectorVersionResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectorVersionResourceWithRawResponse(self)
-
-    async def list_connector_versions(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorVersionsPage, ConnectorVersion]:
-        """List Connector versions
-
-        The async form of :meth:`ConnectorVersionResource.list_connector_versions` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ConnectorVersionsPage, ConnectorVersion]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ConnectorVersionsPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="items", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: ConnectorVersionCreate,
-        **options: Unpack[RequestOptions],
-    ) -> ConnectorVersion:
-        """Create a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.create_connector_version` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ConnectorVersion",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={201: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        **options: Unpack[RequestOptions],
-    ) -> ConnectorVersion:
-        """Get a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.get_connector_version` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ConnectorVersion",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        body: ConnectorVersion,
-        **options: Unpack[RequestOptions],
-    ) -> ConnectorVersion:
-        """Update a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.update_connector_version` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ConnectorVersion",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={200: ResponseSpec(ConnectorVersion, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        force: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.delete_connector_version` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}",
+        return self._client.call(
+            _UNPUBLISH_CONNECTOR,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "version": version,
             },
-            query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
-        )
-
-    async def import_public_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        **options: Unpack[RequestOptions],
-    ) -> Connector:
-        """Import a public Connector version
-
-        The async form of :meth:`ConnectorVersionResource.import_public_connector_version` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connector",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/library/import",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def publish_connector(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        **options: Unpack[RequestOptions],
-    ) -> PublishConnectorResponse:
-        """Publish a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.publish_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "PublishConnectorResponse",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/publish",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(PublishConnectorResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def unpublish_connector(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        **options: Unpack[RequestOptions],
-    ) -> UnpublishConnectorResponse:
-        """Unpublish a Connector version
-
-        The async form of :meth:`ConnectorVersionResource.unpublish_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "UnpublishConnectorResponse",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/unpublish",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                responses={200: ResponseSpec(UnpublishConnectorResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
         )
 
 
@@ -595,3 +338,162 @@ class AsyncConnectorVersionResourceWithRawResponse:
         )
         self.publish_connector = async_to_raw_response_wrapper(resource.publish_connector)
         self.unpublish_connector = async_to_raw_response_wrapper(resource.unpublish_connector)
+
+
+class AsyncConnectorVersionResource(AsyncAPIResource):
+    """The async form of :class:`ConnectorVersionResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectorVersionResourceWithRawResponse)
+
+    async def list_connector_versions(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ConnectorVersionsPage, ConnectorVersion]:
+        """List Connector versions (the async form of :meth:`ConnectorVersionResource.list_connector_versions`)."""
+        return await self._client.call_paged(
+            _LIST_CONNECTOR_VERSIONS,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
+        )
+
+    async def create_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: ConnectorVersionCreate,
+        **options: Unpack[RequestOptions],
+    ) -> ConnectorVersion:
+        """Create a Connector version (the async form of :meth:`ConnectorVersionResource.create_connector_version`)."""
+        return await self._client.call(
+            _CREATE_CONNECTOR_VERSION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        **options: Unpack[RequestOptions],
+    ) -> ConnectorVersion:
+        """Get a Connector version (the async form of :meth:`ConnectorVersionResource.get_connector_version`)."""
+        return await self._client.call(
+            _GET_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
+        )
+
+    async def update_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        body: ConnectorVersion,
+        **options: Unpack[RequestOptions],
+    ) -> ConnectorVersion:
+        """Update a Connector version (the async form of :meth:`ConnectorVersionResource.update_connector_version`)."""
+        return await self._client.call(
+            _UPDATE_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        force: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a Connector version (the async form of :meth:`ConnectorVersionResource.delete_connector_version`)."""
+        await self._client.call(
+            _DELETE_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"force": force},
+            options=options,
+        )
+
+    async def import_public_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        **options: Unpack[RequestOptions],
+    ) -> Connector:
+        """Import a public Connector version (the async form of :meth:`ConnectorVersionResource.import_public_connector_version`)."""
+        return await self._client.call(
+            _IMPORT_PUBLIC_CONNECTOR_VERSION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
+        )
+
+    async def publish_connector(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        **options: Unpack[RequestOptions],
+    ) -> PublishConnectorResponse:
+        """Publish a Connector version (the async form of :meth:`ConnectorVersionResource.publish_connector`)."""
+        return await self._client.call(
+            _PUBLISH_CONNECTOR,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
+        )
+
+    async def unpublish_connector(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        **options: Unpack[RequestOptions],
+    ) -> UnpublishConnectorResponse:
+        """Unpublish a Connector version (the async form of :meth:`ConnectorVersionResource.unpublish_connector`)."""
+        return await self._client.call(
+            _UNPUBLISH_CONNECTOR,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            options=options,
+        )

@@ -5,9 +5,9 @@ needed to work with it."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -27,18 +27,98 @@ from ..models import (
 
 __all__ = ["ConnectorsResource", "AsyncConnectorsResource"]
 
+_LIST_PUBLIC_CONNECTORS: PagedEndpoint[ConnectorPage, Connector] = PagedEndpoint(
+    "GET",
+    "/connectors",
+    responses={200: ResponseSpec(ConnectorPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="connectors", next_field="next", cursor_param="after"),
+)
+_LIST_CONNECTORS: PagedEndpoint[ConnectorPage, Connector] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/connectors",
+    responses={200: ResponseSpec(ConnectorPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="connectors", next_field="next", cursor_param="after"),
+)
+_GET_CONNECTOR: Endpoint[Connector] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}",
+    responses={200: ResponseSpec(Connector, "json")},
+    errors={"default": Error},
+)
+_UPDATE_CONNECTOR: Endpoint[Connector] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}",
+    responses={200: ResponseSpec(Connector, "json")},
+    errors={"default": Error},
+)
+_DELETE_CONNECTOR: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}",
+    responses={204: ResponseSpec(None, "none")},
+)
+_UPDATE_CONNECTOR_TAGS: Endpoint[None] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/tags",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_UPDATE_CONNECTOR_CATEGORIES: Endpoint[None] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/categories",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_UPSERT_AUTH_SCHEME_CONFIG: Endpoint[Connector] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
+    responses={200: ResponseSpec(Connector, "json")},
+    errors={"default": Error},
+)
+_DELETE_AUTH_SCHEME_CONFIG: Endpoint[Connector] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
+    responses={200: ResponseSpec(Connector, "json")},
+    errors={"default": Error},
+)
+_CREATE_HTTP_CONNECTOR: Endpoint[HTTPConnector] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/protocols/http/connectors",
+    responses={201: ResponseSpec(HTTPConnector, "json")},
+    errors={"default": Error},
+)
+
+
+class ConnectorsResourceWithRawResponse:
+    """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_public_connectors = to_raw_response_wrapper(resource.list_public_connectors)
+        self.list_connectors = to_raw_response_wrapper(resource.list_connectors)
+        self.get_connector = to_raw_response_wrapper(resource.get_connector)
+        self.update_connector = to_raw_response_wrapper(resource.update_connector)
+        self.delete_connector = to_raw_response_wrapper(resource.delete_connector)
+        self.update_connector_tags = to_raw_response_wrapper(resource.update_connector_tags)
+        self.update_connector_categories = to_raw_response_wrapper(
+            resource.update_connector_categories
+        )
+        self.upsert_auth_scheme_config = to_raw_response_wrapper(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = to_raw_response_wrapper(resource.delete_auth_scheme_config)
+        self.create_http_connector = to_raw_response_wrapper(resource.create_http_connector)
+
 
 class ConnectorsResource(SyncAPIResource):
     """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
     needed to work with it.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectorsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectorsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
 
     def list_public_connectors(
         self,
@@ -59,41 +139,25 @@ class ConnectorsResource(SyncAPIResource):
 
         Custom sorting and filtering are not supported yet and may arrive in a later release.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            sort: query parameter ``sort``
-            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business" ``tags``
-            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3". ``categories``
-            protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
-            name: Only return Connectors whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business"
+            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3".
+            protocol: Only return Connectors whose protocol contains this text (case-insensitive).
+            name: Only return Connectors whose name contains this text (case-insensitive).
         """
-        return cast(
-            "SyncPage[ConnectorPage, Connector]",
-            self._client.request(
-                "GET",
-                "/connectors",
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "sort": sort,
-                    "tags": tags,
-                    "categories": categories,
-                    "protocol": protocol,
-                    "name": name,
-                },
-                responses={200: ResponseSpec(ConnectorPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectors", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_PUBLIC_CONNECTORS,
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "sort": sort,
+                "tags": tags,
+                "categories": categories,
+                "protocol": protocol,
+                "name": name,
+            },
+            options=options,
         )
 
     def list_connectors(
@@ -116,43 +180,26 @@ class ConnectorsResource(SyncAPIResource):
 
         Custom sorting and filtering are not supported yet and may arrive in a later release.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            sort: query parameter ``sort``
-            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business" ``tags``
-            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3". ``categories``
-            protocol: Only return Connectors whose protocol contains this text (case-insensitive). ``protocol``
-            name: Only return Connectors whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            tags: Filter by tags written as `<key>:<?value>`, several tags separated by `,`. A key is mandatory, the value is optional. Example: "category:e-commerce,business"
+            categories: Filter connectors by category. Repeat the parameter to match several categories, e.g. "?categories=category1&categories=category2&categories=category3".
+            protocol: Only return Connectors whose protocol contains this text (case-insensitive).
+            name: Only return Connectors whose name contains this text (case-insensitive).
         """
-        return cast(
-            "SyncPage[ConnectorPage, Connector]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors",
-                path_params={"organisation_id": organisation_id},
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "sort": sort,
-                    "tags": tags,
-                    "categories": categories,
-                    "protocol": protocol,
-                    "name": name,
-                },
-                responses={200: ResponseSpec(ConnectorPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectors", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_CONNECTORS,
+            path_params={"organisation_id": organisation_id},
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "sort": sort,
+                "tags": tags,
+                "categories": categories,
+                "protocol": protocol,
+                "name": name,
+            },
+            options=options,
         )
 
     def get_connector(
@@ -167,20 +214,12 @@ class ConnectorsResource(SyncAPIResource):
         Fetches one Connector by ID; responds with 404 when it does not exist.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connector",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_CONNECTOR,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            options=options,
         )
 
     def update_connector(
@@ -197,22 +236,13 @@ class ConnectorsResource(SyncAPIResource):
         cleared unless clearing them is invalid, in which case the call fails with 400 Bad Request.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connector",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_CONNECTOR,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )
 
     def delete_connector(
@@ -232,17 +262,13 @@ class ConnectorsResource(SyncAPIResource):
         break things elsewhere.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            force: Delete the connector even when it still has active subscriptions. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            force: Delete the connector even when it still has active subscriptions.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}",
+        self._client.call(
+            _DELETE_CONNECTOR,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
             options=options,
         )
 
@@ -259,18 +285,12 @@ class ConnectorsResource(SyncAPIResource):
         Replaces all of a Connector's tags with the tags in the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        self._client.request(
-            "PUT",
-            "/o/{organisation_id}/connectors/{connector_id}/tags",
+        self._client.call(
+            _UPDATE_CONNECTOR_TAGS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -287,18 +307,12 @@ class ConnectorsResource(SyncAPIResource):
         Replaces all of a Connector's categories with the categories in the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        self._client.request(
-            "PUT",
-            "/o/{organisation_id}/connectors/{connector_id}/categories",
+        self._client.call(
+            _UPDATE_CONNECTOR_CATEGORIES,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -317,27 +331,17 @@ class ConnectorsResource(SyncAPIResource):
         unique among this Connector's AuthSchemeConfigs.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            auth_scheme_config_id: path parameter ``auth_scheme_config_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connector",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "auth_scheme_config_id": auth_scheme_config_id,
-                },
-                json=body,
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPSERT_AUTH_SCHEME_CONFIG,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "auth_scheme_config_id": auth_scheme_config_id,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_auth_scheme_config(
@@ -354,25 +358,16 @@ class ConnectorsResource(SyncAPIResource):
         (e.g. OAuth 2.0 or custom function) can no longer refresh and stop working once they next expire.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            auth_scheme_config_id: path parameter ``auth_scheme_config_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "Connector",
-            self._client.request(
-                "DELETE",
-                "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "auth_scheme_config_id": auth_scheme_config_id,
-                },
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _DELETE_AUTH_SCHEME_CONFIG,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "auth_scheme_config_id": auth_scheme_config_id,
+            },
+            options=options,
         )
 
     def create_http_connector(
@@ -385,333 +380,12 @@ class ConnectorsResource(SyncAPIResource):
         """Create an HTTP Connector
 
         Creates an HTTP Connector. It starts as a draft and must be published before other Versori products can use it.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "HTTPConnector",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/http/connectors",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(HTTPConnector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ConnectorsResourceWithRawResponse:
-    """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ConnectorsResource) -> None:
-        self.list_public_connectors = to_raw_response_wrapper(resource.list_public_connectors)
-        self.list_connectors = to_raw_response_wrapper(resource.list_connectors)
-        self.get_connector = to_raw_response_wrapper(resource.get_connector)
-        self.update_connector = to_raw_response_wrapper(resource.update_connector)
-        self.delete_connector = to_raw_response_wrapper(resource.delete_connector)
-        self.update_connector_tags = to_raw_response_wrapper(resource.update_connector_tags)
-        self.update_connector_categories = to_raw_response_wrapper(
-            resource.update_connector_categories
-        )
-        self.upsert_auth_scheme_config = to_raw_response_wrapper(resource.upsert_auth_scheme_config)
-        self.delete_auth_scheme_config = to_raw_response_wrapper(resource.delete_auth_scheme_config)
-        self.create_http_connector = to_raw_response_wrapper(resource.create_http_connector)
-
-
-class AsyncConnectorsResource(AsyncAPIResource):
-    """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
-    needed to work with it.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectorsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectorsResourceWithRawResponse(self)
-
-    async def list_public_connectors(
-        self,
-        *,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        sort: str | NotGiven = NOT_GIVEN,
-        tags: str | NotGiven = NOT_GIVEN,
-        categories: list[Category] | NotGiven = NOT_GIVEN,
-        protocol: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorPage, Connector]:
-        """List public Connectors
-
-        The async form of :meth:`ConnectorsResource.list_public_connectors` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ConnectorPage, Connector]",
-            await self._client.request(
-                "GET",
-                "/connectors",
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "sort": sort,
-                    "tags": tags,
-                    "categories": categories,
-                    "protocol": protocol,
-                    "name": name,
-                },
-                responses={200: ResponseSpec(ConnectorPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectors", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def list_connectors(
-        self,
-        *,
-        organisation_id: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        sort: str | NotGiven = NOT_GIVEN,
-        tags: str | NotGiven = NOT_GIVEN,
-        categories: list[Category] | NotGiven = NOT_GIVEN,
-        protocol: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorPage, Connector]:
-        """List organisation Connectors
-
-        The async form of :meth:`ConnectorsResource.list_connectors` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ConnectorPage, Connector]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors",
-                path_params={"organisation_id": organisation_id},
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "sort": sort,
-                    "tags": tags,
-                    "categories": categories,
-                    "protocol": protocol,
-                    "name": name,
-                },
-                responses={200: ResponseSpec(ConnectorPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectors", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def get_connector(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Connector:
-        """Get a Connector
-
-        The async form of :meth:`ConnectorsResource.get_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connector",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_connector(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: ConnectorUpdate,
-        **options: Unpack[RequestOptions],
-    ) -> Connector:
-        """Update a Connector
-
-        The async form of :meth:`ConnectorsResource.update_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connector",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_connector(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        force: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a Connector
-
-        The async form of :meth:`ConnectorsResource.delete_connector` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}",
-            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            options=options,
-        )
-
-    async def update_connector_tags(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: UpdateConnectorTagsBody,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Replace Connector tags
-
-        The async form of :meth:`ConnectorsResource.update_connector_tags` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "PUT",
-            "/o/{organisation_id}/connectors/{connector_id}/tags",
-            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+        return self._client.call(
+            _CREATE_HTTP_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
-        )
-
-    async def update_connector_categories(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: UpdateConnectorCategoriesBody,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Replace Connector categories
-
-        The async form of :meth:`ConnectorsResource.update_connector_categories` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "PUT",
-            "/o/{organisation_id}/connectors/{connector_id}/categories",
-            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    async def upsert_auth_scheme_config(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        auth_scheme_config_id: str,
-        body: AuthSchemeConfig,
-        **options: Unpack[RequestOptions],
-    ) -> Connector:
-        """Create or update a Connector auth scheme config
-
-        The async form of :meth:`ConnectorsResource.upsert_auth_scheme_config` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connector",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "auth_scheme_config_id": auth_scheme_config_id,
-                },
-                json=body,
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_auth_scheme_config(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        auth_scheme_config_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Connector:
-        """Delete an auth scheme config
-
-        The async form of :meth:`ConnectorsResource.delete_auth_scheme_config` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connector",
-            await self._client.request(
-                "DELETE",
-                "/o/{organisation_id}/connectors/{connector_id}/auth-scheme-configs/{auth_scheme_config_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "auth_scheme_config_id": auth_scheme_config_id,
-                },
-                responses={200: ResponseSpec(Connector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def create_http_connector(
-        self,
-        *,
-        organisation_id: str,
-        body: HTTPConnectorCreate,
-        **options: Unpack[RequestOptions],
-    ) -> HTTPConnector:
-        """Create an HTTP Connector
-
-        The async form of :meth:`ConnectorsResource.create_http_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "HTTPConnector",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/http/connectors",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(HTTPConnector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
         )
 
 
@@ -735,3 +409,203 @@ class AsyncConnectorsResourceWithRawResponse:
             resource.delete_auth_scheme_config
         )
         self.create_http_connector = async_to_raw_response_wrapper(resource.create_http_connector)
+
+
+class AsyncConnectorsResource(AsyncAPIResource):
+    """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+
+    async def list_public_connectors(
+        self,
+        *,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        sort: str | NotGiven = NOT_GIVEN,
+        tags: str | NotGiven = NOT_GIVEN,
+        categories: list[Category] | NotGiven = NOT_GIVEN,
+        protocol: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ConnectorPage, Connector]:
+        """List public Connectors (the async form of :meth:`ConnectorsResource.list_public_connectors`)."""
+        return await self._client.call_paged(
+            _LIST_PUBLIC_CONNECTORS,
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "sort": sort,
+                "tags": tags,
+                "categories": categories,
+                "protocol": protocol,
+                "name": name,
+            },
+            options=options,
+        )
+
+    async def list_connectors(
+        self,
+        *,
+        organisation_id: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        sort: str | NotGiven = NOT_GIVEN,
+        tags: str | NotGiven = NOT_GIVEN,
+        categories: list[Category] | NotGiven = NOT_GIVEN,
+        protocol: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ConnectorPage, Connector]:
+        """List organisation Connectors (the async form of :meth:`ConnectorsResource.list_connectors`)."""
+        return await self._client.call_paged(
+            _LIST_CONNECTORS,
+            path_params={"organisation_id": organisation_id},
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "sort": sort,
+                "tags": tags,
+                "categories": categories,
+                "protocol": protocol,
+                "name": name,
+            },
+            options=options,
+        )
+
+    async def get_connector(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Connector:
+        """Get a Connector (the async form of :meth:`ConnectorsResource.get_connector`)."""
+        return await self._client.call(
+            _GET_CONNECTOR,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            options=options,
+        )
+
+    async def update_connector(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: ConnectorUpdate,
+        **options: Unpack[RequestOptions],
+    ) -> Connector:
+        """Update a Connector (the async form of :meth:`ConnectorsResource.update_connector`)."""
+        return await self._client.call(
+            _UPDATE_CONNECTOR,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def delete_connector(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        force: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a Connector (the async form of :meth:`ConnectorsResource.delete_connector`)."""
+        await self._client.call(
+            _DELETE_CONNECTOR,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            query={"force": force},
+            options=options,
+        )
+
+    async def update_connector_tags(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: UpdateConnectorTagsBody,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Replace Connector tags (the async form of :meth:`ConnectorsResource.update_connector_tags`)."""
+        await self._client.call(
+            _UPDATE_CONNECTOR_TAGS,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def update_connector_categories(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: UpdateConnectorCategoriesBody,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Replace Connector categories (the async form of :meth:`ConnectorsResource.update_connector_categories`)."""
+        await self._client.call(
+            _UPDATE_CONNECTOR_CATEGORIES,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            json=body,
+            options=options,
+        )
+
+    async def upsert_auth_scheme_config(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        auth_scheme_config_id: str,
+        body: AuthSchemeConfig,
+        **options: Unpack[RequestOptions],
+    ) -> Connector:
+        """Create or update a Connector auth scheme config (the async form of :meth:`ConnectorsResource.upsert_auth_scheme_config`)."""
+        return await self._client.call(
+            _UPSERT_AUTH_SCHEME_CONFIG,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "auth_scheme_config_id": auth_scheme_config_id,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_auth_scheme_config(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        auth_scheme_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Connector:
+        """Delete an auth scheme config (the async form of :meth:`ConnectorsResource.delete_auth_scheme_config`)."""
+        return await self._client.call(
+            _DELETE_AUTH_SCHEME_CONFIG,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "auth_scheme_config_id": auth_scheme_config_id,
+            },
+            options=options,
+        )
+
+    async def create_http_connector(
+        self,
+        *,
+        organisation_id: str,
+        body: HTTPConnectorCreate,
+        **options: Unpack[RequestOptions],
+    ) -> HTTPConnector:
+        """Create an HTTP Connector (the async form of :meth:`ConnectorsResource.create_http_connector`)."""
+        return await self._client.call(
+            _CREATE_HTTP_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )

@@ -6,9 +6,9 @@ auto-completion. Each Definition has a media type and a schema suited to it, e.g
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast, Unpack
+from typing import Any, Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -26,19 +26,76 @@ from ..models import (
 
 __all__ = ["DefinitionsResource", "AsyncDefinitionsResource"]
 
+_GET_DEFINITIONS: PagedEndpoint[DefinitionPage, Definition] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
+    responses={200: ResponseSpec(DefinitionPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="definitions", next_field="next", cursor_param="after"),
+)
+_CREATE_DEFINITIONS: Endpoint[Definitions] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
+    responses={201: ResponseSpec(Definitions, "json")},
+    errors={"default": Error},
+)
+_DELETE_DEFINITIONS: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
+    responses={204: ResponseSpec(None, "none")},
+    errors={412: DefinitionDeletePreconditionFailed, "default": Error},
+)
+_GET_DEFINITION: Endpoint[Definition] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
+    responses={200: ResponseSpec(Definition, "json")},
+    errors={"default": Error},
+)
+_UPDATE_DEFINITION: Endpoint[Definition] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
+    responses={200: ResponseSpec(Definition, "json")},
+    errors={"default": Error},
+)
+_DELETE_DEFINITION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={412: DefinitionDeletePreconditionFailed, "default": Error},
+)
+_GET_RAW_SCHEMA: Endpoint[dict[str, Any] | bool] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/schemas/{connector_id}/{version}/{schema_filename}",
+    responses={200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")},
+    errors={"default": Error},
+)
+
+
+class DefinitionsResourceWithRawResponse:
+    """``DefinitionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: DefinitionsResource) -> None:
+        self.get_definitions = to_raw_response_wrapper(resource.get_definitions)
+        self.create_definitions = to_raw_response_wrapper(resource.create_definitions)
+        self.delete_definitions = to_raw_response_wrapper(resource.delete_definitions)
+        self.get_definition = to_raw_response_wrapper(resource.get_definition)
+        self.update_definition = to_raw_response_wrapper(resource.update_definition)
+        self.delete_definition = to_raw_response_wrapper(resource.delete_definition)
+        self.get_raw_schema = to_raw_response_wrapper(resource.get_raw_schema)
+
 
 class DefinitionsResource(SyncAPIResource):
     """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
     `application/json`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> DefinitionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return DefinitionsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(DefinitionsResourceWithRawResponse)
 
     def get_definitions(
         self,
@@ -56,36 +113,20 @@ class DefinitionsResource(SyncAPIResource):
 
         Returns a page of the ConnectorVersion's Definitions.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Definitions whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            name: Only return Definitions whose name contains this text (case-insensitive).
         """
-        return cast(
-            "SyncPage[DefinitionPage, Definition]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(DefinitionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="definitions", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _GET_DEFINITIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
         )
 
     def create_definitions(
@@ -106,27 +147,18 @@ class DefinitionsResource(SyncAPIResource):
         schema for details.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Definitions",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Definitions, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_DEFINITIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_definitions(
@@ -144,16 +176,12 @@ class DefinitionsResource(SyncAPIResource):
         Deletes the Definitions listed in the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            force: Delete the Definitions even when other Definitions reference them; those referring Definitions will then report validation errors. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            force: Delete the Definitions even when other Definitions reference them; those referring Definitions will then report validation errors.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
+        self._client.call(
+            _DELETE_DEFINITIONS,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
@@ -161,8 +189,6 @@ class DefinitionsResource(SyncAPIResource):
             },
             query={"force": force},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
         )
 
@@ -180,27 +206,18 @@ class DefinitionsResource(SyncAPIResource):
         Fetches the Definition identified by the path parameters.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Definition",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "definition_name": definition_name,
-                },
-                responses={200: ResponseSpec(Definition, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_DEFINITION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "definition_name": definition_name,
+            },
+            options=options,
         )
 
     def update_definition(
@@ -218,29 +235,19 @@ class DefinitionsResource(SyncAPIResource):
         Replaces the Definition with the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Definition",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "definition_name": definition_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Definition, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_DEFINITION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "definition_name": definition_name,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_definition(
@@ -258,16 +265,12 @@ class DefinitionsResource(SyncAPIResource):
         Removes the Definition.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            definition_name: path parameter ``definition_name``
-            force: Delete the Definition even when other Definitions reference it. The referring Definitions become invalid and must be fixed before the Connector can be published. ``force``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            force: Delete the Definition even when other Definitions reference it. The referring Definitions become invalid and must be fixed before the Connector can be published.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
+        self._client.call(
+            _DELETE_DEFINITION,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
@@ -275,8 +278,6 @@ class DefinitionsResource(SyncAPIResource):
                 "definition_name": definition_name,
             },
             query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
         )
 
@@ -292,274 +293,18 @@ class DefinitionsResource(SyncAPIResource):
         """Download a raw schema file
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            schema_filename: path parameter ``schema_filename``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "dict[str, Any] | bool",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/schemas/{connector_id}/{version}/{schema_filename}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "schema_filename": schema_filename,
-                },
-                responses={
-                    200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
-                },
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class DefinitionsResourceWithRawResponse:
-    """``DefinitionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: DefinitionsResource) -> None:
-        self.get_definitions = to_raw_response_wrapper(resource.get_definitions)
-        self.create_definitions = to_raw_response_wrapper(resource.create_definitions)
-        self.delete_definitions = to_raw_response_wrapper(resource.delete_definitions)
-        self.get_definition = to_raw_response_wrapper(resource.get_definition)
-        self.update_definition = to_raw_response_wrapper(resource.update_definition)
-        self.delete_definition = to_raw_response_wrapper(resource.delete_definition)
-        self.get_raw_schema = to_raw_response_wrapper(resource.get_raw_schema)
-
-
-class AsyncDefinitionsResource(AsyncAPIResource):
-    """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
-    auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
-    `application/json`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncDefinitionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncDefinitionsResourceWithRawResponse(self)
-
-    async def get_definitions(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[DefinitionPage, Definition]:
-        """List Definitions
-
-        The async form of :meth:`DefinitionsResource.get_definitions` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[DefinitionPage, Definition]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(DefinitionPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="definitions", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_definitions(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        body: DefinitionsCreate,
-        **options: Unpack[RequestOptions],
-    ) -> Definitions:
-        """Create one or more Definitions
-
-        The async form of :meth:`DefinitionsResource.create_definitions` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Definitions",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Definitions, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_definitions(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        body: DefinitionsDelete,
-        force: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete several Definitions
-
-        The async form of :meth:`DefinitionsResource.delete_definitions` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions",
+        return self._client.call(
+            _GET_RAW_SCHEMA,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "version": version,
+                "schema_filename": schema_filename,
             },
-            query={"force": force},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: DefinitionDeletePreconditionFailed, "default": Error},
             options=options,
-        )
-
-    async def get_definition(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        definition_name: str,
-        **options: Unpack[RequestOptions],
-    ) -> Definition:
-        """Get a Definition
-
-        The async form of :meth:`DefinitionsResource.get_definition` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Definition",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "definition_name": definition_name,
-                },
-                responses={200: ResponseSpec(Definition, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_definition(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        definition_name: str,
-        body: DefinitionUpdate,
-        **options: Unpack[RequestOptions],
-    ) -> Definition:
-        """Update a Definition
-
-        The async form of :meth:`DefinitionsResource.update_definition` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Definition",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "definition_name": definition_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Definition, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_definition(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        definition_name: str,
-        force: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a Definition
-
-        The async form of :meth:`DefinitionsResource.delete_definition` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/definitions/{definition_name}",
-            path_params={
-                "organisation_id": organisation_id,
-                "connector_id": connector_id,
-                "version": version,
-                "definition_name": definition_name,
-            },
-            query={"force": force},
-            responses={204: ResponseSpec(None, "none")},
-            errors={412: DefinitionDeletePreconditionFailed, "default": Error},
-            options=options,
-        )
-
-    async def get_raw_schema(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        schema_filename: str,
-        **options: Unpack[RequestOptions],
-    ) -> dict[str, Any] | bool:
-        """Download a raw schema file
-
-        The async form of :meth:`DefinitionsResource.get_raw_schema` (same arguments and errors; awaited).
-        """
-        return cast(
-            "dict[str, Any] | bool",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/schemas/{connector_id}/{version}/{schema_filename}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "schema_filename": schema_filename,
-                },
-                responses={
-                    200: ResponseSpec(dict[str, Any] | bool, "json", "application/schema+json")
-                },
-                errors={"default": Error},
-                options=options,
-            ),
         )
 
 
@@ -574,3 +319,166 @@ class AsyncDefinitionsResourceWithRawResponse:
         self.update_definition = async_to_raw_response_wrapper(resource.update_definition)
         self.delete_definition = async_to_raw_response_wrapper(resource.delete_definition)
         self.get_raw_schema = async_to_raw_response_wrapper(resource.get_raw_schema)
+
+
+class AsyncDefinitionsResource(AsyncAPIResource):
+    """The async form of :class:`DefinitionsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncDefinitionsResourceWithRawResponse)
+
+    async def get_definitions(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[DefinitionPage, Definition]:
+        """List Definitions (the async form of :meth:`DefinitionsResource.get_definitions`)."""
+        return await self._client.call_paged(
+            _GET_DEFINITIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
+        )
+
+    async def create_definitions(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        body: DefinitionsCreate,
+        **options: Unpack[RequestOptions],
+    ) -> Definitions:
+        """Create one or more Definitions (the async form of :meth:`DefinitionsResource.create_definitions`)."""
+        return await self._client.call(
+            _CREATE_DEFINITIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_definitions(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        body: DefinitionsDelete,
+        force: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete several Definitions (the async form of :meth:`DefinitionsResource.delete_definitions`)."""
+        await self._client.call(
+            _DELETE_DEFINITIONS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"force": force},
+            json=body,
+            options=options,
+        )
+
+    async def get_definition(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        definition_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Definition:
+        """Get a Definition (the async form of :meth:`DefinitionsResource.get_definition`)."""
+        return await self._client.call(
+            _GET_DEFINITION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "definition_name": definition_name,
+            },
+            options=options,
+        )
+
+    async def update_definition(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        definition_name: str,
+        body: DefinitionUpdate,
+        **options: Unpack[RequestOptions],
+    ) -> Definition:
+        """Update a Definition (the async form of :meth:`DefinitionsResource.update_definition`)."""
+        return await self._client.call(
+            _UPDATE_DEFINITION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "definition_name": definition_name,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_definition(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        definition_name: str,
+        force: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a Definition (the async form of :meth:`DefinitionsResource.delete_definition`)."""
+        await self._client.call(
+            _DELETE_DEFINITION,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "definition_name": definition_name,
+            },
+            query={"force": force},
+            options=options,
+        )
+
+    async def get_raw_schema(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        schema_filename: str,
+        **options: Unpack[RequestOptions],
+    ) -> dict[str, Any] | bool:
+        """Download a raw schema file (the async form of :meth:`DefinitionsResource.get_raw_schema`)."""
+        return await self._client.call(
+            _GET_RAW_SCHEMA,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "schema_filename": schema_filename,
+            },
+            options=options,
+        )

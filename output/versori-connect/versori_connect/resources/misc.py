@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,39 +14,12 @@ from ..models import Category, Error
 
 __all__ = ["MiscResource", "AsyncMiscResource"]
 
-
-class MiscResource(SyncAPIResource):
-    """Endpoints that do not belong to any other group.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> MiscResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return MiscResourceWithRawResponse(self)
-
-    def list_categories(
-        self,
-        **options: Unpack[RequestOptions],
-    ) -> list[Category]:
-        """List categories
-
-        Returns every category that can be assigned to a Connector.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[Category]",
-            self._client.request(
-                "GET",
-                "/categories",
-                responses={200: ResponseSpec(list[Category], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+_LIST_CATEGORIES: Endpoint[list[Category]] = Endpoint(
+    "GET",
+    "/categories",
+    responses={200: ResponseSpec(list[Category], "json")},
+    errors={"default": Error},
+)
 
 
 class MiscResourceWithRawResponse:
@@ -56,35 +29,24 @@ class MiscResourceWithRawResponse:
         self.list_categories = to_raw_response_wrapper(resource.list_categories)
 
 
-class AsyncMiscResource(AsyncAPIResource):
+class MiscResource(SyncAPIResource):
     """Endpoints that do not belong to any other group.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncMiscResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncMiscResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(MiscResourceWithRawResponse)
 
-    async def list_categories(
+    def list_categories(
         self,
         **options: Unpack[RequestOptions],
     ) -> list[Category]:
         """List categories
 
-        The async form of :meth:`MiscResource.list_categories` (same arguments and errors; awaited).
+        Returns every category that can be assigned to a Connector.
         """
-        return cast(
-            "list[Category]",
-            await self._client.request(
-                "GET",
-                "/categories",
-                responses={200: ResponseSpec(list[Category], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_LIST_CATEGORIES, options=options)
 
 
 class AsyncMiscResourceWithRawResponse:
@@ -92,3 +54,17 @@ class AsyncMiscResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMiscResource) -> None:
         self.list_categories = async_to_raw_response_wrapper(resource.list_categories)
+
+
+class AsyncMiscResource(AsyncAPIResource):
+    """The async form of :class:`MiscResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncMiscResourceWithRawResponse)
+
+    async def list_categories(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> list[Category]:
+        """List categories (the async form of :meth:`MiscResource.list_categories`)."""
+        return await self._client.call(_LIST_CATEGORIES, options=options)

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,46 +14,12 @@ from ..models import BigQueryConnector, BigQueryConnectorCreate, Error
 
 __all__ = ["ProtocolBigqueryResource", "AsyncProtocolBigqueryResource"]
 
-
-class ProtocolBigqueryResource(SyncAPIResource):
-    """Lets the Connect API work with BigQuery datasets through the BigQuery API.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> ProtocolBigqueryResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ProtocolBigqueryResourceWithRawResponse(self)
-
-    def create_big_query_connector(
-        self,
-        *,
-        organisation_id: str,
-        body: BigQueryConnectorCreate,
-        **options: Unpack[RequestOptions],
-    ) -> BigQueryConnector:
-        """Create a BigQuery Connector
-
-        Creates a BigQuery Connector. It starts as a draft and must be published before other Versori products can use it.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "BigQueryConnector",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/bigquery/connectors",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(BigQueryConnector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+_CREATE_BIG_QUERY_CONNECTOR: Endpoint[BigQueryConnector] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/protocols/bigquery/connectors",
+    responses={201: ResponseSpec(BigQueryConnector, "json")},
+    errors={"default": Error},
+)
 
 
 class ProtocolBigqueryResourceWithRawResponse:
@@ -65,18 +31,16 @@ class ProtocolBigqueryResourceWithRawResponse:
         )
 
 
-class AsyncProtocolBigqueryResource(AsyncAPIResource):
+class ProtocolBigqueryResource(SyncAPIResource):
     """Lets the Connect API work with BigQuery datasets through the BigQuery API.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncProtocolBigqueryResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncProtocolBigqueryResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ProtocolBigqueryResourceWithRawResponse)
 
-    async def create_big_query_connector(
+    def create_big_query_connector(
         self,
         *,
         organisation_id: str,
@@ -85,19 +49,13 @@ class AsyncProtocolBigqueryResource(AsyncAPIResource):
     ) -> BigQueryConnector:
         """Create a BigQuery Connector
 
-        The async form of :meth:`ProtocolBigqueryResource.create_big_query_connector` (same arguments and errors; awaited).
+        Creates a BigQuery Connector. It starts as a draft and must be published before other Versori products can use it.
         """
-        return cast(
-            "BigQueryConnector",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/bigquery/connectors",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(BigQueryConnector, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_BIG_QUERY_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )
 
 
@@ -107,4 +65,26 @@ class AsyncProtocolBigqueryResourceWithRawResponse:
     def __init__(self, resource: AsyncProtocolBigqueryResource) -> None:
         self.create_big_query_connector = async_to_raw_response_wrapper(
             resource.create_big_query_connector
+        )
+
+
+class AsyncProtocolBigqueryResource(AsyncAPIResource):
+    """The async form of :class:`ProtocolBigqueryResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncProtocolBigqueryResourceWithRawResponse)
+
+    async def create_big_query_connector(
+        self,
+        *,
+        organisation_id: str,
+        body: BigQueryConnectorCreate,
+        **options: Unpack[RequestOptions],
+    ) -> BigQueryConnector:
+        """Create a BigQuery Connector (the async form of :meth:`ProtocolBigqueryResource.create_big_query_connector`)."""
+        return await self._client.call(
+            _CREATE_BIG_QUERY_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -23,17 +23,38 @@ from ..models import (
 
 __all__ = ["ProtocolHttpResource", "AsyncProtocolHttpResource"]
 
+_IMPORT_HTTP_CONNECTOR_VERSION: Endpoint[ImportHTTPConnectorResult] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connector/{connector_id}/http/import",
+    responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
+    errors={400: ImportHTTPConnectorError, "default": Error},
+)
+_IMPORT_HTTP_CONNECTOR: Endpoint[ImportHTTPConnectorResult] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/protocols/http/import",
+    responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
+    errors={400: ImportHTTPConnectorError, "default": Error},
+)
+
+
+class ProtocolHttpResourceWithRawResponse:
+    """``ProtocolHttpResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ProtocolHttpResource) -> None:
+        self.import_http_connector_version = to_raw_response_wrapper(
+            resource.import_http_connector_version
+        )
+        self.import_http_connector = to_raw_response_wrapper(resource.import_http_connector)
+
 
 class ProtocolHttpResource(SyncAPIResource):
     """Lets the Connect API reach external systems by sending HTTP requests.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ProtocolHttpResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ProtocolHttpResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ProtocolHttpResourceWithRawResponse)
 
     def import_http_connector_version(
         self,
@@ -49,27 +70,19 @@ class ProtocolHttpResource(SyncAPIResource):
 
         Args:
             body: The request body. Sent as application/json when it is a `HTTPConnectorVersionFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorVersionMultipartBody`.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
         """
-        return cast(
-            "ImportHTTPConnectorResult",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connector/{connector_id}/http/import",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                **body_kwargs(
-                    body,
-                    (
-                        (HTTPConnectorVersionFromURLCreate, "json"),
-                        (ImportHTTPConnectorVersionMultipartBody, "multipart"),
-                    ),
+        return self._client.call(
+            _IMPORT_HTTP_CONNECTOR_VERSION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            **body_kwargs(
+                body,
+                (
+                    (HTTPConnectorVersionFromURLCreate, "json"),
+                    (ImportHTTPConnectorVersionMultipartBody, "multipart"),
                 ),
-                responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
-                errors={400: ImportHTTPConnectorError, "default": Error},
-                options=options,
             ),
+            options=options,
         )
 
     def import_http_connector(
@@ -87,109 +100,18 @@ class ProtocolHttpResource(SyncAPIResource):
 
         Args:
             body: The request body. Sent as application/json when it is a `HTTPConnectorFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorMultipartBody`.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "ImportHTTPConnectorResult",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/http/import",
-                path_params={"organisation_id": organisation_id},
-                **body_kwargs(
-                    body,
-                    (
-                        (HTTPConnectorFromURLCreate, "json"),
-                        (ImportHTTPConnectorMultipartBody, "multipart"),
-                    ),
+        return self._client.call(
+            _IMPORT_HTTP_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
+            **body_kwargs(
+                body,
+                (
+                    (HTTPConnectorFromURLCreate, "json"),
+                    (ImportHTTPConnectorMultipartBody, "multipart"),
                 ),
-                responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
-                errors={400: ImportHTTPConnectorError, "default": Error},
-                options=options,
             ),
-        )
-
-
-class ProtocolHttpResourceWithRawResponse:
-    """``ProtocolHttpResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ProtocolHttpResource) -> None:
-        self.import_http_connector_version = to_raw_response_wrapper(
-            resource.import_http_connector_version
-        )
-        self.import_http_connector = to_raw_response_wrapper(resource.import_http_connector)
-
-
-class AsyncProtocolHttpResource(AsyncAPIResource):
-    """Lets the Connect API reach external systems by sending HTTP requests.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncProtocolHttpResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncProtocolHttpResourceWithRawResponse(self)
-
-    async def import_http_connector_version(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
-        **options: Unpack[RequestOptions],
-    ) -> ImportHTTPConnectorResult:
-        """Create a connector version from an import.
-
-        The async form of :meth:`ProtocolHttpResource.import_http_connector_version` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ImportHTTPConnectorResult",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connector/{connector_id}/http/import",
-                path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-                **body_kwargs(
-                    body,
-                    (
-                        (HTTPConnectorVersionFromURLCreate, "json"),
-                        (ImportHTTPConnectorVersionMultipartBody, "multipart"),
-                    ),
-                ),
-                responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
-                errors={400: ImportHTTPConnectorError, "default": Error},
-                options=options,
-            ),
-        )
-
-    async def import_http_connector(
-        self,
-        *,
-        organisation_id: str,
-        body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
-        **options: Unpack[RequestOptions],
-    ) -> ImportHTTPConnectorResult:
-        """Import an HTTP Connector
-
-        The async form of :meth:`ProtocolHttpResource.import_http_connector` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ImportHTTPConnectorResult",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/protocols/http/import",
-                path_params={"organisation_id": organisation_id},
-                **body_kwargs(
-                    body,
-                    (
-                        (HTTPConnectorFromURLCreate, "json"),
-                        (ImportHTTPConnectorMultipartBody, "multipart"),
-                    ),
-                ),
-                responses={201: ResponseSpec(ImportHTTPConnectorResult, "json")},
-                errors={400: ImportHTTPConnectorError, "default": Error},
-                options=options,
-            ),
+            options=options,
         )
 
 
@@ -201,3 +123,53 @@ class AsyncProtocolHttpResourceWithRawResponse:
             resource.import_http_connector_version
         )
         self.import_http_connector = async_to_raw_response_wrapper(resource.import_http_connector)
+
+
+class AsyncProtocolHttpResource(AsyncAPIResource):
+    """The async form of :class:`ProtocolHttpResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncProtocolHttpResourceWithRawResponse)
+
+    async def import_http_connector_version(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
+        **options: Unpack[RequestOptions],
+    ) -> ImportHTTPConnectorResult:
+        """Create a connector version from an import. (the async form of :meth:`ProtocolHttpResource.import_http_connector_version`)."""
+        return await self._client.call(
+            _IMPORT_HTTP_CONNECTOR_VERSION,
+            path_params={"organisation_id": organisation_id, "connector_id": connector_id},
+            **body_kwargs(
+                body,
+                (
+                    (HTTPConnectorVersionFromURLCreate, "json"),
+                    (ImportHTTPConnectorVersionMultipartBody, "multipart"),
+                ),
+            ),
+            options=options,
+        )
+
+    async def import_http_connector(
+        self,
+        *,
+        organisation_id: str,
+        body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
+        **options: Unpack[RequestOptions],
+    ) -> ImportHTTPConnectorResult:
+        """Import an HTTP Connector (the async form of :meth:`ProtocolHttpResource.import_http_connector`)."""
+        return await self._client.call(
+            _IMPORT_HTTP_CONNECTOR,
+            path_params={"organisation_id": organisation_id},
+            **body_kwargs(
+                body,
+                (
+                    (HTTPConnectorFromURLCreate, "json"),
+                    (ImportHTTPConnectorMultipartBody, "multipart"),
+                ),
+            ),
+            options=options,
+        )

@@ -5,9 +5,9 @@ are implemented."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -16,18 +16,47 @@ from ..models import AuthSchemePage, Error, Protocol, ProtocolPage, SignedURL
 
 __all__ = ["ProtocolsResource", "AsyncProtocolsResource"]
 
+_LIST_PROTOCOLS: PagedEndpoint[ProtocolPage, Protocol] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/protocols",
+    responses={200: ResponseSpec(ProtocolPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="protocols", next_field="next", cursor_param="after"),
+)
+_LIST_AUTH_SCHEMES: Endpoint[AuthSchemePage] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/protocols/{protocol_slug}/auth-schemes",
+    responses={200: ResponseSpec(AuthSchemePage, "json")},
+    errors={"default": Error},
+)
+_GET_PROTOCOL_UPLOAD_URL: Endpoint[SignedURL] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/protocols/{protocol_slug}/upload-url",
+    responses={200: ResponseSpec(SignedURL, "json")},
+    errors={"default": Error},
+)
+
+
+class ProtocolsResourceWithRawResponse:
+    """``ProtocolsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ProtocolsResource) -> None:
+        self.list_protocols = to_raw_response_wrapper(resource.list_protocols)
+        self.list_auth_schemes = to_raw_response_wrapper(resource.list_auth_schemes)
+        self.get_protocol_upload_url = to_raw_response_wrapper(resource.get_protocol_upload_url)
+
 
 class ProtocolsResource(SyncAPIResource):
     """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
     are implemented.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ProtocolsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ProtocolsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ProtocolsResourceWithRawResponse)
 
     def list_protocols(
         self,
@@ -43,30 +72,12 @@ class ProtocolsResource(SyncAPIResource):
         Returns every Protocol available to this organisation.
 
         To request a Protocol that is missing, contact support@versori.com.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "SyncPage[ProtocolPage, Protocol]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols",
-                path_params={"organisation_id": organisation_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ProtocolPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="protocols", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_PROTOCOLS,
+            path_params={"organisation_id": organisation_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
         )
 
     def list_auth_schemes(
@@ -80,22 +91,11 @@ class ProtocolsResource(SyncAPIResource):
 
         Returns the Auth Schemes this organisation may use with the given Protocol. To request one that is missing, contact
         support@versori.io.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            protocol_slug: path parameter ``protocol_slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "AuthSchemePage",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols/{protocol_slug}/auth-schemes",
-                path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                responses={200: ResponseSpec(AuthSchemePage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _LIST_AUTH_SCHEMES,
+            path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
+            options=options,
         )
 
     def get_protocol_upload_url(
@@ -114,119 +114,11 @@ class ProtocolsResource(SyncAPIResource):
 
         content_type and content_length are mandatory so that size and type limits can be enforced; the PUT to the returned
         URL must send the same values.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            protocol_slug: path parameter ``protocol_slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "SignedURL",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols/{protocol_slug}/upload-url",
-                path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                responses={200: ResponseSpec(SignedURL, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ProtocolsResourceWithRawResponse:
-    """``ProtocolsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ProtocolsResource) -> None:
-        self.list_protocols = to_raw_response_wrapper(resource.list_protocols)
-        self.list_auth_schemes = to_raw_response_wrapper(resource.list_auth_schemes)
-        self.get_protocol_upload_url = to_raw_response_wrapper(resource.get_protocol_upload_url)
-
-
-class AsyncProtocolsResource(AsyncAPIResource):
-    """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
-    are implemented.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncProtocolsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncProtocolsResourceWithRawResponse(self)
-
-    async def list_protocols(
-        self,
-        *,
-        organisation_id: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ProtocolPage, Protocol]:
-        """List available Protocols
-
-        The async form of :meth:`ProtocolsResource.list_protocols` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[ProtocolPage, Protocol]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols",
-                path_params={"organisation_id": organisation_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(ProtocolPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="protocols", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def list_auth_schemes(
-        self,
-        *,
-        organisation_id: str,
-        protocol_slug: str,
-        **options: Unpack[RequestOptions],
-    ) -> AuthSchemePage:
-        """List Auth Schemes of a Protocol
-
-        The async form of :meth:`ProtocolsResource.list_auth_schemes` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AuthSchemePage",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols/{protocol_slug}/auth-schemes",
-                path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                responses={200: ResponseSpec(AuthSchemePage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_protocol_upload_url(
-        self,
-        *,
-        organisation_id: str,
-        protocol_slug: str,
-        **options: Unpack[RequestOptions],
-    ) -> SignedURL:
-        """Get a Protocol upload URL
-
-        The async form of :meth:`ProtocolsResource.get_protocol_upload_url` (same arguments and errors; awaited).
-        """
-        return cast(
-            "SignedURL",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/protocols/{protocol_slug}/upload-url",
-                path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
-                responses={200: ResponseSpec(SignedURL, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_PROTOCOL_UPLOAD_URL,
+            path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
+            options=options,
         )
 
 
@@ -238,4 +130,56 @@ class AsyncProtocolsResourceWithRawResponse:
         self.list_auth_schemes = async_to_raw_response_wrapper(resource.list_auth_schemes)
         self.get_protocol_upload_url = async_to_raw_response_wrapper(
             resource.get_protocol_upload_url
+        )
+
+
+class AsyncProtocolsResource(AsyncAPIResource):
+    """The async form of :class:`ProtocolsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncProtocolsResourceWithRawResponse)
+
+    async def list_protocols(
+        self,
+        *,
+        organisation_id: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[ProtocolPage, Protocol]:
+        """List available Protocols (the async form of :meth:`ProtocolsResource.list_protocols`)."""
+        return await self._client.call_paged(
+            _LIST_PROTOCOLS,
+            path_params={"organisation_id": organisation_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
+        )
+
+    async def list_auth_schemes(
+        self,
+        *,
+        organisation_id: str,
+        protocol_slug: str,
+        **options: Unpack[RequestOptions],
+    ) -> AuthSchemePage:
+        """List Auth Schemes of a Protocol (the async form of :meth:`ProtocolsResource.list_auth_schemes`)."""
+        return await self._client.call(
+            _LIST_AUTH_SCHEMES,
+            path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
+            options=options,
+        )
+
+    async def get_protocol_upload_url(
+        self,
+        *,
+        organisation_id: str,
+        protocol_slug: str,
+        **options: Unpack[RequestOptions],
+    ) -> SignedURL:
+        """Get a Protocol upload URL (the async form of :meth:`ProtocolsResource.get_protocol_upload_url`)."""
+        return await self._client.call(
+            _GET_PROTOCOL_UPLOAD_URL,
+            path_params={"organisation_id": organisation_id, "protocol_slug": protocol_slug},
+            options=options,
         )

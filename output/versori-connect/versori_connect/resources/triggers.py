@@ -5,9 +5,9 @@ Protocol."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -16,18 +16,61 @@ from ..models import Error, Trigger, TriggerCreate, TriggerPage
 
 __all__ = ["TriggersResource", "AsyncTriggersResource"]
 
+_GET_TRIGGERS: PagedEndpoint[TriggerPage, Trigger] = PagedEndpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
+    responses={200: ResponseSpec(TriggerPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="triggers", next_field="next", cursor_param="after"),
+)
+_CREATE_TRIGGER: Endpoint[Trigger] = Endpoint(
+    "POST",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
+    responses={201: ResponseSpec(Trigger, "json")},
+    errors={"default": Error},
+)
+_GET_TRIGGER: Endpoint[Trigger] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
+    responses={200: ResponseSpec(Trigger, "json")},
+    errors={"default": Error},
+)
+_UPDATE_TRIGGER: Endpoint[Trigger] = Endpoint(
+    "PUT",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
+    responses={200: ResponseSpec(Trigger, "json")},
+    errors={"default": Error},
+)
+_DELETE_TRIGGER: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class TriggersResourceWithRawResponse:
+    """``TriggersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: TriggersResource) -> None:
+        self.get_triggers = to_raw_response_wrapper(resource.get_triggers)
+        self.create_trigger = to_raw_response_wrapper(resource.create_trigger)
+        self.get_trigger = to_raw_response_wrapper(resource.get_trigger)
+        self.update_trigger = to_raw_response_wrapper(resource.update_trigger)
+        self.delete_trigger = to_raw_response_wrapper(resource.delete_trigger)
+
 
 class TriggersResource(SyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
     Protocol.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> TriggersResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return TriggersResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(TriggersResourceWithRawResponse)
 
     def get_triggers(
         self,
@@ -45,36 +88,20 @@ class TriggersResource(SyncAPIResource):
 
         Returns a page of the ConnectorVersion's Triggers.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            name: Only return Triggers whose name contains this text (case-insensitive). ``name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
+            name: Only return Triggers whose name contains this text (case-insensitive).
         """
-        return cast(
-            "SyncPage[TriggerPage, Trigger]",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(TriggerPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="triggers", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _GET_TRIGGERS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
         )
 
     def create_trigger(
@@ -92,27 +119,18 @@ class TriggersResource(SyncAPIResource):
         Request is returned.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Trigger",
-            self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
         )
 
     def get_trigger(
@@ -129,27 +147,18 @@ class TriggersResource(SyncAPIResource):
         Fetches the Trigger identified by the path parameters.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Trigger",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "trigger_name": trigger_name,
-                },
-                responses={200: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "trigger_name": trigger_name,
+            },
+            options=options,
         )
 
     def update_trigger(
@@ -167,29 +176,19 @@ class TriggersResource(SyncAPIResource):
         Replaces the Trigger with the request body.
 
         Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        return cast(
-            "Trigger",
-            self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "trigger_name": trigger_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "trigger_name": trigger_name,
+            },
+            json=body,
+            options=options,
         )
 
     def delete_trigger(
@@ -206,202 +205,17 @@ class TriggersResource(SyncAPIResource):
         Removes the Trigger.
 
         Args:
-            organisation_id: path parameter ``organisation_id``
-            connector_id: Unique identifier of the Connector. ``connector_id``
-            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version. ``version``
-            trigger_name: path parameter ``trigger_name``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connector_id: Unique identifier of the Connector.
+            version: Version name of the Connector. The reserved values "latest" and "default" select the most recent or the default version.
         """
-        self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
+        self._client.call(
+            _DELETE_TRIGGER,
             path_params={
                 "organisation_id": organisation_id,
                 "connector_id": connector_id,
                 "version": version,
                 "trigger_name": trigger_name,
             },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-
-class TriggersResourceWithRawResponse:
-    """``TriggersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: TriggersResource) -> None:
-        self.get_triggers = to_raw_response_wrapper(resource.get_triggers)
-        self.create_trigger = to_raw_response_wrapper(resource.create_trigger)
-        self.get_trigger = to_raw_response_wrapper(resource.get_trigger)
-        self.update_trigger = to_raw_response_wrapper(resource.update_trigger)
-        self.delete_trigger = to_raw_response_wrapper(resource.delete_trigger)
-
-
-class AsyncTriggersResource(AsyncAPIResource):
-    """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
-    Protocol.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncTriggersResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncTriggersResourceWithRawResponse(self)
-
-    async def get_triggers(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[TriggerPage, Trigger]:
-        """List Triggers
-
-        The async form of :meth:`TriggersResource.get_triggers` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[TriggerPage, Trigger]",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                query={"first": first, "after": after, "before": before, "name": name},
-                responses={200: ResponseSpec(TriggerPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="triggers", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_trigger(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        body: TriggerCreate,
-        **options: Unpack[RequestOptions],
-    ) -> Trigger:
-        """Create a Trigger
-
-        The async form of :meth:`TriggersResource.create_trigger` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Trigger",
-            await self._client.request(
-                "POST",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                },
-                json=body,
-                responses={201: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_trigger(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        trigger_name: str,
-        **options: Unpack[RequestOptions],
-    ) -> Trigger:
-        """Get a Trigger
-
-        The async form of :meth:`TriggersResource.get_trigger` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Trigger",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "trigger_name": trigger_name,
-                },
-                responses={200: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_trigger(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        trigger_name: str,
-        body: Trigger,
-        **options: Unpack[RequestOptions],
-    ) -> Trigger:
-        """Update a Trigger
-
-        The async form of :meth:`TriggersResource.update_trigger` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Trigger",
-            await self._client.request(
-                "PUT",
-                "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "connector_id": connector_id,
-                    "version": version,
-                    "trigger_name": trigger_name,
-                },
-                json=body,
-                responses={200: ResponseSpec(Trigger, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_trigger(
-        self,
-        *,
-        organisation_id: str,
-        connector_id: str,
-        version: str,
-        trigger_name: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a Trigger
-
-        The async form of :meth:`TriggersResource.delete_trigger` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/o/{organisation_id}/connectors/{connector_id}/versions/{version}/triggers/{trigger_name}",
-            path_params={
-                "organisation_id": organisation_id,
-                "connector_id": connector_id,
-                "version": version,
-                "trigger_name": trigger_name,
-            },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -415,3 +229,120 @@ class AsyncTriggersResourceWithRawResponse:
         self.get_trigger = async_to_raw_response_wrapper(resource.get_trigger)
         self.update_trigger = async_to_raw_response_wrapper(resource.update_trigger)
         self.delete_trigger = async_to_raw_response_wrapper(resource.delete_trigger)
+
+
+class AsyncTriggersResource(AsyncAPIResource):
+    """The async form of :class:`TriggersResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncTriggersResourceWithRawResponse)
+
+    async def get_triggers(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[TriggerPage, Trigger]:
+        """List Triggers (the async form of :meth:`TriggersResource.get_triggers`)."""
+        return await self._client.call_paged(
+            _GET_TRIGGERS,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            query={"first": first, "after": after, "before": before, "name": name},
+            options=options,
+        )
+
+    async def create_trigger(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        body: TriggerCreate,
+        **options: Unpack[RequestOptions],
+    ) -> Trigger:
+        """Create a Trigger (the async form of :meth:`TriggersResource.create_trigger`)."""
+        return await self._client.call(
+            _CREATE_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def get_trigger(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        trigger_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Trigger:
+        """Get a Trigger (the async form of :meth:`TriggersResource.get_trigger`)."""
+        return await self._client.call(
+            _GET_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "trigger_name": trigger_name,
+            },
+            options=options,
+        )
+
+    async def update_trigger(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        trigger_name: str,
+        body: Trigger,
+        **options: Unpack[RequestOptions],
+    ) -> Trigger:
+        """Update a Trigger (the async form of :meth:`TriggersResource.update_trigger`)."""
+        return await self._client.call(
+            _UPDATE_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "trigger_name": trigger_name,
+            },
+            json=body,
+            options=options,
+        )
+
+    async def delete_trigger(
+        self,
+        *,
+        organisation_id: str,
+        connector_id: str,
+        version: str,
+        trigger_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a Trigger (the async form of :meth:`TriggersResource.delete_trigger`)."""
+        await self._client.call(
+            _DELETE_TRIGGER,
+            path_params={
+                "organisation_id": organisation_id,
+                "connector_id": connector_id,
+                "version": version,
+                "trigger_name": trigger_name,
+            },
+            options=options,
+        )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -21,17 +21,50 @@ from ..models import (
 
 __all__ = ["ActivationsResource", "AsyncActivationsResource"]
 
+_ACTIVATE_INTEGRATION: Endpoint[Activation] = Endpoint(
+    "POST",
+    "/activations",
+    responses={200: ResponseSpec(Activation, "json")},
+    errors={"default": Error},
+)
+_GET_ACTIVATION: Endpoint[Activation] = Endpoint(
+    "GET",
+    "/activations/{activation_id}",
+    responses={200: ResponseSpec(Activation, "json")},
+    errors={"default": Error},
+)
+_DELETE_ACTIVATION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/activations/{activation_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_UPDATE_DYNAMIC_VARIABLES: Endpoint[UpdateDynamicVariablesResponse] = Endpoint(
+    "PUT",
+    "/activations/{activation_id}/variables",
+    responses={200: ResponseSpec(UpdateDynamicVariablesResponse, "json")},
+    errors={"default": Error},
+)
+
+
+class ActivationsResourceWithRawResponse:
+    """``ActivationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ActivationsResource) -> None:
+        self.activate_integration = to_raw_response_wrapper(resource.activate_integration)
+        self.get_activation = to_raw_response_wrapper(resource.get_activation)
+        self.delete_activation = to_raw_response_wrapper(resource.delete_activation)
+        self.update_dynamic_variables = to_raw_response_wrapper(resource.update_dynamic_variables)
+
 
 class ActivationsResource(SyncAPIResource):
     """Operations tagged `Activations`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ActivationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ActivationsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ActivationsResourceWithRawResponse)
 
     def activate_integration(
         self,
@@ -46,22 +79,8 @@ class ActivationsResource(SyncAPIResource):
 
         Existing connections can be referenced or new ones created. If, after resolving and creating them, any connection
         the integration needs is still missing, an error is returned.
-
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "Activation",
-            self._client.request(
-                "POST",
-                "/activations",
-                json=body,
-                responses={200: ResponseSpec(Activation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_ACTIVATE_INTEGRATION, json=body, options=options)
 
     def get_activation(
         self,
@@ -72,21 +91,9 @@ class ActivationsResource(SyncAPIResource):
         """Get an Activation
 
         Fetches the Activation with the given ID.
-
-        Args:
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "Activation",
-            self._client.request(
-                "GET",
-                "/activations/{activation_id}",
-                path_params={"activation_id": activation_id},
-                responses={200: ResponseSpec(Activation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_ACTIVATION, path_params={"activation_id": activation_id}, options=options
         )
 
     def delete_activation(
@@ -98,18 +105,9 @@ class ActivationsResource(SyncAPIResource):
         """Remove an Activation
 
         Deletes the Activation with the given ID.
-
-        Args:
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "DELETE",
-            "/activations/{activation_id}",
-            path_params={"activation_id": activation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
+        self._client.call(
+            _DELETE_ACTIVATION, path_params={"activation_id": activation_id}, options=options
         )
 
     def update_dynamic_variables(
@@ -122,132 +120,12 @@ class ActivationsResource(SyncAPIResource):
         """Update the dynamic variables of an activation.
 
         Changes the dynamic variables of the given activation.
-
-        Args:
-            body: The request body.
-            activation_id: path parameter ``activation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "UpdateDynamicVariablesResponse",
-            self._client.request(
-                "PUT",
-                "/activations/{activation_id}/variables",
-                path_params={"activation_id": activation_id},
-                json=body,
-                responses={200: ResponseSpec(UpdateDynamicVariablesResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ActivationsResourceWithRawResponse:
-    """``ActivationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ActivationsResource) -> None:
-        self.activate_integration = to_raw_response_wrapper(resource.activate_integration)
-        self.get_activation = to_raw_response_wrapper(resource.get_activation)
-        self.delete_activation = to_raw_response_wrapper(resource.delete_activation)
-        self.update_dynamic_variables = to_raw_response_wrapper(resource.update_dynamic_variables)
-
-
-class AsyncActivationsResource(AsyncAPIResource):
-    """Operations tagged `Activations`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncActivationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncActivationsResourceWithRawResponse(self)
-
-    async def activate_integration(
-        self,
-        *,
-        body: ActivationCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Activation:
-        """Activate an Integration
-
-        The async form of :meth:`ActivationsResource.activate_integration` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Activation",
-            await self._client.request(
-                "POST",
-                "/activations",
-                json=body,
-                responses={200: ResponseSpec(Activation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_activation(
-        self,
-        *,
-        activation_id: ULID,
-        **options: Unpack[RequestOptions],
-    ) -> Activation:
-        """Get an Activation
-
-        The async form of :meth:`ActivationsResource.get_activation` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Activation",
-            await self._client.request(
-                "GET",
-                "/activations/{activation_id}",
-                path_params={"activation_id": activation_id},
-                responses={200: ResponseSpec(Activation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_activation(
-        self,
-        *,
-        activation_id: ULID,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Remove an Activation
-
-        The async form of :meth:`ActivationsResource.delete_activation` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/activations/{activation_id}",
+        return self._client.call(
+            _UPDATE_DYNAMIC_VARIABLES,
             path_params={"activation_id": activation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
+            json=body,
             options=options,
-        )
-
-    async def update_dynamic_variables(
-        self,
-        *,
-        activation_id: ULID,
-        body: UpdateDynamicVariablesBody | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> UpdateDynamicVariablesResponse:
-        """Update the dynamic variables of an activation.
-
-        The async form of :meth:`ActivationsResource.update_dynamic_variables` (same arguments and errors; awaited).
-        """
-        return cast(
-            "UpdateDynamicVariablesResponse",
-            await self._client.request(
-                "PUT",
-                "/activations/{activation_id}/variables",
-                path_params={"activation_id": activation_id},
-                json=body,
-                responses={200: ResponseSpec(UpdateDynamicVariablesResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
         )
 
 
@@ -260,4 +138,57 @@ class AsyncActivationsResourceWithRawResponse:
         self.delete_activation = async_to_raw_response_wrapper(resource.delete_activation)
         self.update_dynamic_variables = async_to_raw_response_wrapper(
             resource.update_dynamic_variables
+        )
+
+
+class AsyncActivationsResource(AsyncAPIResource):
+    """The async form of :class:`ActivationsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncActivationsResourceWithRawResponse)
+
+    async def activate_integration(
+        self,
+        *,
+        body: ActivationCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Activation:
+        """Activate an Integration (the async form of :meth:`ActivationsResource.activate_integration`)."""
+        return await self._client.call(_ACTIVATE_INTEGRATION, json=body, options=options)
+
+    async def get_activation(
+        self,
+        *,
+        activation_id: ULID,
+        **options: Unpack[RequestOptions],
+    ) -> Activation:
+        """Get an Activation (the async form of :meth:`ActivationsResource.get_activation`)."""
+        return await self._client.call(
+            _GET_ACTIVATION, path_params={"activation_id": activation_id}, options=options
+        )
+
+    async def delete_activation(
+        self,
+        *,
+        activation_id: ULID,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Remove an Activation (the async form of :meth:`ActivationsResource.delete_activation`)."""
+        await self._client.call(
+            _DELETE_ACTIVATION, path_params={"activation_id": activation_id}, options=options
+        )
+
+    async def update_dynamic_variables(
+        self,
+        *,
+        activation_id: ULID,
+        body: UpdateDynamicVariablesBody | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> UpdateDynamicVariablesResponse:
+        """Update the dynamic variables of an activation. (the async form of :meth:`ActivationsResource.update_dynamic_variables`)."""
+        return await self._client.call(
+            _UPDATE_DYNAMIC_VARIABLES,
+            path_params={"activation_id": activation_id},
+            json=body,
+            options=options,
         )

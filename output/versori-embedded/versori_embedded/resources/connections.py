@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -23,17 +23,46 @@ from ..models import (
 
 __all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
 
+_LIST_END_USER_CONNECTIONS: PagedEndpoint[EndUserConnectionsPage, ConnectionSummary] = (
+    PagedEndpoint(
+        "GET",
+        "/hubs/{hub_id}/users/{user_id}/connections",
+        responses={200: ResponseSpec(EndUserConnectionsPage, "json")},
+        errors={"default": Error},
+        query_styles={"hub_connector_id": ("form", False)},
+        pagination=CursorPagination(
+            items_field="connections", next_field="next", cursor_param="after"
+        ),
+    )
+)
+_CREATE_END_USER_CONNECTION: Endpoint[Connection] = Endpoint(
+    "POST",
+    "/hubs/{hub_id}/users/{user_id}/connections",
+    responses={201: ResponseSpec(Connection, "json")},
+    errors={"default": Error},
+)
+
+
+class ConnectionsResourceWithRawResponse:
+    """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self.list_end_user_connections = to_raw_response_wrapper(resource.list_end_user_connections)
+        self.create_end_user_connection = to_raw_response_wrapper(
+            resource.create_end_user_connection
+        )
+
 
 class ConnectionsResource(SyncAPIResource):
     """Operations tagged `Connections`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectionsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectionsResourceWithRawResponse)
 
     def list_end_user_connections(
         self,
@@ -53,39 +82,22 @@ class ConnectionsResource(SyncAPIResource):
 
         Pass `hub_connector_id` to keep only the connections for one Hub Connector.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            hub_connector_id: Text used to filter Connections; it is matched against the name. ``hub_connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
+            hub_connector_id: Text used to filter Connections; it is matched against the name.
         """
-        return cast(
-            "SyncPage[EndUserConnectionsPage, ConnectionSummary]",
-            self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users/{user_id}/connections",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={
-                    "identifier_type": identifier_type,
-                    "first": first,
-                    "before": before,
-                    "after": after,
-                    "hub_connector_id": hub_connector_id,
-                },
-                query_styles={"hub_connector_id": ("form", False)},
-                responses={200: ResponseSpec(EndUserConnectionsPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connections", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_END_USER_CONNECTIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={
+                "identifier_type": identifier_type,
+                "first": first,
+                "before": before,
+                "after": after,
+                "hub_connector_id": hub_connector_id,
+            },
+            options=options,
         )
 
     def create_end_user_connection(
@@ -105,47 +117,35 @@ class ConnectionsResource(SyncAPIResource):
         credentials come from another API rather than from the user in the embedded UI.
 
         Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        return cast(
-            "Connection",
-            self._client.request(
-                "POST",
-                "/hubs/{hub_id}/users/{user_id}/connections",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                json=body,
-                responses={201: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_END_USER_CONNECTION,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            json=body,
+            options=options,
         )
 
 
-class ConnectionsResourceWithRawResponse:
-    """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+class AsyncConnectionsResourceWithRawResponse:
+    """``AsyncConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
-    def __init__(self, resource: ConnectionsResource) -> None:
-        self.list_end_user_connections = to_raw_response_wrapper(resource.list_end_user_connections)
-        self.create_end_user_connection = to_raw_response_wrapper(
+    def __init__(self, resource: AsyncConnectionsResource) -> None:
+        self.list_end_user_connections = async_to_raw_response_wrapper(
+            resource.list_end_user_connections
+        )
+        self.create_end_user_connection = async_to_raw_response_wrapper(
             resource.create_end_user_connection
         )
 
 
 class AsyncConnectionsResource(AsyncAPIResource):
-    """Operations tagged `Connections`.
+    """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectionsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
 
     async def list_end_user_connections(
         self,
@@ -159,31 +159,18 @@ class AsyncConnectionsResource(AsyncAPIResource):
         hub_connector_id: list[str] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> AsyncPage[EndUserConnectionsPage, ConnectionSummary]:
-        """List End User connections
-
-        The async form of :meth:`ConnectionsResource.list_end_user_connections` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[EndUserConnectionsPage, ConnectionSummary]",
-            await self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users/{user_id}/connections",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={
-                    "identifier_type": identifier_type,
-                    "first": first,
-                    "before": before,
-                    "after": after,
-                    "hub_connector_id": hub_connector_id,
-                },
-                query_styles={"hub_connector_id": ("form", False)},
-                responses={200: ResponseSpec(EndUserConnectionsPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connections", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        """List End User connections (the async form of :meth:`ConnectionsResource.list_end_user_connections`)."""
+        return await self._client.call_paged(
+            _LIST_END_USER_CONNECTIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={
+                "identifier_type": identifier_type,
+                "first": first,
+                "before": before,
+                "after": after,
+                "hub_connector_id": hub_connector_id,
+            },
+            options=options,
         )
 
     async def create_end_user_connection(
@@ -195,32 +182,11 @@ class AsyncConnectionsResource(AsyncAPIResource):
         identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Connection:
-        """Create an End User connection
-
-        The async form of :meth:`ConnectionsResource.create_end_user_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connection",
-            await self._client.request(
-                "POST",
-                "/hubs/{hub_id}/users/{user_id}/connections",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                json=body,
-                responses={201: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class AsyncConnectionsResourceWithRawResponse:
-    """``AsyncConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: AsyncConnectionsResource) -> None:
-        self.list_end_user_connections = async_to_raw_response_wrapper(
-            resource.list_end_user_connections
-        )
-        self.create_end_user_connection = async_to_raw_response_wrapper(
-            resource.create_end_user_connection
+        """Create an End User connection (the async form of :meth:`ConnectionsResource.create_end_user_connection`)."""
+        return await self._client.call(
+            _CREATE_END_USER_CONNECTION,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            json=body,
+            options=options,
         )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -19,17 +19,31 @@ from ..models import (
 
 __all__ = ["ConnectionsResource2", "AsyncConnectionsResource2"]
 
+_INITIALISE_OAUTH2_EMBEDDED_CONNECTION: Endpoint[InitialiseOAuth2ConnectionResponse] = Endpoint(
+    "POST",
+    "/embed/{hub_id}/connector/{connector_id}/oauth2/initialise",
+    responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
+    errors={"default": Error},
+)
+
+
+class ConnectionsResource2WithRawResponse:
+    """``ConnectionsResource2`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource2) -> None:
+        self.initialise_oauth2_embedded_connection = to_raw_response_wrapper(
+            resource.initialise_oauth2_embedded_connection
+        )
+
 
 class ConnectionsResource2(SyncAPIResource):
     """Operations tagged `connections`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectionsResource2WithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectionsResource2WithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectionsResource2WithRawResponse)
 
     def initialise_oauth2_embedded_connection(
         self,
@@ -59,70 +73,12 @@ class ConnectionsResource2(SyncAPIResource):
 
         The standard parameters are described in the OIDC Core specification:
         https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            connector_id: path parameter ``connector_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "InitialiseOAuth2ConnectionResponse",
-            self._client.request(
-                "POST",
-                "/embed/{hub_id}/connector/{connector_id}/oauth2/initialise",
-                path_params={"hub_id": hub_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ConnectionsResource2WithRawResponse:
-    """``ConnectionsResource2`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ConnectionsResource2) -> None:
-        self.initialise_oauth2_embedded_connection = to_raw_response_wrapper(
-            resource.initialise_oauth2_embedded_connection
-        )
-
-
-class AsyncConnectionsResource2(AsyncAPIResource):
-    """Operations tagged `connections`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectionsResource2WithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectionsResource2WithRawResponse(self)
-
-    async def initialise_oauth2_embedded_connection(
-        self,
-        *,
-        hub_id: ULID,
-        connector_id: ULID,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> InitialiseOAuth2ConnectionResponse:
-        """Start an OAuth 2.0 connection
-
-        The async form of :meth:`ConnectionsResource2.initialise_oauth2_embedded_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "InitialiseOAuth2ConnectionResponse",
-            await self._client.request(
-                "POST",
-                "/embed/{hub_id}/connector/{connector_id}/oauth2/initialise",
-                path_params={"hub_id": hub_id, "connector_id": connector_id},
-                json=body,
-                responses={200: ResponseSpec(InitialiseOAuth2ConnectionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _INITIALISE_OAUTH2_EMBEDDED_CONNECTION,
+            path_params={"hub_id": hub_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )
 
 
@@ -132,4 +88,27 @@ class AsyncConnectionsResource2WithRawResponse:
     def __init__(self, resource: AsyncConnectionsResource2) -> None:
         self.initialise_oauth2_embedded_connection = async_to_raw_response_wrapper(
             resource.initialise_oauth2_embedded_connection
+        )
+
+
+class AsyncConnectionsResource2(AsyncAPIResource):
+    """The async form of :class:`ConnectionsResource2`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectionsResource2WithRawResponse)
+
+    async def initialise_oauth2_embedded_connection(
+        self,
+        *,
+        hub_id: ULID,
+        connector_id: ULID,
+        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> InitialiseOAuth2ConnectionResponse:
+        """Start an OAuth 2.0 connection (the async form of :meth:`ConnectionsResource2.initialise_oauth2_embedded_connection`)."""
+        return await self._client.call(
+            _INITIALISE_OAUTH2_EMBEDDED_CONNECTION,
+            path_params={"hub_id": hub_id, "connector_id": connector_id},
+            json=body,
+            options=options,
         )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -21,17 +21,47 @@ from ..models import (
 
 __all__ = ["ConnectorsResource", "AsyncConnectorsResource"]
 
+_LIST_INTEGRATION_CONNECTION_TEMPLATES: PagedEndpoint[
+    HubConnectionTemplatePage, HubConnectionTemplate
+] = PagedEndpoint(
+    "GET",
+    "/integrations/{integration_id}/connection-templates",
+    responses={200: ResponseSpec(HubConnectionTemplatePage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(
+        items_field="connectionTemplates", next_field="next", cursor_param="after"
+    ),
+)
+_CREATE_HUB_CONNECTION_TEMPLATE: Endpoint[HubConnectionTemplate] = Endpoint(
+    "POST",
+    "/integrations/{integration_id}/connection-templates",
+    responses={200: ResponseSpec(HubConnectionTemplate, "json")},
+    errors={"default": Error},
+)
+
+
+class ConnectorsResourceWithRawResponse:
+    """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_integration_connection_templates = to_raw_response_wrapper(
+            resource.list_integration_connection_templates
+        )
+        self.create_hub_connection_template = to_raw_response_wrapper(
+            resource.create_hub_connection_template
+        )
+
 
 class ConnectorsResource(SyncAPIResource):
     """Operations tagged `Connectors`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> ConnectorsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ConnectorsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
 
     def list_integration_connection_templates(
         self,
@@ -47,30 +77,12 @@ class ConnectorsResource(SyncAPIResource):
         Returns every Hub Connector of the Integration.
 
         Do not expose this to End Users in the embedded UI, because unpublished connectors are included.
-
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "SyncPage[HubConnectionTemplatePage, HubConnectionTemplate]",
-            self._client.request(
-                "GET",
-                "/integrations/{integration_id}/connection-templates",
-                path_params={"integration_id": integration_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(HubConnectionTemplatePage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectionTemplates", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_INTEGRATION_CONNECTION_TEMPLATES,
+            path_params={"integration_id": integration_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
         )
 
     def create_hub_connection_template(
@@ -90,100 +102,12 @@ class ConnectorsResource(SyncAPIResource):
         - A name describing the Connector's role in the Hub's Integration. For example, an Integration syncing two accounts
           of the same system could have Hub Connectors "Source" and "Target" that both point to the same Connector.
         - The `AuthSchemeConfig` to use, so end users activating the integration are asked to authenticate the right way.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "HubConnectionTemplate",
-            self._client.request(
-                "POST",
-                "/integrations/{integration_id}/connection-templates",
-                path_params={"integration_id": integration_id},
-                json=body,
-                responses={200: ResponseSpec(HubConnectionTemplate, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class ConnectorsResourceWithRawResponse:
-    """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: ConnectorsResource) -> None:
-        self.list_integration_connection_templates = to_raw_response_wrapper(
-            resource.list_integration_connection_templates
-        )
-        self.create_hub_connection_template = to_raw_response_wrapper(
-            resource.create_hub_connection_template
-        )
-
-
-class AsyncConnectorsResource(AsyncAPIResource):
-    """Operations tagged `Connectors`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncConnectorsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncConnectorsResourceWithRawResponse(self)
-
-    async def list_integration_connection_templates(
-        self,
-        *,
-        integration_id: ULID,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]:
-        """List an Integration's Hub Connectors
-
-        The async form of :meth:`ConnectorsResource.list_integration_connection_templates` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]",
-            await self._client.request(
-                "GET",
-                "/integrations/{integration_id}/connection-templates",
-                path_params={"integration_id": integration_id},
-                query={"first": first, "after": after, "before": before},
-                responses={200: ResponseSpec(HubConnectionTemplatePage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="connectionTemplates", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_hub_connection_template(
-        self,
-        *,
-        integration_id: ULID,
-        body: HubConnectionTemplateCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> HubConnectionTemplate:
-        """Add a Hub Connector
-
-        The async form of :meth:`ConnectorsResource.create_hub_connection_template` (same arguments and errors; awaited).
-        """
-        return cast(
-            "HubConnectionTemplate",
-            await self._client.request(
-                "POST",
-                "/integrations/{integration_id}/connection-templates",
-                path_params={"integration_id": integration_id},
-                json=body,
-                responses={200: ResponseSpec(HubConnectionTemplate, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_HUB_CONNECTION_TEMPLATE,
+            path_params={"integration_id": integration_id},
+            json=body,
+            options=options,
         )
 
 
@@ -196,4 +120,43 @@ class AsyncConnectorsResourceWithRawResponse:
         )
         self.create_hub_connection_template = async_to_raw_response_wrapper(
             resource.create_hub_connection_template
+        )
+
+
+class AsyncConnectorsResource(AsyncAPIResource):
+    """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+
+    async def list_integration_connection_templates(
+        self,
+        *,
+        integration_id: ULID,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]:
+        """List an Integration's Hub Connectors (the async form of :meth:`ConnectorsResource.list_integration_connection_templates`)."""
+        return await self._client.call_paged(
+            _LIST_INTEGRATION_CONNECTION_TEMPLATES,
+            path_params={"integration_id": integration_id},
+            query={"first": first, "after": after, "before": before},
+            options=options,
+        )
+
+    async def create_hub_connection_template(
+        self,
+        *,
+        integration_id: ULID,
+        body: HubConnectionTemplateCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> HubConnectionTemplate:
+        """Add a Hub Connector (the async form of :meth:`ConnectorsResource.create_hub_connection_template`)."""
+        return await self._client.call(
+            _CREATE_HUB_CONNECTION_TEMPLATE,
+            path_params={"integration_id": integration_id},
+            json=body,
+            options=options,
         )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -24,17 +24,55 @@ from ..models import (
 
 __all__ = ["EmbeddedResource", "AsyncEmbeddedResource"]
 
+_GET_END_USER_CONNECTION: Endpoint[Connection] = Endpoint(
+    "GET",
+    "/connection-templates/{connection_template_id}/users/{user_id}",
+    responses={200: ResponseSpec(Connection, "json")},
+    errors={"default": Error},
+)
+_LIST_END_USER_INTEGRATIONS: Endpoint[EmbeddedIntegrationPage] = Endpoint(
+    "GET",
+    "/embed/{hub_id}/users/{user_id}/integrations",
+    responses={200: ResponseSpec(EmbeddedIntegrationPage, "json")},
+    errors={"default": Error},
+)
+_GET_EMBEDDED_INTEGRATION: Endpoint[EmbeddedIntegration] = Endpoint(
+    "GET",
+    "/embed/{hub_id}/users/{user_id}/integrations/{integration_id}",
+    responses={200: ResponseSpec(EmbeddedIntegration, "json")},
+    errors={"default": Error},
+)
+_LIST_END_USER_ACTIVATIONS: PagedEndpoint[EndUserActivationPage, EndUserActivation] = PagedEndpoint(
+    "GET",
+    "/embed/{hub_id}/users/{user_id}/activations",
+    responses={200: ResponseSpec(EndUserActivationPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="activations", next_field="next", cursor_param="after"),
+)
+
+
+class EmbeddedResourceWithRawResponse:
+    """``EmbeddedResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: EmbeddedResource) -> None:
+        self.get_end_user_connection = to_raw_response_wrapper(resource.get_end_user_connection)
+        self.list_end_user_integrations = to_raw_response_wrapper(
+            resource.list_end_user_integrations
+        )
+        self.get_embedded_integration = to_raw_response_wrapper(resource.get_embedded_integration)
+        self.list_end_user_activations = to_raw_response_wrapper(resource.list_end_user_activations)
+
 
 class EmbeddedResource(SyncAPIResource):
     """Operations tagged `Embedded`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> EmbeddedResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return EmbeddedResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(EmbeddedResourceWithRawResponse)
 
     def get_end_user_connection(
         self,
@@ -48,20 +86,13 @@ class EmbeddedResource(SyncAPIResource):
         Returns the Connection with the given ID.
 
         Args:
-            connection_template_id: Identifies a Connection Template of the Hub. ``connection_template_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            connection_template_id: Identifies a Connection Template of the Hub.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
         """
-        return cast(
-            "Connection",
-            self._client.request(
-                "GET",
-                "/connection-templates/{connection_template_id}/users/{user_id}",
-                path_params={"connection_template_id": connection_template_id, "user_id": user_id},
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_END_USER_CONNECTION,
+            path_params={"connection_template_id": connection_template_id, "user_id": user_id},
+            options=options,
         )
 
     def list_end_user_integrations(
@@ -83,23 +114,15 @@ class EmbeddedResource(SyncAPIResource):
         searched.
 
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            deployed: Filter by deployment state: `true` returns only deployed integrations, `false` only undeployed ones. When omitted, every integration is returned. ``deployed``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
+            deployed: Filter by deployment state: `true` returns only deployed integrations, `false` only undeployed ones. When omitted, every integration is returned.
         """
-        return cast(
-            "EmbeddedIntegrationPage",
-            self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/integrations",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type, "deployed": deployed},
-                responses={200: ResponseSpec(EmbeddedIntegrationPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _LIST_END_USER_INTEGRATIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type, "deployed": deployed},
+            options=options,
         )
 
     def get_embedded_integration(
@@ -116,27 +139,14 @@ class EmbeddedResource(SyncAPIResource):
         Returns the Integration with the given ID in the form shown to the user in the embedded UI.
 
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            integration_id: path parameter ``integration_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        return cast(
-            "EmbeddedIntegration",
-            self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/integrations/{integration_id}",
-                path_params={
-                    "hub_id": hub_id,
-                    "user_id": user_id,
-                    "integration_id": integration_id,
-                },
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(EmbeddedIntegration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_EMBEDDED_INTEGRATION,
+            path_params={"hub_id": hub_id, "user_id": user_id, "integration_id": integration_id},
+            query={"identifier_type": identifier_type},
+            options=options,
         )
 
     def list_end_user_activations(
@@ -154,175 +164,20 @@ class EmbeddedResource(SyncAPIResource):
 
         Returns every activation available to the End User, optionally limited to one integration.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            first: query parameter ``first``
-            after: query parameter ``after``
-            before: query parameter ``before``
-            integration_id: Only return activations of this integration. ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            integration_id: Only return activations of this integration.
         """
-        return cast(
-            "SyncPage[EndUserActivationPage, EndUserActivation]",
-            self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/activations",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "integration_id": integration_id,
-                },
-                responses={200: ResponseSpec(EndUserActivationPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="activations", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-
-class EmbeddedResourceWithRawResponse:
-    """``EmbeddedResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: EmbeddedResource) -> None:
-        self.get_end_user_connection = to_raw_response_wrapper(resource.get_end_user_connection)
-        self.list_end_user_integrations = to_raw_response_wrapper(
-            resource.list_end_user_integrations
-        )
-        self.get_embedded_integration = to_raw_response_wrapper(resource.get_embedded_integration)
-        self.list_end_user_activations = to_raw_response_wrapper(resource.list_end_user_activations)
-
-
-class AsyncEmbeddedResource(AsyncAPIResource):
-    """Operations tagged `Embedded`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncEmbeddedResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncEmbeddedResourceWithRawResponse(self)
-
-    async def get_end_user_connection(
-        self,
-        *,
-        connection_template_id: ULID,
-        user_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Connection:
-        """Get an End User connection (used by sb-actions to fetch an end user's credentials).
-
-        The async form of :meth:`EmbeddedResource.get_end_user_connection` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Connection",
-            await self._client.request(
-                "GET",
-                "/connection-templates/{connection_template_id}/users/{user_id}",
-                path_params={"connection_template_id": connection_template_id, "user_id": user_id},
-                responses={200: ResponseSpec(Connection, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def list_end_user_integrations(
-        self,
-        *,
-        hub_id: ULID,
-        user_id: str,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        deployed: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> EmbeddedIntegrationPage:
-        """List End User integrations
-
-        The async form of :meth:`EmbeddedResource.list_end_user_integrations` (same arguments and errors; awaited).
-        """
-        return cast(
-            "EmbeddedIntegrationPage",
-            await self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/integrations",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type, "deployed": deployed},
-                responses={200: ResponseSpec(EmbeddedIntegrationPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_embedded_integration(
-        self,
-        *,
-        hub_id: ULID,
-        user_id: str,
-        integration_id: ULID,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> EmbeddedIntegration:
-        """Get an embedded integration
-
-        The async form of :meth:`EmbeddedResource.get_embedded_integration` (same arguments and errors; awaited).
-        """
-        return cast(
-            "EmbeddedIntegration",
-            await self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/integrations/{integration_id}",
-                path_params={
-                    "hub_id": hub_id,
-                    "user_id": user_id,
-                    "integration_id": integration_id,
-                },
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(EmbeddedIntegration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def list_end_user_activations(
-        self,
-        *,
-        hub_id: ULID,
-        user_id: str,
-        first: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        integration_id: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[EndUserActivationPage, EndUserActivation]:
-        """List End User activations
-
-        The async form of :meth:`EmbeddedResource.list_end_user_activations` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[EndUserActivationPage, EndUserActivation]",
-            await self._client.request(
-                "GET",
-                "/embed/{hub_id}/users/{user_id}/activations",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={
-                    "first": first,
-                    "after": after,
-                    "before": before,
-                    "integration_id": integration_id,
-                },
-                responses={200: ResponseSpec(EndUserActivationPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="activations", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_END_USER_ACTIVATIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "integration_id": integration_id,
+            },
+            options=options,
         )
 
 
@@ -341,4 +196,83 @@ class AsyncEmbeddedResourceWithRawResponse:
         )
         self.list_end_user_activations = async_to_raw_response_wrapper(
             resource.list_end_user_activations
+        )
+
+
+class AsyncEmbeddedResource(AsyncAPIResource):
+    """The async form of :class:`EmbeddedResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncEmbeddedResourceWithRawResponse)
+
+    async def get_end_user_connection(
+        self,
+        *,
+        connection_template_id: ULID,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Connection:
+        """Get an End User connection (used by sb-actions to fetch an end user's credentials). (the async form of :meth:`EmbeddedResource.get_end_user_connection`)."""
+        return await self._client.call(
+            _GET_END_USER_CONNECTION,
+            path_params={"connection_template_id": connection_template_id, "user_id": user_id},
+            options=options,
+        )
+
+    async def list_end_user_integrations(
+        self,
+        *,
+        hub_id: ULID,
+        user_id: str,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        deployed: bool | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> EmbeddedIntegrationPage:
+        """List End User integrations (the async form of :meth:`EmbeddedResource.list_end_user_integrations`)."""
+        return await self._client.call(
+            _LIST_END_USER_INTEGRATIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type, "deployed": deployed},
+            options=options,
+        )
+
+    async def get_embedded_integration(
+        self,
+        *,
+        hub_id: ULID,
+        user_id: str,
+        integration_id: ULID,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> EmbeddedIntegration:
+        """Get an embedded integration (the async form of :meth:`EmbeddedResource.get_embedded_integration`)."""
+        return await self._client.call(
+            _GET_EMBEDDED_INTEGRATION,
+            path_params={"hub_id": hub_id, "user_id": user_id, "integration_id": integration_id},
+            query={"identifier_type": identifier_type},
+            options=options,
+        )
+
+    async def list_end_user_activations(
+        self,
+        *,
+        hub_id: ULID,
+        user_id: str,
+        first: int | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        integration_id: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[EndUserActivationPage, EndUserActivation]:
+        """List End User activations (the async form of :meth:`EmbeddedResource.list_end_user_activations`)."""
+        return await self._client.call_paged(
+            _LIST_END_USER_ACTIVATIONS,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={
+                "first": first,
+                "after": after,
+                "before": before,
+                "integration_id": integration_id,
+            },
+            options=options,
         )

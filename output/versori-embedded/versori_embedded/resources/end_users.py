@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -23,17 +23,53 @@ from ..models import (
 
 __all__ = ["EndUsersResource", "AsyncEndUsersResource"]
 
+_LIST_END_USERS: PagedEndpoint[EndUserPage, EndUserSummary] = PagedEndpoint(
+    "GET",
+    "/hubs/{hub_id}/users",
+    responses={200: ResponseSpec(EndUserPage, "json")},
+    errors={"default": Error},
+    pagination=CursorPagination(items_field="users", next_field="next", cursor_param="after"),
+)
+_CREATE_END_USER: Endpoint[EndUser] = Endpoint(
+    "POST",
+    "/hubs/{hub_id}/users",
+    responses={201: ResponseSpec(EndUser, "json")},
+    errors={"default": Error},
+)
+_GET_END_USER: Endpoint[EndUser] = Endpoint(
+    "GET",
+    "/hubs/{hub_id}/users/{user_id}",
+    responses={200: ResponseSpec(EndUser, "json")},
+    errors={"default": Error},
+)
+_DELETE_END_USER: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/hubs/{hub_id}/users/{user_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class EndUsersResourceWithRawResponse:
+    """``EndUsersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: EndUsersResource) -> None:
+        self.list_end_users = to_raw_response_wrapper(resource.list_end_users)
+        self.create_end_user = to_raw_response_wrapper(resource.create_end_user)
+        self.get_end_user = to_raw_response_wrapper(resource.get_end_user)
+        self.delete_end_user = to_raw_response_wrapper(resource.delete_end_user)
+
 
 class EndUsersResource(SyncAPIResource):
     """Operations tagged `End Users`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> EndUsersResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return EndUsersResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(EndUsersResourceWithRawResponse)
 
     def list_end_users(
         self,
@@ -49,30 +85,14 @@ class EndUsersResource(SyncAPIResource):
 
         Returns a page of the Hub's End Users.
 
-        Returns a page; iterate it for this page's items, or `iter_all()` for every item.
-
         Args:
-            hub_id: path parameter ``hub_id``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            search: Text used to filter End Users; it is matched against id, externalId and displayName. ``search``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            search: Text used to filter End Users; it is matched against id, externalId and displayName.
         """
-        return cast(
-            "SyncPage[EndUserPage, EndUserSummary]",
-            self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users",
-                path_params={"hub_id": hub_id},
-                query={"first": first, "before": before, "after": after, "search": search},
-                responses={200: ResponseSpec(EndUserPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="users", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
+        return self._client.call_paged(
+            _LIST_END_USERS,
+            path_params={"hub_id": hub_id},
+            query={"first": first, "before": before, "after": after, "search": search},
+            options=options,
         )
 
     def create_end_user(
@@ -91,23 +111,9 @@ class EndUsersResource(SyncAPIResource):
 
         An end user needs a Connection for the Primary Connector before activating an Integration. It can be created in
         this request, through CreateConnection, or in the first Activate call.
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "EndUser",
-            self._client.request(
-                "POST",
-                "/hubs/{hub_id}/users",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={201: ResponseSpec(EndUser, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_END_USER, path_params={"hub_id": hub_id}, json=body, options=options
         )
 
     def get_end_user(
@@ -124,22 +130,14 @@ class EndUsersResource(SyncAPIResource):
         `internal`.
 
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        return cast(
-            "EndUser",
-            self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users/{user_id}",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(EndUser, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_END_USER,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            options=options,
         )
 
     def delete_end_user(
@@ -158,141 +156,13 @@ class EndUsersResource(SyncAPIResource):
         The user's connections to the Hub's Connectors and activations of its integrations are deleted as well.
 
         Args:
-            hub_id: path parameter ``hub_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        self._client.request(
-            "DELETE",
-            "/hubs/{hub_id}/users/{user_id}",
+        self._client.call(
+            _DELETE_END_USER,
             path_params={"hub_id": hub_id, "user_id": user_id},
             query={"identifier_type": identifier_type},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-
-class EndUsersResourceWithRawResponse:
-    """``EndUsersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: EndUsersResource) -> None:
-        self.list_end_users = to_raw_response_wrapper(resource.list_end_users)
-        self.create_end_user = to_raw_response_wrapper(resource.create_end_user)
-        self.get_end_user = to_raw_response_wrapper(resource.get_end_user)
-        self.delete_end_user = to_raw_response_wrapper(resource.delete_end_user)
-
-
-class AsyncEndUsersResource(AsyncAPIResource):
-    """Operations tagged `End Users`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncEndUsersResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncEndUsersResourceWithRawResponse(self)
-
-    async def list_end_users(
-        self,
-        *,
-        hub_id: ULID,
-        first: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        search: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPage[EndUserPage, EndUserSummary]:
-        """List a Hub's End Users
-
-        The async form of :meth:`EndUsersResource.list_end_users` (same arguments and errors; awaited).
-        """
-        return cast(
-            "AsyncPage[EndUserPage, EndUserSummary]",
-            await self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users",
-                path_params={"hub_id": hub_id},
-                query={"first": first, "before": before, "after": after, "search": search},
-                responses={200: ResponseSpec(EndUserPage, "json")},
-                errors={"default": Error},
-                pagination=CursorPagination(
-                    items_field="users", next_field="next", cursor_param="after"
-                ),
-                options=options,
-            ),
-        )
-
-    async def create_end_user(
-        self,
-        *,
-        hub_id: ULID,
-        body: EndUserCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> EndUser:
-        """Add an End User
-
-        The async form of :meth:`EndUsersResource.create_end_user` (same arguments and errors; awaited).
-        """
-        return cast(
-            "EndUser",
-            await self._client.request(
-                "POST",
-                "/hubs/{hub_id}/users",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={201: ResponseSpec(EndUser, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_end_user(
-        self,
-        *,
-        hub_id: ULID,
-        user_id: str,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> EndUser:
-        """Get an End User
-
-        The async form of :meth:`EndUsersResource.get_end_user` (same arguments and errors; awaited).
-        """
-        return cast(
-            "EndUser",
-            await self._client.request(
-                "GET",
-                "/hubs/{hub_id}/users/{user_id}",
-                path_params={"hub_id": hub_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(EndUser, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_end_user(
-        self,
-        *,
-        hub_id: ULID,
-        user_id: str,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Remove an End User
-
-        The async form of :meth:`EndUsersResource.delete_end_user` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/hubs/{hub_id}/users/{user_id}",
-            path_params={"hub_id": hub_id, "user_id": user_id},
-            query={"identifier_type": identifier_type},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -305,3 +175,72 @@ class AsyncEndUsersResourceWithRawResponse:
         self.create_end_user = async_to_raw_response_wrapper(resource.create_end_user)
         self.get_end_user = async_to_raw_response_wrapper(resource.get_end_user)
         self.delete_end_user = async_to_raw_response_wrapper(resource.delete_end_user)
+
+
+class AsyncEndUsersResource(AsyncAPIResource):
+    """The async form of :class:`EndUsersResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncEndUsersResourceWithRawResponse)
+
+    async def list_end_users(
+        self,
+        *,
+        hub_id: ULID,
+        first: int | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        search: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[EndUserPage, EndUserSummary]:
+        """List a Hub's End Users (the async form of :meth:`EndUsersResource.list_end_users`)."""
+        return await self._client.call_paged(
+            _LIST_END_USERS,
+            path_params={"hub_id": hub_id},
+            query={"first": first, "before": before, "after": after, "search": search},
+            options=options,
+        )
+
+    async def create_end_user(
+        self,
+        *,
+        hub_id: ULID,
+        body: EndUserCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> EndUser:
+        """Add an End User (the async form of :meth:`EndUsersResource.create_end_user`)."""
+        return await self._client.call(
+            _CREATE_END_USER, path_params={"hub_id": hub_id}, json=body, options=options
+        )
+
+    async def get_end_user(
+        self,
+        *,
+        hub_id: ULID,
+        user_id: str,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> EndUser:
+        """Get an End User (the async form of :meth:`EndUsersResource.get_end_user`)."""
+        return await self._client.call(
+            _GET_END_USER,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            options=options,
+        )
+
+    async def delete_end_user(
+        self,
+        *,
+        hub_id: ULID,
+        user_id: str,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Remove an End User (the async form of :meth:`EndUsersResource.delete_end_user`)."""
+        await self._client.call(
+            _DELETE_END_USER,
+            path_params={"hub_id": hub_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            options=options,
+        )

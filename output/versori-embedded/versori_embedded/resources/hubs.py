@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -24,17 +24,69 @@ from ..models import (
 
 __all__ = ["HubsResource", "AsyncHubsResource"]
 
+_LIST_HUBS: Endpoint[HubsPage] = Endpoint(
+    "GET",
+    "/o/{organisation_id}/hubs",
+    responses={200: ResponseSpec(HubsPage, "json")},
+    errors={"default": Error},
+)
+_CREATE_HUB: Endpoint[Hub] = Endpoint(
+    "POST", "/hubs", responses={201: ResponseSpec(Hub, "json")}, errors={"default": Error}
+)
+_GET_HUB: Endpoint[Hub] = Endpoint(
+    "GET", "/hubs/{hub_id}", responses={200: ResponseSpec(Hub, "json")}, errors={"default": Error}
+)
+_DELETE_HUB: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/hubs/{hub_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_UPDATE_HUB_DETAILS: Endpoint[Hub] = Endpoint(
+    "PATCH", "/hubs/{hub_id}", responses={200: ResponseSpec(Hub, "json")}, errors={"default": Error}
+)
+_CREATE_INTEGRATION: Endpoint[Integration] = Endpoint(
+    "POST",
+    "/hubs/{hub_id}/integrations",
+    responses={200: ResponseSpec(Integration, "json")},
+    errors={"default": Error},
+)
+_GET_INTEGRATION: Endpoint[Integration] = Endpoint(
+    "GET",
+    "/integrations/{integration_id}",
+    responses={200: ResponseSpec(Integration, "json")},
+    errors={"default": Error},
+)
+_UPDATE_INTEGRATION: Endpoint[Integration] = Endpoint(
+    "PATCH",
+    "/integrations/{integration_id}",
+    responses={200: ResponseSpec(Integration, "json")},
+    errors={"default": Error},
+)
+
+
+class HubsResourceWithRawResponse:
+    """``HubsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: HubsResource) -> None:
+        self.list_hubs = to_raw_response_wrapper(resource.list_hubs)
+        self.create_hub = to_raw_response_wrapper(resource.create_hub)
+        self.get_hub = to_raw_response_wrapper(resource.get_hub)
+        self.delete_hub = to_raw_response_wrapper(resource.delete_hub)
+        self.update_hub_details = to_raw_response_wrapper(resource.update_hub_details)
+        self.create_integration = to_raw_response_wrapper(resource.create_integration)
+        self.get_integration = to_raw_response_wrapper(resource.get_integration)
+        self.update_integration = to_raw_response_wrapper(resource.update_integration)
+
 
 class HubsResource(SyncAPIResource):
     """Operations tagged `Hubs`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> HubsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return HubsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(HubsResourceWithRawResponse)
 
     def list_hubs(
         self,
@@ -45,21 +97,9 @@ class HubsResource(SyncAPIResource):
         """List an organisation's Hubs
 
         Returns a page of the organisation's hubs.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "HubsPage",
-            self._client.request(
-                "GET",
-                "/o/{organisation_id}/hubs",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(HubsPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _LIST_HUBS, path_params={"organisation_id": organisation_id}, options=options
         )
 
     def create_hub(
@@ -68,23 +108,8 @@ class HubsResource(SyncAPIResource):
         body: HubCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Hub:
-        """Create a Hub
-
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Hub",
-            self._client.request(
-                "POST",
-                "/hubs",
-                json=body,
-                responses={201: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        """Create a Hub"""
+        return self._client.call(_CREATE_HUB, json=body, options=options)
 
     def get_hub(
         self,
@@ -95,22 +120,8 @@ class HubsResource(SyncAPIResource):
         """Get a Hub
 
         Fetches the Hub with the given ID.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "Hub",
-            self._client.request(
-                "GET",
-                "/hubs/{hub_id}",
-                path_params={"hub_id": hub_id},
-                responses={200: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_GET_HUB, path_params={"hub_id": hub_id}, options=options)
 
     def delete_hub(
         self,
@@ -128,19 +139,8 @@ class HubsResource(SyncAPIResource):
         activations and users by ID keep working.
 
         Integrations belonging to the Hub are not unpublished and keep running.
-
-        Args:
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "DELETE",
-            "/hubs/{hub_id}",
-            path_params={"hub_id": hub_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
+        self._client.call(_DELETE_HUB, path_params={"hub_id": hub_id}, options=options)
 
     def update_hub_details(
         self,
@@ -152,23 +152,9 @@ class HubsResource(SyncAPIResource):
         """Update a Hub
 
         Updates the Hub with the given ID. Only the name, IsDefault and (soon) tags can be changed.
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "Hub",
-            self._client.request(
-                "PATCH",
-                "/hubs/{hub_id}",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={200: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _UPDATE_HUB_DETAILS, path_params={"hub_id": hub_id}, json=body, options=options
         )
 
     def create_integration(
@@ -178,24 +164,9 @@ class HubsResource(SyncAPIResource):
         body: IntegrationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Integration:
-        """Create an Integration
-
-        Args:
-            body: The request body.
-            hub_id: path parameter ``hub_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Integration",
-            self._client.request(
-                "POST",
-                "/hubs/{hub_id}/integrations",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        """Create an Integration"""
+        return self._client.call(
+            _CREATE_INTEGRATION, path_params={"hub_id": hub_id}, json=body, options=options
         )
 
     def get_integration(
@@ -204,22 +175,9 @@ class HubsResource(SyncAPIResource):
         integration_id: ULID,
         **options: Unpack[RequestOptions],
     ) -> Integration:
-        """Get an integration by ID.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Integration",
-            self._client.request(
-                "GET",
-                "/integrations/{integration_id}",
-                path_params={"integration_id": integration_id},
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        """Get an integration by ID."""
+        return self._client.call(
+            _GET_INTEGRATION, path_params={"integration_id": integration_id}, options=options
         )
 
     def update_integration(
@@ -232,228 +190,12 @@ class HubsResource(SyncAPIResource):
         """Update an integration
 
         Changes an integration's details.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "Integration",
-            self._client.request(
-                "PATCH",
-                "/integrations/{integration_id}",
-                path_params={"integration_id": integration_id},
-                json=body,
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class HubsResourceWithRawResponse:
-    """``HubsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: HubsResource) -> None:
-        self.list_hubs = to_raw_response_wrapper(resource.list_hubs)
-        self.create_hub = to_raw_response_wrapper(resource.create_hub)
-        self.get_hub = to_raw_response_wrapper(resource.get_hub)
-        self.delete_hub = to_raw_response_wrapper(resource.delete_hub)
-        self.update_hub_details = to_raw_response_wrapper(resource.update_hub_details)
-        self.create_integration = to_raw_response_wrapper(resource.create_integration)
-        self.get_integration = to_raw_response_wrapper(resource.get_integration)
-        self.update_integration = to_raw_response_wrapper(resource.update_integration)
-
-
-class AsyncHubsResource(AsyncAPIResource):
-    """Operations tagged `Hubs`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncHubsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncHubsResourceWithRawResponse(self)
-
-    async def list_hubs(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> HubsPage:
-        """List an organisation's Hubs
-
-        The async form of :meth:`HubsResource.list_hubs` (same arguments and errors; awaited).
-        """
-        return cast(
-            "HubsPage",
-            await self._client.request(
-                "GET",
-                "/o/{organisation_id}/hubs",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(HubsPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def create_hub(
-        self,
-        *,
-        body: HubCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Hub:
-        """Create a Hub
-
-        The async form of :meth:`HubsResource.create_hub` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Hub",
-            await self._client.request(
-                "POST",
-                "/hubs",
-                json=body,
-                responses={201: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_hub(
-        self,
-        *,
-        hub_id: ULID,
-        **options: Unpack[RequestOptions],
-    ) -> Hub:
-        """Get a Hub
-
-        The async form of :meth:`HubsResource.get_hub` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Hub",
-            await self._client.request(
-                "GET",
-                "/hubs/{hub_id}",
-                path_params={"hub_id": hub_id},
-                responses={200: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def delete_hub(
-        self,
-        *,
-        hub_id: ULID,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Remove a Hub
-
-        The async form of :meth:`HubsResource.delete_hub` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/hubs/{hub_id}",
-            path_params={"hub_id": hub_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
+        return self._client.call(
+            _UPDATE_INTEGRATION,
+            path_params={"integration_id": integration_id},
+            json=body,
             options=options,
-        )
-
-    async def update_hub_details(
-        self,
-        *,
-        hub_id: ULID,
-        body: HubUpdate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Hub:
-        """Update a Hub
-
-        The async form of :meth:`HubsResource.update_hub_details` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Hub",
-            await self._client.request(
-                "PATCH",
-                "/hubs/{hub_id}",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={200: ResponseSpec(Hub, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def create_integration(
-        self,
-        *,
-        hub_id: ULID,
-        body: IntegrationCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Integration:
-        """Create an Integration
-
-        The async form of :meth:`HubsResource.create_integration` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Integration",
-            await self._client.request(
-                "POST",
-                "/hubs/{hub_id}/integrations",
-                path_params={"hub_id": hub_id},
-                json=body,
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def get_integration(
-        self,
-        *,
-        integration_id: ULID,
-        **options: Unpack[RequestOptions],
-    ) -> Integration:
-        """Get an integration by ID.
-
-        The async form of :meth:`HubsResource.get_integration` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Integration",
-            await self._client.request(
-                "GET",
-                "/integrations/{integration_id}",
-                path_params={"integration_id": integration_id},
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_integration(
-        self,
-        *,
-        integration_id: ULID,
-        body: UpdateIntegration | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Integration:
-        """Update an integration
-
-        The async form of :meth:`HubsResource.update_integration` (same arguments and errors; awaited).
-        """
-        return cast(
-            "Integration",
-            await self._client.request(
-                "PATCH",
-                "/integrations/{integration_id}",
-                path_params={"integration_id": integration_id},
-                json=body,
-                responses={200: ResponseSpec(Integration, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
         )
 
 
@@ -469,3 +211,98 @@ class AsyncHubsResourceWithRawResponse:
         self.create_integration = async_to_raw_response_wrapper(resource.create_integration)
         self.get_integration = async_to_raw_response_wrapper(resource.get_integration)
         self.update_integration = async_to_raw_response_wrapper(resource.update_integration)
+
+
+class AsyncHubsResource(AsyncAPIResource):
+    """The async form of :class:`HubsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncHubsResourceWithRawResponse)
+
+    async def list_hubs(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> HubsPage:
+        """List an organisation's Hubs (the async form of :meth:`HubsResource.list_hubs`)."""
+        return await self._client.call(
+            _LIST_HUBS, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def create_hub(
+        self,
+        *,
+        body: HubCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Hub:
+        """Create a Hub (the async form of :meth:`HubsResource.create_hub`)."""
+        return await self._client.call(_CREATE_HUB, json=body, options=options)
+
+    async def get_hub(
+        self,
+        *,
+        hub_id: ULID,
+        **options: Unpack[RequestOptions],
+    ) -> Hub:
+        """Get a Hub (the async form of :meth:`HubsResource.get_hub`)."""
+        return await self._client.call(_GET_HUB, path_params={"hub_id": hub_id}, options=options)
+
+    async def delete_hub(
+        self,
+        *,
+        hub_id: ULID,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Remove a Hub (the async form of :meth:`HubsResource.delete_hub`)."""
+        await self._client.call(_DELETE_HUB, path_params={"hub_id": hub_id}, options=options)
+
+    async def update_hub_details(
+        self,
+        *,
+        hub_id: ULID,
+        body: HubUpdate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Hub:
+        """Update a Hub (the async form of :meth:`HubsResource.update_hub_details`)."""
+        return await self._client.call(
+            _UPDATE_HUB_DETAILS, path_params={"hub_id": hub_id}, json=body, options=options
+        )
+
+    async def create_integration(
+        self,
+        *,
+        hub_id: ULID,
+        body: IntegrationCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Integration:
+        """Create an Integration (the async form of :meth:`HubsResource.create_integration`)."""
+        return await self._client.call(
+            _CREATE_INTEGRATION, path_params={"hub_id": hub_id}, json=body, options=options
+        )
+
+    async def get_integration(
+        self,
+        *,
+        integration_id: ULID,
+        **options: Unpack[RequestOptions],
+    ) -> Integration:
+        """Get an integration by ID. (the async form of :meth:`HubsResource.get_integration`)."""
+        return await self._client.call(
+            _GET_INTEGRATION, path_params={"integration_id": integration_id}, options=options
+        )
+
+    async def update_integration(
+        self,
+        *,
+        integration_id: ULID,
+        body: UpdateIntegration | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Integration:
+        """Update an integration (the async form of :meth:`HubsResource.update_integration`)."""
+        return await self._client.call(
+            _UPDATE_INTEGRATION,
+            path_params={"integration_id": integration_id},
+            json=body,
+            options=options,
+        )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,17 +14,36 @@ from ..models import Error, ListIntegrations, ULID
 
 __all__ = ["IntegrationsResource", "AsyncIntegrationsResource"]
 
+_LIST_INTEGRATIONS: Endpoint[ListIntegrations] = Endpoint(
+    "GET",
+    "/hubs/{hub_id}/integrations",
+    responses={200: ResponseSpec(ListIntegrations, "json")},
+    errors={"default": Error},
+)
+_DELETE_INTEGRATION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/integrations/{integration_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class IntegrationsResourceWithRawResponse:
+    """``IntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: IntegrationsResource) -> None:
+        self.list_integrations = to_raw_response_wrapper(resource.list_integrations)
+        self.delete_integration = to_raw_response_wrapper(resource.delete_integration)
+
 
 class IntegrationsResource(SyncAPIResource):
     """Operations tagged `Integrations`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> IntegrationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return IntegrationsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(IntegrationsResourceWithRawResponse)
 
     def list_integrations(
         self,
@@ -43,24 +62,13 @@ class IntegrationsResource(SyncAPIResource):
         Do not expose this to End Users in the embedded UI, because unpublished integrations are included.
 
         Args:
-            hub_id: path parameter ``hub_id``
-            first: query parameter ``first``
-            before: query parameter ``before``
-            after: query parameter ``after``
-            search: Text used to filter Integrations; it is matched against the name. ``search``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            search: Text used to filter Integrations; it is matched against the name.
         """
-        return cast(
-            "ListIntegrations",
-            self._client.request(
-                "GET",
-                "/hubs/{hub_id}/integrations",
-                path_params={"hub_id": hub_id},
-                query={"first": first, "before": before, "after": after, "search": search},
-                responses={200: ResponseSpec(ListIntegrations, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _LIST_INTEGRATIONS,
+            path_params={"hub_id": hub_id},
+            query={"first": first, "before": before, "after": after, "search": search},
+            options=options,
         )
 
     def delete_integration(
@@ -74,39 +82,25 @@ class IntegrationsResource(SyncAPIResource):
         Deletes the integration.
 
         Fails with an error while the integration is deployed.
-
-        Args:
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "DELETE",
-            "/integrations/{integration_id}",
-            path_params={"integration_id": integration_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
+        self._client.call(
+            _DELETE_INTEGRATION, path_params={"integration_id": integration_id}, options=options
         )
 
 
-class IntegrationsResourceWithRawResponse:
-    """``IntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+class AsyncIntegrationsResourceWithRawResponse:
+    """``AsyncIntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
-    def __init__(self, resource: IntegrationsResource) -> None:
-        self.list_integrations = to_raw_response_wrapper(resource.list_integrations)
-        self.delete_integration = to_raw_response_wrapper(resource.delete_integration)
+    def __init__(self, resource: AsyncIntegrationsResource) -> None:
+        self.list_integrations = async_to_raw_response_wrapper(resource.list_integrations)
+        self.delete_integration = async_to_raw_response_wrapper(resource.delete_integration)
 
 
 class AsyncIntegrationsResource(AsyncAPIResource):
-    """Operations tagged `Integrations`.
+    """The async form of :class:`IntegrationsResource`: the same methods, awaited."""
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncIntegrationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncIntegrationsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncIntegrationsResourceWithRawResponse)
 
     async def list_integrations(
         self,
@@ -118,21 +112,12 @@ class AsyncIntegrationsResource(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ListIntegrations:
-        """List a Hub's Integrations
-
-        The async form of :meth:`IntegrationsResource.list_integrations` (same arguments and errors; awaited).
-        """
-        return cast(
-            "ListIntegrations",
-            await self._client.request(
-                "GET",
-                "/hubs/{hub_id}/integrations",
-                path_params={"hub_id": hub_id},
-                query={"first": first, "before": before, "after": after, "search": search},
-                responses={200: ResponseSpec(ListIntegrations, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        """List a Hub's Integrations (the async form of :meth:`IntegrationsResource.list_integrations`)."""
+        return await self._client.call(
+            _LIST_INTEGRATIONS,
+            path_params={"hub_id": hub_id},
+            query={"first": first, "before": before, "after": after, "search": search},
+            options=options,
         )
 
     async def delete_integration(
@@ -141,23 +126,7 @@ class AsyncIntegrationsResource(AsyncAPIResource):
         integration_id: ULID,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove an integration.
-
-        The async form of :meth:`IntegrationsResource.delete_integration` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/integrations/{integration_id}",
-            path_params={"integration_id": integration_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
+        """Remove an integration. (the async form of :meth:`IntegrationsResource.delete_integration`)."""
+        await self._client.call(
+            _DELETE_INTEGRATION, path_params={"integration_id": integration_id}, options=options
         )
-
-
-class AsyncIntegrationsResourceWithRawResponse:
-    """``AsyncIntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: AsyncIntegrationsResource) -> None:
-        self.list_integrations = async_to_raw_response_wrapper(resource.list_integrations)
-        self.delete_integration = async_to_raw_response_wrapper(resource.delete_integration)

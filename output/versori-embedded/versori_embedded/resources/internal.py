@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,17 +14,47 @@ from ..models import DynamicVariables, Error, GetEndUserIdentifierType, Integrat
 
 __all__ = ["InternalResource", "AsyncInternalResource"]
 
+_UPDATE_INTEGRATION_METADATA: Endpoint[None] = Endpoint(
+    "PUT",
+    "/integrations/{integration_id}/metadata",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_GET_DYNAMIC_VARIABLES: Endpoint[DynamicVariables] = Endpoint(
+    "GET",
+    "/integrations/{integration_id}/users/{user_id}/variables",
+    responses={200: ResponseSpec(DynamicVariables, "json")},
+    errors={"default": Error},
+)
+_UPDATE_DYNAMIC_VARIABLES_INTERNAL: Endpoint[None] = Endpoint(
+    "PUT",
+    "/integrations/{integration_id}/users/{user_id}/variables",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class InternalResourceWithRawResponse:
+    """``InternalResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: InternalResource) -> None:
+        self.update_integration_metadata = to_raw_response_wrapper(
+            resource.update_integration_metadata
+        )
+        self.get_dynamic_variables = to_raw_response_wrapper(resource.get_dynamic_variables)
+        self.update_dynamic_variables_internal = to_raw_response_wrapper(
+            resource.update_dynamic_variables_internal
+        )
+
 
 class InternalResource(SyncAPIResource):
     """Operations tagged `Internal`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> InternalResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return InternalResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(InternalResourceWithRawResponse)
 
     def update_integration_metadata(
         self,
@@ -36,19 +66,11 @@ class InternalResource(SyncAPIResource):
         """Internal: update an integration's metadata.
 
         Records which hub connectors the integration uses. Only switchboard-api calls this.
-
-        Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "PUT",
-            "/integrations/{integration_id}/metadata",
+        self._client.call(
+            _UPDATE_INTEGRATION_METADATA,
             path_params={"integration_id": integration_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -65,22 +87,14 @@ class InternalResource(SyncAPIResource):
         Returns the dynamic variables of the given user for the given integration.
 
         Args:
-            integration_id: path parameter ``integration_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        return cast(
-            "DynamicVariables",
-            self._client.request(
-                "GET",
-                "/integrations/{integration_id}/users/{user_id}/variables",
-                path_params={"integration_id": integration_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(DynamicVariables, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_DYNAMIC_VARIABLES,
+            path_params={"integration_id": integration_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            options=options,
         )
 
     def update_dynamic_variables_internal(
@@ -97,115 +111,14 @@ class InternalResource(SyncAPIResource):
         Changes the dynamic variables of the given user for the given integration.
 
         Args:
-            body: The request body.
-            integration_id: path parameter ``integration_id``
-            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given. ``user_id``
-            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub. ``identifier_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            user_id: Identifies an End User of the Hub. Most endpoints accept either Versori's internal identifier or the external ID chosen by the organisation; the `identifier_type` query parameter says which one is given.
+            identifier_type: Says whether the `user_id` path parameter is Versori's internal identifier or an external one. With `external`, some endpoints also need the `hub` query parameter to find the right Hub.
         """
-        self._client.request(
-            "PUT",
-            "/integrations/{integration_id}/users/{user_id}/variables",
+        self._client.call(
+            _UPDATE_DYNAMIC_VARIABLES_INTERNAL,
             path_params={"integration_id": integration_id, "user_id": user_id},
             query={"identifier_type": identifier_type},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-
-class InternalResourceWithRawResponse:
-    """``InternalResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: InternalResource) -> None:
-        self.update_integration_metadata = to_raw_response_wrapper(
-            resource.update_integration_metadata
-        )
-        self.get_dynamic_variables = to_raw_response_wrapper(resource.get_dynamic_variables)
-        self.update_dynamic_variables_internal = to_raw_response_wrapper(
-            resource.update_dynamic_variables_internal
-        )
-
-
-class AsyncInternalResource(AsyncAPIResource):
-    """Operations tagged `Internal`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncInternalResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncInternalResourceWithRawResponse(self)
-
-    async def update_integration_metadata(
-        self,
-        *,
-        integration_id: ULID,
-        body: IntegrationMetadata | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Internal: update an integration's metadata.
-
-        The async form of :meth:`InternalResource.update_integration_metadata` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "PUT",
-            "/integrations/{integration_id}/metadata",
-            path_params={"integration_id": integration_id},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    async def get_dynamic_variables(
-        self,
-        *,
-        integration_id: ULID,
-        user_id: str,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> DynamicVariables:
-        """Get the dynamic variables of a user for an integration.
-
-        The async form of :meth:`InternalResource.get_dynamic_variables` (same arguments and errors; awaited).
-        """
-        return cast(
-            "DynamicVariables",
-            await self._client.request(
-                "GET",
-                "/integrations/{integration_id}/users/{user_id}/variables",
-                path_params={"integration_id": integration_id, "user_id": user_id},
-                query={"identifier_type": identifier_type},
-                responses={200: ResponseSpec(DynamicVariables, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def update_dynamic_variables_internal(
-        self,
-        *,
-        integration_id: ULID,
-        user_id: str,
-        body: DynamicVariables | NotGiven = NOT_GIVEN,
-        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Update the dynamic variables of a user for an integration.
-
-        The async form of :meth:`InternalResource.update_dynamic_variables_internal` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "PUT",
-            "/integrations/{integration_id}/users/{user_id}/variables",
-            path_params={"integration_id": integration_id, "user_id": user_id},
-            query={"identifier_type": identifier_type},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -220,4 +133,60 @@ class AsyncInternalResourceWithRawResponse:
         self.get_dynamic_variables = async_to_raw_response_wrapper(resource.get_dynamic_variables)
         self.update_dynamic_variables_internal = async_to_raw_response_wrapper(
             resource.update_dynamic_variables_internal
+        )
+
+
+class AsyncInternalResource(AsyncAPIResource):
+    """The async form of :class:`InternalResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncInternalResourceWithRawResponse)
+
+    async def update_integration_metadata(
+        self,
+        *,
+        integration_id: ULID,
+        body: IntegrationMetadata | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Internal: update an integration's metadata. (the async form of :meth:`InternalResource.update_integration_metadata`)."""
+        await self._client.call(
+            _UPDATE_INTEGRATION_METADATA,
+            path_params={"integration_id": integration_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_dynamic_variables(
+        self,
+        *,
+        integration_id: ULID,
+        user_id: str,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> DynamicVariables:
+        """Get the dynamic variables of a user for an integration. (the async form of :meth:`InternalResource.get_dynamic_variables`)."""
+        return await self._client.call(
+            _GET_DYNAMIC_VARIABLES,
+            path_params={"integration_id": integration_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            options=options,
+        )
+
+    async def update_dynamic_variables_internal(
+        self,
+        *,
+        integration_id: ULID,
+        user_id: str,
+        body: DynamicVariables | NotGiven = NOT_GIVEN,
+        identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Update the dynamic variables of a user for an integration. (the async form of :meth:`InternalResource.update_dynamic_variables_internal`)."""
+        await self._client.call(
+            _UPDATE_DYNAMIC_VARIABLES_INTERNAL,
+            path_params={"integration_id": integration_id, "user_id": user_id},
+            query={"identifier_type": identifier_type},
+            json=body,
+            options=options,
         )

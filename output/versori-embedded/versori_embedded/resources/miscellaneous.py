@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,38 +14,9 @@ from ..models import HealthResponse
 
 __all__ = ["MiscellaneousResource", "AsyncMiscellaneousResource"]
 
-
-class MiscellaneousResource(SyncAPIResource):
-    """Operations tagged `Miscellaneous`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> MiscellaneousResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return MiscellaneousResourceWithRawResponse(self)
-
-    def health_check(
-        self,
-        **options: Unpack[RequestOptions],
-    ) -> HealthResponse:
-        """Health check
-
-        Responds with a success status while the API is healthy.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "HealthResponse",
-            self._client.request(
-                "GET",
-                "/healthz",
-                responses={200: ResponseSpec(HealthResponse, "json")},
-                options=options,
-            ),
-        )
+_HEALTH_CHECK: Endpoint[HealthResponse] = Endpoint(
+    "GET", "/healthz", responses={200: ResponseSpec(HealthResponse, "json")}
+)
 
 
 class MiscellaneousResourceWithRawResponse:
@@ -55,34 +26,24 @@ class MiscellaneousResourceWithRawResponse:
         self.health_check = to_raw_response_wrapper(resource.health_check)
 
 
-class AsyncMiscellaneousResource(AsyncAPIResource):
+class MiscellaneousResource(SyncAPIResource):
     """Operations tagged `Miscellaneous`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncMiscellaneousResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncMiscellaneousResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(MiscellaneousResourceWithRawResponse)
 
-    async def health_check(
+    def health_check(
         self,
         **options: Unpack[RequestOptions],
     ) -> HealthResponse:
         """Health check
 
-        The async form of :meth:`MiscellaneousResource.health_check` (same arguments and errors; awaited).
+        Responds with a success status while the API is healthy.
         """
-        return cast(
-            "HealthResponse",
-            await self._client.request(
-                "GET",
-                "/healthz",
-                responses={200: ResponseSpec(HealthResponse, "json")},
-                options=options,
-            ),
-        )
+        return self._client.call(_HEALTH_CHECK, options=options)
 
 
 class AsyncMiscellaneousResourceWithRawResponse:
@@ -90,3 +51,17 @@ class AsyncMiscellaneousResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMiscellaneousResource) -> None:
         self.health_check = async_to_raw_response_wrapper(resource.health_check)
+
+
+class AsyncMiscellaneousResource(AsyncAPIResource):
+    """The async form of :class:`MiscellaneousResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncMiscellaneousResourceWithRawResponse)
+
+    async def health_check(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> HealthResponse:
+        """Health check (the async form of :meth:`MiscellaneousResource.health_check`)."""
+        return await self._client.call(_HEALTH_CHECK, options=options)

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,39 +14,12 @@ from ..models import Error, Organisation
 
 __all__ = ["ActiveOrganisationResource", "AsyncActiveOrganisationResource"]
 
-
-class ActiveOrganisationResource(SyncAPIResource):
-    """Operations tagged `active-organisation`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> ActiveOrganisationResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return ActiveOrganisationResourceWithRawResponse(self)
-
-    def get_active_organisation(
-        self,
-        **options: Unpack[RequestOptions],
-    ) -> Organisation:
-        """Get the active organisation
-
-        Returns the current user's active Organisation.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Organisation",
-            self._client.request(
-                "GET",
-                "/active-organisation",
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+_GET_ACTIVE_ORGANISATION: Endpoint[Organisation] = Endpoint(
+    "GET",
+    "/active-organisation",
+    responses={200: ResponseSpec(Organisation, "json")},
+    errors={"default": Error},
+)
 
 
 class ActiveOrganisationResourceWithRawResponse:
@@ -56,35 +29,24 @@ class ActiveOrganisationResourceWithRawResponse:
         self.get_active_organisation = to_raw_response_wrapper(resource.get_active_organisation)
 
 
-class AsyncActiveOrganisationResource(AsyncAPIResource):
+class ActiveOrganisationResource(SyncAPIResource):
     """Operations tagged `active-organisation`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncActiveOrganisationResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncActiveOrganisationResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(ActiveOrganisationResourceWithRawResponse)
 
-    async def get_active_organisation(
+    def get_active_organisation(
         self,
         **options: Unpack[RequestOptions],
     ) -> Organisation:
         """Get the active organisation
 
-        The async form of :meth:`ActiveOrganisationResource.get_active_organisation` (same arguments and errors; awaited).
+        Returns the current user's active Organisation.
         """
-        return cast(
-            "Organisation",
-            await self._client.request(
-                "GET",
-                "/active-organisation",
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_GET_ACTIVE_ORGANISATION, options=options)
 
 
 class AsyncActiveOrganisationResourceWithRawResponse:
@@ -94,3 +56,17 @@ class AsyncActiveOrganisationResourceWithRawResponse:
         self.get_active_organisation = async_to_raw_response_wrapper(
             resource.get_active_organisation
         )
+
+
+class AsyncActiveOrganisationResource(AsyncAPIResource):
+    """The async form of :class:`ActiveOrganisationResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncActiveOrganisationResourceWithRawResponse)
+
+    async def get_active_organisation(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Organisation:
+        """Get the active organisation (the async form of :meth:`ActiveOrganisationResource.get_active_organisation`)."""
+        return await self._client.call(_GET_ACTIVE_ORGANISATION, options=options)

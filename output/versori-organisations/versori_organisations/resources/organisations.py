@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -39,710 +39,156 @@ from ..models import (
 
 __all__ = ["OrganisationsResource", "AsyncOrganisationsResource"]
 
-
-class OrganisationsResource(SyncAPIResource):
-    """Organisations sit at the top of the Versori platform: every resource belongs to one. Each Organisation has one owner
-    and may have many members.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> OrganisationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return OrganisationsResourceWithRawResponse(self)
-
-    def get_organisations(
-        self,
-        *,
-        filter_: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> OrganisationsPage:
-        """List organisations
-
-        Returns a page of the Organisations the current user belongs to. Without a filter, the active Organisation is always
-        the first item of the first page; with one, the filter is matched case-insensitively as a substring of name and slug.
-
-        Args:
-            filter_: query parameter ``filter``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "OrganisationsPage",
-            self._client.request(
-                "GET",
-                "/organisations",
-                query={"filter": filter_},
-                responses={200: ResponseSpec(OrganisationsPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def create_organisation(
-        self,
-        *,
-        body: OrganisationCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Organisation:
-        """Create an organisation
-
-        Creates an Organisation owned by the current user. There is no limit on how many a user creates, but each one is
-        billed separately and some features need a paid plan.
-
-        Args:
-            body: The request body.
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Organisation",
-            self._client.request(
-                "POST",
-                "/organisations",
-                json=body,
-                responses={201: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_organisation(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Organisation:
-        """Get an organisation
-
-        Fetches an Organisation by ID.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Organisation",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_members(
-        self,
-        *,
-        organisation_id: str,
-        identity_type: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> list[MembersPage]:
-        """List members
-
-        Returns a page of the Organisation's members.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            identity_type: query parameter ``identity_type``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[MembersPage]",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/members",
-                path_params={"organisation_id": organisation_id},
-                query={"identity_type": identity_type},
-                responses={200: ResponseSpec(list[MembersPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_member(
-        self,
-        *,
-        organisation_id: str,
-        member_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Member:
-        """Get a member
-
-        Returns one member of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            member_id: path parameter ``member_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Member",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/members/{member_id}",
-                path_params={"organisation_id": organisation_id, "member_id": member_id},
-                responses={200: ResponseSpec(Member, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def delete_member(
-        self,
-        *,
-        organisation_id: str,
-        member_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Remove a member
-
-        Removes a member from the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            member_id: path parameter ``member_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/members/{member_id}",
-            path_params={"organisation_id": organisation_id, "member_id": member_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def get_service_accounts(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> list[ServiceAccountsPage]:
-        """List service accounts
-
-        Returns a page of the Organisation's ServiceAccounts.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[ServiceAccountsPage]",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/service-accounts",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[ServiceAccountsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def create_service_account(
-        self,
-        *,
-        organisation_id: str,
-        body: ServiceAccountCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> ServiceAccount:
-        """Create a service account
-
-        Creates a ServiceAccount in the Organisation with a randomly generated client ID and secret, both returned in the
-        response.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "ServiceAccount",
-            self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/service-accounts",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(ServiceAccount, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_service_account(
-        self,
-        *,
-        organisation_id: str,
-        service_account_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> ServiceAccount:
-        """Get a service account
-
-        Returns one ServiceAccount of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            service_account_id: path parameter ``service_account_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "ServiceAccount",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/service-accounts/{service_account_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "service_account_id": service_account_id,
-                },
-                responses={200: ResponseSpec(ServiceAccount, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def delete_service_account(
-        self,
-        *,
-        organisation_id: str,
-        service_account_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a service account
-
-        Deletes a ServiceAccount of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            service_account_id: path parameter ``service_account_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/service-accounts/{service_account_id}",
-            path_params={
-                "organisation_id": organisation_id,
-                "service_account_id": service_account_id,
-            },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def get_groups(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> list[GroupsPage]:
-        """List groups
-
-        Returns a page of the Organisation's Groups.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[GroupsPage]",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/groups",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[GroupsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def create_group(
-        self,
-        *,
-        organisation_id: str,
-        body: GroupCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Group:
-        """Create a group
-
-        Creates a Group in the Organisation.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Group",
-            self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/groups",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(Group, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_group(
-        self,
-        *,
-        organisation_id: str,
-        group_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Group:
-        """Get a group
-
-        Returns one Group of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            group_id: path parameter ``group_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Group",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/groups/{group_id}",
-                path_params={"organisation_id": organisation_id, "group_id": group_id},
-                responses={200: ResponseSpec(Group, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def delete_group(
-        self,
-        *,
-        organisation_id: str,
-        group_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a group
-
-        Deletes a Group of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            group_id: path parameter ``group_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/groups/{group_id}",
-            path_params={"organisation_id": organisation_id, "group_id": group_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def get_invitations(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> list[InvitationsPage]:
-        """List invitations
-
-        Returns a page of the Organisation's invitations.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[InvitationsPage]",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/invitations",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[InvitationsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def invite_member(
-        self,
-        *,
-        organisation_id: str,
-        body: InvitationCreate | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Invitation:
-        """Invite a member
-
-        Invites a User to the Organisation by email with a link to accept. Invitations are valid for 7 days, after which
-        they must be resent or deleted; expired invitations can be deleted by hand and are removed automatically after 60
-        days.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Invitation",
-            self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/invitations",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(Invitation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def delete_invitation(
-        self,
-        *,
-        organisation_id: str,
-        invitation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete an invitation
-
-        Deletes an invitation of the Organisation, usually to cancel one that is no longer needed.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/invitations/{invitation_id}",
-            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def accept_invitation(
-        self,
-        *,
-        organisation_id: str,
-        invitation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Accept an invitation
-
-        Accepts an invitation to the Organisation. The signed-in user's email has to match the invitation's email address.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/invitations/{invitation_id}/accept",
-            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def resend_invitation(
-        self,
-        *,
-        organisation_id: str,
-        invitation_id: str,
-        body: InvitationResend | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> Invitation:
-        """Resend an invitation
-
-        Sends an invitation of the Organisation again, usually because it expired or never arrived. Each resend moves
-        expiresAt to 7 days from now.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            invitation_id: path parameter ``invitation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Invitation",
-            self._client.request(
-                "PUT",
-                "/organisations/{organisation_id}/invitations/{invitation_id}/resend",
-                path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-                json=body,
-                responses={200: ResponseSpec(Invitation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def set_active_organisation(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Organisation:
-        """Set the active organisation
-
-        Makes the Organisation the current user's active one and returns it.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Organisation",
-            self._client.request(
-                "PUT",
-                "/organisations/{organisation_id}/active",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def get_billing(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> Billing:
-        """Get billing information
-
-        Returns the Organisation's billing information.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "Billing",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/billing",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Billing, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def update_billing_details(
-        self,
-        *,
-        organisation_id: str,
-        body: UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Update billing details (e.g. billing email)
-
-        Changes the Organisation's billing details: the billing email address as well as the customerID, subscriptionID and
-        platformID.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/billing",
-            path_params={"organisation_id": organisation_id},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def get_invoices(
-        self,
-        *,
-        organisation_id: str,
-        from_: datetime.date | NotGiven = NOT_GIVEN,
-        to: datetime.date | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> list[Invoice]:
-        """List invoices
-
-        Returns a page of the Organisation's invoices, optionally limited with the `from` and `to` query parameters. With
-        neither parameter, the upcoming invoice is returned. `to` defaults to today and `from` to one calendar month
-        before today.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            from_: query parameter ``from``
-            to: query parameter ``to``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "list[Invoice]",
-            self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/billing/invoices",
-                path_params={"organisation_id": organisation_id},
-                query={"from": from_, "to": to},
-                responses={200: ResponseSpec(list[Invoice], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    def update_subscription(
-        self,
-        *,
-        organisation_id: str,
-        body: UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Update the subscription
-
-        Changes the Organisation's subscription, for example to raise its board quota; billing is adjusted to the number of
-        boards that may be published.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/billing/update-subscription",
-            path_params={"organisation_id": organisation_id},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    def create_checkout_session(
-        self,
-        *,
-        organisation_id: str,
-        body: CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> CreateCheckoutSessionResponse:
-        """Create a checkout session
-
-        Starts a checkout session for the Organisation, sending the user to the Stripe checkout page to pay.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "CreateCheckoutSessionResponse",
-            self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/billing/checkout-session",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={200: ResponseSpec(CreateCheckoutSessionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+_GET_ORGANISATIONS: Endpoint[OrganisationsPage] = Endpoint(
+    "GET",
+    "/organisations",
+    responses={200: ResponseSpec(OrganisationsPage, "json")},
+    errors={"default": Error},
+)
+_CREATE_ORGANISATION: Endpoint[Organisation] = Endpoint(
+    "POST",
+    "/organisations",
+    responses={201: ResponseSpec(Organisation, "json")},
+    errors={"default": Error},
+)
+_GET_ORGANISATION: Endpoint[Organisation] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}",
+    responses={200: ResponseSpec(Organisation, "json")},
+    errors={"default": Error},
+)
+_GET_MEMBERS: Endpoint[list[MembersPage]] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/members",
+    responses={200: ResponseSpec(list[MembersPage], "json")},
+    errors={"default": Error},
+)
+_GET_MEMBER: Endpoint[Member] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/members/{member_id}",
+    responses={200: ResponseSpec(Member, "json")},
+    errors={"default": Error},
+)
+_DELETE_MEMBER: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/organisations/{organisation_id}/members/{member_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_GET_SERVICE_ACCOUNTS: Endpoint[list[ServiceAccountsPage]] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/service-accounts",
+    responses={200: ResponseSpec(list[ServiceAccountsPage], "json")},
+    errors={"default": Error},
+)
+_CREATE_SERVICE_ACCOUNT: Endpoint[ServiceAccount] = Endpoint(
+    "POST",
+    "/organisations/{organisation_id}/service-accounts",
+    responses={201: ResponseSpec(ServiceAccount, "json")},
+    errors={"default": Error},
+)
+_GET_SERVICE_ACCOUNT: Endpoint[ServiceAccount] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/service-accounts/{service_account_id}",
+    responses={200: ResponseSpec(ServiceAccount, "json")},
+    errors={"default": Error},
+)
+_DELETE_SERVICE_ACCOUNT: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/organisations/{organisation_id}/service-accounts/{service_account_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_GET_GROUPS: Endpoint[list[GroupsPage]] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/groups",
+    responses={200: ResponseSpec(list[GroupsPage], "json")},
+    errors={"default": Error},
+)
+_CREATE_GROUP: Endpoint[Group] = Endpoint(
+    "POST",
+    "/organisations/{organisation_id}/groups",
+    responses={201: ResponseSpec(Group, "json")},
+    errors={"default": Error},
+)
+_GET_GROUP: Endpoint[Group] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/groups/{group_id}",
+    responses={200: ResponseSpec(Group, "json")},
+    errors={"default": Error},
+)
+_DELETE_GROUP: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/organisations/{organisation_id}/groups/{group_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_GET_INVITATIONS: Endpoint[list[InvitationsPage]] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/invitations",
+    responses={200: ResponseSpec(list[InvitationsPage], "json")},
+    errors={"default": Error},
+)
+_INVITE_MEMBER: Endpoint[Invitation] = Endpoint(
+    "POST",
+    "/organisations/{organisation_id}/invitations",
+    responses={201: ResponseSpec(Invitation, "json")},
+    errors={"default": Error},
+)
+_DELETE_INVITATION: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/organisations/{organisation_id}/invitations/{invitation_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_ACCEPT_INVITATION: Endpoint[None] = Endpoint(
+    "PUT",
+    "/organisations/{organisation_id}/invitations/{invitation_id}/accept",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_RESEND_INVITATION: Endpoint[Invitation] = Endpoint(
+    "PUT",
+    "/organisations/{organisation_id}/invitations/{invitation_id}/resend",
+    responses={200: ResponseSpec(Invitation, "json")},
+    errors={"default": Error},
+)
+_SET_ACTIVE_ORGANISATION: Endpoint[Organisation] = Endpoint(
+    "PUT",
+    "/organisations/{organisation_id}/active",
+    responses={200: ResponseSpec(Organisation, "json")},
+    errors={"default": Error},
+)
+_GET_BILLING: Endpoint[Billing] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/billing",
+    responses={200: ResponseSpec(Billing, "json")},
+    errors={"default": Error},
+)
+_UPDATE_BILLING_DETAILS: Endpoint[None] = Endpoint(
+    "PUT",
+    "/organisations/{organisation_id}/billing",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_GET_INVOICES: Endpoint[list[Invoice]] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/billing/invoices",
+    responses={200: ResponseSpec(list[Invoice], "json")},
+    errors={"default": Error},
+)
+_UPDATE_SUBSCRIPTION: Endpoint[None] = Endpoint(
+    "PUT",
+    "/organisations/{organisation_id}/billing/update-subscription",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_CREATE_CHECKOUT_SESSION: Endpoint[CreateCheckoutSessionResponse] = Endpoint(
+    "POST",
+    "/organisations/{organisation_id}/billing/checkout-session",
+    responses={200: ResponseSpec(CreateCheckoutSessionResponse, "json")},
+    errors={"default": Error},
+)
 
 
 class OrganisationsResourceWithRawResponse:
@@ -776,19 +222,17 @@ class OrganisationsResourceWithRawResponse:
         self.create_checkout_session = to_raw_response_wrapper(resource.create_checkout_session)
 
 
-class AsyncOrganisationsResource(AsyncAPIResource):
+class OrganisationsResource(SyncAPIResource):
     """Organisations sit at the top of the Versori platform: every resource belongs to one. Each Organisation has one owner
     and may have many members.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncOrganisationsResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncOrganisationsResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(OrganisationsResourceWithRawResponse)
 
-    async def get_organisations(
+    def get_organisations(
         self,
         *,
         filter_: str | NotGiven = NOT_GIVEN,
@@ -796,21 +240,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> OrganisationsPage:
         """List organisations
 
-        The async form of :meth:`OrganisationsResource.get_organisations` (same arguments and errors; awaited).
-        """
-        return cast(
-            "OrganisationsPage",
-            await self._client.request(
-                "GET",
-                "/organisations",
-                query={"filter": filter_},
-                responses={200: ResponseSpec(OrganisationsPage, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        Returns a page of the Organisations the current user belongs to. Without a filter, the active Organisation is always
+        the first item of the first page; with one, the filter is matched case-insensitively as a substring of name and slug.
 
-    async def create_organisation(
+        Args:
+            filter_: the query parameter (``filter``)
+        """
+        return self._client.call(_GET_ORGANISATIONS, query={"filter": filter_}, options=options)
+
+    def create_organisation(
         self,
         *,
         body: OrganisationCreate | NotGiven = NOT_GIVEN,
@@ -818,21 +256,12 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Create an organisation
 
-        The async form of :meth:`OrganisationsResource.create_organisation` (same arguments and errors; awaited).
+        Creates an Organisation owned by the current user. There is no limit on how many a user creates, but each one is
+        billed separately and some features need a paid plan.
         """
-        return cast(
-            "Organisation",
-            await self._client.request(
-                "POST",
-                "/organisations",
-                json=body,
-                responses={201: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_CREATE_ORGANISATION, json=body, options=options)
 
-    async def get_organisation(
+    def get_organisation(
         self,
         *,
         organisation_id: str,
@@ -840,21 +269,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Get an organisation
 
-        The async form of :meth:`OrganisationsResource.get_organisation` (same arguments and errors; awaited).
+        Fetches an Organisation by ID.
         """
-        return cast(
-            "Organisation",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_ORGANISATION, path_params={"organisation_id": organisation_id}, options=options
         )
 
-    async def get_members(
+    def get_members(
         self,
         *,
         organisation_id: str,
@@ -863,22 +284,16 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[MembersPage]:
         """List members
 
-        The async form of :meth:`OrganisationsResource.get_members` (same arguments and errors; awaited).
+        Returns a page of the Organisation's members.
         """
-        return cast(
-            "list[MembersPage]",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/members",
-                path_params={"organisation_id": organisation_id},
-                query={"identity_type": identity_type},
-                responses={200: ResponseSpec(list[MembersPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_MEMBERS,
+            path_params={"organisation_id": organisation_id},
+            query={"identity_type": identity_type},
+            options=options,
         )
 
-    async def get_member(
+    def get_member(
         self,
         *,
         organisation_id: str,
@@ -887,21 +302,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Member:
         """Get a member
 
-        The async form of :meth:`OrganisationsResource.get_member` (same arguments and errors; awaited).
+        Returns one member of the Organisation.
         """
-        return cast(
-            "Member",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/members/{member_id}",
-                path_params={"organisation_id": organisation_id, "member_id": member_id},
-                responses={200: ResponseSpec(Member, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_MEMBER,
+            path_params={"organisation_id": organisation_id, "member_id": member_id},
+            options=options,
         )
 
-    async def delete_member(
+    def delete_member(
         self,
         *,
         organisation_id: str,
@@ -910,18 +319,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Remove a member
 
-        The async form of :meth:`OrganisationsResource.delete_member` (same arguments and errors; awaited).
+        Removes a member from the Organisation.
         """
-        await self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/members/{member_id}",
+        self._client.call(
+            _DELETE_MEMBER,
             path_params={"organisation_id": organisation_id, "member_id": member_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def get_service_accounts(
+    def get_service_accounts(
         self,
         *,
         organisation_id: str,
@@ -929,21 +335,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[ServiceAccountsPage]:
         """List service accounts
 
-        The async form of :meth:`OrganisationsResource.get_service_accounts` (same arguments and errors; awaited).
+        Returns a page of the Organisation's ServiceAccounts.
         """
-        return cast(
-            "list[ServiceAccountsPage]",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/service-accounts",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[ServiceAccountsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_SERVICE_ACCOUNTS, path_params={"organisation_id": organisation_id}, options=options
         )
 
-    async def create_service_account(
+    def create_service_account(
         self,
         *,
         organisation_id: str,
@@ -952,22 +350,17 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> ServiceAccount:
         """Create a service account
 
-        The async form of :meth:`OrganisationsResource.create_service_account` (same arguments and errors; awaited).
+        Creates a ServiceAccount in the Organisation with a randomly generated client ID and secret, both returned in the
+        response.
         """
-        return cast(
-            "ServiceAccount",
-            await self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/service-accounts",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(ServiceAccount, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_SERVICE_ACCOUNT,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )
 
-    async def get_service_account(
+    def get_service_account(
         self,
         *,
         organisation_id: str,
@@ -976,24 +369,18 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> ServiceAccount:
         """Get a service account
 
-        The async form of :meth:`OrganisationsResource.get_service_account` (same arguments and errors; awaited).
+        Returns one ServiceAccount of the Organisation.
         """
-        return cast(
-            "ServiceAccount",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/service-accounts/{service_account_id}",
-                path_params={
-                    "organisation_id": organisation_id,
-                    "service_account_id": service_account_id,
-                },
-                responses={200: ResponseSpec(ServiceAccount, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_SERVICE_ACCOUNT,
+            path_params={
+                "organisation_id": organisation_id,
+                "service_account_id": service_account_id,
+            },
+            options=options,
         )
 
-    async def delete_service_account(
+    def delete_service_account(
         self,
         *,
         organisation_id: str,
@@ -1002,21 +389,18 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete a service account
 
-        The async form of :meth:`OrganisationsResource.delete_service_account` (same arguments and errors; awaited).
+        Deletes a ServiceAccount of the Organisation.
         """
-        await self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/service-accounts/{service_account_id}",
+        self._client.call(
+            _DELETE_SERVICE_ACCOUNT,
             path_params={
                 "organisation_id": organisation_id,
                 "service_account_id": service_account_id,
             },
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def get_groups(
+    def get_groups(
         self,
         *,
         organisation_id: str,
@@ -1024,21 +408,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[GroupsPage]:
         """List groups
 
-        The async form of :meth:`OrganisationsResource.get_groups` (same arguments and errors; awaited).
+        Returns a page of the Organisation's Groups.
         """
-        return cast(
-            "list[GroupsPage]",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/groups",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[GroupsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_GROUPS, path_params={"organisation_id": organisation_id}, options=options
         )
 
-    async def create_group(
+    def create_group(
         self,
         *,
         organisation_id: str,
@@ -1047,22 +423,16 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Group:
         """Create a group
 
-        The async form of :meth:`OrganisationsResource.create_group` (same arguments and errors; awaited).
+        Creates a Group in the Organisation.
         """
-        return cast(
-            "Group",
-            await self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/groups",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(Group, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_GROUP,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )
 
-    async def get_group(
+    def get_group(
         self,
         *,
         organisation_id: str,
@@ -1071,21 +441,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Group:
         """Get a group
 
-        The async form of :meth:`OrganisationsResource.get_group` (same arguments and errors; awaited).
+        Returns one Group of the Organisation.
         """
-        return cast(
-            "Group",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/groups/{group_id}",
-                path_params={"organisation_id": organisation_id, "group_id": group_id},
-                responses={200: ResponseSpec(Group, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_GROUP,
+            path_params={"organisation_id": organisation_id, "group_id": group_id},
+            options=options,
         )
 
-    async def delete_group(
+    def delete_group(
         self,
         *,
         organisation_id: str,
@@ -1094,18 +458,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete a group
 
-        The async form of :meth:`OrganisationsResource.delete_group` (same arguments and errors; awaited).
+        Deletes a Group of the Organisation.
         """
-        await self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/groups/{group_id}",
+        self._client.call(
+            _DELETE_GROUP,
             path_params={"organisation_id": organisation_id, "group_id": group_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def get_invitations(
+    def get_invitations(
         self,
         *,
         organisation_id: str,
@@ -1113,21 +474,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[InvitationsPage]:
         """List invitations
 
-        The async form of :meth:`OrganisationsResource.get_invitations` (same arguments and errors; awaited).
+        Returns a page of the Organisation's invitations.
         """
-        return cast(
-            "list[InvitationsPage]",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/invitations",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(list[InvitationsPage], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_INVITATIONS, path_params={"organisation_id": organisation_id}, options=options
         )
 
-    async def invite_member(
+    def invite_member(
         self,
         *,
         organisation_id: str,
@@ -1136,22 +489,18 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Invitation:
         """Invite a member
 
-        The async form of :meth:`OrganisationsResource.invite_member` (same arguments and errors; awaited).
+        Invites a User to the Organisation by email with a link to accept. Invitations are valid for 7 days, after which
+        they must be resent or deleted; expired invitations can be deleted by hand and are removed automatically after 60
+        days.
         """
-        return cast(
-            "Invitation",
-            await self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/invitations",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={201: ResponseSpec(Invitation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _INVITE_MEMBER,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )
 
-    async def delete_invitation(
+    def delete_invitation(
         self,
         *,
         organisation_id: str,
@@ -1160,18 +509,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Delete an invitation
 
-        The async form of :meth:`OrganisationsResource.delete_invitation` (same arguments and errors; awaited).
+        Deletes an invitation of the Organisation, usually to cancel one that is no longer needed.
         """
-        await self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/invitations/{invitation_id}",
+        self._client.call(
+            _DELETE_INVITATION,
             path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def accept_invitation(
+    def accept_invitation(
         self,
         *,
         organisation_id: str,
@@ -1180,18 +526,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Accept an invitation
 
-        The async form of :meth:`OrganisationsResource.accept_invitation` (same arguments and errors; awaited).
+        Accepts an invitation to the Organisation. The signed-in user's email has to match the invitation's email address.
         """
-        await self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/invitations/{invitation_id}/accept",
+        self._client.call(
+            _ACCEPT_INVITATION,
             path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def resend_invitation(
+    def resend_invitation(
         self,
         *,
         organisation_id: str,
@@ -1201,22 +544,17 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Invitation:
         """Resend an invitation
 
-        The async form of :meth:`OrganisationsResource.resend_invitation` (same arguments and errors; awaited).
+        Sends an invitation of the Organisation again, usually because it expired or never arrived. Each resend moves
+        expiresAt to 7 days from now.
         """
-        return cast(
-            "Invitation",
-            await self._client.request(
-                "PUT",
-                "/organisations/{organisation_id}/invitations/{invitation_id}/resend",
-                path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-                json=body,
-                responses={200: ResponseSpec(Invitation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _RESEND_INVITATION,
+            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
+            json=body,
+            options=options,
         )
 
-    async def set_active_organisation(
+    def set_active_organisation(
         self,
         *,
         organisation_id: str,
@@ -1224,21 +562,15 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Organisation:
         """Set the active organisation
 
-        The async form of :meth:`OrganisationsResource.set_active_organisation` (same arguments and errors; awaited).
+        Makes the Organisation the current user's active one and returns it.
         """
-        return cast(
-            "Organisation",
-            await self._client.request(
-                "PUT",
-                "/organisations/{organisation_id}/active",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Organisation, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _SET_ACTIVE_ORGANISATION,
+            path_params={"organisation_id": organisation_id},
+            options=options,
         )
 
-    async def get_billing(
+    def get_billing(
         self,
         *,
         organisation_id: str,
@@ -1246,21 +578,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> Billing:
         """Get billing information
 
-        The async form of :meth:`OrganisationsResource.get_billing` (same arguments and errors; awaited).
+        Returns the Organisation's billing information.
         """
-        return cast(
-            "Billing",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/billing",
-                path_params={"organisation_id": organisation_id},
-                responses={200: ResponseSpec(Billing, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_BILLING, path_params={"organisation_id": organisation_id}, options=options
         )
 
-    async def update_billing_details(
+    def update_billing_details(
         self,
         *,
         organisation_id: str,
@@ -1269,19 +593,17 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Update billing details (e.g. billing email)
 
-        The async form of :meth:`OrganisationsResource.update_billing_details` (same arguments and errors; awaited).
+        Changes the Organisation's billing details: the billing email address as well as the customerID, subscriptionID and
+        platformID.
         """
-        await self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/billing",
+        self._client.call(
+            _UPDATE_BILLING_DETAILS,
             path_params={"organisation_id": organisation_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def get_invoices(
+    def get_invoices(
         self,
         *,
         organisation_id: str,
@@ -1291,22 +613,21 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> list[Invoice]:
         """List invoices
 
-        The async form of :meth:`OrganisationsResource.get_invoices` (same arguments and errors; awaited).
+        Returns a page of the Organisation's invoices, optionally limited with the `from` and `to` query parameters. With
+        neither parameter, the upcoming invoice is returned. `to` defaults to today and `from` to one calendar month
+        before today.
+
+        Args:
+            from_: the query parameter (``from``)
         """
-        return cast(
-            "list[Invoice]",
-            await self._client.request(
-                "GET",
-                "/organisations/{organisation_id}/billing/invoices",
-                path_params={"organisation_id": organisation_id},
-                query={"from": from_, "to": to},
-                responses={200: ResponseSpec(list[Invoice], "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_INVOICES,
+            path_params={"organisation_id": organisation_id},
+            query={"from": from_, "to": to},
+            options=options,
         )
 
-    async def update_subscription(
+    def update_subscription(
         self,
         *,
         organisation_id: str,
@@ -1315,19 +636,17 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> None:
         """Update the subscription
 
-        The async form of :meth:`OrganisationsResource.update_subscription` (same arguments and errors; awaited).
+        Changes the Organisation's subscription, for example to raise its board quota; billing is adjusted to the number of
+        boards that may be published.
         """
-        await self._client.request(
-            "PUT",
-            "/organisations/{organisation_id}/billing/update-subscription",
+        self._client.call(
+            _UPDATE_SUBSCRIPTION,
             path_params={"organisation_id": organisation_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
-    async def create_checkout_session(
+    def create_checkout_session(
         self,
         *,
         organisation_id: str,
@@ -1336,19 +655,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     ) -> CreateCheckoutSessionResponse:
         """Create a checkout session
 
-        The async form of :meth:`OrganisationsResource.create_checkout_session` (same arguments and errors; awaited).
+        Starts a checkout session for the Organisation, sending the user to the Stripe checkout page to pay.
         """
-        return cast(
-            "CreateCheckoutSessionResponse",
-            await self._client.request(
-                "POST",
-                "/organisations/{organisation_id}/billing/checkout-session",
-                path_params={"organisation_id": organisation_id},
-                json=body,
-                responses={200: ResponseSpec(CreateCheckoutSessionResponse, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _CREATE_CHECKOUT_SESSION,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )
 
 
@@ -1384,4 +697,354 @@ class AsyncOrganisationsResourceWithRawResponse:
         self.update_subscription = async_to_raw_response_wrapper(resource.update_subscription)
         self.create_checkout_session = async_to_raw_response_wrapper(
             resource.create_checkout_session
+        )
+
+
+class AsyncOrganisationsResource(AsyncAPIResource):
+    """The async form of :class:`OrganisationsResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncOrganisationsResourceWithRawResponse)
+
+    async def get_organisations(
+        self,
+        *,
+        filter_: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> OrganisationsPage:
+        """List organisations (the async form of :meth:`OrganisationsResource.get_organisations`)."""
+        return await self._client.call(
+            _GET_ORGANISATIONS, query={"filter": filter_}, options=options
+        )
+
+    async def create_organisation(
+        self,
+        *,
+        body: OrganisationCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Organisation:
+        """Create an organisation (the async form of :meth:`OrganisationsResource.create_organisation`)."""
+        return await self._client.call(_CREATE_ORGANISATION, json=body, options=options)
+
+    async def get_organisation(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Organisation:
+        """Get an organisation (the async form of :meth:`OrganisationsResource.get_organisation`)."""
+        return await self._client.call(
+            _GET_ORGANISATION, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def get_members(
+        self,
+        *,
+        organisation_id: str,
+        identity_type: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> list[MembersPage]:
+        """List members (the async form of :meth:`OrganisationsResource.get_members`)."""
+        return await self._client.call(
+            _GET_MEMBERS,
+            path_params={"organisation_id": organisation_id},
+            query={"identity_type": identity_type},
+            options=options,
+        )
+
+    async def get_member(
+        self,
+        *,
+        organisation_id: str,
+        member_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Member:
+        """Get a member (the async form of :meth:`OrganisationsResource.get_member`)."""
+        return await self._client.call(
+            _GET_MEMBER,
+            path_params={"organisation_id": organisation_id, "member_id": member_id},
+            options=options,
+        )
+
+    async def delete_member(
+        self,
+        *,
+        organisation_id: str,
+        member_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Remove a member (the async form of :meth:`OrganisationsResource.delete_member`)."""
+        await self._client.call(
+            _DELETE_MEMBER,
+            path_params={"organisation_id": organisation_id, "member_id": member_id},
+            options=options,
+        )
+
+    async def get_service_accounts(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[ServiceAccountsPage]:
+        """List service accounts (the async form of :meth:`OrganisationsResource.get_service_accounts`)."""
+        return await self._client.call(
+            _GET_SERVICE_ACCOUNTS, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def create_service_account(
+        self,
+        *,
+        organisation_id: str,
+        body: ServiceAccountCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> ServiceAccount:
+        """Create a service account (the async form of :meth:`OrganisationsResource.create_service_account`)."""
+        return await self._client.call(
+            _CREATE_SERVICE_ACCOUNT,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_service_account(
+        self,
+        *,
+        organisation_id: str,
+        service_account_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> ServiceAccount:
+        """Get a service account (the async form of :meth:`OrganisationsResource.get_service_account`)."""
+        return await self._client.call(
+            _GET_SERVICE_ACCOUNT,
+            path_params={
+                "organisation_id": organisation_id,
+                "service_account_id": service_account_id,
+            },
+            options=options,
+        )
+
+    async def delete_service_account(
+        self,
+        *,
+        organisation_id: str,
+        service_account_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a service account (the async form of :meth:`OrganisationsResource.delete_service_account`)."""
+        await self._client.call(
+            _DELETE_SERVICE_ACCOUNT,
+            path_params={
+                "organisation_id": organisation_id,
+                "service_account_id": service_account_id,
+            },
+            options=options,
+        )
+
+    async def get_groups(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[GroupsPage]:
+        """List groups (the async form of :meth:`OrganisationsResource.get_groups`)."""
+        return await self._client.call(
+            _GET_GROUPS, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def create_group(
+        self,
+        *,
+        organisation_id: str,
+        body: GroupCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Group:
+        """Create a group (the async form of :meth:`OrganisationsResource.create_group`)."""
+        return await self._client.call(
+            _CREATE_GROUP,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_group(
+        self,
+        *,
+        organisation_id: str,
+        group_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Group:
+        """Get a group (the async form of :meth:`OrganisationsResource.get_group`)."""
+        return await self._client.call(
+            _GET_GROUP,
+            path_params={"organisation_id": organisation_id, "group_id": group_id},
+            options=options,
+        )
+
+    async def delete_group(
+        self,
+        *,
+        organisation_id: str,
+        group_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a group (the async form of :meth:`OrganisationsResource.delete_group`)."""
+        await self._client.call(
+            _DELETE_GROUP,
+            path_params={"organisation_id": organisation_id, "group_id": group_id},
+            options=options,
+        )
+
+    async def get_invitations(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[InvitationsPage]:
+        """List invitations (the async form of :meth:`OrganisationsResource.get_invitations`)."""
+        return await self._client.call(
+            _GET_INVITATIONS, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def invite_member(
+        self,
+        *,
+        organisation_id: str,
+        body: InvitationCreate | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Invitation:
+        """Invite a member (the async form of :meth:`OrganisationsResource.invite_member`)."""
+        return await self._client.call(
+            _INVITE_MEMBER,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def delete_invitation(
+        self,
+        *,
+        organisation_id: str,
+        invitation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete an invitation (the async form of :meth:`OrganisationsResource.delete_invitation`)."""
+        await self._client.call(
+            _DELETE_INVITATION,
+            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
+            options=options,
+        )
+
+    async def accept_invitation(
+        self,
+        *,
+        organisation_id: str,
+        invitation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Accept an invitation (the async form of :meth:`OrganisationsResource.accept_invitation`)."""
+        await self._client.call(
+            _ACCEPT_INVITATION,
+            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
+            options=options,
+        )
+
+    async def resend_invitation(
+        self,
+        *,
+        organisation_id: str,
+        invitation_id: str,
+        body: InvitationResend | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Invitation:
+        """Resend an invitation (the async form of :meth:`OrganisationsResource.resend_invitation`)."""
+        return await self._client.call(
+            _RESEND_INVITATION,
+            path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
+            json=body,
+            options=options,
+        )
+
+    async def set_active_organisation(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Organisation:
+        """Set the active organisation (the async form of :meth:`OrganisationsResource.set_active_organisation`)."""
+        return await self._client.call(
+            _SET_ACTIVE_ORGANISATION,
+            path_params={"organisation_id": organisation_id},
+            options=options,
+        )
+
+    async def get_billing(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Billing:
+        """Get billing information (the async form of :meth:`OrganisationsResource.get_billing`)."""
+        return await self._client.call(
+            _GET_BILLING, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def update_billing_details(
+        self,
+        *,
+        organisation_id: str,
+        body: UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Update billing details (e.g. billing email) (the async form of :meth:`OrganisationsResource.update_billing_details`)."""
+        await self._client.call(
+            _UPDATE_BILLING_DETAILS,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def get_invoices(
+        self,
+        *,
+        organisation_id: str,
+        from_: datetime.date | NotGiven = NOT_GIVEN,
+        to: datetime.date | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> list[Invoice]:
+        """List invoices (the async form of :meth:`OrganisationsResource.get_invoices`)."""
+        return await self._client.call(
+            _GET_INVOICES,
+            path_params={"organisation_id": organisation_id},
+            query={"from": from_, "to": to},
+            options=options,
+        )
+
+    async def update_subscription(
+        self,
+        *,
+        organisation_id: str,
+        body: UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Update the subscription (the async form of :meth:`OrganisationsResource.update_subscription`)."""
+        await self._client.call(
+            _UPDATE_SUBSCRIPTION,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def create_checkout_session(
+        self,
+        *,
+        organisation_id: str,
+        body: CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> CreateCheckoutSessionResponse:
+        """Create a checkout session (the async form of :meth:`OrganisationsResource.create_checkout_session`)."""
+        return await self._client.call(
+            _CREATE_CHECKOUT_SESSION,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
         )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,17 +14,47 @@ from ..models import CreatePublicKey, Error, PublicKey
 
 __all__ = ["SigningKeysResource", "AsyncSigningKeysResource"]
 
+_GET_PUBLIC_KEY: Endpoint[PublicKey] = Endpoint(
+    "GET", "/keys/{id}", responses={200: ResponseSpec(PublicKey, "json")}, errors={"default": Error}
+)
+_LIST_SIGNING_KEYS: Endpoint[None] = Endpoint(
+    "GET",
+    "/organisations/{organisation_id}/keys",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_CREATE_SIGNING_KEY: Endpoint[None] = Endpoint(
+    "POST",
+    "/organisations/{organisation_id}/keys",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+_DELETE_SIGNING_KEY: Endpoint[None] = Endpoint(
+    "DELETE",
+    "/organisations/{organisation_id}/keys/{key_id}",
+    responses={204: ResponseSpec(None, "none")},
+    errors={"default": Error},
+)
+
+
+class SigningKeysResourceWithRawResponse:
+    """``SigningKeysResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: SigningKeysResource) -> None:
+        self.get_public_key = to_raw_response_wrapper(resource.get_public_key)
+        self.list_signing_keys = to_raw_response_wrapper(resource.list_signing_keys)
+        self.create_signing_key = to_raw_response_wrapper(resource.create_signing_key)
+        self.delete_signing_key = to_raw_response_wrapper(resource.delete_signing_key)
+
 
 class SigningKeysResource(SyncAPIResource):
     """Signing keys sign JWTs that authenticate requests to the Versori platform.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> SigningKeysResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return SigningKeysResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(SigningKeysResourceWithRawResponse)
 
     def get_public_key(
         self,
@@ -37,20 +67,9 @@ class SigningKeysResource(SyncAPIResource):
         Returns the public key of the given Signing Key ID, for verifying JWTs signed with an Organisation's Signing Key.
 
         Args:
-            id_: path parameter ``id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
+            id_: the path parameter (``id``)
         """
-        return cast(
-            "PublicKey",
-            self._client.request(
-                "GET",
-                "/keys/{id}",
-                path_params={"id": id_},
-                responses={200: ResponseSpec(PublicKey, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
+        return self._client.call(_GET_PUBLIC_KEY, path_params={"id": id_}, options=options)
 
     def list_signing_keys(
         self,
@@ -61,18 +80,9 @@ class SigningKeysResource(SyncAPIResource):
         """List signing keys
 
         Returns every Signing Key of the Organisation.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "GET",
-            "/organisations/{organisation_id}/keys",
-            path_params={"organisation_id": organisation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
+        self._client.call(
+            _LIST_SIGNING_KEYS, path_params={"organisation_id": organisation_id}, options=options
         )
 
     def create_signing_key(
@@ -92,19 +102,11 @@ class SigningKeysResource(SyncAPIResource):
 
         A lost private key cannot be recovered, so a new pair has to be generated. The Organisation is then responsible for
         deleting the old Signing Key from Versori so that JWTs signed with it stop being accepted.
-
-        Args:
-            body: The request body.
-            organisation_id: path parameter ``organisation_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "POST",
-            "/organisations/{organisation_id}/keys",
+        self._client.call(
+            _CREATE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id},
             json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -120,122 +122,10 @@ class SigningKeysResource(SyncAPIResource):
         Deletes the Organisation's signing key.
 
         JWTs signed with it become invalid and the Versori platform rejects them from then on.
-
-        Args:
-            organisation_id: path parameter ``organisation_id``
-            key_id: path parameter ``key_id``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/keys/{key_id}",
+        self._client.call(
+            _DELETE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id, "key_id": key_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-
-class SigningKeysResourceWithRawResponse:
-    """``SigningKeysResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: SigningKeysResource) -> None:
-        self.get_public_key = to_raw_response_wrapper(resource.get_public_key)
-        self.list_signing_keys = to_raw_response_wrapper(resource.list_signing_keys)
-        self.create_signing_key = to_raw_response_wrapper(resource.create_signing_key)
-        self.delete_signing_key = to_raw_response_wrapper(resource.delete_signing_key)
-
-
-class AsyncSigningKeysResource(AsyncAPIResource):
-    """Signing keys sign JWTs that authenticate requests to the Versori platform.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSigningKeysResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncSigningKeysResourceWithRawResponse(self)
-
-    async def get_public_key(
-        self,
-        *,
-        id_: str,
-        **options: Unpack[RequestOptions],
-    ) -> PublicKey:
-        """Get a public key
-
-        The async form of :meth:`SigningKeysResource.get_public_key` (same arguments and errors; awaited).
-        """
-        return cast(
-            "PublicKey",
-            await self._client.request(
-                "GET",
-                "/keys/{id}",
-                path_params={"id": id_},
-                responses={200: ResponseSpec(PublicKey, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-    async def list_signing_keys(
-        self,
-        *,
-        organisation_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """List signing keys
-
-        The async form of :meth:`SigningKeysResource.list_signing_keys` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "GET",
-            "/organisations/{organisation_id}/keys",
-            path_params={"organisation_id": organisation_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    async def create_signing_key(
-        self,
-        *,
-        organisation_id: str,
-        body: CreatePublicKey | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Create a signing key
-
-        The async form of :meth:`SigningKeysResource.create_signing_key` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "POST",
-            "/organisations/{organisation_id}/keys",
-            path_params={"organisation_id": organisation_id},
-            json=body,
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
-            options=options,
-        )
-
-    async def delete_signing_key(
-        self,
-        *,
-        organisation_id: str,
-        key_id: str,
-        **options: Unpack[RequestOptions],
-    ) -> None:
-        """Delete a signing key
-
-        The async form of :meth:`SigningKeysResource.delete_signing_key` (same arguments and errors; awaited).
-        """
-        await self._client.request(
-            "DELETE",
-            "/organisations/{organisation_id}/keys/{key_id}",
-            path_params={"organisation_id": organisation_id, "key_id": key_id},
-            responses={204: ResponseSpec(None, "none")},
-            errors={"default": Error},
             options=options,
         )
 
@@ -248,3 +138,59 @@ class AsyncSigningKeysResourceWithRawResponse:
         self.list_signing_keys = async_to_raw_response_wrapper(resource.list_signing_keys)
         self.create_signing_key = async_to_raw_response_wrapper(resource.create_signing_key)
         self.delete_signing_key = async_to_raw_response_wrapper(resource.delete_signing_key)
+
+
+class AsyncSigningKeysResource(AsyncAPIResource):
+    """The async form of :class:`SigningKeysResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncSigningKeysResourceWithRawResponse)
+
+    async def get_public_key(
+        self,
+        *,
+        id_: str,
+        **options: Unpack[RequestOptions],
+    ) -> PublicKey:
+        """Get a public key (the async form of :meth:`SigningKeysResource.get_public_key`)."""
+        return await self._client.call(_GET_PUBLIC_KEY, path_params={"id": id_}, options=options)
+
+    async def list_signing_keys(
+        self,
+        *,
+        organisation_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """List signing keys (the async form of :meth:`SigningKeysResource.list_signing_keys`)."""
+        await self._client.call(
+            _LIST_SIGNING_KEYS, path_params={"organisation_id": organisation_id}, options=options
+        )
+
+    async def create_signing_key(
+        self,
+        *,
+        organisation_id: str,
+        body: CreatePublicKey | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Create a signing key (the async form of :meth:`SigningKeysResource.create_signing_key`)."""
+        await self._client.call(
+            _CREATE_SIGNING_KEY,
+            path_params={"organisation_id": organisation_id},
+            json=body,
+            options=options,
+        )
+
+    async def delete_signing_key(
+        self,
+        *,
+        organisation_id: str,
+        key_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete a signing key (the async form of :meth:`SigningKeysResource.delete_signing_key`)."""
+        await self._client.call(
+            _DELETE_SIGNING_KEY,
+            path_params={"organisation_id": organisation_id, "key_id": key_id},
+            options=options,
+        )

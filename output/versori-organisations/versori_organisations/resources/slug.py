@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,17 +14,29 @@ from ..models import Error, SlugAvailability
 
 __all__ = ["SlugResource", "AsyncSlugResource"]
 
+_GET_SLUG_AVAILABILITY: Endpoint[SlugAvailability] = Endpoint(
+    "GET",
+    "/slug/{slug}/availability",
+    responses={200: ResponseSpec(SlugAvailability, "json")},
+    errors={"default": Error},
+)
+
+
+class SlugResourceWithRawResponse:
+    """``SlugResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
+
+    def __init__(self, resource: SlugResource) -> None:
+        self.get_slug_availability = to_raw_response_wrapper(resource.get_slug_availability)
+
 
 class SlugResource(SyncAPIResource):
     """Operations tagged `slug`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> SlugResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return SlugResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(SlugResourceWithRawResponse)
 
     def get_slug_availability(
         self,
@@ -36,62 +48,9 @@ class SlugResource(SyncAPIResource):
 
         Validates the slug given in the URL and reports whether it is free to use. Responses are deliberately slow to
         hinder automated slug enumeration.
-
-        Args:
-            slug: path parameter ``slug``
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
         """
-        return cast(
-            "SlugAvailability",
-            self._client.request(
-                "GET",
-                "/slug/{slug}/availability",
-                path_params={"slug": slug},
-                responses={200: ResponseSpec(SlugAvailability, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
-        )
-
-
-class SlugResourceWithRawResponse:
-    """``SlugResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
-
-    def __init__(self, resource: SlugResource) -> None:
-        self.get_slug_availability = to_raw_response_wrapper(resource.get_slug_availability)
-
-
-class AsyncSlugResource(AsyncAPIResource):
-    """Operations tagged `slug`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSlugResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncSlugResourceWithRawResponse(self)
-
-    async def get_slug_availability(
-        self,
-        *,
-        slug: str,
-        **options: Unpack[RequestOptions],
-    ) -> SlugAvailability:
-        """Check slug availability
-
-        The async form of :meth:`SlugResource.get_slug_availability` (same arguments and errors; awaited).
-        """
-        return cast(
-            "SlugAvailability",
-            await self._client.request(
-                "GET",
-                "/slug/{slug}/availability",
-                path_params={"slug": slug},
-                responses={200: ResponseSpec(SlugAvailability, "json")},
-                errors={"default": Error},
-                options=options,
-            ),
+        return self._client.call(
+            _GET_SLUG_AVAILABILITY, path_params={"slug": slug}, options=options
         )
 
 
@@ -100,3 +59,21 @@ class AsyncSlugResourceWithRawResponse:
 
     def __init__(self, resource: AsyncSlugResource) -> None:
         self.get_slug_availability = async_to_raw_response_wrapper(resource.get_slug_availability)
+
+
+class AsyncSlugResource(AsyncAPIResource):
+    """The async form of :class:`SlugResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncSlugResourceWithRawResponse)
+
+    async def get_slug_availability(
+        self,
+        *,
+        slug: str,
+        **options: Unpack[RequestOptions],
+    ) -> SlugAvailability:
+        """Check slug availability (the async form of :meth:`SlugResource.get_slug_availability`)."""
+        return await self._client.call(
+            _GET_SLUG_AVAILABILITY, path_params={"slug": slug}, options=options
+        )

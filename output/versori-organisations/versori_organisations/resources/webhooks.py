@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast, Unpack
+from typing import Unpack
 
-from .._base_client import ResponseSpec
+from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -14,39 +14,9 @@ from ..models import BillingWebhooksResponse
 
 __all__ = ["WebhooksResource", "AsyncWebhooksResource"]
 
-
-class WebhooksResource(SyncAPIResource):
-    """Operations tagged `webhooks`.
-
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
-    """
-
-    @cached_property
-    def with_raw_response(self) -> WebhooksResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return WebhooksResourceWithRawResponse(self)
-
-    def billing_webhooks(
-        self,
-        **options: Unpack[RequestOptions],
-    ) -> BillingWebhooksResponse:
-        """BillingWebhooks
-
-        Receives webhooks from the billing platform and updates an Organisation's billing information accordingly. Only
-        Stripe webhooks are supported at the moment.
-
-        Args:
-            **options: Per-call ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``.
-        """
-        return cast(
-            "BillingWebhooksResponse",
-            self._client.request(
-                "POST",
-                "/billing-webhooks",
-                responses={200: ResponseSpec(BillingWebhooksResponse, "json")},
-                options=options,
-            ),
-        )
+_BILLING_WEBHOOKS: Endpoint[BillingWebhooksResponse] = Endpoint(
+    "POST", "/billing-webhooks", responses={200: ResponseSpec(BillingWebhooksResponse, "json")}
+)
 
 
 class WebhooksResourceWithRawResponse:
@@ -56,34 +26,25 @@ class WebhooksResourceWithRawResponse:
         self.billing_webhooks = to_raw_response_wrapper(resource.billing_webhooks)
 
 
-class AsyncWebhooksResource(AsyncAPIResource):
+class WebhooksResource(SyncAPIResource):
     """Operations tagged `webhooks`.
 
-    Every method raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
+    Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
-        """The same methods, returning the raw response (status, headers, ``.parse()``)."""
-        return AsyncWebhooksResourceWithRawResponse(self)
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(WebhooksResourceWithRawResponse)
 
-    async def billing_webhooks(
+    def billing_webhooks(
         self,
         **options: Unpack[RequestOptions],
     ) -> BillingWebhooksResponse:
         """BillingWebhooks
 
-        The async form of :meth:`WebhooksResource.billing_webhooks` (same arguments and errors; awaited).
+        Receives webhooks from the billing platform and updates an Organisation's billing information accordingly. Only
+        Stripe webhooks are supported at the moment.
         """
-        return cast(
-            "BillingWebhooksResponse",
-            await self._client.request(
-                "POST",
-                "/billing-webhooks",
-                responses={200: ResponseSpec(BillingWebhooksResponse, "json")},
-                options=options,
-            ),
-        )
+        return self._client.call(_BILLING_WEBHOOKS, options=options)
 
 
 class AsyncWebhooksResourceWithRawResponse:
@@ -91,3 +52,17 @@ class AsyncWebhooksResourceWithRawResponse:
 
     def __init__(self, resource: AsyncWebhooksResource) -> None:
         self.billing_webhooks = async_to_raw_response_wrapper(resource.billing_webhooks)
+
+
+class AsyncWebhooksResource(AsyncAPIResource):
+    """The async form of :class:`WebhooksResource`: the same methods, awaited."""
+
+    #: The same methods, returning the raw response (status, headers, ``.parse()``).
+    with_raw_response = cached_property(AsyncWebhooksResourceWithRawResponse)
+
+    async def billing_webhooks(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> BillingWebhooksResponse:
+        """BillingWebhooks (the async form of :meth:`WebhooksResource.billing_webhooks`)."""
+        return await self._client.call(_BILLING_WEBHOOKS, options=options)
