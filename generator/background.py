@@ -1,5 +1,6 @@
 """Validation off the critical path: cached by content hash, and run in a forked process while
-the IR is built, rendered and formatted.
+the IR is built, rendered and formatted. A changed document is validated again, but its Schema
+Objects that passed their meta-schema check in an earlier run are not checked again.
 
 openapi-spec-validator is the slowest single step on large documents, and its findings only
 become warnings in the default (lenient) mode, so nothing has to wait for it until the end.
@@ -17,7 +18,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, DiagnosticSink, Level
+from .diagnostics import Diagnostic, DiagnosticSink, GenerationError, Level
 
 
 def _validator_version() -> str:
@@ -27,9 +28,10 @@ def _validator_version() -> str:
         return "unknown"
 
 
-def cache_key(raw: bytes, version: str) -> str:
-    """sha256 over the validator's version, the OpenAPI version and the document bytes."""
-    h = hashlib.sha256(f"validate {_validator_version()} {version}\0".encode())
+def cache_key(raw: bytes) -> str:
+    """sha256 over the validator's version and the document bytes (the OpenAPI version, and so
+    the validator used, follows from the bytes)."""
+    h = hashlib.sha256(f"validate {_validator_version()}\0".encode())
     h.update(raw)
     return h.hexdigest()
 
@@ -42,17 +44,59 @@ def _from_json(text: str, source: str) -> list[Diagnostic]:
     return [Diagnostic(Level(lv), msg, ptr, source) for lv, msg, ptr in json.loads(text)]
 
 
-def _run(data: dict[str, Any], version: str, source: str) -> list[Diagnostic]:
+#: At most this many keys of valid Schema Objects are kept (about 33 bytes each); beyond that the
+#: file restarts from one run's keys.
+MAX_VALID_SCHEMAS = 200_000
+
+
+def _read_keys(path: Path | None) -> set[str]:
+    if path is None:
+        return set()
+    try:
+        return set(path.read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        return set()
+
+
+def _write_keys(path: Path, keys: set[str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text("\n".join(sorted(keys)) + "\n", encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | None = None) -> list[Diagnostic]:
+    """Validate ``data``; Schema Objects known to be valid (``schemas_file``: keys of those that
+    passed their meta-schema check before, see :func:`generator.validate.schema_check_key`) are
+    not checked again, and the keys of those that pass now are added to the file."""
     from .validate import validate
 
     sink = DiagnosticSink(default_source=source)
-    validate(data, version, sink)
+    known = _read_keys(schemas_file)
+    valid = set(known)
+    validate(data, version, sink, valid)
+    if schemas_file is not None and not valid <= known:
+        _write_keys(schemas_file, valid if len(valid) <= MAX_VALID_SCHEMAS else valid - known)
     return sink.items
 
 
-def _child(conn: Connection, data: dict[str, Any], version: str, source: str) -> None:
+def _child(
+    conn: Connection, data: dict[str, Any] | None, version: str, source: str, schemas_file: Path | None
+) -> None:
     try:
-        conn.send(_to_json(_run(data, version, source)))
+        if data is None:  # started before the parent loaded the document: load it here
+            from .load import load_document
+            from .validate import check_version
+
+            own = DiagnosticSink()
+            data = load_document(Path(source), own).data
+            version = check_version(data, own)
+        conn.send(_to_json(_run(data, version, source, schemas_file)))
+    except GenerationError:  # the parent reports why the document cannot be read
+        conn.send("[]")
     except BaseException as exc:  # report, never hang the parent
         conn.send(json.dumps([[int(Level.WARNING), f"the validator failed: {type(exc).__name__}", ""]]))
     finally:
@@ -100,13 +144,34 @@ class PendingValidation:
             pass
 
 
+def start_validation_early(spec: Path, cache_dir: Path | None) -> PendingValidation | None:
+    """Begin validating the document at ``spec`` before this process has loaded it (or even
+    imported the rest of the pipeline): from the cache, else in a forked child that loads the
+    document itself, so that importing the validator (half a second) overlaps the parent's own
+    work. None when the file cannot be read (the pipeline reports that) or forking is unavailable.
+    :func:`generator.pipeline.build` adopts it when its bytes are the ones it loaded."""
+    try:
+        raw = spec.read_bytes()
+    except OSError:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return start_validation(None, raw, "", str(spec), cache_dir)
+
+
 def start_validation(
-    data: dict[str, Any], raw: bytes, version: str, source: str, cache_dir: Path | None, background: bool = True
+    data: dict[str, Any] | None,
+    raw: bytes,
+    version: str,
+    source: str,
+    cache_dir: Path | None,
+    background: bool = True,
 ) -> PendingValidation:
     """Begin validating ``data``: from the cache when possible, else in a forked child process
-    (``background``) or right away."""
-    key = cache_key(raw, version)
+    (``background``) or right away. ``data`` None: the child loads ``source`` itself."""
+    key = cache_key(raw)
     cache_file = cache_dir / "validate" / key if cache_dir else None
+    schemas_file = cache_dir / "validate" / f"valid-schemas-{_validator_version()}" if cache_dir else None
     pending = PendingValidation(key, cache_file, source)
     if cache_file is not None:
         try:
@@ -117,12 +182,14 @@ def start_validation(
     if background and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, data, version, source), daemon=True)
+        proc = ctx.Process(target=_child, args=(child, data, version, source, schemas_file), daemon=True)
         proc.start()
         child.close()
         pending.process, pending.conn = proc, parent
         return pending
-    diags = _run(data, version, source)
+    if data is None:
+        raise ValueError("validating in process needs the loaded document")
+    diags = _run(data, version, source, schemas_file)
     pending.result = diags
     pending._store(_to_json(diags))
     return pending

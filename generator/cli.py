@@ -20,7 +20,8 @@ from .diagnostics import Level
 from .emit.write import plan_changes
 from .options import Options, Result
 from .paths import default_cache_dir
-from .uptodate import reuse
+from .background import start_validation_early
+from .uptodate import remember, reuse
 
 DEFAULT_SPEC = Path("specs/connect-api-v1.yaml")
 DEFAULT_OUTPUT = Path("output")
@@ -183,7 +184,12 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
 def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     start = time.perf_counter()
     # an unchanged document, generator and output need none of the pipeline (not even its imports)
-    reused = reuse(opts, default_cache_dir() if opts.use_cache else None)
+    cache_dir = default_cache_dir() if opts.use_cache else None
+    reused = reuse(opts, cache_dir)
+    early = None
+    if reused is None and opts.validate and not opts.strict:
+        # the validator's child process starts now, so its imports overlap the pipeline's
+        early = start_validation_early(opts.spec, cache_dir)
     if args.check:
         if reused is not None:
             _print(reused, args.verbose, args.quiet)
@@ -192,7 +198,7 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
             return 0
         from .pipeline import generate_files
 
-        result = generate_files(opts)
+        result = generate_files(opts, early)
         _print(result, args.verbose, args.quiet)
         if not result.ok or result.project_dir is None:
             return 1
@@ -208,8 +214,10 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     else:
         from .pipeline import run
 
-        result = run(opts)
+        result = run(opts, record=False, early=early)
     _print(result, args.verbose, args.quiet)
+    if not result.reused:
+        remember(opts, cache_dir, result)
     if not result.ok:
         return 1
     if not args.quiet and result.summary is not None and result.report is not None:

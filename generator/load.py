@@ -181,6 +181,10 @@ def _too_deep(text: str) -> yaml.Mark | None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Something that may be a YAML anchor (``&name`` where a node's properties can start: at the start
+#: of a line or after whitespace or a flow indicator). Prose such as "R&D" or "a & b" is not one;
+#: a false match only costs the alias-expansion check.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.MULTILINE)
 
 
 def _check_data(data: Any, source: str, sink: DiagnosticSink) -> None:
@@ -256,7 +260,7 @@ def _parse(text: str, source: str, sink: DiagnosticSink) -> Any:
             node = loader.get_single_node()
             if node is None:
                 return None
-            if "*" in text:
+            if _ANCHOR.search(text):  # no anchor, no alias: nothing can expand
                 expanded, own, recursive = _expanded_size(node)
                 if recursive:
                     sink.error("a YAML alias refers to a node that contains it (a recursive structure); refusing to load it", source=source)

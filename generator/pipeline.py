@@ -21,7 +21,7 @@ from .load import load_document, locate
 from .refs import Resolver
 from .render.env import render
 from .render.plan import plan
-from .background import PendingValidation, start_validation
+from .background import PendingValidation, cache_key, start_validation
 from .validate import check_version
 
 
@@ -36,26 +36,48 @@ def _names(api_title: str, opts: Options) -> tuple[str, str]:
     return project, package
 
 
-def build(opts: Options, sink: DiagnosticSink, timings: dict[str, float]) -> Api:
+def build(
+    opts: Options, sink: DiagnosticSink, timings: dict[str, float], early: PendingValidation | None = None
+) -> Api:
     """Load, check, validate and normalize ``opts.spec`` into the IR.
 
-    Raises :class:`GenerationError` when an ERROR stops the run (diagnostics in ``sink``).
+    ``early`` is a validation started before the document was loaded here
+    (:func:`generator.background.start_validation_early`); it is used when it validates the bytes
+    loaded here (and not with ``--strict``), else stopped. Raises :class:`GenerationError` when an
+    ERROR stops the run (diagnostics in ``sink``).
     """
     t0 = time.perf_counter()
-    doc = load_document(opts.spec, sink)
+    try:
+        doc = load_document(opts.spec, sink)
+    except GenerationError:
+        if early is not None:
+            early.cancel()
+        raise
     timings["load"] = time.perf_counter() - t0
-    version = check_version(doc.data, sink)
+    try:
+        version = check_version(doc.data, sink)
+    except GenerationError:
+        if early is not None:
+            early.cancel()
+        raise
     if opts.validate:
         t0 = time.perf_counter()
-        pending = start_validation(
-            doc.data,
-            doc.raw,
-            version,
-            str(opts.spec),
-            default_cache_dir() if opts.use_cache else None,
-            background=not opts.strict,
-        )
+        if early is not None and not opts.strict and early.key == cache_key(doc.raw):
+            pending = early
+        else:
+            if early is not None:
+                early.cancel()
+            pending = start_validation(
+                doc.data,
+                doc.raw,
+                version,
+                str(opts.spec),
+                default_cache_dir() if opts.use_cache else None,
+                background=not opts.strict,
+            )
         timings["validate_start"] = time.perf_counter() - t0
+    elif early is not None:
+        early.cancel()
     t0 = time.perf_counter()
     resolver = Resolver(
         doc.uri,
@@ -116,6 +138,7 @@ def render_files(
     Raises :class:`GenerationError`.
     """
     t0 = time.perf_counter()
+    cache_dir = default_cache_dir() if opts.use_cache else None
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
     for fp in plan(api, opts.spec.name):
@@ -123,11 +146,12 @@ def render_files(
             rendered[fp.path] = fp.text
             verbatim.add(fp.path)  # runtime files are kept black-clean by their own test
         else:
-            rendered[fp.path] = render(fp.template or "", fp.context, opts.template_dir)
+            rendered[fp.path] = render(
+                fp.template or "", fp.context, opts.template_dir, str(cache_dir) if cache_dir else None
+            )
     timings["render"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     to_format = {p: t for p, t in rendered.items() if p.endswith(".py") and p not in verbatim}
-    cache_dir = default_cache_dir() if opts.use_cache else None
     previous = previous_renders(opts.output / api.project) if opts.use_cache else {}
     try:
         formatted, hashes, count = format_all(
@@ -146,12 +170,13 @@ def render_files(
     return {p: t.encode("utf-8") for p, t in rendered.items()}
 
 
-def generate_files(opts: Options) -> Result:
-    """Run every stage but writing; ``Result.files`` holds the project in memory."""
+def generate_files(opts: Options, early: PendingValidation | None = None) -> Result:
+    """Run every stage but writing; ``Result.files`` holds the project in memory (``early``: see
+    :func:`build`)."""
     sink = DiagnosticSink(locate=locate, default_source=str(opts.spec))
     result = Result(sink=sink)
     try:
-        api = build(opts, sink, result.timings)
+        api = build(opts, sink, result.timings, early)
         result.api = api
         if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
             sink.error("warnings are errors with --strict; nothing was written")
@@ -167,17 +192,21 @@ def generate_files(opts: Options) -> Result:
     return result
 
 
-def run(opts: Options) -> Result:
+def run(opts: Options, *, record: bool = True, early: PendingValidation | None = None) -> Result:
     """Generate and write the project to ``opts.output / <project-name>``.
 
     When the same document was generated with the same options and generator into an output that
-    is still intact, the earlier result is returned and nothing runs (:mod:`generator.uptodate`).
+    is still intact, the earlier result is returned and nothing runs (:mod:`generator.uptodate`);
+    a successful run is recorded for that unless ``record`` is false (the CLI records after
+    printing, when the printed diagnostics are located).
     """
     cache_dir = default_cache_dir() if opts.use_cache else None
     reused = reuse(opts, cache_dir)
     if reused is not None:
+        if early is not None:
+            early.cancel()
         return reused
-    result = generate_files(opts)
+    result = generate_files(opts, early)
     if not result.ok or result.project_dir is None or not result.files:
         return result
     t0 = time.perf_counter()
@@ -198,5 +227,6 @@ def run(opts: Options) -> Result:
             len(api.definitions),
             len(result.files) + 1,
         )
-        remember(opts, cache_dir, result)
+        if record:
+            remember(opts, cache_dir, result)
     return result

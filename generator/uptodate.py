@@ -137,7 +137,7 @@ def reuse(opts: Options, cache_dir: Path | None) -> Result | None:
         ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    sink = DiagnosticSink(default_source=str(opts.spec))
+    sink = DiagnosticSink(locate=_locate, default_source=str(opts.spec))
     sink.items.extend(diagnostics)
     return Result(
         sink=sink,
@@ -149,11 +149,20 @@ def reuse(opts: Options, cache_dir: Path | None) -> Result | None:
     )
 
 
+def _locate(source: str, pointer: str) -> tuple[int, int]:
+    """:func:`generator.load.locate`, imported when a reused run prints a diagnostic that was not
+    located when it was recorded."""
+    from .load import locate
+
+    return locate(source, pointer)
+
+
 def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
     """Record a successful run of ``opts`` (see the module docstring for what is kept and when).
 
-    Diagnostics are stored located (line and column), so a reused run needs no document.
-    Failures are ignored: the record is only a cache.
+    Diagnostics are stored as they are: those printed are located already (the CLI records after
+    printing), the rest are located if a reused run prints them. Failures are ignored: the
+    record is only a cache.
     """
     api = result.api
     if (
@@ -172,7 +181,6 @@ def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
         manifest_sha = _digest(result.project_dir / MANIFEST)
         if manifest_sha is None:
             return
-        located = result.sink.resolved(Level.INFO)
         record = {
             "manifest": manifest_sha,
             "summary": {
@@ -182,7 +190,8 @@ def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
                 "files": result.summary.files,
             },
             "diagnostics": [
-                [int(d.level), d.message, d.pointer, d.source, d.line, d.col, d.code] for d in located
+                [int(d.level), d.message, d.pointer, d.source, d.line, d.col, d.code]
+                for d in result.sink.items
             ],
         }
         path = _record_path(cache_dir, run_key(opts, raw))

@@ -20,6 +20,7 @@ stops with a WARNING.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import signal
 import threading
 from collections import deque
@@ -72,7 +73,9 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise ValidationTimeout()
 
     previous = signal.signal(signal.SIGVTALRM, expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    # repeating: an exception raised where Python ignores it (a __del__ or weakref callback run by
+    # the garbage collector) would otherwise leave the validator without a limit
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, 0.25)
     try:
         yield
     finally:
@@ -165,12 +168,18 @@ def check_version(data: Any, sink: DiagnosticSink) -> str:
     return "3.1"
 
 
-def validate(data: dict[str, Any], version: str, sink: DiagnosticSink) -> int:
+def validate(
+    data: dict[str, Any], version: str, sink: DiagnosticSink, valid_schemas: set[str] | None = None
+) -> int:
     """Run openapi-spec-validator over ``data``; each finding becomes a WARNING with a pointer.
 
-    Returns the number of findings. Never raises for invalid input.
+    ``valid_schemas`` holds keys (:func:`schema_check_key`) of Schema Objects known to pass their
+    dialect's meta-schema (from earlier runs): those are not checked again; the keys of schemas
+    that pass here are added to it. Returns the number of findings. Never raises for invalid input.
     """
     cls = _spec_validator_class(version)
+    _KNOWN_VALID.clear()
+    _KNOWN_VALID.update(valid_schemas or ())
     counter = [0]
     locator = _Locator(data)
     budget = VALIDATE_BASE_SECONDS + VALIDATE_SECONDS_PER_NODE * _count_nodes(data)
@@ -194,6 +203,8 @@ def validate(data: dict[str, Any], version: str, sink: DiagnosticSink) -> int:
         else:
             first = _shown(" ".join(str(exc).split())[:200])
             sink.warning(f"the validator could not finish: {type(exc).__name__}: {first}")
+    if valid_schemas is not None:
+        valid_schemas.update(_KNOWN_VALID)
     count = counter[0]
     if count > MAX_REPORTED:
         sink.warning(f"{count - MAX_REPORTED} more validator findings not shown")
@@ -262,8 +273,13 @@ class _CachedSchemaChecks:
         name = getattr(func, "__name__", "")
         if name not in _META_CHECKS or not isinstance(cls, type) or set(kwargs) - {"format_checker"}:
             return checker
-        validator = _meta_validator(cls, name, kwargs.get("format_checker", _UNSET))
-        return checker if validator is None else partial(_check_schema, validator)
+        format_checker = kwargs.get("format_checker", _UNSET)
+        validator = _meta_validator(cls, name, format_checker)
+        if validator is None:
+            return checker
+        checks = getattr(format_checker, "checkers", None)
+        salt = f"{name} {cls.META_SCHEMA.get('$id')} {sorted(checks) if checks is not None else format_checker}"
+        return partial(_check_schema, validator, salt)
 
 
 _UNSET = object()
@@ -297,12 +313,29 @@ def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
     return validator
 
 
-def _check_schema(validator: Any, schema: Any) -> None:
-    """What the check does with its validator: raise the first error as a ``SchemaError``."""
+#: Keys of Schema Objects that passed their meta-schema check (this run's and earlier runs').
+_KNOWN_VALID: set[str] = set()
+
+
+def schema_check_key(salt: str, schema: Any) -> str:
+    """The key of checking ``schema`` (its exact content, key order included) against one dialect's
+    meta-schema with one format checker (``salt``): the check is a pure function of these, as
+    ``$ref`` s in a schema are only checked as strings there, never followed."""
+    return hashlib.sha256(f"{salt}\0{schema!r}".encode()).hexdigest()[:32]
+
+
+def _check_schema(validator: Any, salt: str, schema: Any) -> None:
+    """What the check does with its validator: raise the first error as a ``SchemaError``.
+    A schema whose key is in :data:`_KNOWN_VALID` passed before and is not checked again; only
+    passes are remembered (an error names the place it was found, which differs per place)."""
+    key = schema_check_key(salt, schema)
+    if key in _KNOWN_VALID:
+        return
     from jsonschema.exceptions import SchemaError
 
     for error in validator.iter_errors(schema):
         raise SchemaError.create_from(error)
+    _KNOWN_VALID.add(key)
 
 
 def _collect(errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]) -> None:

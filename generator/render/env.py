@@ -13,13 +13,25 @@ from .text import docstring_body, py_str
 
 
 @lru_cache(maxsize=4)
-def environment(extra_dir: str | None = None) -> jinja2.Environment:
-    """A cached environment; ``extra_dir`` (a user template folder) overrides built-in templates."""
+def environment(extra_dir: str | None = None, cache_dir: str | None = None) -> jinja2.Environment:
+    """A cached environment; ``extra_dir`` (a user template folder) overrides built-in templates.
+
+    With ``cache_dir``, compiled templates are kept in ``<cache_dir>/jinja`` (Jinja's own bytecode
+    cache, keyed by each template's source): compiling the templates is a fifth of a small run.
+    """
     dirs = [str(templates_dir())]
     if extra_dir:
         dirs.insert(0, str(Path(extra_dir)))
+    bytecode_cache = None
+    if cache_dir:
+        try:
+            (Path(cache_dir) / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(Path(cache_dir) / "jinja"))
+        except OSError:
+            bytecode_cache = None  # only a cache
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -32,6 +44,8 @@ def environment(extra_dir: str | None = None) -> jinja2.Environment:
     return env
 
 
-def render(template: str, context: dict[str, object], extra_dir: str | None = None) -> str:
+def render(
+    template: str, context: dict[str, object], extra_dir: str | None = None, cache_dir: str | None = None
+) -> str:
     """Render ``template`` with ``context``. Raises jinja2 errors for template bugs."""
-    return environment(extra_dir).get_template(template).render(**context)
+    return environment(extra_dir, cache_dir).get_template(template).render(**context)

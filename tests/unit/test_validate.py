@@ -142,3 +142,46 @@ def test_validator_findings_do_not_stop_generation(build_ir) -> None:
     assert [d.pointer for d in sink.items if d.level == Level.WARNING] == [
         "/components/schemas/Req/properties/p/examples"
     ]
+
+
+def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys of Schema Objects that passed their meta-schema check (kept across runs in the cache)
+    skip that check next time; a schema with any other content is checked, so findings stay."""
+    import generator.validate as validate_mod
+
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Good": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Bad": {"type": "object", "properties": {"size": {"minimum": "ten"}}},
+            }
+        },
+    }
+    real = validate_mod._meta_validator
+    checked: list[Any] = []
+
+    class Spy:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def iter_errors(self, schema: Any) -> Any:
+            checked.append(schema)
+            return self.inner.iter_errors(schema)
+
+    monkeypatch.setattr(validate_mod, "_meta_validator", lambda *a: Spy(real(*a)))
+    known: set[str] = set()
+    first = DiagnosticSink()
+    validate(doc, "3.1", first, known)
+    assert len(known) >= 1 and len(checked) >= 2
+    findings = sorted((d.pointer, d.message) for d in first.items)
+    assert any(p.startswith("/components/schemas/Bad") for p, _ in findings), findings
+    checked.clear()
+    again = DiagnosticSink()
+    validate(doc, "3.1", again, set(known))
+    assert sorted((d.pointer, d.message) for d in again.items) == findings
+    assert checked == [doc["components"]["schemas"]["Bad"]]  # only the one that did not pass
