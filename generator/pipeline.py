@@ -7,6 +7,7 @@ prints.
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from .build.api import build_api, default_names
@@ -102,6 +103,7 @@ def build(
         api.package_version = opts.version
     api.spec_source = opts.spec.name
     api.document_count = len(resolver.docs)
+    api.document_sha256 = hashlib.sha256(doc.raw).hexdigest()
     timings["build"] = time.perf_counter() - t0
     if opts.validate and (opts.strict or sink.has_errors()):
         finish_validation(pending, sink, timings)

@@ -65,10 +65,11 @@ def generator_fingerprint() -> str:
     return h.hexdigest()
 
 
-def run_key(opts: Options, raw: bytes) -> str:
-    """The record key of generating ``raw`` (the document's bytes) with ``opts``: sha256 over the
-    generator's fingerprint, every option that can change the output or the diagnostics (not
-    ``jobs`` or ``use_cache``), a user template folder's files, and ``raw``."""
+def run_key(opts: Options, document_sha256: str) -> str:
+    """The record key of generating the document whose bytes have ``document_sha256`` with
+    ``opts``: sha256 over the generator's fingerprint, every option that can change the output or
+    the diagnostics (not ``jobs`` or ``use_cache``), a user template folder's files, and the
+    document's digest."""
     h = hashlib.sha256(generator_fingerprint().encode())
     described = {
         "spec": str(opts.spec),
@@ -87,8 +88,7 @@ def run_key(opts: Options, raw: bytes) -> str:
     h.update(json.dumps(described, sort_keys=True, default=str).encode())
     if opts.template_dir:
         _tree_digest(h, Path(opts.template_dir), None)
-    h.update(b"\0document\0")
-    h.update(raw)
+    h.update(f"\0document {document_sha256}".encode())
     return h.hexdigest()
 
 
@@ -124,8 +124,8 @@ def reuse(opts: Options, cache_dir: Path | None) -> Result | None:
         return None
     start = time.perf_counter()
     try:
-        raw = opts.spec.read_bytes()
-        record = json.loads(_record_path(cache_dir, run_key(opts, raw)).read_text(encoding="utf-8"))
+        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
+        record = json.loads(_record_path(cache_dir, run_key(opts, digest)).read_text(encoding="utf-8"))
         summary = Summary(**record["summary"])
         project_dir = opts.output / summary.project  # as the pipeline names it (the key has output)
         files = _intact(project_dir, str(record["manifest"]))
@@ -174,10 +174,10 @@ def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
         or result.project_dir is None
         or api is None
         or api.document_count != 1
+        or not api.document_sha256
     ):
         return
     try:
-        raw = opts.spec.read_bytes()
         manifest_sha = _digest(result.project_dir / MANIFEST)
         if manifest_sha is None:
             return
@@ -194,7 +194,7 @@ def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
                 for d in result.sink.items
             ],
         }
-        path = _record_path(cache_dir, run_key(opts, raw))
+        path = _record_path(cache_dir, run_key(opts, api.document_sha256))  # the bytes loaded
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(record), encoding="utf-8")

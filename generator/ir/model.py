@@ -245,3 +245,5 @@ class Api:
     package_version: str | None = None
     #: How many documents the API was read from (the root and every document its $refs reached).
     document_count: int = 1
+    #: sha256 of the root document's bytes as they were loaded (hex).
+    document_sha256: str = ""
