@@ -60,7 +60,7 @@ MODEL_MODULE_NAMES = frozenset(
         "ResponseSpec", "Endpoint", "PagedEndpoint", "NotGiven", "NOT_GIVEN", "RequestOptions",
         "Unpack", "cast",
         "cached_property", "SyncAPIResource", "AsyncAPIResource", "APIResponse",
-        "to_raw_response_wrapper", "async_to_raw_response_wrapper", "CursorPagination",
+        "raw_method", "async_raw_method", "CursorPagination",
         "OffsetPagination", "PageNumberPagination", "LinkHeaderPagination", "SyncPage",
         "AsyncPage", "body_kwargs", "FileContent", "FileInput", "Mapping", "TYPE_CHECKING",
     }

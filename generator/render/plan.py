@@ -257,7 +257,12 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                 {
                     "kind": "model",
                     "name": d.name,
-                    "doc": docstring_body(d.doc or f"The `{d.name}` schema."),
+                    # an undocumented schema gets no placeholder docstring unless its class
+                    # would otherwise have no body
+                    "doc": docstring_body(
+                        d.doc
+                        or ("" if fields or secrets or d.extra_hint or d.extra == "forbid" else f"The `{d.name}` schema.")
+                    ),
                     "fields": fields,
                     "forbid": d.extra == "forbid",
                     "extra_hint": d.extra_hint,

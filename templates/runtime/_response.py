@@ -26,11 +26,11 @@ from ._serialization import decode_json, type_adapter
 __all__ = [
     "APIResponse",
     "ResponseSpec",
-    "async_to_raw_response_wrapper",
+    "async_raw_method",
     "parse_body",
     "select_by_status",
     "take_raw_response_request",
-    "to_raw_response_wrapper",
+    "raw_method",
 ]
 
 P = ParamSpec("P")
@@ -117,7 +117,7 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> Any:
 class APIResponse(Generic[R]):
     """A received HTTP response plus lazy access to its parsed value.
 
-    Returned by methods wrapped with ``to_raw_response_wrapper`` (the
+    Returned by methods wrapped with ``raw_method`` (the
     ``with_raw_response`` accessors). The body has already been read, so the same
     class serves the sync and the async client.
     """
@@ -215,7 +215,7 @@ def take_raw_response_request() -> bool:
     return requested
 
 
-def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
+def raw_method(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
     """Wrap a sync API method so that it returns ``APIResponse[R]`` instead of ``R``.
 
     The wrapper sets a context variable that the client's ``request()`` reads; the
@@ -237,12 +237,12 @@ def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]
     return wrapped
 
 
-def async_to_raw_response_wrapper(
+def async_raw_method(
     func: Callable[P, Awaitable[R]],
 ) -> Callable[P, Awaitable[APIResponse[R]]]:
     """Wrap an async API method so that it returns ``APIResponse[R]`` instead of ``R``.
 
-    Same contract as ``to_raw_response_wrapper``.
+    Same contract as ``raw_method``.
     """
 
     @functools.wraps(func)

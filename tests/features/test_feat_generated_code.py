@@ -49,7 +49,7 @@ BOILERPLATE = frozenset(
     {
         "Field", "TypeAlias", "BaseModel", "NOT_GIVEN", "NotGiven", "RequestOptions", "cast",
         "Unpack", "cached_property", "ResponseSpec", "APIResponse", "AsyncAPIResource",
-        "SyncAPIResource", "async_to_raw_response_wrapper", "to_raw_response_wrapper",
+        "SyncAPIResource", "async_raw_method", "raw_method",
     }
 )  # fmt: skip
 

@@ -26,8 +26,8 @@ from rtpkg._pagination import CursorPagination
 from rtpkg._resource import AsyncAPIResource, SyncAPIResource
 from rtpkg._response import (
     APIResponse,
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
+    async_raw_method,
+    raw_method,
 )
 
 
@@ -275,7 +275,7 @@ class Things(SyncAPIResource):
 
 class ThingsWithRawResponse:
     def __init__(self, things: Things) -> None:
-        self.get = to_raw_response_wrapper(things.get)
+        self.get = raw_method(things.get)
 
 
 class AsyncThings(AsyncAPIResource):
@@ -294,7 +294,7 @@ class AsyncThings(AsyncAPIResource):
 
 class AsyncThingsWithRawResponse:
     def __init__(self, things: AsyncThings) -> None:
-        self.get = async_to_raw_response_wrapper(things.get)
+        self.get = async_raw_method(things.get)
 
 
 def _thing_reply(rec: Recorded) -> Reply:

@@ -18,7 +18,7 @@ from rtpkg._pagination import (
     SyncPage,
     extract_field,
 )
-from rtpkg._response import to_raw_response_wrapper
+from rtpkg._response import raw_method
 
 
 class Item(pydantic.BaseModel):
@@ -118,7 +118,7 @@ def test_raw_response_of_a_paginated_method() -> None:
     def list_items() -> SyncPage[ItemPage, Item]:
         return client.request("GET", "/items", **list_kwargs())  # type: ignore[no-any-return, arg-type]
 
-    raw = to_raw_response_wrapper(list_items)()
+    raw = raw_method(list_items)()
     assert raw.status_code == 200
     page = raw.parse()
     assert isinstance(page, SyncPage)

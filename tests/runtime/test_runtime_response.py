@@ -12,10 +12,10 @@ from rtpkg._exceptions import APIResponseValidationError
 from rtpkg._response import (
     APIResponse,
     ResponseSpec,
-    async_to_raw_response_wrapper,
+    async_raw_method,
     parse_body,
     select_by_status,
-    to_raw_response_wrapper,
+    raw_method,
 )
 
 
@@ -93,7 +93,7 @@ def test_api_response_parses_lazily_once() -> None:
 
 
 def test_raw_wrapper_requires_a_request() -> None:
-    wrapped = to_raw_response_wrapper(lambda: 1)
+    wrapped = raw_method(lambda: 1)
     with pytest.raises(TypeError, match="exactly one request"):
         wrapped()
 
@@ -104,4 +104,4 @@ async def test_async_raw_wrapper_requires_a_request() -> None:
         return 1
 
     with pytest.raises(TypeError):
-        await async_to_raw_response_wrapper(method)()
+        await async_raw_method(method)()

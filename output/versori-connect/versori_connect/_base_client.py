@@ -688,7 +688,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         Returns:
             The parsed body (model, list, str, bytes or ``None``), a ``SyncPage`` when
             ``pagination`` is given, or an ``APIResponse`` wrapping either when the
-            call goes through ``to_raw_response_wrapper``.
+            call goes through ``raw_method``.
 
         Raises:
             ValueError, TypeError: invalid input (before any I/O).

@@ -191,8 +191,6 @@ class ErrorField(BaseModel):
 
 
 class Error(BaseModel):
-    """The `Error` schema."""
-
     code: str
     """Error code intended for programs."""
 
@@ -204,8 +202,6 @@ class Error(BaseModel):
 
 
 class PageInfo(BaseModel):
-    """The `PageInfo` schema."""
-
     total_count: Annotated[int, Field(alias="totalCount")]
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -223,8 +219,6 @@ class Message(BaseModel):
 
 
 class AuthSchemeConfigBase(BaseModel):
-    """The `AuthSchemeConfigBase` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
@@ -331,8 +325,6 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(BaseModel):
 
 
 class AuthSchemeConfigOAuth2GrantClientCredentials(BaseModel):
-    """The `AuthSchemeConfigOAuth2GrantClientCredentials` schema."""
-
     grant_type: Annotated[Literal["client_credentials"], Field(alias="grantType")]
 
 
@@ -1863,8 +1855,6 @@ class InlineSchema(BaseModel):
 
 
 class DefinitionsCreateDefinition(BaseModel):
-    """The `DefinitionsCreateDefinition` schema."""
-
     name: str
     """Identifier of the Definition, unique within the Connector and readable by people and programs alike (e.g.
     "Product" or "product_variant")."""
@@ -2022,8 +2012,6 @@ class AuthScheme(BaseModel):
 
 
 class AuthSchemePage(BaseModel):
-    """The `AuthSchemePage` schema."""
-
     total_count: Annotated[int, Field(alias="totalCount")]
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -2136,8 +2124,6 @@ class BigQueryConnectorCreate(BaseModel):
 
 
 class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
-    """The `InitialiseOAuth2ConnectionRequestCredential` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Identifier of the credential used to start the connection; it supplies the client_secret when the authorization
     code is exchanged for an access token."""
@@ -2148,20 +2134,14 @@ class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
 
 
 class UpdateConnectorTagsBody(BaseModel):
-    """The `UpdateConnectorTagsBody` schema."""
-
     tags: Tags | None = None
 
 
 class UpdateConnectorCategoriesBody(BaseModel):
-    """The `UpdateConnectorCategoriesBody` schema."""
-
     categories: list[Category] | None = None
 
 
 class ImportHTTPConnectorVersionMultipartBody(BaseModel):
-    """The `ImportHTTPConnectorVersionMultipartBody` schema."""
-
     file: FileInput | None = None
     """File to import."""
 
@@ -2169,8 +2149,6 @@ class ImportHTTPConnectorVersionMultipartBody(BaseModel):
 
 
 class ImportHTTPConnectorMultipartBody(BaseModel):
-    """The `ImportHTTPConnectorMultipartBody` schema."""
-
     file: FileInput | None = None
     """File to import."""
 

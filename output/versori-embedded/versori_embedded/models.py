@@ -190,8 +190,6 @@ class HubConnectionTemplatePage(BaseModel):
 
 
 class EndUser(BaseModel):
-    """The `EndUser` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Versori's identifier for the user. Most endpoints refer to users by externalId instead."""
 
@@ -216,8 +214,6 @@ class EndUser(BaseModel):
 
 
 class EndUserSummary(BaseModel):
-    """The `EndUserSummary` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Versori's identifier for the user. Most endpoints refer to users by externalId instead."""
 
@@ -239,8 +235,6 @@ class EndUserSummary(BaseModel):
 
 
 class ListIntegrations(BaseModel):
-    """The `ListIntegrations` schema."""
-
     total: int
     """Number of integrations in the Hub."""
 
@@ -270,8 +264,6 @@ class EndUserCreate(BaseModel):
 
 
 class EndUserPage(BaseModel):
-    """The `EndUserPage` schema."""
-
     total_count: Annotated[int, Field(alias="totalCount")]
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -486,8 +478,6 @@ class EndUserActivationPage(BaseModel):
 
 
 class Activation(BaseModel):
-    """The `Activation` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     user: EndUser
     hub_id: Annotated[str, Field(alias="hubId")]
@@ -544,8 +534,6 @@ class ActivationPage(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """The `HealthResponse` schema."""
-
     message: str | None = None
 
 
@@ -560,8 +548,6 @@ class ErrorField(BaseModel):
 
 
 class Error(BaseModel):
-    """The `Error` schema."""
-
     code: str
     """Error code intended for programs."""
 
@@ -573,8 +559,6 @@ class Error(BaseModel):
 
 
 class PageInfo(BaseModel):
-    """The `PageInfo` schema."""
-
     total_count: Annotated[int, Field(alias="totalCount")]
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -592,8 +576,6 @@ class Message(BaseModel):
 
 
 class AuthSchemeConfigBase(BaseModel):
-    """The `AuthSchemeConfigBase` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
@@ -700,8 +682,6 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(BaseModel):
 
 
 class AuthSchemeConfigOAuth2GrantClientCredentials(BaseModel):
-    """The `AuthSchemeConfigOAuth2GrantClientCredentials` schema."""
-
     grant_type: Annotated[Literal["client_credentials"], Field(alias="grantType")]
 
 
@@ -1322,8 +1302,6 @@ class InitialiseOAuth2ConnectionResponse(BaseModel):
 
 
 class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
-    """The `InitialiseOAuth2ConnectionRequestCredential` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Identifier of the credential used to start the connection; it supplies the client_secret when the authorization
     code is exchanged for an access token."""
@@ -1334,15 +1312,11 @@ class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
 
 
 class CreateEndUserConnectionBody(BaseModel):
-    """The `CreateEndUserConnectionBody` schema."""
-
     connector_id: Annotated[str, Field(alias="connectorId")]
     connection: ConnectionCreate
 
 
 class UpdateDynamicVariablesBody(BaseModel):
-    """The `UpdateDynamicVariablesBody` schema."""
-
     dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
 
 

@@ -90,8 +90,6 @@ class MonetaryValueCurrencyCode(OpenStrEnum):
 
 
 class PageInfo(BaseModel):
-    """The `PageInfo` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -151,8 +149,6 @@ class Group(BaseModel):
 
 
 class GroupsPage(BaseModel):
-    """The `GroupsPage` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -160,8 +156,6 @@ class GroupsPage(BaseModel):
 
 
 class GroupCreate(BaseModel):
-    """The `GroupCreate` schema."""
-
     name: str | None = None
     members: list[str] | None = None
     """IDs of the members to add to this Group."""
@@ -191,8 +185,6 @@ class ServiceAccount(BaseModel):
 
 
 class ServiceAccountsPage(BaseModel):
-    """The `ServiceAccountsPage` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -200,8 +192,6 @@ class ServiceAccountsPage(BaseModel):
 
 
 class ServiceAccountCreate(BaseModel):
-    """The `ServiceAccountCreate` schema."""
-
     name: str | None = None
     """Immutable, lower-case, readable identifier of the service account. Only letters, digits and hyphens are allowed,
     and it must begin with a letter. Unique within the Organisation."""
@@ -233,8 +223,6 @@ class Invitation(BaseModel):
 
 
 class InvitationsPage(BaseModel):
-    """The `InvitationsPage` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -242,8 +230,6 @@ class InvitationsPage(BaseModel):
 
 
 class InvitationCreate(BaseModel):
-    """The `InvitationCreate` schema."""
-
     email: str
     url: str
     auth_url: Annotated[str, Field(alias="authUrl")]
@@ -252,8 +238,6 @@ class InvitationCreate(BaseModel):
 
 
 class InvitationResend(BaseModel):
-    """The `InvitationResend` schema."""
-
     email: str
     url: str
     auth_url: Annotated[str, Field(alias="authUrl")]
@@ -282,8 +266,6 @@ class Member(BaseModel):
 
 
 class MembersPage(BaseModel):
-    """The `MembersPage` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -358,8 +340,6 @@ class Billing(BaseModel):
 
 
 class Organisation(BaseModel):
-    """The `Organisation` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     slug: str
     display_name: Annotated[str, Field(alias="displayName")]
@@ -374,8 +354,6 @@ class Organisation(BaseModel):
 
 
 class OrganisationsPage(BaseModel):
-    """The `OrganisationsPage` schema."""
-
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
     next_: Annotated[str | None, Field(alias="next")] = None
     prev: str | None = None
@@ -383,8 +361,6 @@ class OrganisationsPage(BaseModel):
 
 
 class OrganisationCreate(BaseModel):
-    """The `OrganisationCreate` schema."""
-
     slug: str
     """Unique, lower-case, readable identifier of the Organisation. Only letters, digits and hyphens are allowed, and it
     must begin with a letter."""
@@ -393,8 +369,6 @@ class OrganisationCreate(BaseModel):
 
 
 class SlugAvailability(BaseModel):
-    """The `SlugAvailability` schema."""
-
     ok: bool
     """True when the slug can be used; otherwise false, with the reasons in messages."""
 
@@ -403,8 +377,6 @@ class SlugAvailability(BaseModel):
 
 
 class PublicKey(BaseModel):
-    """The `PublicKey` schema."""
-
     id_: Annotated[str, Field(alias="id")]
     """Unique identifier of the public key."""
 
@@ -419,15 +391,11 @@ class PublicKey(BaseModel):
 
 
 class CreatePublicKey(BaseModel):
-    """The `CreatePublicKey` schema."""
-
     name: str
     """Public key name."""
 
 
 class SigningKeySet(BaseModel):
-    """The `SigningKeySet` schema."""
-
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"private_key"})
 
     id_: Annotated[str, Field(alias="id")]
@@ -447,14 +415,10 @@ class SigningKeySet(BaseModel):
 
 
 class SigningKeysListResponse(BaseModel):
-    """The `SigningKeysListResponse` schema."""
-
     keys: list[PublicKey]
 
 
 class UpdateSubscriptionRequest(BaseModel):
-    """The `UpdateSubscriptionRequest` schema."""
-
     board_quota: Annotated[int | None, Field(alias="boardQuota")] = None
     """Maximum number of Switchboard boards the Organisation may publish; also determines the free executions and users it
     gets."""
@@ -466,8 +430,6 @@ class UpdateSubscriptionRequest(BaseModel):
 
 
 class Invoice(BaseModel):
-    """The `Invoice` schema."""
-
     invoice_start_date: Annotated[datetime.date, Field(alias="invoiceStartDate")]
     invoice_end_date: Annotated[datetime.date, Field(alias="invoiceEndDate")]
     total_amount: Annotated[MonetaryValue, Field(alias="totalAmount")]
@@ -480,8 +442,6 @@ class Invoice(BaseModel):
 
 
 class ProductBreakdown(BaseModel):
-    """The `ProductBreakdown` schema."""
-
     product_name: Annotated[str, Field(alias="productName")]
     quantity: int
     total: MonetaryValue
@@ -503,8 +463,6 @@ class MonetaryValue(BaseModel):
 
 
 class Error(BaseModel):
-    """The `Error` schema."""
-
     code: str
     """Error code intended for programs."""
 
@@ -515,8 +473,6 @@ class Error(BaseModel):
 
 
 class UpdateBillingDetailsBody(BaseModel):
-    """The `UpdateBillingDetailsBody` schema."""
-
     billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
     customer_id: Annotated[str | None, Field(alias="customerID")] = None
     subscription_id: Annotated[str | None, Field(alias="subscriptionID")] = None
@@ -524,21 +480,15 @@ class UpdateBillingDetailsBody(BaseModel):
 
 
 class CreateCheckoutSessionBody(BaseModel):
-    """The `CreateCheckoutSessionBody` schema."""
-
     success_url: Annotated[str | None, Field(alias="successURL")] = None
     cancel_url: Annotated[str | None, Field(alias="cancelURL")] = None
 
 
 class CreateCheckoutSessionResponse(BaseModel):
-    """The `CreateCheckoutSessionResponse` schema."""
-
     session_id: Annotated[str | None, Field(alias="sessionId")] = None
 
 
 class BillingWebhooksResponse(BaseModel):
-    """The `BillingWebhooksResponse` schema."""
-
     message: str | None = None
 
 

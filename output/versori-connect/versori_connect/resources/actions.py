@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Action, ActionCreate, ActionPage, Error
 
@@ -52,11 +52,11 @@ class ActionsResourceWithRawResponse:
     """``ActionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ActionsResource) -> None:
-        self.get_actions = to_raw_response_wrapper(resource.get_actions)
-        self.create_action = to_raw_response_wrapper(resource.create_action)
-        self.get_action = to_raw_response_wrapper(resource.get_action)
-        self.update_action = to_raw_response_wrapper(resource.update_action)
-        self.delete_action = to_raw_response_wrapper(resource.delete_action)
+        self.get_actions = raw_method(resource.get_actions)
+        self.create_action = raw_method(resource.create_action)
+        self.get_action = raw_method(resource.get_action)
+        self.update_action = raw_method(resource.update_action)
+        self.delete_action = raw_method(resource.delete_action)
 
 
 class ActionsResource(SyncAPIResource):
@@ -222,11 +222,11 @@ class AsyncActionsResourceWithRawResponse:
     """``AsyncActionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncActionsResource) -> None:
-        self.get_actions = async_to_raw_response_wrapper(resource.get_actions)
-        self.create_action = async_to_raw_response_wrapper(resource.create_action)
-        self.get_action = async_to_raw_response_wrapper(resource.get_action)
-        self.update_action = async_to_raw_response_wrapper(resource.update_action)
-        self.delete_action = async_to_raw_response_wrapper(resource.delete_action)
+        self.get_actions = async_raw_method(resource.get_actions)
+        self.create_action = async_raw_method(resource.create_action)
+        self.get_action = async_raw_method(resource.get_action)
+        self.update_action = async_raw_method(resource.update_action)
+        self.delete_action = async_raw_method(resource.delete_action)
 
 
 class AsyncActionsResource(AsyncAPIResource):

@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -69,18 +69,12 @@ class ConnectionsResourceWithRawResponse:
     """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectionsResource) -> None:
-        self.initialise_oauth2_connection = to_raw_response_wrapper(
-            resource.initialise_oauth2_connection
-        )
-        self.list_connector_connections = to_raw_response_wrapper(
-            resource.list_connector_connections
-        )
-        self.create_connector_connection = to_raw_response_wrapper(
-            resource.create_connector_connection
-        )
-        self.get_connection = to_raw_response_wrapper(resource.get_connection)
-        self.update_connection = to_raw_response_wrapper(resource.update_connection)
-        self.delete_connection = to_raw_response_wrapper(resource.delete_connection)
+        self.initialise_oauth2_connection = raw_method(resource.initialise_oauth2_connection)
+        self.list_connector_connections = raw_method(resource.list_connector_connections)
+        self.create_connector_connection = raw_method(resource.create_connector_connection)
+        self.get_connection = raw_method(resource.get_connection)
+        self.update_connection = raw_method(resource.update_connection)
+        self.delete_connection = raw_method(resource.delete_connection)
 
 
 class ConnectionsResource(SyncAPIResource):
@@ -268,18 +262,12 @@ class AsyncConnectionsResourceWithRawResponse:
     """``AsyncConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectionsResource) -> None:
-        self.initialise_oauth2_connection = async_to_raw_response_wrapper(
-            resource.initialise_oauth2_connection
-        )
-        self.list_connector_connections = async_to_raw_response_wrapper(
-            resource.list_connector_connections
-        )
-        self.create_connector_connection = async_to_raw_response_wrapper(
-            resource.create_connector_connection
-        )
-        self.get_connection = async_to_raw_response_wrapper(resource.get_connection)
-        self.update_connection = async_to_raw_response_wrapper(resource.update_connection)
-        self.delete_connection = async_to_raw_response_wrapper(resource.delete_connection)
+        self.initialise_oauth2_connection = async_raw_method(resource.initialise_oauth2_connection)
+        self.list_connector_connections = async_raw_method(resource.list_connector_connections)
+        self.create_connector_connection = async_raw_method(resource.create_connector_connection)
+        self.get_connection = async_raw_method(resource.get_connection)
+        self.update_connection = async_raw_method(resource.update_connection)
+        self.delete_connection = async_raw_method(resource.delete_connection)
 
 
 class AsyncConnectionsResource(AsyncAPIResource):

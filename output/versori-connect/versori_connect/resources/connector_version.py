@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connector,
@@ -78,16 +78,14 @@ class ConnectorVersionResourceWithRawResponse:
     """``ConnectorVersionResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectorVersionResource) -> None:
-        self.list_connector_versions = to_raw_response_wrapper(resource.list_connector_versions)
-        self.create_connector_version = to_raw_response_wrapper(resource.create_connector_version)
-        self.get_connector_version = to_raw_response_wrapper(resource.get_connector_version)
-        self.update_connector_version = to_raw_response_wrapper(resource.update_connector_version)
-        self.delete_connector_version = to_raw_response_wrapper(resource.delete_connector_version)
-        self.import_public_connector_version = to_raw_response_wrapper(
-            resource.import_public_connector_version
-        )
-        self.publish_connector = to_raw_response_wrapper(resource.publish_connector)
-        self.unpublish_connector = to_raw_response_wrapper(resource.unpublish_connector)
+        self.list_connector_versions = raw_method(resource.list_connector_versions)
+        self.create_connector_version = raw_method(resource.create_connector_version)
+        self.get_connector_version = raw_method(resource.get_connector_version)
+        self.update_connector_version = raw_method(resource.update_connector_version)
+        self.delete_connector_version = raw_method(resource.delete_connector_version)
+        self.import_public_connector_version = raw_method(resource.import_public_connector_version)
+        self.publish_connector = raw_method(resource.publish_connector)
+        self.unpublish_connector = raw_method(resource.unpublish_connector)
 
 
 class ConnectorVersionResource(SyncAPIResource):
@@ -320,24 +318,16 @@ class AsyncConnectorVersionResourceWithRawResponse:
     """``AsyncConnectorVersionResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectorVersionResource) -> None:
-        self.list_connector_versions = async_to_raw_response_wrapper(
-            resource.list_connector_versions
-        )
-        self.create_connector_version = async_to_raw_response_wrapper(
-            resource.create_connector_version
-        )
-        self.get_connector_version = async_to_raw_response_wrapper(resource.get_connector_version)
-        self.update_connector_version = async_to_raw_response_wrapper(
-            resource.update_connector_version
-        )
-        self.delete_connector_version = async_to_raw_response_wrapper(
-            resource.delete_connector_version
-        )
-        self.import_public_connector_version = async_to_raw_response_wrapper(
+        self.list_connector_versions = async_raw_method(resource.list_connector_versions)
+        self.create_connector_version = async_raw_method(resource.create_connector_version)
+        self.get_connector_version = async_raw_method(resource.get_connector_version)
+        self.update_connector_version = async_raw_method(resource.update_connector_version)
+        self.delete_connector_version = async_raw_method(resource.delete_connector_version)
+        self.import_public_connector_version = async_raw_method(
             resource.import_public_connector_version
         )
-        self.publish_connector = async_to_raw_response_wrapper(resource.publish_connector)
-        self.unpublish_connector = async_to_raw_response_wrapper(resource.unpublish_connector)
+        self.publish_connector = async_raw_method(resource.publish_connector)
+        self.unpublish_connector = async_raw_method(resource.unpublish_connector)
 
 
 class AsyncConnectorVersionResource(AsyncAPIResource):

@@ -10,7 +10,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     AuthSchemeConfig,
@@ -94,18 +94,16 @@ class ConnectorsResourceWithRawResponse:
     """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectorsResource) -> None:
-        self.list_public_connectors = to_raw_response_wrapper(resource.list_public_connectors)
-        self.list_connectors = to_raw_response_wrapper(resource.list_connectors)
-        self.get_connector = to_raw_response_wrapper(resource.get_connector)
-        self.update_connector = to_raw_response_wrapper(resource.update_connector)
-        self.delete_connector = to_raw_response_wrapper(resource.delete_connector)
-        self.update_connector_tags = to_raw_response_wrapper(resource.update_connector_tags)
-        self.update_connector_categories = to_raw_response_wrapper(
-            resource.update_connector_categories
-        )
-        self.upsert_auth_scheme_config = to_raw_response_wrapper(resource.upsert_auth_scheme_config)
-        self.delete_auth_scheme_config = to_raw_response_wrapper(resource.delete_auth_scheme_config)
-        self.create_http_connector = to_raw_response_wrapper(resource.create_http_connector)
+        self.list_public_connectors = raw_method(resource.list_public_connectors)
+        self.list_connectors = raw_method(resource.list_connectors)
+        self.get_connector = raw_method(resource.get_connector)
+        self.update_connector = raw_method(resource.update_connector)
+        self.delete_connector = raw_method(resource.delete_connector)
+        self.update_connector_tags = raw_method(resource.update_connector_tags)
+        self.update_connector_categories = raw_method(resource.update_connector_categories)
+        self.upsert_auth_scheme_config = raw_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = raw_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = raw_method(resource.create_http_connector)
 
 
 class ConnectorsResource(SyncAPIResource):
@@ -393,22 +391,16 @@ class AsyncConnectorsResourceWithRawResponse:
     """``AsyncConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectorsResource) -> None:
-        self.list_public_connectors = async_to_raw_response_wrapper(resource.list_public_connectors)
-        self.list_connectors = async_to_raw_response_wrapper(resource.list_connectors)
-        self.get_connector = async_to_raw_response_wrapper(resource.get_connector)
-        self.update_connector = async_to_raw_response_wrapper(resource.update_connector)
-        self.delete_connector = async_to_raw_response_wrapper(resource.delete_connector)
-        self.update_connector_tags = async_to_raw_response_wrapper(resource.update_connector_tags)
-        self.update_connector_categories = async_to_raw_response_wrapper(
-            resource.update_connector_categories
-        )
-        self.upsert_auth_scheme_config = async_to_raw_response_wrapper(
-            resource.upsert_auth_scheme_config
-        )
-        self.delete_auth_scheme_config = async_to_raw_response_wrapper(
-            resource.delete_auth_scheme_config
-        )
-        self.create_http_connector = async_to_raw_response_wrapper(resource.create_http_connector)
+        self.list_public_connectors = async_raw_method(resource.list_public_connectors)
+        self.list_connectors = async_raw_method(resource.list_connectors)
+        self.get_connector = async_raw_method(resource.get_connector)
+        self.update_connector = async_raw_method(resource.update_connector)
+        self.delete_connector = async_raw_method(resource.delete_connector)
+        self.update_connector_tags = async_raw_method(resource.update_connector_tags)
+        self.update_connector_categories = async_raw_method(resource.update_connector_categories)
+        self.upsert_auth_scheme_config = async_raw_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = async_raw_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = async_raw_method(resource.create_http_connector)
 
 
 class AsyncConnectorsResource(AsyncAPIResource):

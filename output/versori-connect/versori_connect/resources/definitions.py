@@ -11,7 +11,7 @@ from typing import Any, Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Definition,
@@ -75,13 +75,13 @@ class DefinitionsResourceWithRawResponse:
     """``DefinitionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: DefinitionsResource) -> None:
-        self.get_definitions = to_raw_response_wrapper(resource.get_definitions)
-        self.create_definitions = to_raw_response_wrapper(resource.create_definitions)
-        self.delete_definitions = to_raw_response_wrapper(resource.delete_definitions)
-        self.get_definition = to_raw_response_wrapper(resource.get_definition)
-        self.update_definition = to_raw_response_wrapper(resource.update_definition)
-        self.delete_definition = to_raw_response_wrapper(resource.delete_definition)
-        self.get_raw_schema = to_raw_response_wrapper(resource.get_raw_schema)
+        self.get_definitions = raw_method(resource.get_definitions)
+        self.create_definitions = raw_method(resource.create_definitions)
+        self.delete_definitions = raw_method(resource.delete_definitions)
+        self.get_definition = raw_method(resource.get_definition)
+        self.update_definition = raw_method(resource.update_definition)
+        self.delete_definition = raw_method(resource.delete_definition)
+        self.get_raw_schema = raw_method(resource.get_raw_schema)
 
 
 class DefinitionsResource(SyncAPIResource):
@@ -312,13 +312,13 @@ class AsyncDefinitionsResourceWithRawResponse:
     """``AsyncDefinitionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncDefinitionsResource) -> None:
-        self.get_definitions = async_to_raw_response_wrapper(resource.get_definitions)
-        self.create_definitions = async_to_raw_response_wrapper(resource.create_definitions)
-        self.delete_definitions = async_to_raw_response_wrapper(resource.delete_definitions)
-        self.get_definition = async_to_raw_response_wrapper(resource.get_definition)
-        self.update_definition = async_to_raw_response_wrapper(resource.update_definition)
-        self.delete_definition = async_to_raw_response_wrapper(resource.delete_definition)
-        self.get_raw_schema = async_to_raw_response_wrapper(resource.get_raw_schema)
+        self.get_definitions = async_raw_method(resource.get_definitions)
+        self.create_definitions = async_raw_method(resource.create_definitions)
+        self.delete_definitions = async_raw_method(resource.delete_definitions)
+        self.get_definition = async_raw_method(resource.get_definition)
+        self.update_definition = async_raw_method(resource.update_definition)
+        self.delete_definition = async_raw_method(resource.delete_definition)
+        self.get_raw_schema = async_raw_method(resource.get_raw_schema)
 
 
 class AsyncDefinitionsResource(AsyncAPIResource):

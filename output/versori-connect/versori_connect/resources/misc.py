@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Category, Error
 
@@ -26,7 +26,7 @@ class MiscResourceWithRawResponse:
     """``MiscResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: MiscResource) -> None:
-        self.list_categories = to_raw_response_wrapper(resource.list_categories)
+        self.list_categories = raw_method(resource.list_categories)
 
 
 class MiscResource(SyncAPIResource):
@@ -53,7 +53,7 @@ class AsyncMiscResourceWithRawResponse:
     """``AsyncMiscResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncMiscResource) -> None:
-        self.list_categories = async_to_raw_response_wrapper(resource.list_categories)
+        self.list_categories = async_raw_method(resource.list_categories)
 
 
 class AsyncMiscResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import BigQueryConnector, BigQueryConnectorCreate, Error
 
@@ -26,9 +26,7 @@ class ProtocolBigqueryResourceWithRawResponse:
     """``ProtocolBigqueryResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ProtocolBigqueryResource) -> None:
-        self.create_big_query_connector = to_raw_response_wrapper(
-            resource.create_big_query_connector
-        )
+        self.create_big_query_connector = raw_method(resource.create_big_query_connector)
 
 
 class ProtocolBigqueryResource(SyncAPIResource):
@@ -63,9 +61,7 @@ class AsyncProtocolBigqueryResourceWithRawResponse:
     """``AsyncProtocolBigqueryResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncProtocolBigqueryResource) -> None:
-        self.create_big_query_connector = async_to_raw_response_wrapper(
-            resource.create_big_query_connector
-        )
+        self.create_big_query_connector = async_raw_method(resource.create_big_query_connector)
 
 
 class AsyncProtocolBigqueryResource(AsyncAPIResource):

@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -41,10 +41,8 @@ class ProtocolHttpResourceWithRawResponse:
     """``ProtocolHttpResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ProtocolHttpResource) -> None:
-        self.import_http_connector_version = to_raw_response_wrapper(
-            resource.import_http_connector_version
-        )
-        self.import_http_connector = to_raw_response_wrapper(resource.import_http_connector)
+        self.import_http_connector_version = raw_method(resource.import_http_connector_version)
+        self.import_http_connector = raw_method(resource.import_http_connector)
 
 
 class ProtocolHttpResource(SyncAPIResource):
@@ -119,10 +117,10 @@ class AsyncProtocolHttpResourceWithRawResponse:
     """``AsyncProtocolHttpResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncProtocolHttpResource) -> None:
-        self.import_http_connector_version = async_to_raw_response_wrapper(
+        self.import_http_connector_version = async_raw_method(
             resource.import_http_connector_version
         )
-        self.import_http_connector = async_to_raw_response_wrapper(resource.import_http_connector)
+        self.import_http_connector = async_raw_method(resource.import_http_connector)
 
 
 class AsyncProtocolHttpResource(AsyncAPIResource):

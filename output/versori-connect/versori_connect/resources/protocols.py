@@ -10,7 +10,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import AuthSchemePage, Error, Protocol, ProtocolPage, SignedURL
 
@@ -41,9 +41,9 @@ class ProtocolsResourceWithRawResponse:
     """``ProtocolsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ProtocolsResource) -> None:
-        self.list_protocols = to_raw_response_wrapper(resource.list_protocols)
-        self.list_auth_schemes = to_raw_response_wrapper(resource.list_auth_schemes)
-        self.get_protocol_upload_url = to_raw_response_wrapper(resource.get_protocol_upload_url)
+        self.list_protocols = raw_method(resource.list_protocols)
+        self.list_auth_schemes = raw_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = raw_method(resource.get_protocol_upload_url)
 
 
 class ProtocolsResource(SyncAPIResource):
@@ -126,11 +126,9 @@ class AsyncProtocolsResourceWithRawResponse:
     """``AsyncProtocolsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncProtocolsResource) -> None:
-        self.list_protocols = async_to_raw_response_wrapper(resource.list_protocols)
-        self.list_auth_schemes = async_to_raw_response_wrapper(resource.list_auth_schemes)
-        self.get_protocol_upload_url = async_to_raw_response_wrapper(
-            resource.get_protocol_upload_url
-        )
+        self.list_protocols = async_raw_method(resource.list_protocols)
+        self.list_auth_schemes = async_raw_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = async_raw_method(resource.get_protocol_upload_url)
 
 
 class AsyncProtocolsResource(AsyncAPIResource):

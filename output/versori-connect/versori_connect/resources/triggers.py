@@ -10,7 +10,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, Trigger, TriggerCreate, TriggerPage
 
@@ -53,11 +53,11 @@ class TriggersResourceWithRawResponse:
     """``TriggersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: TriggersResource) -> None:
-        self.get_triggers = to_raw_response_wrapper(resource.get_triggers)
-        self.create_trigger = to_raw_response_wrapper(resource.create_trigger)
-        self.get_trigger = to_raw_response_wrapper(resource.get_trigger)
-        self.update_trigger = to_raw_response_wrapper(resource.update_trigger)
-        self.delete_trigger = to_raw_response_wrapper(resource.delete_trigger)
+        self.get_triggers = raw_method(resource.get_triggers)
+        self.create_trigger = raw_method(resource.create_trigger)
+        self.get_trigger = raw_method(resource.get_trigger)
+        self.update_trigger = raw_method(resource.update_trigger)
+        self.delete_trigger = raw_method(resource.delete_trigger)
 
 
 class TriggersResource(SyncAPIResource):
@@ -224,11 +224,11 @@ class AsyncTriggersResourceWithRawResponse:
     """``AsyncTriggersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncTriggersResource) -> None:
-        self.get_triggers = async_to_raw_response_wrapper(resource.get_triggers)
-        self.create_trigger = async_to_raw_response_wrapper(resource.create_trigger)
-        self.get_trigger = async_to_raw_response_wrapper(resource.get_trigger)
-        self.update_trigger = async_to_raw_response_wrapper(resource.update_trigger)
-        self.delete_trigger = async_to_raw_response_wrapper(resource.delete_trigger)
+        self.get_triggers = async_raw_method(resource.get_triggers)
+        self.create_trigger = async_raw_method(resource.create_trigger)
+        self.get_trigger = async_raw_method(resource.get_trigger)
+        self.update_trigger = async_raw_method(resource.update_trigger)
+        self.delete_trigger = async_raw_method(resource.delete_trigger)
 
 
 class AsyncTriggersResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Activation,
@@ -51,10 +51,10 @@ class ActivationsResourceWithRawResponse:
     """``ActivationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ActivationsResource) -> None:
-        self.activate_integration = to_raw_response_wrapper(resource.activate_integration)
-        self.get_activation = to_raw_response_wrapper(resource.get_activation)
-        self.delete_activation = to_raw_response_wrapper(resource.delete_activation)
-        self.update_dynamic_variables = to_raw_response_wrapper(resource.update_dynamic_variables)
+        self.activate_integration = raw_method(resource.activate_integration)
+        self.get_activation = raw_method(resource.get_activation)
+        self.delete_activation = raw_method(resource.delete_activation)
+        self.update_dynamic_variables = raw_method(resource.update_dynamic_variables)
 
 
 class ActivationsResource(SyncAPIResource):
@@ -133,12 +133,10 @@ class AsyncActivationsResourceWithRawResponse:
     """``AsyncActivationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncActivationsResource) -> None:
-        self.activate_integration = async_to_raw_response_wrapper(resource.activate_integration)
-        self.get_activation = async_to_raw_response_wrapper(resource.get_activation)
-        self.delete_activation = async_to_raw_response_wrapper(resource.delete_activation)
-        self.update_dynamic_variables = async_to_raw_response_wrapper(
-            resource.update_dynamic_variables
-        )
+        self.activate_integration = async_raw_method(resource.activate_integration)
+        self.get_activation = async_raw_method(resource.get_activation)
+        self.delete_activation = async_raw_method(resource.delete_activation)
+        self.update_dynamic_variables = async_raw_method(resource.update_dynamic_variables)
 
 
 class AsyncActivationsResource(AsyncAPIResource):

@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -47,10 +47,8 @@ class ConnectionsResourceWithRawResponse:
     """``ConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectionsResource) -> None:
-        self.list_end_user_connections = to_raw_response_wrapper(resource.list_end_user_connections)
-        self.create_end_user_connection = to_raw_response_wrapper(
-            resource.create_end_user_connection
-        )
+        self.list_end_user_connections = raw_method(resource.list_end_user_connections)
+        self.create_end_user_connection = raw_method(resource.create_end_user_connection)
 
 
 class ConnectionsResource(SyncAPIResource):
@@ -133,12 +131,8 @@ class AsyncConnectionsResourceWithRawResponse:
     """``AsyncConnectionsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectionsResource) -> None:
-        self.list_end_user_connections = async_to_raw_response_wrapper(
-            resource.list_end_user_connections
-        )
-        self.create_end_user_connection = async_to_raw_response_wrapper(
-            resource.create_end_user_connection
-        )
+        self.list_end_user_connections = async_raw_method(resource.list_end_user_connections)
+        self.create_end_user_connection = async_raw_method(resource.create_end_user_connection)
 
 
 class AsyncConnectionsResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -31,7 +31,7 @@ class ConnectionsResource2WithRawResponse:
     """``ConnectionsResource2`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectionsResource2) -> None:
-        self.initialise_oauth2_embedded_connection = to_raw_response_wrapper(
+        self.initialise_oauth2_embedded_connection = raw_method(
             resource.initialise_oauth2_embedded_connection
         )
 
@@ -86,7 +86,7 @@ class AsyncConnectionsResource2WithRawResponse:
     """``AsyncConnectionsResource2`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectionsResource2) -> None:
-        self.initialise_oauth2_embedded_connection = async_to_raw_response_wrapper(
+        self.initialise_oauth2_embedded_connection = async_raw_method(
             resource.initialise_oauth2_embedded_connection
         )
 

@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -44,12 +44,10 @@ class ConnectorsResourceWithRawResponse:
     """``ConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ConnectorsResource) -> None:
-        self.list_integration_connection_templates = to_raw_response_wrapper(
+        self.list_integration_connection_templates = raw_method(
             resource.list_integration_connection_templates
         )
-        self.create_hub_connection_template = to_raw_response_wrapper(
-            resource.create_hub_connection_template
-        )
+        self.create_hub_connection_template = raw_method(resource.create_hub_connection_template)
 
 
 class ConnectorsResource(SyncAPIResource):
@@ -115,10 +113,10 @@ class AsyncConnectorsResourceWithRawResponse:
     """``AsyncConnectorsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncConnectorsResource) -> None:
-        self.list_integration_connection_templates = async_to_raw_response_wrapper(
+        self.list_integration_connection_templates = async_raw_method(
             resource.list_integration_connection_templates
         )
-        self.create_hub_connection_template = async_to_raw_response_wrapper(
+        self.create_hub_connection_template = async_raw_method(
             resource.create_hub_connection_template
         )
 

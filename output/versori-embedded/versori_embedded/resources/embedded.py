@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -55,12 +55,10 @@ class EmbeddedResourceWithRawResponse:
     """``EmbeddedResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: EmbeddedResource) -> None:
-        self.get_end_user_connection = to_raw_response_wrapper(resource.get_end_user_connection)
-        self.list_end_user_integrations = to_raw_response_wrapper(
-            resource.list_end_user_integrations
-        )
-        self.get_embedded_integration = to_raw_response_wrapper(resource.get_embedded_integration)
-        self.list_end_user_activations = to_raw_response_wrapper(resource.list_end_user_activations)
+        self.get_end_user_connection = raw_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = raw_method(resource.list_end_user_integrations)
+        self.get_embedded_integration = raw_method(resource.get_embedded_integration)
+        self.list_end_user_activations = raw_method(resource.list_end_user_activations)
 
 
 class EmbeddedResource(SyncAPIResource):
@@ -185,18 +183,10 @@ class AsyncEmbeddedResourceWithRawResponse:
     """``AsyncEmbeddedResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncEmbeddedResource) -> None:
-        self.get_end_user_connection = async_to_raw_response_wrapper(
-            resource.get_end_user_connection
-        )
-        self.list_end_user_integrations = async_to_raw_response_wrapper(
-            resource.list_end_user_integrations
-        )
-        self.get_embedded_integration = async_to_raw_response_wrapper(
-            resource.get_embedded_integration
-        )
-        self.list_end_user_activations = async_to_raw_response_wrapper(
-            resource.list_end_user_activations
-        )
+        self.get_end_user_connection = async_raw_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = async_raw_method(resource.list_end_user_integrations)
+        self.get_embedded_integration = async_raw_method(resource.get_embedded_integration)
+        self.list_end_user_activations = async_raw_method(resource.list_end_user_activations)
 
 
 class AsyncEmbeddedResource(AsyncAPIResource):

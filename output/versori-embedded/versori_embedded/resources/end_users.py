@@ -9,7 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import CursorPagination, AsyncPage, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     EndUser,
@@ -54,10 +54,10 @@ class EndUsersResourceWithRawResponse:
     """``EndUsersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: EndUsersResource) -> None:
-        self.list_end_users = to_raw_response_wrapper(resource.list_end_users)
-        self.create_end_user = to_raw_response_wrapper(resource.create_end_user)
-        self.get_end_user = to_raw_response_wrapper(resource.get_end_user)
-        self.delete_end_user = to_raw_response_wrapper(resource.delete_end_user)
+        self.list_end_users = raw_method(resource.list_end_users)
+        self.create_end_user = raw_method(resource.create_end_user)
+        self.get_end_user = raw_method(resource.get_end_user)
+        self.delete_end_user = raw_method(resource.delete_end_user)
 
 
 class EndUsersResource(SyncAPIResource):
@@ -171,10 +171,10 @@ class AsyncEndUsersResourceWithRawResponse:
     """``AsyncEndUsersResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncEndUsersResource) -> None:
-        self.list_end_users = async_to_raw_response_wrapper(resource.list_end_users)
-        self.create_end_user = async_to_raw_response_wrapper(resource.create_end_user)
-        self.get_end_user = async_to_raw_response_wrapper(resource.get_end_user)
-        self.delete_end_user = async_to_raw_response_wrapper(resource.delete_end_user)
+        self.list_end_users = async_raw_method(resource.list_end_users)
+        self.create_end_user = async_raw_method(resource.create_end_user)
+        self.get_end_user = async_raw_method(resource.get_end_user)
+        self.delete_end_user = async_raw_method(resource.delete_end_user)
 
 
 class AsyncEndUsersResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -69,14 +69,14 @@ class HubsResourceWithRawResponse:
     """``HubsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: HubsResource) -> None:
-        self.list_hubs = to_raw_response_wrapper(resource.list_hubs)
-        self.create_hub = to_raw_response_wrapper(resource.create_hub)
-        self.get_hub = to_raw_response_wrapper(resource.get_hub)
-        self.delete_hub = to_raw_response_wrapper(resource.delete_hub)
-        self.update_hub_details = to_raw_response_wrapper(resource.update_hub_details)
-        self.create_integration = to_raw_response_wrapper(resource.create_integration)
-        self.get_integration = to_raw_response_wrapper(resource.get_integration)
-        self.update_integration = to_raw_response_wrapper(resource.update_integration)
+        self.list_hubs = raw_method(resource.list_hubs)
+        self.create_hub = raw_method(resource.create_hub)
+        self.get_hub = raw_method(resource.get_hub)
+        self.delete_hub = raw_method(resource.delete_hub)
+        self.update_hub_details = raw_method(resource.update_hub_details)
+        self.create_integration = raw_method(resource.create_integration)
+        self.get_integration = raw_method(resource.get_integration)
+        self.update_integration = raw_method(resource.update_integration)
 
 
 class HubsResource(SyncAPIResource):
@@ -203,14 +203,14 @@ class AsyncHubsResourceWithRawResponse:
     """``AsyncHubsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncHubsResource) -> None:
-        self.list_hubs = async_to_raw_response_wrapper(resource.list_hubs)
-        self.create_hub = async_to_raw_response_wrapper(resource.create_hub)
-        self.get_hub = async_to_raw_response_wrapper(resource.get_hub)
-        self.delete_hub = async_to_raw_response_wrapper(resource.delete_hub)
-        self.update_hub_details = async_to_raw_response_wrapper(resource.update_hub_details)
-        self.create_integration = async_to_raw_response_wrapper(resource.create_integration)
-        self.get_integration = async_to_raw_response_wrapper(resource.get_integration)
-        self.update_integration = async_to_raw_response_wrapper(resource.update_integration)
+        self.list_hubs = async_raw_method(resource.list_hubs)
+        self.create_hub = async_raw_method(resource.create_hub)
+        self.get_hub = async_raw_method(resource.get_hub)
+        self.delete_hub = async_raw_method(resource.delete_hub)
+        self.update_hub_details = async_raw_method(resource.update_hub_details)
+        self.create_integration = async_raw_method(resource.create_integration)
+        self.get_integration = async_raw_method(resource.get_integration)
+        self.update_integration = async_raw_method(resource.update_integration)
 
 
 class AsyncHubsResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, ListIntegrations, ULID
 
@@ -32,8 +32,8 @@ class IntegrationsResourceWithRawResponse:
     """``IntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: IntegrationsResource) -> None:
-        self.list_integrations = to_raw_response_wrapper(resource.list_integrations)
-        self.delete_integration = to_raw_response_wrapper(resource.delete_integration)
+        self.list_integrations = raw_method(resource.list_integrations)
+        self.delete_integration = raw_method(resource.delete_integration)
 
 
 class IntegrationsResource(SyncAPIResource):
@@ -92,8 +92,8 @@ class AsyncIntegrationsResourceWithRawResponse:
     """``AsyncIntegrationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncIntegrationsResource) -> None:
-        self.list_integrations = async_to_raw_response_wrapper(resource.list_integrations)
-        self.delete_integration = async_to_raw_response_wrapper(resource.delete_integration)
+        self.list_integrations = async_raw_method(resource.list_integrations)
+        self.delete_integration = async_raw_method(resource.delete_integration)
 
 
 class AsyncIntegrationsResource(AsyncAPIResource):

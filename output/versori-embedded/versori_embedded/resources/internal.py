@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import DynamicVariables, Error, GetEndUserIdentifierType, IntegrationMetadata, ULID
 
@@ -38,11 +38,9 @@ class InternalResourceWithRawResponse:
     """``InternalResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: InternalResource) -> None:
-        self.update_integration_metadata = to_raw_response_wrapper(
-            resource.update_integration_metadata
-        )
-        self.get_dynamic_variables = to_raw_response_wrapper(resource.get_dynamic_variables)
-        self.update_dynamic_variables_internal = to_raw_response_wrapper(
+        self.update_integration_metadata = raw_method(resource.update_integration_metadata)
+        self.get_dynamic_variables = raw_method(resource.get_dynamic_variables)
+        self.update_dynamic_variables_internal = raw_method(
             resource.update_dynamic_variables_internal
         )
 
@@ -127,11 +125,9 @@ class AsyncInternalResourceWithRawResponse:
     """``AsyncInternalResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncInternalResource) -> None:
-        self.update_integration_metadata = async_to_raw_response_wrapper(
-            resource.update_integration_metadata
-        )
-        self.get_dynamic_variables = async_to_raw_response_wrapper(resource.get_dynamic_variables)
-        self.update_dynamic_variables_internal = async_to_raw_response_wrapper(
+        self.update_integration_metadata = async_raw_method(resource.update_integration_metadata)
+        self.get_dynamic_variables = async_raw_method(resource.get_dynamic_variables)
+        self.update_dynamic_variables_internal = async_raw_method(
             resource.update_dynamic_variables_internal
         )
 

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import HealthResponse
 
@@ -23,7 +23,7 @@ class MiscellaneousResourceWithRawResponse:
     """``MiscellaneousResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: MiscellaneousResource) -> None:
-        self.health_check = to_raw_response_wrapper(resource.health_check)
+        self.health_check = raw_method(resource.health_check)
 
 
 class MiscellaneousResource(SyncAPIResource):
@@ -50,7 +50,7 @@ class AsyncMiscellaneousResourceWithRawResponse:
     """``AsyncMiscellaneousResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncMiscellaneousResource) -> None:
-        self.health_check = async_to_raw_response_wrapper(resource.health_check)
+        self.health_check = async_raw_method(resource.health_check)
 
 
 class AsyncMiscellaneousResource(AsyncAPIResource):

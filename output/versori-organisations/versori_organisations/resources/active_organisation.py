@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, Organisation
 
@@ -26,7 +26,7 @@ class ActiveOrganisationResourceWithRawResponse:
     """``ActiveOrganisationResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: ActiveOrganisationResource) -> None:
-        self.get_active_organisation = to_raw_response_wrapper(resource.get_active_organisation)
+        self.get_active_organisation = raw_method(resource.get_active_organisation)
 
 
 class ActiveOrganisationResource(SyncAPIResource):
@@ -53,9 +53,7 @@ class AsyncActiveOrganisationResourceWithRawResponse:
     """``AsyncActiveOrganisationResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncActiveOrganisationResource) -> None:
-        self.get_active_organisation = async_to_raw_response_wrapper(
-            resource.get_active_organisation
-        )
+        self.get_active_organisation = async_raw_method(resource.get_active_organisation)
 
 
 class AsyncActiveOrganisationResource(AsyncAPIResource):

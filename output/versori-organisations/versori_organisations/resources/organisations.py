@@ -10,7 +10,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Billing,
@@ -195,31 +195,31 @@ class OrganisationsResourceWithRawResponse:
     """``OrganisationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: OrganisationsResource) -> None:
-        self.get_organisations = to_raw_response_wrapper(resource.get_organisations)
-        self.create_organisation = to_raw_response_wrapper(resource.create_organisation)
-        self.get_organisation = to_raw_response_wrapper(resource.get_organisation)
-        self.get_members = to_raw_response_wrapper(resource.get_members)
-        self.get_member = to_raw_response_wrapper(resource.get_member)
-        self.delete_member = to_raw_response_wrapper(resource.delete_member)
-        self.get_service_accounts = to_raw_response_wrapper(resource.get_service_accounts)
-        self.create_service_account = to_raw_response_wrapper(resource.create_service_account)
-        self.get_service_account = to_raw_response_wrapper(resource.get_service_account)
-        self.delete_service_account = to_raw_response_wrapper(resource.delete_service_account)
-        self.get_groups = to_raw_response_wrapper(resource.get_groups)
-        self.create_group = to_raw_response_wrapper(resource.create_group)
-        self.get_group = to_raw_response_wrapper(resource.get_group)
-        self.delete_group = to_raw_response_wrapper(resource.delete_group)
-        self.get_invitations = to_raw_response_wrapper(resource.get_invitations)
-        self.invite_member = to_raw_response_wrapper(resource.invite_member)
-        self.delete_invitation = to_raw_response_wrapper(resource.delete_invitation)
-        self.accept_invitation = to_raw_response_wrapper(resource.accept_invitation)
-        self.resend_invitation = to_raw_response_wrapper(resource.resend_invitation)
-        self.set_active_organisation = to_raw_response_wrapper(resource.set_active_organisation)
-        self.get_billing = to_raw_response_wrapper(resource.get_billing)
-        self.update_billing_details = to_raw_response_wrapper(resource.update_billing_details)
-        self.get_invoices = to_raw_response_wrapper(resource.get_invoices)
-        self.update_subscription = to_raw_response_wrapper(resource.update_subscription)
-        self.create_checkout_session = to_raw_response_wrapper(resource.create_checkout_session)
+        self.get_organisations = raw_method(resource.get_organisations)
+        self.create_organisation = raw_method(resource.create_organisation)
+        self.get_organisation = raw_method(resource.get_organisation)
+        self.get_members = raw_method(resource.get_members)
+        self.get_member = raw_method(resource.get_member)
+        self.delete_member = raw_method(resource.delete_member)
+        self.get_service_accounts = raw_method(resource.get_service_accounts)
+        self.create_service_account = raw_method(resource.create_service_account)
+        self.get_service_account = raw_method(resource.get_service_account)
+        self.delete_service_account = raw_method(resource.delete_service_account)
+        self.get_groups = raw_method(resource.get_groups)
+        self.create_group = raw_method(resource.create_group)
+        self.get_group = raw_method(resource.get_group)
+        self.delete_group = raw_method(resource.delete_group)
+        self.get_invitations = raw_method(resource.get_invitations)
+        self.invite_member = raw_method(resource.invite_member)
+        self.delete_invitation = raw_method(resource.delete_invitation)
+        self.accept_invitation = raw_method(resource.accept_invitation)
+        self.resend_invitation = raw_method(resource.resend_invitation)
+        self.set_active_organisation = raw_method(resource.set_active_organisation)
+        self.get_billing = raw_method(resource.get_billing)
+        self.update_billing_details = raw_method(resource.update_billing_details)
+        self.get_invoices = raw_method(resource.get_invoices)
+        self.update_subscription = raw_method(resource.update_subscription)
+        self.create_checkout_session = raw_method(resource.create_checkout_session)
 
 
 class OrganisationsResource(SyncAPIResource):
@@ -669,35 +669,31 @@ class AsyncOrganisationsResourceWithRawResponse:
     """``AsyncOrganisationsResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncOrganisationsResource) -> None:
-        self.get_organisations = async_to_raw_response_wrapper(resource.get_organisations)
-        self.create_organisation = async_to_raw_response_wrapper(resource.create_organisation)
-        self.get_organisation = async_to_raw_response_wrapper(resource.get_organisation)
-        self.get_members = async_to_raw_response_wrapper(resource.get_members)
-        self.get_member = async_to_raw_response_wrapper(resource.get_member)
-        self.delete_member = async_to_raw_response_wrapper(resource.delete_member)
-        self.get_service_accounts = async_to_raw_response_wrapper(resource.get_service_accounts)
-        self.create_service_account = async_to_raw_response_wrapper(resource.create_service_account)
-        self.get_service_account = async_to_raw_response_wrapper(resource.get_service_account)
-        self.delete_service_account = async_to_raw_response_wrapper(resource.delete_service_account)
-        self.get_groups = async_to_raw_response_wrapper(resource.get_groups)
-        self.create_group = async_to_raw_response_wrapper(resource.create_group)
-        self.get_group = async_to_raw_response_wrapper(resource.get_group)
-        self.delete_group = async_to_raw_response_wrapper(resource.delete_group)
-        self.get_invitations = async_to_raw_response_wrapper(resource.get_invitations)
-        self.invite_member = async_to_raw_response_wrapper(resource.invite_member)
-        self.delete_invitation = async_to_raw_response_wrapper(resource.delete_invitation)
-        self.accept_invitation = async_to_raw_response_wrapper(resource.accept_invitation)
-        self.resend_invitation = async_to_raw_response_wrapper(resource.resend_invitation)
-        self.set_active_organisation = async_to_raw_response_wrapper(
-            resource.set_active_organisation
-        )
-        self.get_billing = async_to_raw_response_wrapper(resource.get_billing)
-        self.update_billing_details = async_to_raw_response_wrapper(resource.update_billing_details)
-        self.get_invoices = async_to_raw_response_wrapper(resource.get_invoices)
-        self.update_subscription = async_to_raw_response_wrapper(resource.update_subscription)
-        self.create_checkout_session = async_to_raw_response_wrapper(
-            resource.create_checkout_session
-        )
+        self.get_organisations = async_raw_method(resource.get_organisations)
+        self.create_organisation = async_raw_method(resource.create_organisation)
+        self.get_organisation = async_raw_method(resource.get_organisation)
+        self.get_members = async_raw_method(resource.get_members)
+        self.get_member = async_raw_method(resource.get_member)
+        self.delete_member = async_raw_method(resource.delete_member)
+        self.get_service_accounts = async_raw_method(resource.get_service_accounts)
+        self.create_service_account = async_raw_method(resource.create_service_account)
+        self.get_service_account = async_raw_method(resource.get_service_account)
+        self.delete_service_account = async_raw_method(resource.delete_service_account)
+        self.get_groups = async_raw_method(resource.get_groups)
+        self.create_group = async_raw_method(resource.create_group)
+        self.get_group = async_raw_method(resource.get_group)
+        self.delete_group = async_raw_method(resource.delete_group)
+        self.get_invitations = async_raw_method(resource.get_invitations)
+        self.invite_member = async_raw_method(resource.invite_member)
+        self.delete_invitation = async_raw_method(resource.delete_invitation)
+        self.accept_invitation = async_raw_method(resource.accept_invitation)
+        self.resend_invitation = async_raw_method(resource.resend_invitation)
+        self.set_active_organisation = async_raw_method(resource.set_active_organisation)
+        self.get_billing = async_raw_method(resource.get_billing)
+        self.update_billing_details = async_raw_method(resource.update_billing_details)
+        self.get_invoices = async_raw_method(resource.get_invoices)
+        self.update_subscription = async_raw_method(resource.update_subscription)
+        self.create_checkout_session = async_raw_method(resource.create_checkout_session)
 
 
 class AsyncOrganisationsResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import CreatePublicKey, Error, PublicKey
 
@@ -41,10 +41,10 @@ class SigningKeysResourceWithRawResponse:
     """``SigningKeysResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: SigningKeysResource) -> None:
-        self.get_public_key = to_raw_response_wrapper(resource.get_public_key)
-        self.list_signing_keys = to_raw_response_wrapper(resource.list_signing_keys)
-        self.create_signing_key = to_raw_response_wrapper(resource.create_signing_key)
-        self.delete_signing_key = to_raw_response_wrapper(resource.delete_signing_key)
+        self.get_public_key = raw_method(resource.get_public_key)
+        self.list_signing_keys = raw_method(resource.list_signing_keys)
+        self.create_signing_key = raw_method(resource.create_signing_key)
+        self.delete_signing_key = raw_method(resource.delete_signing_key)
 
 
 class SigningKeysResource(SyncAPIResource):
@@ -134,10 +134,10 @@ class AsyncSigningKeysResourceWithRawResponse:
     """``AsyncSigningKeysResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncSigningKeysResource) -> None:
-        self.get_public_key = async_to_raw_response_wrapper(resource.get_public_key)
-        self.list_signing_keys = async_to_raw_response_wrapper(resource.list_signing_keys)
-        self.create_signing_key = async_to_raw_response_wrapper(resource.create_signing_key)
-        self.delete_signing_key = async_to_raw_response_wrapper(resource.delete_signing_key)
+        self.get_public_key = async_raw_method(resource.get_public_key)
+        self.list_signing_keys = async_raw_method(resource.list_signing_keys)
+        self.create_signing_key = async_raw_method(resource.create_signing_key)
+        self.delete_signing_key = async_raw_method(resource.delete_signing_key)
 
 
 class AsyncSigningKeysResource(AsyncAPIResource):

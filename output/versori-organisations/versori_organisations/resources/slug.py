@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, SlugAvailability
 
@@ -26,7 +26,7 @@ class SlugResourceWithRawResponse:
     """``SlugResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: SlugResource) -> None:
-        self.get_slug_availability = to_raw_response_wrapper(resource.get_slug_availability)
+        self.get_slug_availability = raw_method(resource.get_slug_availability)
 
 
 class SlugResource(SyncAPIResource):
@@ -58,7 +58,7 @@ class AsyncSlugResourceWithRawResponse:
     """``AsyncSlugResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncSlugResource) -> None:
-        self.get_slug_availability = async_to_raw_response_wrapper(resource.get_slug_availability)
+        self.get_slug_availability = async_raw_method(resource.get_slug_availability)
 
 
 class AsyncSlugResource(AsyncAPIResource):

@@ -8,7 +8,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import BillingWebhooksResponse
 
@@ -23,7 +23,7 @@ class WebhooksResourceWithRawResponse:
     """``WebhooksResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: WebhooksResource) -> None:
-        self.billing_webhooks = to_raw_response_wrapper(resource.billing_webhooks)
+        self.billing_webhooks = raw_method(resource.billing_webhooks)
 
 
 class WebhooksResource(SyncAPIResource):
@@ -51,7 +51,7 @@ class AsyncWebhooksResourceWithRawResponse:
     """``AsyncWebhooksResource`` methods that return an ``APIResponse`` (status, headers, ``.parse()``)."""
 
     def __init__(self, resource: AsyncWebhooksResource) -> None:
-        self.billing_webhooks = async_to_raw_response_wrapper(resource.billing_webhooks)
+        self.billing_webhooks = async_raw_method(resource.billing_webhooks)
 
 
 class AsyncWebhooksResource(AsyncAPIResource):
