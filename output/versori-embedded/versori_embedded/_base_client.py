@@ -287,6 +287,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._initial_retry_delay = initial_retry_delay
         self._max_retry_delay = max_retry_delay
         self._max_retry_after = max_retry_after
+        self._url_base: httpx.URL | None = None
+        self._url_prefix = ""
 
     def __repr__(self) -> str:
         shown = self.base_url.copy_with(username=None, password=None)
@@ -297,7 +299,10 @@ class _BaseClient(Generic[_HttpxClientT]):
     def _url_for(self, path: str) -> httpx.URL:
         if path.startswith(("http://", "https://")):
             return httpx.URL(path)
-        return httpx.URL(str(self.base_url).rstrip("/") + "/" + path.lstrip("/"))
+        base = self.base_url
+        if base is not self._url_base:  # base_url is public: follow a reassignment
+            self._url_base, self._url_prefix = base, str(base).rstrip("/")
+        return httpx.URL(self._url_prefix + "/" + path.lstrip("/"))
 
     def _prepare(
         self,
@@ -492,7 +497,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         request = self._http.build_request(
             call.method,
             call.url,
-            params=tuple(query),
+            params=tuple(query) or None,  # no empty merge: each one parses the URL again
             headers=headers,
             content=body.content,
             files=body.files,
