@@ -10,7 +10,7 @@ __all__ = ["AsyncAPIResource", "SyncAPIResource"]
 class SyncAPIResource:
     """A group of operations bound to a ``SyncAPIClient``.
 
-    Generated resource classes subclass this and call ``self._client.request(...)``.
+    Generated resource classes subclass this and call ``self._client.call(...)``.
     """
 
     _client: SyncAPIClient
@@ -22,7 +22,7 @@ class SyncAPIResource:
 class AsyncAPIResource:
     """A group of operations bound to an ``AsyncAPIClient``.
 
-    Generated resource classes subclass this and ``await self._client.request(...)``.
+    Generated resource classes subclass this and ``await self._client.call(...)``.
     """
 
     _client: AsyncAPIClient
