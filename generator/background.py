@@ -28,12 +28,10 @@ def _validator_version() -> str:
         return "unknown"
 
 
-def cache_key(raw: bytes) -> str:
-    """sha256 over the validator's version and the document bytes (the OpenAPI version, and so
+def cache_key(document_sha256: str) -> str:
+    """sha256 over the validator's version and the document's sha256 (the OpenAPI version, and so
     the validator used, follows from the bytes)."""
-    h = hashlib.sha256(f"validate {_validator_version()}\0".encode())
-    h.update(raw)
-    return h.hexdigest()
+    return hashlib.sha256(f"validate {_validator_version()}\0{document_sha256}".encode()).hexdigest()
 
 
 def _to_json(diags: list[Diagnostic]) -> str:
@@ -45,7 +43,7 @@ def _from_json(text: str, source: str) -> list[Diagnostic]:
 
 
 #: At most this many keys of valid Schema Objects are kept (about 33 bytes each); beyond that the
-#: file restarts from one run's keys.
+#: file restarts from the keys one run added.
 MAX_VALID_SCHEMAS = 200_000
 
 
@@ -144,24 +142,20 @@ class PendingValidation:
             pass
 
 
-def start_validation_early(spec: Path, cache_dir: Path | None) -> PendingValidation | None:
-    """Begin validating the document at ``spec`` before this process has loaded it (or even
-    imported the rest of the pipeline): from the cache, else in a forked child that loads the
-    document itself, so that importing the validator (half a second) overlaps the parent's own
-    work. None when the file cannot be read (the pipeline reports that) or forking is unavailable.
+def start_validation_early(spec: Path, document_sha256: str, cache_dir: Path | None) -> PendingValidation | None:
+    """Begin validating the document at ``spec`` (whose bytes have ``document_sha256``) before this
+    process has loaded it, or even imported the rest of the pipeline: from the cache, else in a
+    forked child that loads the document itself, so that importing the validator (half a second)
+    overlaps the parent's own work. None when forking is unavailable.
     :func:`generator.pipeline.build` adopts it when its bytes are the ones it loaded."""
-    try:
-        raw = spec.read_bytes()
-    except OSError:
-        return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return start_validation(None, raw, "", str(spec), cache_dir)
+    return start_validation(None, document_sha256, "", str(spec), cache_dir)
 
 
 def start_validation(
     data: dict[str, Any] | None,
-    raw: bytes,
+    document_sha256: str,
     version: str,
     source: str,
     cache_dir: Path | None,
@@ -169,7 +163,7 @@ def start_validation(
 ) -> PendingValidation:
     """Begin validating ``data``: from the cache when possible, else in a forked child process
     (``background``) or right away. ``data`` None: the child loads ``source`` itself."""
-    key = cache_key(raw)
+    key = cache_key(document_sha256)
     cache_file = cache_dir / "validate" / key if cache_dir else None
     schemas_file = cache_dir / "validate" / f"valid-schemas-{_validator_version()}" if cache_dir else None
     pending = PendingValidation(key, cache_file, source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import os
 import sys
 import time
@@ -185,11 +186,16 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     start = time.perf_counter()
     # an unchanged document, generator and output need none of the pipeline (not even its imports)
     cache_dir = default_cache_dir() if opts.use_cache else None
-    reused = reuse(opts, cache_dir)
-    early = None
-    if reused is None and opts.validate and not opts.strict:
-        # the validator's child process starts now, so its imports overlap the pipeline's
-        early = start_validation_early(opts.spec, cache_dir)
+    reused = early = None
+    try:
+        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
+    except OSError:
+        digest = None  # the pipeline reports why the document cannot be read
+    if digest is not None:
+        reused = reuse(opts, digest, cache_dir)
+        if reused is None and opts.validate and not opts.strict:
+            # the validator's child process starts now, so its imports overlap the pipeline's
+            early = start_validation_early(opts.spec, digest, cache_dir)
     if args.check:
         if reused is not None:
             _print(reused, args.verbose, args.quiet)
@@ -214,7 +220,7 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     else:
         from .pipeline import run
 
-        result = run(opts, record=False, early=early)
+        result = run(opts, early)
     _print(result, args.verbose, args.quiet)
     if not result.reused:
         remember(opts, cache_dir, result)

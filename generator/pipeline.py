@@ -17,7 +17,6 @@ from .emit.write import WriteReport, previous_renders, write_tree
 from .ir.model import Api
 from .options import Options, Result, Summary
 from .paths import default_cache_dir
-from .uptodate import remember, reuse
 from .load import load_document, locate
 from .refs import Resolver
 from .render.env import render
@@ -50,27 +49,23 @@ def build(
     t0 = time.perf_counter()
     try:
         doc = load_document(opts.spec, sink)
-    except GenerationError:
-        if early is not None:
-            early.cancel()
-        raise
-    timings["load"] = time.perf_counter() - t0
-    try:
+        timings["load"] = time.perf_counter() - t0
         version = check_version(doc.data, sink)
     except GenerationError:
         if early is not None:
             early.cancel()
         raise
+    digest = hashlib.sha256(doc.raw).hexdigest()
     if opts.validate:
         t0 = time.perf_counter()
-        if early is not None and not opts.strict and early.key == cache_key(doc.raw):
+        if early is not None and not opts.strict and early.key == cache_key(digest):
             pending = early
         else:
             if early is not None:
                 early.cancel()
             pending = start_validation(
                 doc.data,
-                doc.raw,
+                digest,
                 version,
                 str(opts.spec),
                 default_cache_dir() if opts.use_cache else None,
@@ -103,7 +98,7 @@ def build(
         api.package_version = opts.version
     api.spec_source = opts.spec.name
     api.document_count = len(resolver.docs)
-    api.document_sha256 = hashlib.sha256(doc.raw).hexdigest()
+    api.document_sha256 = digest
     timings["build"] = time.perf_counter() - t0
     if opts.validate and (opts.strict or sink.has_errors()):
         finish_validation(pending, sink, timings)
@@ -194,20 +189,10 @@ def generate_files(opts: Options, early: PendingValidation | None = None) -> Res
     return result
 
 
-def run(opts: Options, *, record: bool = True, early: PendingValidation | None = None) -> Result:
-    """Generate and write the project to ``opts.output / <project-name>``.
-
-    When the same document was generated with the same options and generator into an output that
-    is still intact, the earlier result is returned and nothing runs (:mod:`generator.uptodate`);
-    a successful run is recorded for that unless ``record`` is false (the CLI records after
-    printing, when the printed diagnostics are located).
-    """
-    cache_dir = default_cache_dir() if opts.use_cache else None
-    reused = reuse(opts, cache_dir)
-    if reused is not None:
-        if early is not None:
-            early.cancel()
-        return reused
+def run(opts: Options, early: PendingValidation | None = None) -> Result:
+    """Generate and write the project to ``opts.output / <project-name>`` (``early``: see
+    :func:`build`). Always runs every stage: answering an unchanged run from its record
+    (:mod:`generator.uptodate`) is the CLI's shortcut, taken before the pipeline is imported."""
     result = generate_files(opts, early)
     if not result.ok or result.project_dir is None or not result.files:
         return result
@@ -229,6 +214,4 @@ def run(opts: Options, *, record: bool = True, early: PendingValidation | None =
             len(api.definitions),
             len(result.files) + 1,
         )
-        if record:
-            remember(opts, cache_dir, result)
     return result

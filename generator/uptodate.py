@@ -115,17 +115,18 @@ def _intact(project_dir: Path, manifest_sha: str) -> list[str] | None:
     return sorted(files)
 
 
-def reuse(opts: Options, cache_dir: Path | None) -> Result | None:
+def reuse(opts: Options, document_sha256: str, cache_dir: Path | None) -> Result | None:
     """The result of an earlier identical run whose output is intact, or None (then generate).
 
-    Never raises: any problem reading the document, the record or the output means None.
+    ``document_sha256`` is the digest of the document's bytes as the caller read them. Never
+    raises: any problem reading the record or the output means None.
     """
     if not opts.use_cache or cache_dir is None:
         return None
     start = time.perf_counter()
     try:
-        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
-        record = json.loads(_record_path(cache_dir, run_key(opts, digest)).read_text(encoding="utf-8"))
+        record_path = _record_path(cache_dir, run_key(opts, document_sha256))
+        record = json.loads(record_path.read_text(encoding="utf-8"))
         summary = Summary(**record["summary"])
         project_dir = opts.output / summary.project  # as the pipeline names it (the key has output)
         files = _intact(project_dir, str(record["manifest"]))

@@ -264,8 +264,6 @@ class _CachedSchemaChecks:
     dialect's validator class) uses one validator per dialect and format checker, built once with
     a crawled registry, and raises what those raise (the first error, as a ``SchemaError``)."""
 
-    _meta_validators: dict[tuple[int, str, int], Any] = {}
-
     def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
         checker = super()._get_schema_checker(schema, schema_value)  # type: ignore[misc]
         func, kwargs = (checker.func, checker.keywords) if isinstance(checker, partial) else (checker, {})
@@ -288,13 +286,10 @@ _UNSET = object()
 _META_CHECKS = ("check_schema", "check_openapi_schema")
 
 
+@cache
 def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
     """The validator ``cls.<name>(schema, format_checker)`` builds for every call, built once
     (None if it cannot be rebuilt the same way: then the library's own check is used)."""
-    key = (id(cls), name, id(format_checker))
-    found = _CachedSchemaChecks._meta_validators.get(key)
-    if found is not None:
-        return found[0]
     from jsonschema.validators import validator_for
 
     meta_cls: Any = validator_for(cls.META_SCHEMA, default=cls)
@@ -304,13 +299,10 @@ def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
         except ImportError:  # pragma: no cover - another openapi-schema-validator layout
             return None
         checker = cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
-        validator = meta_cls(cls.META_SCHEMA, format_checker=checker, registry=REGISTRY)
-    else:  # jsonschema's Validator.check_schema
-        checker = meta_cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
-        validator = meta_cls(schema=cls.META_SCHEMA, format_checker=checker)
-    validator = _crawled(validator)
-    _CachedSchemaChecks._meta_validators[key] = (validator, cls, format_checker)  # keeps ids valid
-    return validator
+        return _crawled(meta_cls(cls.META_SCHEMA, format_checker=checker, registry=REGISTRY))
+    # jsonschema's Validator.check_schema
+    checker = meta_cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
+    return _crawled(meta_cls(schema=cls.META_SCHEMA, format_checker=checker))
 
 
 #: Keys of Schema Objects that passed their meta-schema check (this run's and earlier runs').

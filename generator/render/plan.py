@@ -231,6 +231,7 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             "imports": imports,
             "pages": pages,
             "pagination": sorted({op.pagination.split("(", 1)[0] for op in res.operations if op.pagination}),
+            "base_client_imports": ["Endpoint", "PagedEndpoint", "ResponseSpec"] if pages else ["Endpoint", "ResponseSpec"],
             "uses_body_kwargs": any("body_kwargs" in " ".join(m.call) for m in methods),
         },
     )
@@ -251,22 +252,27 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                 doc = f.doc + ("\n\nDeprecated." if f.deprecated else "")
                 fields.append({"line": line, "doc": docstring_body(doc)})
             secrets = sorted(f.py_name for f in d.fields if f.secret)
+            # class-level statements before the fields, each its own paragraph
+            settings = []
+            if d.extra == "forbid":
+                settings.append('model_config = ConfigDict(extra="forbid")')
+            if secrets:
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})"
+                settings.append(f"__secret_fields__: ClassVar[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 hints.append(d.extra_hint)
+                settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = Field(init=False)")
             views.append(
                 {
                     "kind": "model",
                     "name": d.name,
                     # an undocumented schema gets no placeholder docstring unless its class
                     # would otherwise have no body
-                    "doc": docstring_body(
-                        d.doc
-                        or ("" if fields or secrets or d.extra_hint or d.extra == "forbid" else f"The `{d.name}` schema.")
-                    ),
+                    "doc": docstring_body(d.doc or ("" if fields or settings else f"The `{d.name}` schema.")),
+                    "settings": settings,
                     "fields": fields,
                     "forbid": d.extra == "forbid",
-                    "extra_hint": d.extra_hint,
-                    "secrets": "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})" if secrets else "",
+                    "secrets": bool(secrets),
                 }
             )
         elif isinstance(d, AliasDef):
