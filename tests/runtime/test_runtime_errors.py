@@ -104,3 +104,10 @@ def test_timeout_is_a_connection_error() -> None:
     error = exc.APITimeoutError(request=request)
     assert isinstance(error, exc.APIConnectionError)
     assert error.message == "Request timed out."
+
+
+def test_a_body_nested_beyond_the_recursion_limit_still_gives_the_typed_error() -> None:
+    deep = b"[" * 100_000
+    error = make_status_error(response(500, deep), None)
+    assert isinstance(error, exc.InternalServerError)
+    assert error.body is None

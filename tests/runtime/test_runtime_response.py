@@ -29,6 +29,10 @@ def response(status: int, content: bytes = b"") -> httpx.Response:
     )
 
 
+def parsed(response: httpx.Response, spec: ResponseSpec | None) -> Any:
+    return parse_body(response, spec)[0]
+
+
 SPECS: dict[int | str, str] = {200: "exact", "2XX": "range", "default": "default"}
 
 
@@ -43,21 +47,21 @@ def test_selection_prefers_exact_then_range_then_default() -> None:
 
 def test_json_is_validated_into_the_type() -> None:
     spec = ResponseSpec(Thing)
-    assert parse_body(response(200, b'{"id": "a", "extra": 1}'), spec) == Thing(id="a")
-    assert parse_body(response(200, b'[{"id": "a"}]'), ResponseSpec(list[Thing])) == [Thing(id="a")]
+    assert parsed(response(200, b'{"id": "a", "extra": 1}'), spec) == Thing(id="a")
+    assert parsed(response(200, b'[{"id": "a"}]'), ResponseSpec(list[Thing])) == [Thing(id="a")]
 
 
 def test_kinds() -> None:
-    assert parse_body(response(204), ResponseSpec(kind="none")) is None
-    assert parse_body(response(200, b"hi"), ResponseSpec(kind="text")) == "hi"
-    assert parse_body(response(200, b"\x00\x01"), ResponseSpec(kind="binary")) == (b"\x00\x01")
-    assert parse_body(response(200, b'{"a": 1}'), None) == {"a": 1}
-    assert parse_body(response(200), None) is None
+    assert parsed(response(204), ResponseSpec(kind="none")) is None
+    assert parsed(response(200, b"hi"), ResponseSpec(kind="text")) == "hi"
+    assert parsed(response(200, b"\x00\x01"), ResponseSpec(kind="binary")) == (b"\x00\x01")
+    assert parsed(response(200, b'{"a": 1}'), None) == {"a": 1}
+    assert parsed(response(200), None) is None
 
 
 def test_body_not_matching_the_schema() -> None:
     with pytest.raises(APIResponseValidationError) as info:
-        parse_body(response(200, b'{"name": "x"}'), ResponseSpec(Thing))
+        parsed(response(200, b'{"name": "x"}'), ResponseSpec(Thing))
     assert isinstance(info.value.validation_error, pydantic.ValidationError)
     assert info.value.body == {"name": "x"}
     assert info.value.status_code == 200
@@ -65,7 +69,7 @@ def test_body_not_matching_the_schema() -> None:
 
 def test_body_that_is_not_json() -> None:
     with pytest.raises(APIResponseValidationError, match="not valid JSON"):
-        parse_body(response(200, b"<html>"), ResponseSpec(Thing))
+        parsed(response(200, b"<html>"), ResponseSpec(Thing))
 
 
 def test_unhashable_type_expression_still_validates() -> None:
@@ -75,7 +79,7 @@ def test_unhashable_type_expression_still_validates() -> None:
         def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
             return handler(int)
 
-    assert parse_body(response(200, b"5"), ResponseSpec(Unhashable())) == 5
+    assert parsed(response(200, b"5"), ResponseSpec(Unhashable())) == 5
 
 
 def test_api_response_parses_lazily_once() -> None:
@@ -105,3 +109,86 @@ async def test_async_raw_wrapper_requires_a_request() -> None:
 
     with pytest.raises(TypeError):
         await async_raw_method(method)()
+
+
+# --- large bodies: the cyclic garbage collector waits while they become objects ---------
+
+
+class Seen(pydantic.BaseModel):
+    """Records, as each item is validated, whether the garbage collector was running."""
+
+    id: str
+    gc_on: bool = False
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _record(cls, data: Any) -> Any:
+        import gc
+
+        return {**data, "gc_on": gc.isenabled()}
+
+
+def _items_body(n: int) -> bytes:
+    import json
+
+    return json.dumps([{"id": f"item-{i:08d}"} for i in range(n)]).encode()
+
+
+def test_a_large_body_is_parsed_with_the_collector_paused_and_resumed_after() -> None:
+    import gc
+
+    from rtpkg._serialization import GC_PAUSE_BYTES
+
+    big = _items_body(GC_PAUSE_BYTES // 10)
+    assert len(big) >= GC_PAUSE_BYTES
+    assert gc.isenabled()
+    value, data = parse_body(response(200, big), ResponseSpec(list[Seen]))
+    assert not any(item.gc_on for item in value)
+    assert data[0] == {"id": "item-00000000"} and len(data) == len(value)
+    assert gc.isenabled()
+    small = parsed(response(200, _items_body(3)), ResponseSpec(list[Seen]))
+    assert all(item.gc_on for item in small)
+
+
+def test_the_collector_is_resumed_after_a_failed_parse_and_left_off_if_it_was_off() -> None:
+    import gc
+
+    from rtpkg._serialization import GC_PAUSE_BYTES
+
+    big_invalid = b"[" + b'{"name": "no id"},' * (GC_PAUSE_BYTES // 10) + b'{"name": "x"}]'
+    with pytest.raises(APIResponseValidationError):
+        parsed(response(200, big_invalid), ResponseSpec(list[Thing]))
+    with pytest.raises(APIResponseValidationError):
+        parsed(response(200, b"[" * GC_PAUSE_BYTES), ResponseSpec(list[Thing]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parsed(response(200, _items_body(GC_PAUSE_BYTES // 10)), ResponseSpec(list[Thing]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_overlapping_pauses_resume_the_collector_when_the_last_one_ends() -> None:
+    import gc
+    import threading
+
+    from rtpkg._serialization import gc_paused
+
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=other)
+    with gc_paused():
+        thread.start()
+        assert inside.wait(5)
+    assert not gc.isenabled()  # the other thread's parse is still running
+    release.set()
+    thread.join(5)
+    assert gc.isenabled()
+    with gc_paused(active=False):
+        assert gc.isenabled()

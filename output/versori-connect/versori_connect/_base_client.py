@@ -64,7 +64,7 @@ from ._retries import (
     retry_reason_for_error,
     retry_reason_for_status,
 )
-from ._serialization import decode_json, dump_json, to_jsonable
+from ._serialization import dump_json, to_jsonable
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 __all__ = [
@@ -581,10 +581,10 @@ class _BaseClient(Generic[_HttpxClientT]):
             raise make_status_error(response, select_by_status(call.errors, response.status_code))
 
         def parse() -> Any:
-            value = parse_body(response, self._success_spec(call, response.status_code))
+            value, data = parse_body(response, self._success_spec(call, response.status_code))
             if call.pagination is None:
                 return value
-            return make_page(call, value, decode_json(response), response)
+            return make_page(call, value, data, response)
 
         if raw:
             return APIResponse(response, parse, retries_taken=retries_taken)

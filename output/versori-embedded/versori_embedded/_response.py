@@ -21,7 +21,7 @@ import httpx
 import pydantic
 
 from ._exceptions import APIResponseValidationError, request_id_of
-from ._serialization import decode_json, type_adapter
+from ._serialization import GC_PAUSE_BYTES, decode_json, gc_paused, type_adapter
 
 __all__ = [
     "APIResponse",
@@ -79,10 +79,12 @@ def select_by_status(specs: Mapping[int | str, T] | None, status: int) -> T | No
     return specs.get("default")
 
 
-def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> Any:
-    """Turn a read success ``response`` into the value its ``spec`` declares.
+def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any, object]:
+    """Turn a read success ``response`` into the value its ``spec`` declares, plus
+    the decoded JSON it came from (``None`` if not JSON), which pagination reads.
 
     With no spec, an empty body gives ``None`` and any other body its decoded JSON.
+    Bodies of ``GC_PAUSE_BYTES`` or more are parsed within ``gc_paused()``.
 
     Raises:
         APIResponseValidationError: when a JSON body is not JSON or does not
@@ -90,28 +92,29 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> Any:
     """
     kind = spec.kind if spec is not None else "json"
     if kind == "none":
-        return None
+        return None, None
     if kind == "text":
-        return response.text
+        return response.text, None
     if kind == "binary":
-        return response.content
-    try:
-        data = decode_json(response)
-    except ValueError as exc:
-        raise APIResponseValidationError(
-            response=response,
-            body=None,
-            validation_error=exc,
-            message=f"{response.status_code} response body is not valid JSON",
-        ) from exc
-    if spec is None or spec.type is None:
-        return data
-    try:
-        return type_adapter(spec.type).validate_python(data)
-    except pydantic.ValidationError as exc:
-        raise APIResponseValidationError(
-            response=response, body=data, validation_error=exc
-        ) from exc
+        return response.content, None
+    with gc_paused(len(response.content) >= GC_PAUSE_BYTES):
+        try:
+            data = decode_json(response)
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                response=response,
+                body=None,
+                validation_error=exc,
+                message=f"{response.status_code} response body is not valid JSON",
+            ) from exc
+        if spec is None or spec.type is None:
+            return data, data
+        try:
+            return type_adapter(spec.type).validate_python(data), data
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                response=response, body=data, validation_error=exc
+            ) from exc
 
 
 class APIResponse(Generic[R]):

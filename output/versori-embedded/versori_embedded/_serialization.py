@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
-from typing import Any, Mapping
+import threading
+from typing import Any, Iterator, Mapping
 
 import httpx
 import pydantic
@@ -12,7 +15,7 @@ import pydantic_core
 
 from ._types import NotGiven
 
-__all__ = ["decode_json", "dump_json", "to_jsonable", "type_adapter"]
+__all__ = ["GC_PAUSE_BYTES", "decode_json", "dump_json", "gc_paused", "to_jsonable", "type_adapter"]
 
 
 def to_jsonable(value: object) -> object:
@@ -64,12 +67,50 @@ def decode_json(response: httpx.Response) -> object:
 
     Raises:
         ValueError: if the body is not valid JSON (``json.JSONDecodeError`` and
-            ``UnicodeDecodeError`` are both ``ValueError`` subclasses).
+            ``UnicodeDecodeError`` are both ``ValueError`` subclasses), or nests
+            deeper than the interpreter's recursion limit.
     """
     content = response.content
     if not content.strip():
         return None
-    return json.loads(content)
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise ValueError("the JSON body nests too deeply to decode") from None
+
+
+#: Bodies of this many bytes or more are parsed with the garbage collector paused.
+GC_PAUSE_BYTES = 64 * 1024
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_resume = False
+
+
+@contextlib.contextmanager
+def gc_paused(active: bool = True) -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large body becomes objects.
+
+    A 10,000-item page makes tens of thousands of new objects, none in a cycle; every
+    700 of them start a collection that rescans older objects: two thirds of the parse
+    time. Resumed when the last pause (in any thread) ends, if it was enabled before.
+    """
+    global _gc_holders, _gc_resume
+    if not active:
+        yield
+        return
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_resume:
+                gc.enable()
 
 
 @functools.lru_cache(maxsize=512)
