@@ -1,6 +1,7 @@
 """Validation off the critical path: cached by content hash, and run in a forked process while
 the IR is built, rendered and formatted. A changed document is validated again, but its Schema
-Objects that passed their meta-schema check in an earlier run are not checked again.
+Objects and its units (path items, operations, responses, parameters...) that passed their check
+in an earlier run are not checked again (:func:`generator.validate.schema_check_key`).
 
 openapi-spec-validator is the slowest single step on large documents, and its findings only
 become warnings in the default (lenient) mode, so nothing has to wait for it until the end.
@@ -42,7 +43,7 @@ def _from_json(text: str, source: str) -> list[Diagnostic]:
     return [Diagnostic(Level(lv), msg, ptr, source) for lv, msg, ptr in json.loads(text)]
 
 
-#: At most this many keys of valid Schema Objects are kept (about 33 bytes each); beyond that the
+#: At most this many keys of valid Schema Objects and units are kept (about 33 bytes each); beyond that the
 #: file restarts from the keys one run added.
 MAX_VALID_SCHEMAS = 200_000
 
@@ -67,8 +68,8 @@ def _write_keys(path: Path, keys: set[str]) -> None:
 
 
 def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | None = None) -> list[Diagnostic]:
-    """Validate ``data``; Schema Objects known to be valid (``schemas_file``: keys of those that
-    passed their meta-schema check before, see :func:`generator.validate.schema_check_key`) are
+    """Validate ``data``; Schema Objects and units known to be valid (``schemas_file``: keys of
+    those that passed their check before, see :func:`generator.validate.schema_check_key`) are
     not checked again, and the keys of those that pass now are added to the file."""
     from .validate import validate
 

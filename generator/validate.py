@@ -174,7 +174,8 @@ def validate(
     """Run openapi-spec-validator over ``data``; each finding becomes a WARNING with a pointer.
 
     ``valid_schemas`` holds keys (:func:`schema_check_key`) of Schema Objects known to pass their
-    dialect's meta-schema (from earlier runs): those are not checked again; the keys of schemas
+    dialect's meta-schema and of document units known to pass the OpenAPI meta-schema (from
+    earlier runs, see :func:`_remembering_units`): those are not checked again; the keys of those
     that pass here are added to it. Returns the number of findings. Never raises for invalid input.
     """
     cls = _spec_validator_class(version)
@@ -234,12 +235,61 @@ def _spec_validator_class(version: str) -> type:
         **base.keyword_validators,
         "schema": type(schema_kw.__name__, (_CachedSchemaChecks, schema_kw), {}),
     }
+    crawled = _crawled(validator_for(meta)(meta))
+    # built directly: evolve() would re-derive the library's class from the meta-schema's "$schema"
+    schema_validator = _remembering_units(type(crawled))(meta, _resolver=crawled._resolver)
     attrs = {
         "resolver_handlers": _NO_RETRIEVAL,
-        "schema_validator": _crawled(validator_for(meta)(meta)),
+        "schema_validator": schema_validator,
         "keyword_validators": keyword_validators,
     }
     return type(base.__name__, (base,), attrs)
+
+
+#: The OpenAPI meta-schema's definitions of the units of a document (path items, operations,
+#: responses, parameters... and their "-or-reference" forms) whose passing checks are remembered.
+_UNIT_DEFS = frozenset(
+    "path-item pathitem operation response parameter request-body requestbody header example link "
+    "callbacks callback security-scheme securityscheme media-type mediatype encoding".split()
+)
+
+
+def _is_unit(ref: str) -> bool:
+    prefix, _, name = ref.rpartition("/")
+    return prefix in ("#/$defs", "#/definitions") and name.lower().removesuffix("-or-reference") in _UNIT_DEFS
+
+
+def _remembering_units(meta_cls: Any) -> Any:
+    """``meta_cls`` (the jsonschema validator class of the OpenAPI meta-schema) whose ``$ref``
+    keyword skips a unit of the document (see :data:`_UNIT_DEFS`) that passed the same check
+    before: one changed operation re-checks its path item, not the whole document.
+
+    The check of a unit is a pure function of the ``$ref`` and the unit's content: the
+    meta-schema is one resource (its ``$dynamicRef`` s resolve the same from everywhere in it) and
+    nothing is retrieved. Only passes are remembered (errors name their place); errors are yielded
+    exactly as the library's keyword yields them, and so are the annotations that
+    ``unevaluatedProperties`` reads (it walks the schemas, not this keyword).
+    """
+    from jsonschema.validators import extend
+
+    original = meta_cls.VALIDATORS["$ref"]
+    salt = f"meta {meta_cls.META_SCHEMA.get('$id')} {meta_cls.__name__}"
+
+    def ref(validator: Any, ref: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not (isinstance(ref, str) and isinstance(instance, dict) and _is_unit(ref)):
+            yield from original(validator, ref, instance, schema)
+            return
+        key = schema_check_key(f"{salt} {ref}", instance)
+        if key in _KNOWN_VALID:
+            return
+        failed = False
+        for error in original(validator, ref, instance, schema):
+            failed = True
+            yield error
+        if not failed:
+            _KNOWN_VALID.add(key)
+
+    return extend(meta_cls, {"$ref": ref})
 
 
 def _crawled(validator: Any) -> Any:
@@ -254,7 +304,9 @@ def _crawled(validator: Any) -> Any:
         resolver = validator._resolver
         crawled = resolver._registry.crawl().resolver(base_uri=resolver._base_uri)
         return validator.evolve(_resolver=crawled)
-    except Exception:  # pragma: no cover - another jsonschema/referencing layout: slower, same findings
+    except (
+        Exception
+    ):  # pragma: no cover - another jsonschema/referencing layout: slower, same findings
         return validator
 
 
@@ -266,10 +318,16 @@ class _CachedSchemaChecks:
 
     def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
         checker = super()._get_schema_checker(schema, schema_value)  # type: ignore[misc]
-        func, kwargs = (checker.func, checker.keywords) if isinstance(checker, partial) else (checker, {})
+        func, kwargs = (
+            (checker.func, checker.keywords) if isinstance(checker, partial) else (checker, {})
+        )
         cls = getattr(func, "__self__", None)
         name = getattr(func, "__name__", "")
-        if name not in _META_CHECKS or not isinstance(cls, type) or set(kwargs) - {"format_checker"}:
+        if (
+            name not in _META_CHECKS
+            or not isinstance(cls, type)
+            or set(kwargs) - {"format_checker"}
+        ):
             return checker
         format_checker = kwargs.get("format_checker", _UNSET)
         validator = _meta_validator(cls, name, format_checker)
@@ -305,7 +363,7 @@ def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
     return _crawled(meta_cls(schema=cls.META_SCHEMA, format_checker=checker))
 
 
-#: Keys of Schema Objects that passed their meta-schema check (this run's and earlier runs').
+#: Keys of Schema Objects and document units that passed their check (this run's and earlier runs').
 _KNOWN_VALID: set[str] = set()
 
 
@@ -330,7 +388,9 @@ def _check_schema(validator: Any, salt: str, schema: Any) -> None:
     _KNOWN_VALID.add(key)
 
 
-def _collect(errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]) -> None:
+def _collect(
+    errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]
+) -> None:
     for err in errors:
         counter[0] += 1
         if counter[0] > MAX_REPORTED:

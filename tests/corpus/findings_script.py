@@ -1,7 +1,9 @@
 """Print the validator findings for documents, as JSON: ``{path: [[pointer, message], ...]}``.
 
 Run by test_validator_findings.py as ``python findings_script.py MODE LIST_FILE``:
-MODE ``ours`` uses generator.validate as it is; ``library`` swaps in openapi-spec-validator's own
+MODE ``ours`` uses generator.validate as it is; ``remembered`` too, but validates each document
+twice with one set of known-valid keys shared by all documents (as the cache file is shared by
+runs) and prints the second run's findings; ``library`` swaps in openapi-spec-validator's own
 validator class (only ``$ref`` retrieval refused, the Python jsonschema backend), i.e. the code
 before the validator was sped up. LIST_FILE holds one document path per line.
 """
@@ -31,6 +33,7 @@ def main() -> None:
     if mode == "library":
         validate_mod._spec_validator_class = _library_class  # type: ignore[assignment]
     out: dict[str, list[list[str]]] = {}
+    known: set[str] | None = set() if mode == "remembered" else None
     for line in Path(list_file).read_text(encoding="utf-8").splitlines():
         sink = DiagnosticSink()
         try:
@@ -39,7 +42,9 @@ def main() -> None:
         except GenerationError:
             continue
         found = DiagnosticSink()
-        validate_mod.validate(doc.data, version, found)
+        if known is not None:
+            validate_mod.validate(doc.data, version, DiagnosticSink(), known)
+        validate_mod.validate(doc.data, version, found, known)
         out[line] = sorted([d.pointer, d.message] for d in found.items)
     json.dump(out, sys.stdout)
 
