@@ -463,12 +463,24 @@ def bench_spec(key: str, spec: Path, rounds: int, work: Path, timeout: float, op
                         rec["note"] = "ruff post-hook did not run"
                     if phase == "cold" and not rec["ok"]:
                         opc_broken = True
-                        if package_dir(st["out"]) is not None:
+                        (base / f"opc-failure-round{rnd}.log").write_text(run.stdout + "\n" + run.stderr, encoding="utf-8")
+                        log(f"  round {rnd + 1} {phase:7} {tool:4}: FAILED ({rec.get('error')}); again without its post-hooks")
+                        # the same run without its post-hooks (how the OPC figures were taken):
+                        # the comparison then still has a complete OPC run, marked as such
+                        cfg = base / "opc-no-post-hooks.yaml"
+                        cfg.write_text("post_hooks: []\n", encoding="utf-8")
+                        out2 = rdir / "opc-no-hooks-out" / "client"
+                        out2.parent.mkdir(parents=True, exist_ok=True)
+                        run2 = measure(opc_cmd(spec_path, out2) + ["--config", str(cfg)], env=opc_env(), cwd=rdir, timeout=timeout)
+                        rec2 = gen_record(run2, {"warnings": len(re.findall(r"(?m)^WARNING ", run2.stdout + run2.stderr)),
+                                                 "no_hooks": True, "default_error": rec.get("error"), "default_wall": rec.get("wall")})
+                        if run2.ok and package_dir(out2) is not None:
+                            rec, st["out"] = rec2, out2
+                        elif package_dir(st["out"]) is not None:
                             # OPC wrote a project before failing (e.g. in its ruff post-hook): keep
                             # it for the rows that can still use it, marked as partial
                             res["opc"]["partial_lines"] = py_lines(st["out"])
                             res.setdefault("partial", {})["opc"] = str(st["out"])
-                        (base / f"opc-failure-round{rnd}.log").write_text(run.stdout + "\n" + run.stderr, encoding="utf-8")
                 res[tool][phase].append(rec)
                 status = "skipped" if rec.get("skipped") else f"{rec['wall']:.2f} s, CPU {rec['cpu']:.2f} s, maxRSS {rec['maxrss_mb']:.0f} MB, peak PSS {rec['peak_pss_mb']:.0f} MB" if rec.get("ok") else f"FAILED ({rec.get('error')})"
                 log(f"  round {rnd + 1} {phase:7} {tool:4}: {status}")
@@ -883,7 +895,10 @@ def build_report(r: dict[str, Any]) -> str:
             after = f" after {fmt_s(bad['wall'])}" if bad.get("wall") else ""
             return f"OPC failed{after}: {err}"
         warn = max((x.get("warnings", 0) for x in recs if x.get("ok")), default=0)
-        return fmt(med(vals)) + (f" ({warn} warnings)" if warn else "")
+        no_hooks = next((x for x in recs if x.get("ok") and x.get("no_hooks")), None)
+        hooks = (f", without its post-hooks: with them it fails after {fmt_s(no_hooks.get('default_wall'))}"
+                 f" ({no_hooks.get('default_error')})") if no_hooks else ""
+        return fmt(med(vals)) + (f" ({warn} warnings{hooks})" if warn else (f" ({hooks[2:]})" if hooks else ""))
 
     def mem(recs: list[dict[str, Any]]) -> str:
         p, m = med(ok_vals(recs, "peak_pss_mb")), med(ok_vals(recs, "maxrss_mb"))
