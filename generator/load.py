@@ -16,6 +16,7 @@ meaning (``!!binary``, ``!!set``, ``!!timestamp``...) are refused with one ERROR
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -274,7 +275,9 @@ def _parse(text: str, source: str, sink: DiagnosticSink) -> Any:
                         source=source,
                     )
                     raise GenerationError("alias bomb")
-            return loader.construct_document(node)
+            data = loader.construct_document(node)
+            _remember_nodes(source, text, node)
+            return data
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -369,28 +372,56 @@ def load_document(path: Path, sink: DiagnosticSink) -> Document:
     return Document(path=path, uri=path.resolve().as_uri(), data=data, raw=raw)
 
 
-@lru_cache(maxsize=8)
+#: The YAML node trees of the last documents parsed, by source: (the text, its node tree). Their
+#: marks locate diagnostics without parsing the document a second time.
+_PARSED_NODES: dict[str, tuple[str, yaml.Node]] = {}
+_KEEP_NODES = 8
+
+
+def _remember_nodes(source: str, text: str, node: yaml.Node) -> None:
+    _PARSED_NODES.pop(source, None)
+    _PARSED_NODES[source] = (text, node)
+    while len(_PARSED_NODES) > _KEEP_NODES:
+        del _PARSED_NODES[next(iter(_PARSED_NODES))]
+
+
 def _source_text(source: str) -> str | None:
-    """The text of ``source`` for locating diagnostics (read once per file), or None."""
+    """The text of ``source`` as it is now (read again only when its size or modification time
+    changed), for locating diagnostics, or None."""
     try:
-        with open(source, "rb") as fh:
+        st = os.stat(source)
+    except (OSError, ValueError):
+        return None
+    return _read_text(source, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_text(source: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        with open(source, "rb") as fh:  # bounded: a device or FIFO never ends
             return fh.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
     except (OSError, ValueError):
         return None
 
 
 @lru_cache(maxsize=8)
-def _json_positions(source: str) -> JsonPositions | None:
-    """A lazy position index when ``source`` holds a JSON object (cheaper than composing it)."""
-    text = _source_text(source)
-    return JsonPositions(text) if text is not None and text.lstrip().startswith("{") else None
+def _json_positions(text: str) -> JsonPositions | None:
+    """A lazy position index when ``text`` holds a JSON object (cheaper than composing it)."""
+    return JsonPositions(text) if text.lstrip().startswith("{") else None
+
+
+def _composed(source: str, text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (the contents of ``source``): the one its parse composed when that
+    parse was of this very text (control characters replaced one for one, so the marks agree),
+    else composed now."""
+    parsed = _PARSED_NODES.get(source)
+    if parsed is not None and (parsed[0] == text or parsed[0] == printable(text)):
+        return parsed[1]
+    return _compose(text)
 
 
 @lru_cache(maxsize=8)
-def _composed(source: str) -> yaml.Node | None:
-    text = _source_text(source)
-    if text is None:
-        return None
+def _compose(text: str) -> yaml.Node | None:
     try:
         if len(text) > MAX_FILE_BYTES or _too_deep(text) is not None:
             return None  # never hand the C composer a document it cannot survive
@@ -405,13 +436,16 @@ def locate(source: str, pointer: str) -> tuple[int, int]:
     Walks as deep as the pointer exists; returns ``(0, 0)`` when the file cannot be read.
     """
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-    positions = _json_positions(source)
+    text = _source_text(source)
+    if text is None:
+        return 0, 0
+    positions = _json_positions(text)
     if positions is not None:
         try:
             return positions.line_col(tokens)
         except (ValueError, IndexError):
             pass  # not JSON after all where the walk went: compose it as YAML
-    node = _composed(source)
+    node = _composed(source, text)
     if node is None:
         return 0, 0
     for token in tokens:

@@ -36,9 +36,9 @@ def _paths(node: Any, prefix: list[str]) -> list[list[str]]:
 def _yaml_line_col(path: Path, tokens: list[str]) -> tuple[int, int]:
     pointer = "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)
     load._json_positions.cache_clear()
-    load._composed.cache_clear()
+    load._compose.cache_clear()
     saved = load._json_positions
-    load._json_positions = lambda source: None  # type: ignore[assignment]
+    load._json_positions = lambda text: None  # type: ignore[assignment]
     try:
         return load.locate(str(path), pointer)
     finally:

@@ -191,3 +191,19 @@ def test_locate_finds_the_line_of_a_pointer(tmp_path: Path) -> None:
     # a pointer that goes deeper than the document stops at the deepest node that exists (the
     # value of `get`, a mapping starting on the line below it)
     assert locate(str(path), "/paths/~1pets~1{id}/get/nothing/here") == (5, 7)
+
+
+def test_locating_reuses_the_parse_and_follows_an_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import load
+
+    path = tmp_path / "doc.yaml"
+    path.write_text("a:\n  b: 1\n", encoding="utf-8")
+    load_document(path, DiagnosticSink())
+    composed: list[str] = []
+    real = load._compose
+    monkeypatch.setattr(load, "_compose", lambda text: composed.append(text) or real(text))
+    assert locate(str(path), "/a/b") == (2, 6)
+    assert composed == []  # the node tree of the parse was used
+    path.write_text("x: 0\na:\n  b: 1\n", encoding="utf-8")  # same file, new text
+    assert locate(str(path), "/a/b") == (3, 6)
+    assert len(composed) == 1
