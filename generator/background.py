@@ -13,9 +13,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass
-from importlib import metadata
+from functools import cached_property
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from .diagnostics import Diagnostic, DiagnosticSink, GenerationError, Level
 
 
 def _validator_version() -> str:
+    from importlib import metadata  # not before the validator's process is forked
+
     try:
         return metadata.version("openapi-spec-validator")
     except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
@@ -106,12 +110,59 @@ def _child(
 class PendingValidation:
     """A validation that is cached, running in a child process, or already done in process."""
 
-    key: str
-    cache_file: Path | None
+    document_sha256: str
+    cache_dir: Path | None
     source: str
     result: list[Diagnostic] | None = None
     process: Any = None
     conn: Connection | None = None
+    #: an early child's inbox: it waits there for the document this process loads
+    inbox: Connection | None = None
+
+    @cached_property
+    def key(self) -> str:
+        """The cache key of this validation (:func:`cache_key`)."""
+        return cache_key(self.document_sha256)
+
+    @property
+    def cache_file(self) -> Path | None:
+        """Where the findings are cached (None without a cache folder)."""
+        return self.cache_dir / "validate" / self.key if self.cache_dir is not None else None
+
+    def cached(self) -> str | None:
+        """The cached findings (JSON text), or None."""
+        if self.cache_file is None:
+            return None
+        try:
+            text = self.cache_file.read_text(encoding="utf-8")
+            json.loads(text)
+        except (OSError, ValueError):
+            return None
+        return text
+
+    def provide(self, data: Any, version: str) -> None:
+        """Hand the document loaded here to an early child (which then need not parse it again).
+
+        Pickled here, sent from a thread: the child may still be importing the validator, and a
+        document larger than the pipe's buffer would block this process until it reads. A
+        document that cannot be pickled is loaded by the child itself."""
+        inbox, self.inbox = self.inbox, None
+        if inbox is None:
+            return
+        try:  # here, not in the thread: this process goes on to use (and may change) ``data``
+            payload = ForkingPickler.dumps((data, version))
+        except Exception:  # (pickle raises several kinds) the child loads it itself
+            payload = ForkingPickler.dumps(None)
+
+        def send() -> None:
+            try:
+                inbox.send_bytes(payload)
+            except OSError:  # the child has ended (findings from the cache) or was stopped
+                pass
+            finally:
+                inbox.close()
+
+        threading.Thread(target=send, name="send-document-to-validator", daemon=True).start()
 
     def wait(self) -> list[Diagnostic]:
         """The findings (waits for the child process; stores them in the cache)."""
@@ -130,6 +181,9 @@ class PendingValidation:
         if self.process is not None and self.process.is_alive():
             self.process.kill()
             self.process.join()
+        if self.inbox is not None:
+            self.inbox.close()
+            self.inbox = None
 
     def _store(self, text: str) -> None:
         if self.cache_file is None:
@@ -143,15 +197,54 @@ class PendingValidation:
             pass
 
 
+def _schemas_file(cache_dir: Path | None) -> Path | None:
+    return cache_dir / "validate" / f"valid-schemas-{_validator_version()}" if cache_dir is not None else None
+
+
+def _early_child(
+    conn: Connection, inbox: Connection, source: str, document_sha256: str, cache_dir: Path | None
+) -> None:
+    cached = PendingValidation(document_sha256, cache_dir, source).cached()
+    if cached is not None:
+        conn.send(cached)
+        conn.close()
+        return
+    try:  # the imports first: they take longer than the parent's loading of the document
+        from . import validate
+
+        validate.import_validator()
+        message = inbox.recv()
+    except EOFError:  # the parent stopped needing it (or failed to load the document)
+        conn.close()
+        return
+    except BaseException:  # the child reports its own failure below
+        message = None
+    finally:
+        inbox.close()
+    data, version = message if message is not None else (None, "")
+    _child(conn, data, version, source, _schemas_file(cache_dir))
+
+
 def start_validation_early(spec: Path, document_sha256: str, cache_dir: Path | None) -> PendingValidation | None:
     """Begin validating the document at ``spec`` (whose bytes have ``document_sha256``) before this
-    process has loaded it, or even imported the rest of the pipeline: from the cache, else in a
-    forked child that loads the document itself, so that importing the validator (half a second)
-    overlaps the parent's own work. None when forking is unavailable.
-    :func:`generator.pipeline.build` adopts it when its bytes are the ones it loaded."""
+    process has loaded it, or even imported the rest of the pipeline: in a forked child that takes
+    the findings from the cache, else imports the validator (half a second, overlapping this
+    process's work) and then validates the document this process loads and hands over
+    (:meth:`PendingValidation.provide`). None when forking is unavailable.
+    :func:`generator.pipeline.build` adopts it when its bytes are the ones it loaded;
+    :meth:`PendingValidation.cancel` stops it when it is not needed after all."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return start_validation(None, document_sha256, "", str(spec), cache_dir)
+    pending = PendingValidation(document_sha256, cache_dir, str(spec))
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    inbox, outbox = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_early_child, args=(child, inbox, str(spec), document_sha256, cache_dir), daemon=True)
+    proc.start()
+    child.close()
+    inbox.close()
+    pending.process, pending.conn, pending.inbox = proc, parent, outbox
+    return pending
 
 
 def start_validation(
@@ -163,28 +256,23 @@ def start_validation(
     background: bool = True,
 ) -> PendingValidation:
     """Begin validating ``data``: from the cache when possible, else in a forked child process
-    (``background``) or right away. ``data`` None: the child loads ``source`` itself."""
-    key = cache_key(document_sha256)
-    cache_file = cache_dir / "validate" / key if cache_dir else None
-    schemas_file = cache_dir / "validate" / f"valid-schemas-{_validator_version()}" if cache_dir else None
-    pending = PendingValidation(key, cache_file, source)
-    if cache_file is not None:
-        try:
-            pending.result = _from_json(cache_file.read_text(encoding="utf-8"), source)
-            return pending
-        except (OSError, ValueError):
-            pass
+    (``background``) or right away."""
+    pending = PendingValidation(document_sha256, cache_dir, source)
+    cached = pending.cached()
+    if cached is not None:
+        pending.result = _from_json(cached, source)
+        return pending
     if background and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, data, version, source, schemas_file), daemon=True)
+        proc = ctx.Process(target=_child, args=(child, data, version, source, _schemas_file(cache_dir)), daemon=True)
         proc.start()
         child.close()
         pending.process, pending.conn = proc, parent
         return pending
     if data is None:
         raise ValueError("validating in process needs the loaded document")
-    diags = _run(data, version, source, schemas_file)
+    diags = _run(data, version, source, _schemas_file(cache_dir))
     pending.result = diags
     pending._store(_to_json(diags))
     return pending

@@ -7,22 +7,19 @@ Diagnostics go to stderr, one per line: ``SEVERITY file:line:col #pointer: messa
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from .config import ConfigError, load_config
 from .diagnostics import Level
-from .emit.write import plan_changes
 from .options import Options, Result
 from .paths import default_cache_dir
-from .background import start_validation_early
-from .uptodate import remember, reuse
+
+# Everything else is imported where it is used: the validator's child process is forked as early
+# as possible, so that its own imports (half a second) overlap this process's work.
 
 DEFAULT_SPEC = Path("specs/connect-api-v1.yaml")
 DEFAULT_OUTPUT = Path("output")
@@ -84,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a generator bug must still not look like a crash to users
         if os.environ.get("CONNECT_CODEGEN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         spec = getattr(args, "spec", "")
         msg = " ".join(str(exc).split())[:300]
@@ -175,6 +174,8 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
                 ),
             )
         ]
+    from .config import ConfigError, load_config
+
     try:
         clients = load_config(args.config)
     except ConfigError as exc:
@@ -216,9 +217,13 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         digest = None  # the pipeline reports why the document cannot be read
     if digest is not None:
         if opts.validate and not opts.strict:
-            # the validator's child process starts first (unless the findings are cached, as they
-            # are for an unchanged document), so its imports overlap all of this process's work
+            # the validator's child process starts first, so its imports overlap all of this
+            # process's work (with cached findings it only reads them)
+            from .background import start_validation_early
+
             early = start_validation_early(opts.spec, digest, cache_dir)
+        from .uptodate import reuse
+
         reused = reuse(opts, digest, cache_dir)
         if reused is not None and early is not None:
             early.cancel()
@@ -250,6 +255,8 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         result = run(opts, early)
     _print(result, args.verbose, args.quiet)
     if not result.reused:
+        from .uptodate import remember
+
         remember(opts, cache_dir, result)
     if not result.ok:
         return 1
@@ -270,6 +277,10 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
 def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12) -> str:
     """A summary of how ``project_dir`` differs from ``files`` ("" when it is up to date):
     files added, removed and changed, with the first lines of each change as a unified diff."""
+    import difflib
+
+    from .emit.write import plan_changes
+
     wanted = dict(files)
     added, changed, removed = plan_changes(wanted, project_dir)
     if not (added or changed or removed):

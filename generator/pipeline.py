@@ -21,7 +21,7 @@ from .load import load_document, locate
 from .refs import Resolver
 from .render.env import render
 from .render.plan import plan
-from .background import PendingValidation, cache_key, start_validation
+from .background import PendingValidation, start_validation
 from .validate import check_version
 
 
@@ -58,8 +58,9 @@ def build(
     digest = hashlib.sha256(doc.raw).hexdigest()
     if opts.validate:
         t0 = time.perf_counter()
-        if early is not None and not opts.strict and early.key == cache_key(digest):
+        if early is not None and not opts.strict and early.document_sha256 == digest:
             pending = early
+            early.provide(doc.data, version)
         else:
             if early is not None:
                 early.cancel()

@@ -212,6 +212,13 @@ def validate(
     return count
 
 
+def import_validator() -> None:
+    """Import openapi-spec-validator and jsonschema (about half a second), e.g. in a process that
+    is to validate a document it does not have yet."""
+    import jsonschema.validators  # noqa: F401
+    import openapi_spec_validator  # noqa: F401
+
+
 @cache
 def _spec_validator_class(version: str) -> type:
     """openapi-spec-validator's validator for ``version``, set up to find the same things faster.
