@@ -59,6 +59,17 @@ class Recorder:
         return httpx.Response(200, json={"id": "c1"})
 
 
+def test_header_names_override_case_insensitively_once(mode: str) -> None:
+    rec = Recorder()
+    kwargs = mock_client_kwargs(mode, rec)
+    kwargs.update(default_headers={"user-agent": "mine/2", "X-Trace": "default"})
+    perform(mode, kwargs, "get", "/x", headers={"x-trace": "param", "Content-Type": None})
+    (req,) = rec.requests
+    assert req.headers.get_list("User-Agent") == ["mine/2"]
+    assert req.headers.get_list("X-Trace") == ["param"]
+    assert [k.lower() for k, _ in req.headers.raw].count(b"user-agent") == 1
+
+
 def test_builds_url_query_headers_cookies_and_json_body(mode: str) -> None:
     rec = Recorder()
     kwargs = mock_client_kwargs(mode, rec)

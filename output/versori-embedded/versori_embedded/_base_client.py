@@ -334,16 +334,17 @@ class _BaseClient(Generic[_HttpxClientT]):
         encoded_query += encode_query(query or {}, query_styles)
         encoded_query += encode_query(opts.get("extra_query") or {})
 
-        header_map = httpx.Headers({"User-Agent": self._user_agent})
+        # by lower-case name, as httpx.Headers replaces (a later value wins, in the first's place)
+        header_map = {"user-agent": ("User-Agent", self._user_agent)}
         if responses and all(spec.kind == "json" for spec in responses.values()):
             accepted = dict.fromkeys(
                 spec.media_type or "application/json" for spec in responses.values()
             )
-            header_map["Accept"] = ", ".join(accepted)
+            header_map["accept"] = ("Accept", ", ".join(accepted))
         for name, text in self._default_headers.items():
-            header_map[name] = encode_header_value(name, text)
+            header_map[name.lower()] = (name, encode_header_value(name, text))
         for name, param in drop_absent(headers):
-            header_map[name] = encode_header_value(name, param)
+            header_map[name.lower()] = (name, encode_header_value(name, param))
 
         body = self._prepare_body(
             json=json,
@@ -355,7 +356,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             read_streams=read_streams,
         )
         if body.content_type is not None:
-            header_map["Content-Type"] = body.content_type
+            header_map["content-type"] = ("Content-Type", body.content_type)
         extra_headers = tuple(
             (name, None if not _present(value) else encode_header_value(name, value))
             for name, value in (opts.get("extra_headers") or {}).items()
@@ -382,7 +383,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             method=method.upper(),
             url=url,
             query=tuple(encoded_query),
-            headers=tuple(header_map.multi_items()),
+            headers=tuple(header_map.values()),
             extra_headers=extra_headers,
             cookies=cookie_pairs,
             auths=tuple(
