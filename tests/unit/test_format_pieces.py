@@ -57,3 +57,25 @@ def test_format_all_reuses_previous_output_and_cache(tmp_path: Path, rendered: d
     changed = {"m.py": sources["m.py"].replace("class ", "class  ", 1)}
     _, _, count4 = format_all(changed, cache=cache, jobs=1)
     assert count4 == 1  # only the piece that changed is formatted again
+
+
+def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from generator.emit import format as fmt
+
+    monkeypatch.setattr(fmt, "PARALLEL_MIN_LINES", 1)
+    seen: list[int] = []
+    real = fmt.ProcessPoolExecutor
+
+    class Spy(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            seen.append(gc.get_freeze_count())  # frozen while the workers are forked
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(fmt, "ProcessPoolExecutor", Spy)
+    sources = {"a.py": "x  =  1\n", "b.py": "y=[1,\n2]\n"}
+    formatted, _, count = fmt.format_all(sources, jobs=2)
+    assert formatted == {"a.py": "x = 1\n", "b.py": "y = [1, 2]\n"} and count == 2
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0
