@@ -464,19 +464,20 @@ def bench_spec(key: str, spec: Path, rounds: int, work: Path, timeout: float, op
                     if phase == "cold" and not rec["ok"]:
                         opc_broken = True
                         (base / f"opc-failure-round{rnd}.log").write_text(run.stdout + "\n" + run.stderr, encoding="utf-8")
-                        log(f"  round {rnd + 1} {phase:7} {tool:4}: FAILED ({rec.get('error')}); again without its post-hooks")
-                        # the same run without its post-hooks (how the OPC figures were taken):
-                        # the comparison then still has a complete OPC run, marked as such
-                        cfg = base / "opc-no-post-hooks.yaml"
-                        cfg.write_text("post_hooks: []\n", encoding="utf-8")
-                        out2 = rdir / "opc-no-hooks-out" / "client"
-                        out2.parent.mkdir(parents=True, exist_ok=True)
-                        run2 = measure(opc_cmd(spec_path, out2) + ["--config", str(cfg)], env=opc_env(), cwd=rdir, timeout=timeout)
-                        rec2 = gen_record(run2, {"warnings": len(re.findall(r"(?m)^WARNING ", run2.stdout + run2.stderr)),
-                                                 "no_hooks": True, "default_error": rec.get("error"), "default_wall": rec.get("wall")})
-                        if run2.ok and package_dir(out2) is not None:
-                            rec, st["out"] = rec2, out2
-                        elif package_dir(st["out"]) is not None:
+                        if "(in its ruff post-hook)" in rec.get("error", ""):
+                            log(f"  round {rnd + 1} {phase:7} {tool:4}: FAILED ({rec.get('error')}); again without its post-hooks")
+                            # the same run without its post-hooks (how the OPC figures were
+                            # taken): the comparison then still has a complete OPC run, marked as such
+                            cfg = base / "opc-no-post-hooks.yaml"
+                            cfg.write_text("post_hooks: []\n", encoding="utf-8")
+                            out2 = rdir / "opc-no-hooks-out" / "client"
+                            out2.parent.mkdir(parents=True, exist_ok=True)
+                            run2 = measure(opc_cmd(spec_path, out2) + ["--config", str(cfg)], env=opc_env(), cwd=rdir, timeout=timeout)
+                            rec2 = gen_record(run2, {"warnings": len(re.findall(r"(?m)^WARNING ", run2.stdout + run2.stderr)),
+                                                     "no_hooks": True, "default_error": rec.get("error"), "default_wall": rec.get("wall")})
+                            if run2.ok and package_dir(out2) is not None:
+                                rec, st["out"] = rec2, out2
+                        if not rec["ok"] and package_dir(st["out"]) is not None:
                             # OPC wrote a project before failing (e.g. in its ruff post-hook): keep
                             # it for the rows that can still use it, marked as partial
                             res["opc"]["partial_lines"] = py_lines(st["out"])
