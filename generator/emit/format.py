@@ -202,14 +202,18 @@ def format_all(
     if workers > 1 and lines >= PARALLEL_MIN_LINES:
         ctx = multiprocessing.get_context("fork")
         # the forked workers' garbage collector leaves this process's objects alone, so their
-        # memory pages stay shared instead of being copied into each worker
-        gc.freeze()
+        # memory pages stay shared instead of being copied into each worker (not when the host
+        # program froze objects itself: unfreezing would undo that)
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
                 for batch in pool.map(_format_batch, _batches(todo, workers)):
                     results.extend(batch)
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
     else:
         results = _format_batch(todo)
     for key, text, error in sorted(results, key=lambda r: r[0]):

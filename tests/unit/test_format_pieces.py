@@ -79,3 +79,10 @@ def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: 
     assert formatted == {"a.py": "x = 1\n", "b.py": "y = [1, 2]\n"} and count == 2
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
+    gc.freeze()  # a host program's own frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        fmt.format_all(sources, jobs=2)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
