@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticSink, GenerationError, Level
+from .paths import write_cache_file
 
 
 def _validator_version() -> str:
@@ -61,16 +61,6 @@ def _read_keys(path: Path | None) -> set[str]:
         return set()
 
 
-def _write_keys(path: Path, keys: set[str]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text("\n".join(sorted(keys)) + "\n", encoding="ascii")
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
 def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | None = None) -> list[Diagnostic]:
     """Validate ``data``; Schema Objects and units known to be valid (``schemas_file``: keys of
     those that passed their check before, see :func:`generator.validate.schema_check_key`) are
@@ -82,7 +72,8 @@ def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | N
     valid = set(known)
     validate(data, version, sink, valid)
     if schemas_file is not None and not valid <= known:
-        _write_keys(schemas_file, valid if len(valid) <= MAX_VALID_SCHEMAS else valid - known)
+        kept = valid if len(valid) <= MAX_VALID_SCHEMAS else valid - known
+        write_cache_file(schemas_file, "\n".join(sorted(kept)) + "\n", encoding="ascii")
     return sink.items
 
 
@@ -173,7 +164,8 @@ class PendingValidation:
                 text = json.dumps([[int(Level.WARNING), "the validator process died", ""]])
             self.process.join()
             self.result = _from_json(text, self.source)
-            self._store(text)
+            if text != self.cached():  # (an early child may have answered from the cache)
+                self._store(text)
         return self.result or []
 
     def cancel(self) -> None:
@@ -186,15 +178,8 @@ class PendingValidation:
             self.inbox = None
 
     def _store(self, text: str) -> None:
-        if self.cache_file is None:
-            return
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_file.with_name(f".{self.cache_file.name}.{os.getpid()}")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.cache_file)
-        except OSError:
-            pass
+        if self.cache_file is not None:
+            write_cache_file(self.cache_file, text)
 
 
 def _schemas_file(cache_dir: Path | None) -> Path | None:
@@ -236,15 +221,20 @@ def start_validation_early(spec: Path, document_sha256: str, cache_dir: Path | N
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     pending = PendingValidation(document_sha256, cache_dir, str(spec))
+    inbox, pending.inbox = multiprocessing.get_context("fork").Pipe(duplex=False)
+    _fork(pending, _early_child, inbox, str(spec), document_sha256, cache_dir)
+    inbox.close()
+    return pending
+
+
+def _fork(pending: PendingValidation, target: Any, *args: Any) -> None:
+    """Run ``target(conn, *args)`` in a forked child whose findings ``pending`` waits for."""
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    inbox, outbox = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_early_child, args=(child, inbox, str(spec), document_sha256, cache_dir), daemon=True)
+    proc = ctx.Process(target=target, args=(child, *args), daemon=True)
     proc.start()
     child.close()
-    inbox.close()
-    pending.process, pending.conn, pending.inbox = proc, parent, outbox
-    return pending
+    pending.process, pending.conn = proc, parent
 
 
 def start_validation(
@@ -263,12 +253,7 @@ def start_validation(
         pending.result = _from_json(cached, source)
         return pending
     if background and "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, data, version, source, _schemas_file(cache_dir)), daemon=True)
-        proc.start()
-        child.close()
-        pending.process, pending.conn = proc, parent
+        _fork(pending, _child, data, version, source, _schemas_file(cache_dir))
         return pending
     if data is None:
         raise ValueError("validating in process needs the loaded document")

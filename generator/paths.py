@@ -1,5 +1,5 @@
-"""Where the templates are: ``generator/templates`` in an installed wheel, ``templates/`` beside
-``generator/`` in a source checkout."""
+"""Where things are: the templates (``generator/templates`` in an installed wheel, ``templates/``
+beside ``generator/`` in a source checkout) and the cache folder, and how cache files are written."""
 
 from __future__ import annotations
 
@@ -36,3 +36,15 @@ def default_cache_dir() -> Path | None:
         return Path(env) if env else None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "connect-codegen"
+
+
+def write_cache_file(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` in the cache folder atomically (a temporary file beside it, then
+    ``os.replace``), creating its folder; failures are ignored: it is only a cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(text, encoding=encoding)
+        os.replace(tmp, path)
+    except OSError:
+        pass

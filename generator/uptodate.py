@@ -26,7 +26,7 @@ from typing import Any
 from .diagnostics import Diagnostic, DiagnosticSink, Level
 from .emit.write import MANIFEST, WriteReport, read_manifest
 from .options import Options, Result, Summary
-from .paths import templates_dir
+from .paths import templates_dir, write_cache_file
 
 #: Bump when the record's layout changes.
 RECORD_VERSION = 1
@@ -196,9 +196,6 @@ def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
             ],
         }
         path = _record_path(cache_dir, run_key(opts, api.document_sha256))  # the bytes loaded
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(tmp, path)
+        write_cache_file(path, json.dumps(record))
     except (OSError, ValueError):
         pass

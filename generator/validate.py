@@ -311,9 +311,7 @@ def _crawled(validator: Any) -> Any:
         resolver = validator._resolver
         crawled = resolver._registry.crawl().resolver(base_uri=resolver._base_uri)
         return validator.evolve(_resolver=crawled)
-    except (
-        Exception
-    ):  # pragma: no cover - another jsonschema/referencing layout: slower, same findings
+    except Exception:  # pragma: no cover - another jsonschema/referencing layout: slower, same findings
         return validator
 
 
@@ -420,9 +418,7 @@ def _check_schema(validator: Any, salt: str, schema: Any) -> None:
     _KNOWN_VALID.add(key)
 
 
-def _collect(
-    errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]
-) -> None:
+def _collect(errors: Iterator[Any], locator: "_Locator", sink: DiagnosticSink, counter: list[int]) -> None:
     for err in errors:
         counter[0] += 1
         if counter[0] > MAX_REPORTED:

@@ -13,12 +13,12 @@ import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-from typing import Iterable
-
 from functools import cache
 from importlib import metadata
-from typing import TYPE_CHECKING, Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from ..paths import write_cache_file
 
 if TYPE_CHECKING:
     import black
@@ -132,14 +132,7 @@ class FormatCache:
 
     def put(self, key: str, text: str) -> None:
         """Store ``text`` under ``key`` (atomically; failures are ignored: it is only a cache)."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        write_cache_file(self._path(key), text)
 
 
 def _format_batch(items: list[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:

@@ -218,3 +218,17 @@ def test_new_render_hashes_reach_the_manifest_without_touching_the_files(tmp_pat
         now = (target / p).stat()
         assert (now.st_ino, now.st_mtime_ns) == (st.st_ino, st.st_mtime_ns), p
     assert sorted(x.name for x in target.iterdir()) == [MANIFEST, "pkg"]  # no staging file left
+
+
+def test_cache_files_are_written_whole_and_failures_are_ignored(tmp_path: Path) -> None:
+    from generator.paths import write_cache_file
+
+    target = tmp_path / "cache" / "sub" / "key"
+    write_cache_file(target, "one")
+    write_cache_file(target, "two")
+    assert target.read_text(encoding="utf-8") == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["key"]  # no temporary file left
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    write_cache_file(blocker / "key", "three")  # its folder cannot be made: nothing raised
+    assert blocker.read_text(encoding="utf-8") == "x"
