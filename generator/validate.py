@@ -244,7 +244,7 @@ def _spec_validator_class(version: str) -> type:
     }
     crawled = _crawled(validator_for(meta)(meta))
     # built directly: evolve() would re-derive the library's class from the meta-schema's "$schema"
-    schema_validator = _remembering_units(type(crawled))(meta, _resolver=crawled._resolver)
+    schema_validator = _remembering_units(type(crawled), meta)(meta, _resolver=crawled._resolver)
     attrs = {
         "resolver_handlers": _NO_RETRIEVAL,
         "schema_validator": schema_validator,
@@ -266,8 +266,8 @@ def _is_unit(ref: str) -> bool:
     return prefix in ("#/$defs", "#/definitions") and name.lower().removesuffix("-or-reference") in _UNIT_DEFS
 
 
-def _remembering_units(meta_cls: Any) -> Any:
-    """``meta_cls`` (the jsonschema validator class of the OpenAPI meta-schema) whose ``$ref``
+def _remembering_units(meta_cls: Any, meta_schema: dict[str, Any]) -> Any:
+    """``meta_cls`` (the jsonschema validator class of the OpenAPI meta-schema ``meta_schema``) whose ``$ref``
     keyword skips a unit of the document (see :data:`_UNIT_DEFS`) that passed the same check
     before: one changed operation re-checks its path item, not the whole document.
 
@@ -280,7 +280,7 @@ def _remembering_units(meta_cls: Any) -> Any:
     from jsonschema.validators import extend
 
     original = meta_cls.VALIDATORS["$ref"]
-    salt = f"meta {meta_cls.META_SCHEMA.get('$id')} {meta_cls.__name__}"
+    salt = f"meta {_meta_schema_id(meta_schema)} {meta_cls.__name__}"
 
     def ref(validator: Any, ref: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if not (isinstance(ref, str) and isinstance(instance, dict) and _is_unit(ref)):
@@ -359,13 +359,10 @@ class _CachedSchemaChecks:
             or set(kwargs) - {"format_checker"}
         ):
             return checker
-        format_checker = kwargs.get("format_checker", _UNSET)
-        validator = _meta_validator(cls, name, format_checker)
-        if validator is None:
+        built = _meta_validator(cls, name, kwargs.get("format_checker", _UNSET))
+        if built is None:
             return checker
-        checks = getattr(format_checker, "checkers", None)
-        salt = f"{name} {cls.META_SCHEMA.get('$id')} {sorted(checks) if checks is not None else format_checker}"
-        return partial(_check_schema, validator, salt)
+        return partial(_check_schema, *built)
 
 
 _UNSET = object()
@@ -375,9 +372,11 @@ _META_CHECKS = ("check_schema", "check_openapi_schema")
 
 
 @cache
-def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
-    """The validator ``cls.<name>(schema, format_checker)`` builds for every call, built once
-    (None if it cannot be rebuilt the same way: then the library's own check is used)."""
+def _meta_validator(cls: Any, name: str, format_checker: Any) -> tuple[Any, str] | None:
+    """The validator ``cls.<name>(schema, format_checker)`` builds for every call, built once, and
+    the salt of its checks' keys (:func:`schema_check_key`); None if it cannot be rebuilt the same
+    way or its format checker cannot be described the same way in every process: then the
+    library's own check is used, and nothing is remembered."""
     from jsonschema.validators import validator_for
 
     meta_cls: Any = validator_for(cls.META_SCHEMA, default=cls)
@@ -387,10 +386,21 @@ def _meta_validator(cls: Any, name: str, format_checker: Any) -> Any:
         except ImportError:  # pragma: no cover - another openapi-schema-validator layout
             return None
         checker = cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
-        return _crawled(meta_cls(cls.META_SCHEMA, format_checker=checker, registry=REGISTRY))
-    # jsonschema's Validator.check_schema
-    checker = meta_cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
-    return _crawled(meta_cls(schema=cls.META_SCHEMA, format_checker=checker))
+        validator = _crawled(meta_cls(cls.META_SCHEMA, format_checker=checker, registry=REGISTRY))
+    else:  # jsonschema's Validator.check_schema
+        checker = meta_cls.FORMAT_CHECKER if format_checker is _UNSET else format_checker
+        validator = _crawled(meta_cls(schema=cls.META_SCHEMA, format_checker=checker))
+    checks = getattr(checker, "checkers", None) if checker is not None else ()
+    if not isinstance(checks, dict | tuple):  # (not the same text in every process)
+        return None
+    return validator, f"{name} {_meta_schema_id(cls.META_SCHEMA)} formats {sorted(checks)}"
+
+
+def _meta_schema_id(meta_schema: Any) -> str:
+    """A name of ``meta_schema`` that changes with its content: its ``$id`` (3.0's meta-schemas
+    have none) and a hash of its text."""
+    digest = hashlib.sha256(repr(meta_schema).encode()).hexdigest()[:16]
+    return f"{meta_schema.get('$id') if isinstance(meta_schema, dict) else None} {digest}"
 
 
 #: Keys of Schema Objects and document units that passed their check (this run's and earlier runs').

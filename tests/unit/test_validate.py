@@ -173,7 +173,11 @@ def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
             checked.append(schema)
             return self.inner.iter_errors(schema)
 
-    monkeypatch.setattr(validate_mod, "_meta_validator", lambda *a: Spy(real(*a)))
+    def spied(*args: Any) -> Any:
+        validator, salt = real(*args)
+        return Spy(validator), salt
+
+    monkeypatch.setattr(validate_mod, "_meta_validator", spied)
     known: set[str] = set()
     first = DiagnosticSink()
     validate(doc, "3.1", first, known)
@@ -185,3 +189,61 @@ def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
     validate(doc, "3.1", again, set(known))
     assert sorted((d.pointer, d.message) for d in again.items) == findings
     assert checked == [doc["components"]["schemas"]["Bad"]]  # only the one that did not pass
+
+
+_KEYS_SCRIPT = """
+import json, sys
+from generator.diagnostics import DiagnosticSink
+from generator.validate import validate
+doc, version = json.loads(sys.stdin.read())
+known = set()
+validate(doc, version, DiagnosticSink(), known)
+print(json.dumps(sorted(known)))
+"""
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_known_valid_keys_are_the_same_in_every_process(version: str) -> None:
+    """The keys are kept in a file for later runs, so they must not depend on the process (its
+    hash seed, its memory addresses): another interpreter finds the same keys for the same
+    document, for its units and for its Schema Objects (whose check uses a format checker)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3" if version == "3.0" else "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {"Thing": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}}
+        },
+    }
+    runs = []
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", _KEYS_SCRIPT],
+            input=json.dumps([doc, version]),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        runs.append(json.loads(out))
+    here: set[str] = set()
+    validate(doc, version, DiagnosticSink(), here)
+    assert len(here) >= 4  # path item, operation, ... and the Schema Objects
+    assert runs[0] == runs[1] == sorted(here)
