@@ -63,9 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown_from(verbose: bool, quiet: bool) -> Level:
+    return Level.INFO if verbose else (Level.ERROR if quiet else Level.WARNING)
+
+
 def _print(result: Result, verbose: bool, quiet: bool) -> None:
-    floor = Level.INFO if verbose else (Level.ERROR if quiet else Level.WARNING)
-    for d in result.sink.resolved(floor):
+    for d in result.sink.resolved(_shown_from(verbose, quiet)):
         print(d.render(), file=sys.stderr)
 
 
@@ -126,7 +129,7 @@ def _main(args: argparse.Namespace) -> int:
         from .load import locate
         from .pipeline import build, collect_validation
 
-        sink = DiagnosticSink(locate=locate, default_source=str(args.spec))
+        sink = DiagnosticSink(locate=locate, default_source=str(args.spec), shown_from=_shown_from(args.verbose, False))
         result = Result(sink=sink)
         try:
             build(opts, sink, result.timings)
@@ -157,6 +160,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
         template_dir=args.templates,
         use_cache=not args.no_cache,
         jobs=args.jobs,
+        shown_from=int(_shown_from(args.verbose, args.quiet)),
     )
     if args.spec is not None:
         if args.only:

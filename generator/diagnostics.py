@@ -79,6 +79,9 @@ class DiagnosticSink:
     default_source: str = ""
     #: Findings still being computed elsewhere (a background validation); see pipeline.
     pending: Any = None
+    #: The level from which diagnostics will be shown (None: not known). Those are located while
+    #: a background validation is still running (see ``pipeline.finish_validation``).
+    shown_from: Level | None = None
 
     def add(
         self, level: Level, message: str, pointer: str = "", *, source: str = "", code: str = ""

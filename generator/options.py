@@ -35,6 +35,9 @@ class Options:
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
+    #: The level from which the caller shows diagnostics (``generator.diagnostics.Level``); they
+    #: are located while the validator finishes. None: located only when rendered.
+    shown_from: int | None = None
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,32 @@ def test_a_document_the_parent_cannot_load_ends_the_child_quietly(tmp_path: Path
     pending.cancel()  # what build() does when the document does not load
     pending.process.join(5)
     assert not pending.process.is_alive()
+
+
+def test_shown_diagnostics_are_located_before_waiting_for_the_validator(tmp_path: Path) -> None:
+    """``finish_validation`` locates what will be shown while the validator may still run; what
+    will not be shown is located only when asked for."""
+    from generator.diagnostics import Level
+    from generator.pipeline import finish_validation
+
+    spec, _ = _spec(tmp_path)
+    calls: list[str] = []
+
+    def locate(source: str, pointer: str) -> tuple[int, int]:
+        calls.append(pointer)
+        return load.locate(source, pointer)
+
+    sink = DiagnosticSink(locate=locate, default_source=str(spec), shown_from=Level.WARNING)
+    sink.warning("shown", "/paths/~1a/get")
+    sink.info("not shown", "/paths/~1a")
+    seen_at_wait: list[int] = []
+
+    class Pending:
+        def wait(self) -> list[Any]:
+            seen_at_wait.extend(d.line for d in sink.items)
+            return []
+
+    timings: dict[str, float] = {}
+    finish_validation(Pending(), sink, timings)  # type: ignore[arg-type]
+    assert calls == ["/paths/~1a/get"] and "locate" in timings
+    assert seen_at_wait == [6, 0]  # the warning's node (line 6), found before waiting; the info not looked up

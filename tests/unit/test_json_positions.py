@@ -57,6 +57,31 @@ def test_every_node_is_found_where_the_yaml_composer_finds_it(
         assert positions.line_col(tokens) == _yaml_line_col(path, tokens), tokens
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    doc=st.dictionaries(KEYS, DOCS, min_size=1, max_size=4),
+    indent=st.sampled_from([None, 1]),
+    data=st.data(),
+)
+def test_lookups_in_any_order_agree_with_a_fresh_walk(
+    doc: dict[str, Any], indent: int | None, data: st.DataObject
+) -> None:
+    """Scans resume where an earlier lookup stopped (and finish a half-scanned container when a
+    later lookup skips over it); newline counts come in blocks: neither may change an answer."""
+    import generator.json_positions as jp
+
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    paths = _paths(doc, []) + [["nope"], [next(iter(doc)), "missing", "x"]]
+    order = data.draw(st.permutations(paths))
+    shared = JsonPositions(text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jp, "LINE_BLOCK", 5)
+        for tokens in order:
+            pos = JsonPositions(text).offset(tokens)
+            line = text.count("\n", 0, pos) + 1
+            assert shared.line_col(tokens) == (line, pos - (text.rfind("\n", 0, pos) + 1) + 1), tokens
+
+
 def test_a_missing_member_stops_at_the_deepest_existing_node() -> None:
     text = '{\n  "a": {\n    "b": [10, {"c": 1}]\n  }\n}\n'
     p = JsonPositions(text)
