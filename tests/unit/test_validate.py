@@ -247,3 +247,34 @@ def test_known_valid_keys_are_the_same_in_every_process(version: str) -> None:
     validate(doc, version, DiagnosticSink(), here)
     assert len(here) >= 4  # path item, operation, ... and the Schema Objects
     assert runs[0] == runs[1] == sorted(here)
+
+
+def test_the_subscriptable_check_answers_as_the_protocol_does() -> None:
+    """pathable's ``Subscriptable`` check answers from the type for built-in values and asks the
+    protocol for anything else: the same answers either way."""
+    import pathable.accessors
+    from pathable.protocols import Subscriptable
+
+    from generator.validate import _spec_validator_class
+
+    _spec_validator_class("3.1")
+    fast = pathable.accessors.Subscriptable
+    assert fast is not Subscriptable  # answered by type now
+
+    class Mapping:
+        def __contains__(self, key: object) -> bool:
+            return False
+
+        def __getitem__(self, key: object) -> object:
+            raise KeyError(key)
+
+        def __len__(self) -> int:
+            return 0
+
+    class Blocked(Mapping):
+        __getitem__ = None  # type: ignore[assignment]
+
+    values: list[Any] = [{}, {"a": 1}, [], [1], (), "", "text", b"", 0, 1.5, True, None, Mapping(), Blocked(), object()]
+    for value in values * 2:
+        assert isinstance(value, fast) == isinstance(value, Subscriptable), value
+    assert [isinstance(v, fast) for v in ({}, [], "x", 1, None, Mapping(), Blocked())] == [True, True, True, False, False, True, False]
