@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -55,13 +52,14 @@ def mode() -> "black.Mode":
 @cache
 def _key_salt() -> bytes:
     """What render hashes depend on besides the source: black's version and our mode (read from
-    the installed distribution's metadata, without importing black)."""
+    the one-line module black's distribution installs beside it, without importing black, or
+    ``importlib.metadata``: each takes longer than formatting one changed piece)."""
     try:
-        version = metadata.version("black")
-    except metadata.PackageNotFoundError:  # pragma: no cover - black is a dependency
-        import black
+        from _black_version import version
+    except ImportError:  # pragma: no cover - another black layout
+        from importlib import metadata
 
-        version = black.__version__
+        version = metadata.version("black")
     return f"black {version} {_MODE_TEXT} one-pass".encode()
 
 
@@ -193,6 +191,9 @@ def format_all(
     if todo:
         _black()  # imported once here, so forked workers inherit it
     if workers > 1 and lines >= PARALLEL_MIN_LINES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         ctx = multiprocessing.get_context("fork")
         # the forked workers' garbage collector leaves this process's objects alone, so their
         # memory pages stay shared instead of being copied into each worker (not when the host

@@ -66,14 +66,16 @@ def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: 
 
     monkeypatch.setattr(fmt, "PARALLEL_MIN_LINES", 1)
     seen: list[int] = []
-    real = fmt.ProcessPoolExecutor
+    import concurrent.futures
+
+    real = concurrent.futures.ProcessPoolExecutor
 
     class Spy(real):  # type: ignore[misc, valid-type]
         def __init__(self, *args: object, **kwargs: object) -> None:
             seen.append(gc.get_freeze_count())  # frozen while the workers are forked
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(fmt, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
     sources = {"a.py": "x  =  1\n", "b.py": "y=[1,\n2]\n"}
     formatted, _, count = fmt.format_all(sources, jobs=2)
     assert formatted == {"a.py": "x = 1\n", "b.py": "y = [1, 2]\n"} and count == 2
@@ -86,3 +88,13 @@ def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: 
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_render_hashes_depend_on_the_installed_black_version() -> None:
+    """The version is read without importing black; it must be the version of the black that
+    formats (a stale version would reuse files formatted by another black)."""
+    import black
+
+    from generator.emit.format import _key_salt
+
+    assert _key_salt().decode().startswith(f"black {black.__version__} ")
