@@ -244,6 +244,8 @@ class _BaseClient(Generic[_HttpxClientT]):
     """Configuration and every I/O-free step shared by the sync and async clients."""
 
     _http: _HttpxClientT
+    #: The httpx client class a client creates when it is not given one.
+    _http_class: type[_HttpxClientT]
     #: The security schemes of an operation that declares none of its own (the document's
     #: top-level ``security``); a generated client sets it.
     _default_security: tuple[str, ...] = ()
@@ -252,17 +254,17 @@ class _BaseClient(Generic[_HttpxClientT]):
         self,
         *,
         base_url: str | httpx.URL,
-        timeout: Timeout | NotGiven,
-        max_retries: int,
-        retry_non_idempotent: bool,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, object] | None,
-        user_agent: str | None,
-        auth: Mapping[str, Auth] | None,
-        initial_retry_delay: float,
-        max_retry_delay: float,
-        max_retry_after: float,
-        http_client_timeout: httpx.Timeout | None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: _HttpxClientT | None = None,
+        user_agent: str | None = None,
+        auth: Mapping[str, Auth] | None = None,
+        initial_retry_delay: float = INITIAL_RETRY_DELAY,
+        max_retry_delay: float = MAX_RETRY_DELAY,
+        max_retry_after: float = MAX_RETRY_AFTER,
     ) -> None:
         url = httpx.URL(base_url)
         if url.scheme not in ("http", "https") or not url.host:
@@ -272,7 +274,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         self.base_url = url.copy_with(query=None, fragment=None)
         """The URL every operation path is appended to."""
         if isinstance(timeout, NotGiven):
-            self.timeout = http_client_timeout or DEFAULT_TIMEOUT
+            self.timeout = (http_client.timeout if http_client else None) or DEFAULT_TIMEOUT
         else:
             self.timeout = _to_timeout(timeout)
         """Default timeout of every request."""
@@ -289,6 +291,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._max_retry_after = max_retry_after
         self._url_base: httpx.URL | None = None
         self._url_prefix = ""
+        self._owns_http = http_client is None
+        self._http = http_client or self._http_class(timeout=self.timeout, follow_redirects=True)
 
     def __repr__(self) -> str:
         shown = self.base_url.copy_with(username=None, password=None)
@@ -614,38 +618,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     Use as a context manager or call ``close()``.
     """
 
-    def __init__(
-        self,
-        *,
-        base_url: str | httpx.URL,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry_non_idempotent: bool = False,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: httpx.Client | None = None,
-        user_agent: str | None = None,
-        auth: Mapping[str, Auth] | None = None,
-        initial_retry_delay: float = INITIAL_RETRY_DELAY,
-        max_retry_delay: float = MAX_RETRY_DELAY,
-        max_retry_after: float = MAX_RETRY_AFTER,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_non_idempotent=retry_non_idempotent,
-            default_headers=default_headers,
-            default_query=default_query,
-            user_agent=user_agent,
-            auth=auth,
-            initial_retry_delay=initial_retry_delay,
-            max_retry_delay=max_retry_delay,
-            max_retry_after=max_retry_after,
-            http_client_timeout=http_client.timeout if http_client else None,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
+    _http_class = httpx.Client
 
     def request(
         self,
@@ -817,38 +790,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     Use as an async context manager or call ``await close()``.
     """
 
-    def __init__(
-        self,
-        *,
-        base_url: str | httpx.URL,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry_non_idempotent: bool = False,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        user_agent: str | None = None,
-        auth: Mapping[str, Auth] | None = None,
-        initial_retry_delay: float = INITIAL_RETRY_DELAY,
-        max_retry_delay: float = MAX_RETRY_DELAY,
-        max_retry_after: float = MAX_RETRY_AFTER,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_non_idempotent=retry_non_idempotent,
-            default_headers=default_headers,
-            default_query=default_query,
-            user_agent=user_agent,
-            auth=auth,
-            initial_retry_delay=initial_retry_delay,
-            max_retry_delay=max_retry_delay,
-            max_retry_after=max_retry_after,
-            http_client_timeout=http_client.timeout if http_client else None,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+    _http_class = httpx.AsyncClient
 
     async def request(
         self,
