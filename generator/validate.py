@@ -234,10 +234,10 @@ def _spec_validator_class(version: str) -> type:
       check (:func:`_answer_subscriptable_by_type`).
     """
     from jsonschema.validators import validator_for
-
-    _answer_subscriptable_by_type()
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    _answer_subscriptable_by_type()
 
     base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
     meta = dict(schema_v30 if version == "3.0" else schema_v31)
@@ -305,9 +305,9 @@ def _is_unit(ref: str) -> bool:
 
 
 def _remembering_units(meta_cls: Any, meta_schema: dict[str, Any]) -> Any:
-    """``meta_cls`` (the jsonschema validator class of the OpenAPI meta-schema ``meta_schema``) whose ``$ref``
-    keyword skips a unit of the document (see :data:`_UNIT_DEFS`) that passed the same check
-    before: one changed operation re-checks its path item, not the whole document.
+    """``meta_cls`` (the jsonschema validator class of the OpenAPI meta-schema ``meta_schema``)
+    whose ``$ref`` keyword skips a unit of the document (see :data:`_UNIT_DEFS`) that passed the
+    same check before: one changed operation re-checks its path item, not the whole document.
 
     The check of a unit is a pure function of the ``$ref`` and the unit's content: the
     meta-schema is one resource (its ``$dynamicRef`` s resolve the same from everywhere in it) and
