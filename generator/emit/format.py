@@ -80,31 +80,68 @@ def format_python(source: str, path: str) -> str:
         raise FormatError(f"{path}: generated code does not parse ({exc})".splitlines()[0]) from None
 
 
-#: Large files are formatted in pieces of about this many lines (split before top-level classes).
+#: Large files are formatted in pieces of about this many lines (split before top-level classes,
+#: and inside a class body where a template marked it with :data:`PIECE_BREAK`).
 PIECE_LINES = 600
+#: A line of its own that a template puts between two methods of a class: a piece may end there
+#: (the line itself is dropped). Spec text cannot produce it: every control character that
+#: reaches generated code is escaped (:mod:`generator.render.text`).
+PIECE_BREAK = "\x1f\n"
+#: What a piece cut from a class body is wrapped in to be formatted on its own.
+_BODY_WRAP = "class _:\n"
 
 
-def split_pieces(source: str, target: int = PIECE_LINES) -> list[str]:
-    """Split ``source`` before top-level ``class`` statements (each preceded by two blank lines)
-    into pieces of about ``target`` lines. black formats top-level classes independently, so
-    formatting the pieces and joining them with two blank lines gives black's output for the
-    whole file (tests check this), in parallel and with finer-grained caching."""
-    lines = source.splitlines(keepends=True)
-    cuts = [0]
-    for i, line in enumerate(lines):
+def split_pieces(source: str, target: int = PIECE_LINES) -> list[tuple[str, bool]]:
+    """Split ``source`` into pieces of about ``target`` lines, each ``(text, is_body)``: before a
+    top-level ``class`` statement (after two blank lines), or at a :data:`PIECE_BREAK` line inside
+    a class body (then the piece is that body's rest, wrapped in ``class _:``). Every
+    ``PIECE_BREAK`` line is dropped. black formats top-level classes independently, and the
+    methods of a class too (one blank line between them), so formatting the pieces and joining them
+    (:func:`join_pieces`) gives black's output for the whole file without the markers (tests check
+    this): in parallel, and a changed method re-formats its piece, not its whole class."""
+    pieces: list[tuple[str, bool]] = []
+    current: list[str] = []
+    is_body = False
+    for line in source.splitlines(keepends=True):
+        if line == PIECE_BREAK or line == PIECE_BREAK[:-1]:
+            if len(current) >= target:
+                pieces.append(("".join(current), is_body))
+                current, is_body = [_BODY_WRAP], True
+            continue
         if (
-            i - cuts[-1] >= target
+            len(current) >= target
             and line.startswith("class ")
-            and lines[i - 1].strip() == ""
-            and lines[i - 2].strip() == ""
+            and len(current) >= 2
+            and current[-1].strip() == ""
+            and current[-2].strip() == ""
         ):
-            cuts.append(i)
-    return ["".join(lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)])]
+            pieces.append(("".join(current), is_body))
+            current, is_body = [], False
+        if is_body and len(current) == 1 and not line.strip():
+            continue  # the blank line before the first method of a body piece
+        current.append(line)
+    pieces.append(("".join(current), is_body))
+    return pieces
 
 
-def join_pieces(pieces: list[str]) -> str:
-    """Join formatted pieces with the two blank lines black puts between top-level classes."""
-    return "\n\n".join(pieces)
+def join_pieces(pieces: list[tuple[str, bool]]) -> str:
+    """Join formatted pieces: two blank lines before a top-level class (as black puts them), one
+    blank line before the rest of a class body (unwrapped). Raises :class:`FormatError` if a
+    body piece lost its wrapper or a :data:`PIECE_BREAK` is left."""
+    out: list[str] = []
+    for text, is_body in pieces:
+        if not out:
+            out.append(text)
+        elif is_body:
+            if not text.startswith(_BODY_WRAP):
+                raise FormatError("a piece of a class body was not formatted as one")
+            out.append("\n" + text[len(_BODY_WRAP) :])
+        else:
+            out.append("\n\n" + text)
+    joined = "".join(out)
+    if PIECE_BREAK[0] in joined:
+        raise FormatError("a piece break was left in the formatted text")
+    return joined
 
 
 def render_hash(source: str) -> str:
@@ -169,15 +206,15 @@ def format_all(
     hashes = {p: render_hash(s) for p, s in sources.items()}
     done: dict[str, str] = {}
     todo: list[tuple[str, str]] = []
-    pieces_of: dict[str, list[str]] = {}
+    pieces_of: dict[str, list[tuple[str, bool]]] = {}
     for path, source in sources.items():
         prev = previous.get(path)
         if prev is not None and prev[0] == hashes[path]:
             done[path] = prev[1].decode("utf-8")
             continue
         pieces = split_pieces(source)
-        pieces_of[path] = [f"{path}#{i}" for i in range(len(pieces))]
-        for key, piece in zip(pieces_of[path], pieces):
+        pieces_of[path] = [(f"{path}#{i}", is_body) for i, (_, is_body) in enumerate(pieces)]
+        for (key, _), (piece, _) in zip(pieces_of[path], pieces):
             piece_hash = hashes[path] if len(pieces) == 1 else render_hash(piece)
             hashes.setdefault(key, piece_hash)
             cached = cache.get(piece_hash) if cache else None
@@ -217,6 +254,6 @@ def format_all(
         if cache:
             cache.put(hashes[key], text)
     for path, keys in pieces_of.items():
-        done[path] = join_pieces([done[k] for k in keys])
+        done[path] = join_pieces([(done[k], is_body) for k, is_body in keys])
     file_hashes = {p: hashes[p] for p in sources}
     return {p: done[p] for p in sources}, file_hashes, len(todo)

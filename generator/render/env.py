@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..emit.format import PIECE_BREAK
 from ..paths import templates_dir
 from .text import docstring_body, py_str
 
@@ -41,6 +42,8 @@ def environment(extra_dir: str | None = None, cache_dir: str | None = None) -> j
     # the only way spec text may enter a template: escaped for its context
     env.filters["docstring"] = docstring_body
     env.filters["pyrepr"] = py_str
+    # between two methods of a class: where the formatter may cut a large file into pieces
+    env.globals["piece_break"] = PIECE_BREAK
     return env
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import DiagnosticSink
-from generator.emit.format import format_all, format_python, join_pieces, split_pieces
+from generator.emit.format import PIECE_BREAK, FormatError, format_all, format_python, join_pieces, split_pieces
 from generator.pipeline import Options, build
 from generator.render.env import render
 from generator.render.plan import plan
@@ -25,21 +25,39 @@ def rendered() -> dict[str, str]:
     }
 
 
-def test_pieces_split_only_before_top_level_classes(rendered: dict[str, str]) -> None:
+def test_pieces_split_before_top_level_classes_and_at_method_breaks(rendered: dict[str, str]) -> None:
     source = rendered["versori_connect/models.py"]
     pieces = split_pieces(source, target=100)
     assert len(pieces) > 5
-    assert "".join(pieces) == source
-    assert all(p.startswith("class ") for p in pieces[1:])
+    assert "".join(text for text, _ in pieces) == source  # models have no breaks: nothing dropped
+    assert all(text.startswith("class ") and not is_body for text, is_body in pieces[1:])
+    resource = rendered["versori_connect/resources/connectors.py"]
+    assert resource.count(PIECE_BREAK) > 10
+    pieces = split_pieces(resource, target=1)
+    bodies = [text for text, is_body in pieces if is_body]
+    assert len(bodies) == resource.count(PIECE_BREAK)  # a cut at every break
+    assert all(text.startswith("class _:\n    ") for text in bodies)
+    assert all(PIECE_BREAK not in text for text, _ in pieces)
 
 
-@pytest.mark.parametrize("target", [120])
+@pytest.mark.parametrize("target", [1, 40, 120])
 def test_formatting_pieces_equals_formatting_the_whole_file(rendered: dict[str, str], target: int) -> None:
-    for path in ("versori_connect/models.py", "versori_connect/resources/connectors.py"):
+    """Top-level pieces and class-body pieces, formatted apart and joined, are black's output for
+    the whole file (without its piece breaks)."""
+    paths = [p for p in rendered if p.startswith("versori_connect/resources/") or p.endswith("models.py")]
+    assert len(paths) > 5
+    for path in paths:
         source = rendered[path]
-        whole = format_python(source, path)
-        joined = join_pieces([format_python(p, path) for p in split_pieces(source, target)])
+        whole = format_python(source.replace(PIECE_BREAK, ""), path)
+        joined = join_pieces([(format_python(text, path), is_body) for text, is_body in split_pieces(source, target)])
         assert joined == whole, path
+
+
+def test_a_piece_break_left_over_is_an_error() -> None:
+    with pytest.raises(FormatError):
+        join_pieces([("x = 1\n", False), ("class _:\n    y = 2\n" + PIECE_BREAK, True)])
+    with pytest.raises(FormatError):
+        join_pieces([("x = 1\n", False), ("y = 2\n", True)])  # a body piece without its wrapper
 
 
 def test_format_all_reuses_previous_output_and_cache(tmp_path: Path, rendered: dict[str, str]) -> None:
