@@ -42,6 +42,7 @@ HOSTILE = [
     "line\u2028separator\u2029paragraph \x85nel \x0bvt \x0cff",
     "escapes that are text: \\N{BULLET} \\x41 \\u0041 \\n",
     "ansi \x1b[31mred\x1b[0m and DEL \x7f",
+    "the formatter's piece break on a line of its own\n\x1f\nthen more text",
 ]
 
 

@@ -145,3 +145,12 @@ def test_hostile_spec_text_in_a_generated_package(generate_package, tmp_path: Pa
         text = path.read_text(encoding="utf-8")
         assert not DANGEROUS.search(text), f"{path.name} holds a raw control/bidi character"
         ast.parse(text)
+
+
+def test_spec_text_cannot_make_a_piece_break() -> None:
+    """The formatter cuts files at lines holding only PIECE_BREAK: no spec text may produce one."""
+    from generator.emit.format import PIECE_BREAK
+
+    text = "before\n" + PIECE_BREAK + "after \x1f"
+    for rendered in (docstring_body(text), py_str(text), comment(text)):
+        assert PIECE_BREAK[0] not in rendered, rendered
