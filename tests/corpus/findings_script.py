@@ -21,7 +21,7 @@ from generator.diagnostics import DiagnosticSink, GenerationError  # noqa: E402
 from generator.load import load_document  # noqa: E402
 
 
-def _library_class(version: str) -> type:
+def _library_class(version: str, skip_meta_schema: bool = False) -> type:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator

@@ -193,8 +193,10 @@ def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
 
 _KEYS_SCRIPT = """
 import json, sys
+from generator import validate as validate_mod
 from generator.diagnostics import DiagnosticSink
 from generator.validate import validate
+validate_mod._meta_schema_valid_fast = lambda data, version: False  # the units' keys are wanted
 doc, version = json.loads(sys.stdin.read())
 known = set()
 validate(doc, version, DiagnosticSink(), known)
@@ -203,7 +205,7 @@ print(json.dumps(sorted(known)))
 
 
 @pytest.mark.parametrize("version", ["3.0", "3.1"])
-def test_known_valid_keys_are_the_same_in_every_process(version: str) -> None:
+def test_known_valid_keys_are_the_same_in_every_process(version: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The keys are kept in a file for later runs, so they must not depend on the process (its
     hash seed, its memory addresses): another interpreter finds the same keys for the same
     document, for its units and for its Schema Objects (whose check uses a format checker)."""
@@ -243,6 +245,9 @@ def test_known_valid_keys_are_the_same_in_every_process(version: str) -> None:
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         runs.append(json.loads(out))
+    import generator.validate as validate_mod
+
+    monkeypatch.setattr(validate_mod, "_meta_schema_valid_fast", lambda data, version: False)
     here: set[str] = set()
     validate(doc, version, DiagnosticSink(), here)
     assert len(here) >= 4  # path item, operation, ... and the Schema Objects
@@ -278,3 +283,43 @@ def test_the_subscriptable_check_answers_as_the_protocol_does() -> None:
     for value in values * 2:
         assert isinstance(value, fast) == isinstance(value, Subscriptable), value
     assert [isinstance(v, fast) for v in ({}, [], "x", 1, None, Mapping(), Blocked())] == [True, True, True, False, False, True, False]
+
+
+def test_plain_json_is_what_both_engines_read_alike() -> None:
+    from generator.validate import _plain_json
+
+    assert _plain_json({"a": [1, 2.5, 8.0, "x", True, None, {"b": {}}]})
+    for odd in ({1: "int key"}, {"a": float("nan")}, {"a": float("inf")}, {"a": 2**60}, {"a": (1, 2)}, {"a": b"x"}):
+        assert not _plain_json(odd), odd
+    import datetime
+
+    assert not _plain_json({"a": [datetime.date(2024, 1, 1)]})  # a YAML timestamp
+    cyclic: list[Any] = []
+    cyclic.append(cyclic)  # YAML aliases can build one; the walk stops at its cap
+    assert not _plain_json({"a": cyclic}, cap=1000)
+
+
+def test_a_document_jsonschema_rs_finds_valid_skips_the_python_meta_schema_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pre-check decides only whether the Python pass over the OpenAPI meta-schema runs: a valid
+    document skips it (same findings: none from that pass), an invalid one gets it, with its
+    messages and pointers."""
+    pytest.importorskip("jsonschema_rs")
+    import generator.validate as validate_mod
+
+    calls: list[Any] = []
+    real = validate_mod._spec_validator_class
+
+    def spy(version: str, skip_meta_schema: bool = False) -> type:
+        calls.append(skip_meta_schema)
+        return real(version, skip_meta_schema)
+
+    monkeypatch.setattr(validate_mod, "_spec_validator_class", spy)
+    good: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    sink = DiagnosticSink()
+    assert validate(good, "3.0", sink) == 0 and calls == [True]
+    bad = {**good, "paths": {"/a": {"get": {"responses": {"200": {"description": 5}}}}}}
+    sink = DiagnosticSink()
+    assert validate(bad, "3.0", sink) >= 1 and calls == [True, False]
+    assert any(d.pointer.startswith("/paths/~1a/get/responses/200") for d in sink.items), sink.items
