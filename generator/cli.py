@@ -160,7 +160,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
         template_dir=args.templates,
         use_cache=not args.no_cache,
         jobs=args.jobs,
-        shown_from=int(_shown_from(args.verbose, args.quiet)),
+        shown_from=_shown_from(args.verbose, args.quiet),
     )
     if args.spec is not None:
         if args.only:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import DiagnosticSink
+from .diagnostics import DiagnosticSink, Level
 
 if TYPE_CHECKING:
     from .emit.write import WriteReport
@@ -35,9 +35,9 @@ class Options:
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
-    #: The level from which the caller shows diagnostics (``generator.diagnostics.Level``); they
-    #: are located while the validator finishes. None: located only when rendered.
-    shown_from: int | None = None
+    #: The level from which the caller shows diagnostics; they are located while the validator
+    #: finishes. None: located only when rendered.
+    shown_from: Level | None = None
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,7 @@ def render_files(
 def generate_files(opts: Options, early: PendingValidation | None = None) -> Result:
     """Run every stage but writing; ``Result.files`` holds the project in memory (``early``: see
     :func:`build`)."""
-    shown_from = Level(opts.shown_from) if opts.shown_from is not None else None
-    sink = DiagnosticSink(locate=locate, default_source=str(opts.spec), shown_from=shown_from)
+    sink = DiagnosticSink(locate=locate, default_source=str(opts.spec), shown_from=opts.shown_from)
     result = Result(sink=sink)
     try:
         api = build(opts, sink, result.timings, early)

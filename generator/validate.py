@@ -42,54 +42,43 @@ class ValidationTimeout(BaseException):
     """The validator ran out of time (a BaseException: library code must not swallow it)."""
 
 
-def _count_nodes(data: Any, cap: int = 10_000_000) -> int:
-    count, stack = 0, [data]
+#: Integers beyond this magnitude are not handed to jsonschema-rs (it may read them as floats).
+_SAFE_INT = 2**53
+
+
+def _survey(data: Any, cap: int = 10_000_000) -> tuple[int, bool]:
+    """``(nodes, plain)`` of a loaded document in one walk: how many nodes it has (mappings,
+    sequences, keys and scalars; the walk stops after about ``cap``, so shared or cyclic structures
+    from YAML aliases are not walked forever), and whether it is made of exactly JSON's values
+    (str-keyed dicts, lists, str, bool, int within +-2**53, finite float, None), which jsonschema-rs
+    and jsonschema read the same way (both count ``5.0`` as an integer in draft 2020-12 and not in
+    draft 4). A walk stopped at ``cap`` is not plain."""
+    count, plain, stack = 0, True, [data]
     while stack and count < cap:
         node = stack.pop()
         count += 1
         if isinstance(node, dict):
             stack.extend(node.values())
             count += len(node)
+            if plain and (type(node) is not dict or not all(type(key) is str for key in node)):
+                plain = False
         elif isinstance(node, list):
             stack.extend(node)
-    return count
+            plain = plain and type(node) is list
+        elif plain:
+            plain = _plain_scalar(node)
+    return count, plain and not stack
 
 
-#: Integers beyond this magnitude are not handed to jsonschema-rs (it may read them as floats).
-_SAFE_INT = 2**53
-
-
-def _plain_json(data: Any, cap: int = 10_000_000) -> bool:
-    """Whether ``data`` is made of exactly JSON's values (str-keyed dicts, lists, str, bool, int
-    within +-2**53, finite float, None), which jsonschema-rs and jsonschema read the same way (both
-    count ``5.0`` as an integer in draft 2020-12 and not in draft 4); False beyond ``cap`` nodes
-    (shared or cyclic structures from YAML aliases are not walked forever)."""
-    stack = [data]
-    seen = 0
-    while stack:
-        seen += 1
-        if seen > cap:
-            return False
-        node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            for key, value in node.items():
-                if type(key) is not str:
-                    return False
-                stack.append(value)
-        elif kind is list:
-            stack.extend(node)
-        elif kind is str or kind is bool or node is None:
-            continue
-        elif kind is int:
-            if not -_SAFE_INT < node < _SAFE_INT:
-                return False
-        elif kind is float:
-            if node != node or node in (float("inf"), float("-inf")):
-                return False
-        else:
-            return False
-    return True
+def _plain_scalar(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -_SAFE_INT < value < _SAFE_INT
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    return False
 
 
 @cache
@@ -107,14 +96,14 @@ def _rs_meta_validator(version: str) -> Any:
 
 
 def _meta_schema_valid_fast(data: Any, version: str) -> bool:
-    """True when jsonschema-rs finds ``data`` valid against the OpenAPI meta-schema (then the
-    Python pass over the same meta-schema, which has nothing to report, is skipped: 9 s on GitHub
-    REST's document against 0.03 s). False (run the Python pass) for anything it might read
-    otherwise than jsonschema does (:func:`_plain_json`), when it finds errors (their messages and
-    places are the Python pass's to report) and when it fails. ``tests/corpus`` checks the findings
-    stay those of the library on every corpus document."""
+    """True when jsonschema-rs finds ``data`` (plain JSON values only: see :func:`_survey`) valid
+    against the OpenAPI meta-schema (then the Python pass over the same meta-schema, which has
+    nothing to report, is skipped: 9 s on GitHub REST's document against 0.03 s). False (run the
+    Python pass) when it finds errors (their messages and places are the Python pass's to report)
+    and when it fails. ``tests/corpus`` checks the findings stay those of the library on every
+    corpus document."""
     validator = _rs_meta_validator(version)
-    if validator is None or not _plain_json(data):
+    if validator is None:
         return False
     try:
         return bool(validator.is_valid(data))
@@ -245,12 +234,13 @@ def validate(
     earlier runs, see :func:`_remembering_units`): those are not checked again; the keys of those
     that pass here are added to it. Returns the number of findings. Never raises for invalid input.
     """
-    cls = _spec_validator_class(version, skip_meta_schema=_meta_schema_valid_fast(data, version))
+    nodes, plain = _survey(data)
+    cls = _spec_validator_class(version, skip_meta_schema=plain and _meta_schema_valid_fast(data, version))
     _KNOWN_VALID.clear()
     _KNOWN_VALID.update(valid_schemas or ())
     counter = [0]
     locator = _Locator(data)
-    budget = VALIDATE_BASE_SECONDS + VALIDATE_SECONDS_PER_NODE * _count_nodes(data)
+    budget = VALIDATE_BASE_SECONDS + VALIDATE_SECONDS_PER_NODE * nodes
     try:
         with _time_limit(budget):
             _collect(cls(data).iter_errors(), locator, sink, counter)
@@ -370,7 +360,7 @@ def _answer_subscriptable_by_type() -> None:
                 answer = answers[kind] = isinstance(instance, Subscriptable)
             return answer
 
-    accessors.Subscriptable = _ByType("Subscriptable", (), {"__doc__": Subscriptable.__doc__})  # type: ignore[attr-defined]
+    accessors.Subscriptable = _ByType("Subscriptable", (), {"__doc__": Subscriptable.__doc__})  # type: ignore[misc, assignment]
 
 
 #: The OpenAPI meta-schema's definitions of the units of a document (path items, operations,

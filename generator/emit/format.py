@@ -55,7 +55,7 @@ def _key_salt() -> bytes:
     the one-line module black's distribution installs beside it, without importing black, or
     ``importlib.metadata``: each takes longer than formatting one changed piece)."""
     try:
-        from _black_version import version
+        from _black_version import version  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - another black layout
         from importlib import metadata
 

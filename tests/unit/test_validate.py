@@ -285,18 +285,19 @@ def test_the_subscriptable_check_answers_as_the_protocol_does() -> None:
     assert [isinstance(v, fast) for v in ({}, [], "x", 1, None, Mapping(), Blocked())] == [True, True, True, False, False, True, False]
 
 
-def test_plain_json_is_what_both_engines_read_alike() -> None:
-    from generator.validate import _plain_json
+def test_the_survey_counts_nodes_and_tells_plain_json() -> None:
+    from generator.validate import _survey
 
-    assert _plain_json({"a": [1, 2.5, 8.0, "x", True, None, {"b": {}}]})
+    assert _survey({"a": [1, 2.5, 8.0, "x", True, None, {"b": {}}]}) == (12, True)
     for odd in ({1: "int key"}, {"a": float("nan")}, {"a": float("inf")}, {"a": 2**60}, {"a": (1, 2)}, {"a": b"x"}):
-        assert not _plain_json(odd), odd
+        assert not _survey(odd)[1], odd
     import datetime
 
-    assert not _plain_json({"a": [datetime.date(2024, 1, 1)]})  # a YAML timestamp
+    assert not _survey({"a": [datetime.date(2024, 1, 1)]})[1]  # a YAML timestamp
     cyclic: list[Any] = []
     cyclic.append(cyclic)  # YAML aliases can build one; the walk stops at its cap
-    assert not _plain_json({"a": cyclic}, cap=1000)
+    nodes, plain = _survey({"a": cyclic}, cap=1000)
+    assert nodes == 1000 and not plain
 
 
 def test_a_document_jsonschema_rs_finds_valid_skips_the_python_meta_schema_pass(
