@@ -62,6 +62,8 @@ class Result:
     report: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
     render_hashes: dict[str, str] = field(default_factory=dict)
+    #: Files of ``files`` already compiled without error (by the formatting workers).
+    compiled: set[str] = field(default_factory=set)
     summary: Summary | None = None
     #: True when nothing ran: the output was already that of these inputs (generator.uptodate).
     reused: bool = False

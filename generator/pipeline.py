@@ -136,12 +136,16 @@ def render_files(
     sink: DiagnosticSink,
     timings: dict[str, float],
     render_hashes: dict[str, str],
+    compiled: set[str] | None = None,
 ) -> dict[str, bytes]:
-    """Plan, render and format every file of the project; fills ``render_hashes``.
+    """Plan, render and format every file of the project; fills ``render_hashes`` and
+    ``compiled`` (the files the formatting workers already compiled: not compiled again when
+    written).
 
     Raises :class:`GenerationError`.
     """
     t0 = time.perf_counter()
+    compiled = set() if compiled is None else compiled
     cache_dir = default_cache_dir() if opts.use_cache else None
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
@@ -158,7 +162,7 @@ def render_files(
     to_format = {p: t for p, t in rendered.items() if p.endswith(".py") and p not in verbatim}
     previous = previous_renders(opts.output / api.project) if opts.use_cache else {}
     try:
-        formatted, hashes, count = format_all(
+        formatted = format_all(
             to_format,
             previous=previous,
             cache=FormatCache(cache_dir) if cache_dir else None,
@@ -167,10 +171,11 @@ def render_files(
     except FormatError as exc:
         sink.error(f"internal: {exc}")
         raise GenerationError(str(exc)) from None
-    rendered.update(formatted)
-    render_hashes.update(hashes)
+    rendered.update(formatted.files)
+    render_hashes.update(formatted.hashes)
+    compiled.update(formatted.compiled)
     timings["format"] = time.perf_counter() - t0
-    timings["formatted_files"] = count
+    timings["formatted_files"] = formatted.count
     return {p: t.encode("utf-8") for p, t in rendered.items()}
 
 
@@ -185,7 +190,7 @@ def generate_files(opts: Options, early: PendingValidation | None = None) -> Res
         if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
             sink.error("warnings are errors with --strict; nothing was written")
             return result
-        result.files = render_files(api, opts, sink, result.timings, result.render_hashes)
+        result.files = render_files(api, opts, sink, result.timings, result.render_hashes, result.compiled)
         result.project_dir = opts.output / api.project
     except GenerationError:
         pass
@@ -209,6 +214,7 @@ def run(opts: Options, early: PendingValidation | None = None) -> Result:
             result.files,
             result.project_dir,
             {"spec_version": result.api.version if result.api else "", "renders": dict(sorted(result.render_hashes.items()))},
+            compiled=result.compiled,
         )
     except (OSError, ValueError) as exc:
         result.sink.error(f"cannot write {result.project_dir}: {exc}")

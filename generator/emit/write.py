@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 MANIFEST = ".connect-codegen-manifest.json"
 
@@ -122,8 +123,16 @@ def plan_changes(files: dict[str, bytes], target: Path) -> tuple[list[str], list
     return added, changed, removed
 
 
-def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, object] | None = None) -> WriteReport:
+def write_tree(
+    files: dict[str, bytes],
+    target: Path,
+    extra_manifest: dict[str, object] | None = None,
+    compiled: Collection[str] = (),
+) -> WriteReport:
     """Replace the generated files under ``target`` with ``files`` ({relative path: bytes}).
+
+    ``compiled`` names files whose exact text was already compiled without error (by the
+    formatting workers), so they are not compiled again here.
 
     Raises ``OSError`` (the old tree intact) when the temporary tree cannot be built, and
     ``ValueError`` for a relative path that would leave ``target`` or a new or changed ``.py`` file
@@ -151,7 +160,7 @@ def write_tree(files: dict[str, bytes], target: Path, extra_manifest: dict[str, 
                 if rel != MANIFEST:
                     report.unchanged.append(rel)
                 continue
-            if rel.endswith(".py"):
+            if rel.endswith(".py") and rel not in compiled:
                 _check_compiles(rel, data)
             dest.write_bytes(data)
             if rel != MANIFEST:

@@ -65,15 +65,15 @@ def test_format_all_reuses_previous_output_and_cache(tmp_path: Path, rendered: d
 
     sources = {"m.py": rendered["versori_connect/models.py"]}
     cache = FormatCache(tmp_path)
-    first, hashes, count = format_all(sources, cache=cache, jobs=1)
+    first, hashes, count, _ = format_all(sources, cache=cache, jobs=1)
     assert count >= 1
-    again, _, count2 = format_all(sources, cache=cache, jobs=1)
+    again, _, count2, _ = format_all(sources, cache=cache, jobs=1)
     assert count2 == 0 and again == first
     previous = {"m.py": (hashes["m.py"], first["m.py"].encode())}
-    reused, _, count3 = format_all(sources, previous=previous, cache=None, jobs=1)
+    reused, _, count3, _ = format_all(sources, previous=previous, cache=None, jobs=1)
     assert count3 == 0 and reused == first
     changed = {"m.py": sources["m.py"].replace("class ", "class  ", 1)}
-    _, _, count4 = format_all(changed, cache=cache, jobs=1)
+    _, _, count4, _ = format_all(changed, cache=cache, jobs=1)
     assert count4 == 1  # only the piece that changed is formatted again
 
 
@@ -95,7 +95,7 @@ def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: 
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
     sources = {"a.py": "x  =  1\n", "b.py": "y=[1,\n2]\n"}
-    formatted, _, count = fmt.format_all(sources, jobs=2)
+    formatted, _, count, _ = fmt.format_all(sources, jobs=2)
     assert formatted == {"a.py": "x = 1\n", "b.py": "y = [1, 2]\n"} and count == 2
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
@@ -116,3 +116,82 @@ def test_render_hashes_depend_on_the_installed_black_version() -> None:
     from generator.emit.format import _key_salt
 
     assert _key_salt().decode().startswith(f"black {black.__version__} ")
+
+
+def test_workers_format_in_chunks_and_compile_each_finished_file(
+    monkeypatch: pytest.MonkeyPatch, rendered: dict[str, str]
+) -> None:
+    """With workers, pieces go out in small chunks and each file whose pieces are all back is
+    compiled there: the result equals one-process formatting, ``compiled`` names exactly the files
+    that compile (a file black accepts but Python rejects is left to the writer's check), and a
+    file partly from the cache is compiled too."""
+    from generator.emit import format as fmt
+
+    monkeypatch.setattr(fmt, "PARALLEL_MIN_LINES", 1)
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 50)
+    sources = {
+        "m.py": rendered["versori_connect/models.py"],
+        "r.py": rendered["versori_connect/resources/connections.py"],
+        "bad.py": "def f(a, a):\n    return  a\n",  # black formats it; compile() refuses it
+    }
+    alone = fmt.format_all(sources, jobs=1)
+    assert alone.compiled == frozenset()
+    together = fmt.format_all(sources, jobs=2)
+    assert together.files == alone.files and together.hashes == alone.hashes
+    assert together.count == alone.count > len(sources)
+    assert together.compiled == {"m.py", "r.py"}
+    assert len(fmt.split_pieces(sources["m.py"])) > 3
+
+    pieces = fmt.split_pieces(sources["m.py"])
+    cached = {fmt.render_hash(text): fmt.format_python(text, "m.py") for text, _ in pieces[2:]}
+
+    class Cache:
+        """Every piece of m.py but its first two comes from the cache."""
+
+        def get(self, key: str) -> str | None:
+            return cached.get(key)
+
+        def put(self, key: str, text: str) -> None:
+            pass
+
+    partly = fmt.format_all({"m.py": sources["m.py"]}, cache=Cache(), jobs=2)  # type: ignore[arg-type]
+    assert partly.count == 2 and partly.compiled == {"m.py"}
+    assert partly.files["m.py"] == alone.files["m.py"]
+
+
+def test_written_files_the_workers_compiled_are_not_compiled_again(tmp_path: Path) -> None:
+    from generator.emit.write import write_tree
+
+    bad = {"pkg/x.py": b"def f(a, a):\n    return a\n"}
+    with pytest.raises(ValueError, match="does not compile"):
+        write_tree(bad, tmp_path / "one")
+    write_tree(bad, tmp_path / "two", compiled={"pkg/x.py"})  # taken as checked
+    assert (tmp_path / "two" / "pkg" / "x.py").read_bytes() == bad["pkg/x.py"]
+
+
+def test_black_runs_with_the_garbage_collector_paused_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from generator.emit import format as fmt
+
+    mode, real = fmt._black()
+    seen: list[bool] = []
+
+    def spy(source: str, *, mode: object) -> str:
+        seen.append(gc.isenabled())
+        return str(real(source, mode=mode))
+
+    monkeypatch.setattr(fmt, "_black", lambda: (mode, spy))
+    assert gc.isenabled()
+    assert fmt.format_python("x  =  1\n", "a.py") == "x = 1\n"
+    assert gc.isenabled()
+    with pytest.raises(FormatError):
+        fmt.format_python("def (:\n", "a.py")
+    assert gc.isenabled()
+    gc.disable()  # a host that paused it itself keeps it paused
+    try:
+        fmt.format_python("y=2\n", "a.py")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]
