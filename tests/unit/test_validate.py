@@ -174,8 +174,8 @@ def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
             return self.inner.iter_errors(schema)
 
     def spied(*args: Any) -> Any:
-        validator, salt = real(*args)
-        return Spy(validator), salt
+        validator, salt, _ = real(*args)
+        return Spy(validator), salt, None  # no jsonschema-rs pre-check: the Python check each time
 
     monkeypatch.setattr(validate_mod, "_meta_validator", spied)
     known: set[str] = set()
@@ -252,6 +252,82 @@ def test_known_valid_keys_are_the_same_in_every_process(version: str, monkeypatc
     validate(doc, version, DiagnosticSink(), here)
     assert len(here) >= 4  # path item, operation, ... and the Schema Objects
     assert runs[0] == runs[1] == sorted(here)
+
+
+def test_schema_objects_jsonschema_rs_finds_valid_skip_the_python_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a plain-JSON document, a Schema Object that jsonschema-rs finds valid against its
+    dialect's meta-schema (with the Python format checks: an invalid regex in ``pattern`` is
+    refused by both) is not checked in Python; one it refuses gets the Python check's finding, the
+    same as without jsonschema-rs; a document that is not plain JSON gets no pre-check."""
+    pytest.importorskip("jsonschema_rs")
+    import datetime
+    from functools import cache
+
+    import generator.validate as validate_mod
+
+    def doc(version: str) -> dict[str, Any]:
+        return {
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Good": {"type": "object", "properties": {"name": {"type": "string", "pattern": "^a+$"}}},
+                    "BadRegex": {"type": "string", "pattern": "(unclosed"},
+                    "Bad": {"type": "object", "properties": {"size": {"minimum": "ten"}}},
+                }
+            },
+        }
+
+    real = validate_mod._meta_validator
+    python_checked: list[Any] = []
+
+    class Spy:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def iter_errors(self, schema: Any) -> Any:
+            python_checked.append(schema)
+            return self.inner.iter_errors(schema)
+
+    built = real.__wrapped__  # type: ignore[attr-defined]
+
+    def spied(*args: Any) -> Any:
+        validator, salt, twin = built(*args)
+        return Spy(validator), salt, twin
+
+    for version, short in (("3.0.3", "3.0"), ("3.1.0", "3.1")):
+        expected = sorted((d.pointer, d.message) for d in findings_of(doc(version), short, rs=False))
+        assert {p.split("/")[3] for p, _ in expected} == {"Bad", "BadRegex"}, expected
+        monkeypatch.setattr(validate_mod, "_meta_validator", cache(spied))
+        python_checked.clear()
+        got = sorted((d.pointer, d.message) for d in findings_of(doc(version), short, rs=True))
+        assert got == expected
+        schemas = doc(version)["components"]["schemas"]
+        assert sorted(map(repr, python_checked)) == sorted([repr(schemas["Bad"]), repr(schemas["BadRegex"])])
+        python_checked.clear()
+        odd = doc(version)
+        odd["components"]["schemas"]["Good"]["description"] = datetime.date(2024, 1, 1)  # a YAML date
+        findings_of(odd, short, rs=True)
+        assert len(python_checked) == 3  # not plain JSON: every Schema Object checked in Python
+        monkeypatch.setattr(validate_mod, "_meta_validator", real)
+
+
+def findings_of(doc: dict[str, Any], version: str, *, rs: bool) -> list[Any]:
+    """The findings of validating ``doc``, with or without jsonschema-rs's Schema Object pre-check."""
+    import generator.validate as validate_mod
+
+    real = validate_mod._rs_twin
+    validate_mod._meta_validator.cache_clear()
+    if not rs:
+        validate_mod._rs_twin = lambda validator: None  # type: ignore[assignment]
+    try:
+        sink = DiagnosticSink()
+        validate(doc, version, sink, set())
+        return list(sink.items)
+    finally:
+        validate_mod._rs_twin = real  # type: ignore[assignment]
+        validate_mod._meta_validator.cache_clear()
 
 
 def test_the_subscriptable_check_answers_as_the_protocol_does() -> None:
