@@ -66,6 +66,21 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     return base + "".join("/" + escape_pointer_token(t) for t in tokens)
 
 
+#: A JSON pointer as a chain of ``(parent chain, token)`` pairs, ``()`` for the root: a walk over
+#: a whole document extends it in constant time per node and spells it out
+#: (:func:`chain_pointer`) only where one is needed.
+PointerChain = tuple[Any, ...]
+
+
+def chain_pointer(chain: PointerChain) -> str:
+    """The JSON pointer text of ``chain`` (escaped, ``""`` for the root)."""
+    tokens: list[str | int] = []
+    while chain:
+        chain, token = chain
+        tokens.append(token)
+    return join_pointer("", *reversed(tokens))
+
+
 @dataclass
 class DiagnosticSink:
     """Collects diagnostics from all stages.

@@ -188,31 +188,38 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.MULTILINE)
 
 
-def _check_data(data: Any, source: str, sink: DiagnosticSink) -> None:
+#: An escape in JSON or YAML text that can spell a UTF-16 surrogate (``\ud800``, ``\U0000DC00``):
+#: text without one (and without a surrogate of its own, which decoded UTF-8 never has) cannot
+#: load into one.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _check_data(data: Any, source: str, sink: DiagnosticSink, surrogates: bool = True) -> None:
     """Refuse loaded data nested deeper than :data:`MAX_DEPTH` (aliases can nest a shallow text
     deeply) or holding unpaired UTF-16 surrogates (JSON's ``"\\ud800"``: not text, and no file
-    can be written with it). Iterative; raises :class:`GenerationError` after one ERROR."""
-    from .diagnostics import join_pointer
+    can be written with it; looked for only when ``surrogates``, i.e. the text has an escape that
+    can spell one). Iterative; raises :class:`GenerationError` after one ERROR."""
+    from .diagnostics import chain_pointer
 
     if not isinstance(data, (dict, list)):  # a bare scalar (or an empty file)
         if isinstance(data, str) and _SURROGATE.search(data):
             _surrogate_error(data, "", source, sink)
         return
-    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(data, 0, ())]
     while stack:
-        node, depth, ptr = stack.pop()
+        node, depth, chain = stack.pop()
         if depth > MAX_DEPTH:
-            sink.error(f"the document is nested more than {MAX_DEPTH} levels deep; refusing to load it", ptr, source=source)
+            message = f"the document is nested more than {MAX_DEPTH} levels deep; refusing to load it"
+            sink.error(message, chain_pointer(chain), source=source)
             raise GenerationError("too deep")
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
-            if isinstance(key, str) and _SURROGATE.search(key):
-                _surrogate_error(key, ptr, source, sink)
-            if isinstance(value, str):
-                if _SURROGATE.search(value):
-                    _surrogate_error(value, join_pointer(ptr, key), source, sink)
-            elif isinstance(value, (dict, list)):
-                stack.append((value, depth + 1, join_pointer(ptr, key)))
+            if surrogates and isinstance(key, str) and _SURROGATE.search(key):
+                _surrogate_error(key, chain_pointer(chain), source, sink)
+            if isinstance(value, (dict, list)):
+                stack.append((value, depth + 1, (chain, key)))
+            elif surrogates and isinstance(value, str) and _SURROGATE.search(value):
+                _surrogate_error(value, chain_pointer((chain, key)), source, sink)
 
 
 def _surrogate_error(text: str, ptr: str, source: str, sink: DiagnosticSink) -> None:
@@ -228,7 +235,8 @@ def parse_text(text: str, source: str, sink: DiagnosticSink) -> Any:
     Raises :class:`GenerationError` for syntax errors, alias bombs and over-deep nesting.
     """
     data = _parse(text, source, sink)
-    _check_data(data, source, sink)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None or _SURROGATE.search(text) is not None
+    _check_data(data, source, sink, surrogates=surrogates)
     return data
 
 

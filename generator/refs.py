@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
-from .diagnostics import DiagnosticSink, GenerationError, join_pointer
+from .diagnostics import DiagnosticSink, GenerationError, PointerChain, chain_pointer, join_pointer
 from .paths import uri_path
 from .load import load_document
 
@@ -119,29 +119,30 @@ class Resolver:
         return walk_pointer(self.docs[loc.uri], loc.pointer)
 
     def _index(self, uri: str, data: Any) -> None:
-        stack: list[tuple[Any, str, str]] = [(data, "", uri)]
+        stack: list[tuple[Any, PointerChain, str]] = [(data, (), uri)]
         while stack:
-            node, ptr, base = stack.pop()
+            node, chain, base = stack.pop()
             if isinstance(node, dict):
                 sid = node.get("$id")
-                if isinstance(sid, str) and ptr:
+                if isinstance(sid, str) and chain:
                     try:
                         base = urldefrag(urljoin(base, sid))[0]
                     except ValueError:  # a malformed $id (e.g. "http://[x"): keep the base
                         pass
                     else:
-                        self._ids.setdefault(base, (uri, ptr))
+                        self._ids.setdefault(base, (uri, chain_pointer(chain)))
                 anchor = node.get("$anchor")
                 if isinstance(anchor, str):
+                    ptr = chain_pointer(chain)
                     self._anchors.setdefault((base, anchor), (uri, ptr))
                     self._anchors.setdefault((uri, anchor), (uri, ptr))
                 for k, v in node.items():
                     if isinstance(v, (dict, list)) and k not in ("example", "examples", "const"):
-                        stack.append((v, join_pointer(ptr, k), base))
+                        stack.append((v, (chain, k), base))
             elif isinstance(node, list):
                 for i, v in enumerate(node):
                     if isinstance(v, (dict, list)):
-                        stack.append((v, f"{ptr}/{i}", base))
+                        stack.append((v, (chain, i), base))
 
     def _load(self, uri: str, at: "Loc | None" = None) -> Any:
         if uri in self.docs:

@@ -151,6 +151,7 @@ def test_alias_budget_bounds_the_worst_accepted_document(tmp_path: Path) -> None
         ("openapi: 3.1.0\nx: " + "1" * 5000 + "\n", "too large"),
         ('{"openapi": "3.1.0", "x": ' + "1" * 5000 + "}", "cannot read the document"),
         ('{"openapi": "3.1.0", "info": {"title": "t\\ud800"}}', "unpaired UTF-16 surrogate"),
+        ('{"openapi": "3.1.0", "info": {"t\\uDC00": "t"}}', "unpaired UTF-16 surrogate"),
         ("openapi: 3.1.0\nx: !!binary aGVsbG8=\n", "could not determine a constructor"),
         ("openapi: 3.1.0\nx: !!set {a, b}\n", "could not determine a constructor"),
         ("openapi: 3.1.0\nx: !!timestamp 2001-12-14\n", "could not determine a constructor"),
