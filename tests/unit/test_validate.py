@@ -144,6 +144,18 @@ def test_validator_findings_do_not_stop_generation(build_ir) -> None:
     ]
 
 
+class RecordingChecks:
+    """A Schema Object meta-schema validator that records each schema checked in Python."""
+
+    def __init__(self, inner: Any, seen: list[Any]) -> None:
+        self.inner = inner
+        self.seen = seen
+
+    def iter_errors(self, schema: Any) -> Any:
+        self.seen.append(schema)
+        return self.inner.iter_errors(schema)
+
+
 def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -165,17 +177,10 @@ def test_schemas_known_valid_are_not_checked_again_and_the_findings_stay(
     real = validate_mod._meta_validator
     checked: list[Any] = []
 
-    class Spy:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
-
-        def iter_errors(self, schema: Any) -> Any:
-            checked.append(schema)
-            return self.inner.iter_errors(schema)
-
     def spied(*args: Any) -> Any:
         validator, salt, _ = real(*args)
-        return Spy(validator), salt, None  # no jsonschema-rs pre-check: the Python check each time
+        # no jsonschema-rs pre-check: the Python check each time
+        return RecordingChecks(validator, checked), salt, None
 
     monkeypatch.setattr(validate_mod, "_meta_validator", spied)
     known: set[str] = set()
@@ -281,20 +286,11 @@ def test_schema_objects_jsonschema_rs_finds_valid_skip_the_python_check(monkeypa
 
     real = validate_mod._meta_validator
     python_checked: list[Any] = []
-
-    class Spy:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
-
-        def iter_errors(self, schema: Any) -> Any:
-            python_checked.append(schema)
-            return self.inner.iter_errors(schema)
-
     built = real.__wrapped__  # type: ignore[attr-defined]
 
     def spied(*args: Any) -> Any:
         validator, salt, twin = built(*args)
-        return Spy(validator), salt, twin
+        return RecordingChecks(validator, python_checked), salt, twin
 
     for version, short in (("3.0.3", "3.0"), ("3.1.0", "3.1")):
         expected = sorted((d.pointer, d.message) for d in findings_of(doc(version), short, rs=False))
