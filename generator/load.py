@@ -199,13 +199,13 @@ def _check_data(data: Any, source: str, sink: DiagnosticSink, surrogates: bool =
     deeply) or holding unpaired UTF-16 surrogates (JSON's ``"\\ud800"``: not text, and no file
     can be written with it; looked for only when ``surrogates``, i.e. the text has an escape that
     can spell one). Iterative; raises :class:`GenerationError` after one ERROR."""
-    from .diagnostics import chain_pointer
+    from .diagnostics import PointerChain, chain_pointer
 
     if not isinstance(data, (dict, list)):  # a bare scalar (or an empty file)
         if isinstance(data, str) and _SURROGATE.search(data):
             _surrogate_error(data, "", source, sink)
         return
-    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(data, 0, ())]
+    stack: list[tuple[Any, int, PointerChain]] = [(data, 0, ())]
     while stack:
         node, depth, chain = stack.pop()
         if depth > MAX_DEPTH:

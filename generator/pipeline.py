@@ -136,7 +136,7 @@ def render_files(
     sink: DiagnosticSink,
     timings: dict[str, float],
     render_hashes: dict[str, str],
-    compiled: set[str] | None = None,
+    compiled: set[str],
 ) -> dict[str, bytes]:
     """Plan, render and format every file of the project; fills ``render_hashes`` and
     ``compiled`` (the files the formatting workers already compiled: not compiled again when
@@ -145,7 +145,6 @@ def render_files(
     Raises :class:`GenerationError`.
     """
     t0 = time.perf_counter()
-    compiled = set() if compiled is None else compiled
     cache_dir = default_cache_dir() if opts.use_cache else None
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()

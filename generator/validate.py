@@ -102,11 +102,16 @@ def _meta_schema_valid_fast(data: Any, version: str) -> bool:
     Python pass) when it finds errors (their messages and places are the Python pass's to report)
     and when it fails. ``tests/corpus`` checks the findings stay those of the library on every
     corpus document."""
-    validator = _rs_meta_validator(version)
+    return _rs_passes(_rs_meta_validator(version), data)
+
+
+def _rs_passes(validator: Any, instance: Any) -> bool:
+    """True when the jsonschema-rs ``validator`` (None: none built) finds ``instance`` valid; False
+    when it finds errors or fails (then the Python check runs)."""
     if validator is None:
         return False
     try:
-        return bool(validator.is_valid(data))
+        return bool(validator.is_valid(instance))
     except Exception:
         return False
 
@@ -574,14 +579,9 @@ def _check_schema(validator: Any, salt: str, twin: Any, schema: Any) -> None:
     key = schema_check_key(salt, schema)
     if key in _KNOWN_VALID:
         return
-    if twin is not None and _PLAIN_DOCUMENT[0]:
-        try:
-            valid = bool(twin.is_valid(schema))
-        except Exception:
-            valid = False
-        if valid:
-            _KNOWN_VALID.add(key)
-            return
+    if _PLAIN_DOCUMENT[0] and _rs_passes(twin, schema):
+        _KNOWN_VALID.add(key)
+        return
     from jsonschema.exceptions import SchemaError
 
     for error in validator.iter_errors(schema):
