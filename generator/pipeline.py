@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from .build.api import build_api, default_names
+from .normalize.api import build_api, default_names
 from .diagnostics import DiagnosticSink, GenerationError, Level
 from .emit.format import FormatCache, FormatError, format_all
 from .emit.write import WriteReport, previous_renders, write_tree
@@ -100,7 +100,7 @@ def build(
     api.spec_source = opts.spec.name
     api.document_count = len(resolver.docs)
     api.document_sha256 = digest
-    timings["build"] = time.perf_counter() - t0
+    timings["normalize"] = time.perf_counter() - t0
     if opts.validate and (opts.strict or sink.has_errors()):
         finish_validation(pending, sink, timings)
     elif opts.validate:

@@ -102,7 +102,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..build.operations import media_kind
+from ..normalize.operations import media_kind
 from ..diagnostics import DiagnosticSink, GenerationError
 from ..ir.names import pascal, py_ident, snake, upper_snake
 from ..load import Document, load_document

@@ -508,7 +508,7 @@ def test_http_basic_credentials_are_sent(gen) -> None:
 def test_a_title_naming_a_standard_module_does_not_shadow_it() -> None:
     """A spec titled "datetime" (datamodel-code-generator's corpus document) would give a package
     ``datetime`` that shadows the standard library's: it becomes ``datetime_client``."""
-    from generator.build.api import default_names
+    from generator.normalize.api import default_names
 
     assert default_names("datetime") == ("datetime-client", "datetime_client")
     assert default_names("HTTPX API") == ("httpx-client", "httpx_client")

@@ -368,7 +368,7 @@ def test_deprecated_field_and_operation(gen) -> None:
 def test_integer_const_beyond_64_bits_is_an_int() -> None:
     """``const: 18000000000000000000`` cannot be a ``Literal`` (mypy refuses integer literals
     that large): it is typed ``int``."""
-    from generator.build import schemas
+    from generator.normalize import schemas
     from generator.ir.model import Prim
 
     assert schemas.SchemaBuilder._literal(None, [18000000000000000000], None) == Prim("int")  # type: ignore[arg-type]

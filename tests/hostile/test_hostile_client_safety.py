@@ -226,7 +226,7 @@ except Exception as exc:
 
 def test_literal_hash_in_a_path_template_does_not_swallow_parameters(tmp_path: Path) -> None:
     """A '#' or '?' in a spec path would move the rest of the path (path parameters included)
-    into the fragment or query: build/operations.py skips such a path with a WARNING naming it,
+    into the fragment or query: normalize/operations.py skips such a path with a WARNING naming it,
     and the runtime's encode_path() percent-encodes literal template text in any case."""
     doc = minimal(
         paths={

@@ -63,19 +63,19 @@ def _non_list_top_level_tags(doc: Any) -> bool:
 KNOWN_INTERNAL = [
     (
         _has_mistyped_schema_keyword,
-        "build/schemas.py",
+        "normalize/schemas.py",
         "AttributeError",
         "test_mistyped_schema_keywords_are_diagnostics",
     ),
     (
         _has_mistyped_schema_keyword,
-        "build/schemas.py",
+        "normalize/schemas.py",
         "TypeError",
         "test_mistyped_schema_keywords_are_diagnostics",
     ),
     (
         _non_list_top_level_tags,
-        "build/operations.py",
+        "normalize/operations.py",
         "TypeError",
         "test_non_list_tags_are_a_diagnostic",
     ),

@@ -332,7 +332,7 @@ RECURSIVE_ALIASES = {
 @pytest.mark.parametrize("case", sorted(RECURSIVE_ALIASES))
 def test_recursive_aliases_import(case: str, tmp_path: Path) -> None:
     """A schema recursive through aliases only (``A = list[A]``) must not make models.py fail to
-    import (a plain ``A: TypeAlias = list[A]`` raises NameError); build/api.py types it as Any."""
+    import (a plain ``A: TypeAlias = list[A]`` raises NameError); normalize/api.py types it as Any."""
     gen = generate(
         write_doc(tmp_path / "spec.json", _with_schemas(RECURSIVE_ALIASES[case])), tmp_path / "out"
     )

@@ -1,4 +1,4 @@
-"""Operations (generator/build/operations.py): grouping, parameters, bodies, responses."""
+"""Operations (generator/normalize/operations.py): grouping, parameters, bodies, responses."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.build.operations import media_kind
+from generator.normalize.operations import media_kind
 from generator.ir.model import ModelDef
 
 

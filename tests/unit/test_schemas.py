@@ -1,4 +1,4 @@
-"""Schema building (generator/build/schemas.py): composition, unions, nullability, enums, maps.
+"""Schema building (generator/normalize/schemas.py): composition, unions, nullability, enums, maps.
 
 Each test checks the IR, and where it matters the behaviour of the generated pydantic models.
 """
