@@ -368,8 +368,8 @@ def test_deprecated_field_and_operation(gen) -> None:
 def test_integer_const_beyond_64_bits_is_an_int() -> None:
     """``const: 18000000000000000000`` cannot be a ``Literal`` (mypy refuses integer literals
     that large): it is typed ``int``."""
-    from generator.normalize import schemas
-    from generator.ir.model import Prim
+    from generator.ir.model import LiteralOf, Prim
+    from generator.normalize.literals import literal_type
 
-    assert schemas.SchemaBuilder._literal(None, [18000000000000000000], None) == Prim("int")  # type: ignore[arg-type]
-    assert schemas.SchemaBuilder._literal(None, [3], None).values == ("3",)  # type: ignore[arg-type]
+    assert literal_type([18000000000000000000]) == Prim("int")
+    assert literal_type([3]) == LiteralOf(("3",))

@@ -63,13 +63,13 @@ def _non_list_top_level_tags(doc: Any) -> bool:
 KNOWN_INTERNAL = [
     (
         _has_mistyped_schema_keyword,
-        "normalize/schemas.py",
+        "normalize/definitions.py",
         "AttributeError",
         "test_mistyped_schema_keywords_are_diagnostics",
     ),
     (
         _has_mistyped_schema_keyword,
-        "normalize/schemas.py",
+        "normalize/definitions.py",
         "TypeError",
         "test_mistyped_schema_keywords_are_diagnostics",
     ),

@@ -1,4 +1,5 @@
-"""Schema building (generator/normalize/schemas.py): composition, unions, nullability, enums, maps.
+"""Schema building (generator/normalize/: schemas.py and the modules its SchemaBuilder is made of):
+composition, unions, nullability, enums, maps.
 
 Each test checks the IR, and where it matters the behaviour of the generated pydantic models.
 """
