@@ -93,7 +93,9 @@ def _default_user_agent() -> str:
 
 
 class _BaseClient(Generic[_HttpxClientT]):
-    """Configuration and every I/O-free step shared by the sync and async clients."""
+    """Configuration, and the I/O-free steps that read it, shared by the sync and async
+    clients: a call's parts (``_prepare``) and its attempts' backoff (``_attempts``); the
+    other steps are in ``_request``, ``_send`` and ``_result``."""
 
     _http: _HttpxClientT
     #: The httpx client class a client creates when it is not given one.
