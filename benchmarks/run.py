@@ -672,7 +672,7 @@ data = json.loads(raw)
 M = importlib.import_module(pkg + ".models").ConnectorConnectionPage
 if tool == "ours":
     # what the client does: parse_body decodes and validates the body
-    # (_base_client._result); from decoded JSON, its validation step alone
+    # (_result.to_result); from decoded JSON, its validation step alone
     response_mod = importlib.import_module(pkg + "._response")
     ser = importlib.import_module(pkg + "._serialization")
     spec = response_mod.ResponseSpec(M)

@@ -90,6 +90,19 @@ def test_connection_refused_is_retried_for_any_method(
     ]
 
 
+def test_send_and_retry_logs_come_from_the_base_client_logger(
+    mode: str, closed_port_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The send loop's records keep the logger name ``<package>._base_client`` (what a user's
+    logging configuration names), although the loop's steps live in ``_send``."""
+    caplog.set_level(logging.DEBUG, logger="rtpkg")
+    with pytest.raises(APIConnectionError):
+        perform(mode, live(closed_port_url, max_retries=1), "GET", "/t")
+    messages = {r.getMessage().split(" ", 1)[0]: r.name for r in caplog.records}
+    assert messages["Sending"] == "rtpkg._base_client"
+    assert messages["GET"] == "rtpkg._base_client"  # the retry decisions: "GET <url> -> ..."
+
+
 def test_slow_response_times_out(mode: str, server: FaultServer) -> None:
     server.handler = lambda rec: Reply(delay=1.0, body=b"{}")
     started = time.monotonic()

@@ -1,0 +1,276 @@
+"""One operation call before any I/O: the endpoints generated code declares, the parts of a
+call (``Call``, built by ``_BaseClient._prepare``), its encoded body and each attempt's
+``httpx.Request``. Shared by the sync and async clients.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import (
+    IO,
+    Any,
+    Generic,
+    Mapping,
+    Sequence,
+    TypedDict,
+    TypeVar,
+    Union,
+    cast,
+)
+from urllib.parse import urlencode
+
+import httpx
+
+from ._auth import Auth
+from ._files import to_multipart
+from ._pagination import PageRequest, PaginationStrategy
+from ._qs import encode_cookie_value, encode_query
+from ._response import ResponseSpec
+from ._serialization import dump_json, to_jsonable
+from ._types import NotGiven, RequestOptions
+
+__all__ = [
+    "Call",
+    "CallParams",
+    "Endpoint",
+    "PagedEndpoint",
+    "PreparedBody",
+    "build_request",
+    "fixed_parts",
+    "prepare_body",
+    "with_page_request",
+]
+
+_MultipartParts = list[
+    tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
+]
+
+_T = TypeVar("_T")
+_PageT = TypeVar("_PageT")
+_ItemT = TypeVar("_ItemT")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Operation:
+    """The fixed parts of one API operation (see ``request`` for what each field means)."""
+
+    method: str
+    path: str
+    responses: Mapping[int | str, ResponseSpec]
+    errors: Mapping[int | str, Any] | None = None
+    query_styles: Mapping[str, tuple[str, bool]] | None = None
+    content_type: str | None = None
+    security: Sequence[str] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint(_Operation, Generic[_T]):
+    """An operation, declared once per operation by the generated resource modules and shared by
+    their sync and async methods. ``_T`` is what a call returns (it types :meth:`SyncAPIClient.call`).
+    """
+
+
+@dataclasses.dataclass(frozen=True)
+class PagedEndpoint(_Operation, Generic[_PageT, _ItemT]):
+    """An operation whose response body (a ``_PageT``) is a page of ``_ItemT`` items, read with
+    ``pagination``; calls return a ``SyncPage``/``AsyncPage`` (:meth:`SyncAPIClient.call_paged`)."""
+
+    pagination: PaginationStrategy = dataclasses.field(kw_only=True)
+
+
+class CallParams(TypedDict, total=False):
+    """The parts of one call that vary (what a generated method passes besides its endpoint);
+    the meaning of each key is that of the same argument of ``request``."""
+
+    path_params: Mapping[str, object]
+    query: Mapping[str, object]
+    headers: Mapping[str, object]
+    cookies: Mapping[str, object]
+    json: object
+    form: Mapping[str, object] | NotGiven
+    multipart: Mapping[str, object] | NotGiven
+    content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven
+    options: RequestOptions
+
+
+def fixed_parts(endpoint: _Operation) -> dict[str, Any]:
+    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path)."""
+    return {
+        "responses": endpoint.responses,
+        "errors": endpoint.errors,
+        "query_styles": endpoint.query_styles,
+        "content_type": endpoint.content_type,
+        "security": endpoint.security,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedBody:
+    """A request body encoded once (``prepare_body``) and sent by every attempt."""
+
+    content: bytes | IO[bytes] | None = None
+    files: _MultipartParts | None = None
+    content_type: str | None = None
+    stream_position: int | None = None  # where to rewind a seekable stream
+    replayable: bool = True  # False for a stream that cannot be sent twice
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """Everything needed to (re)send one operation call; built once, before any I/O."""
+
+    method: str
+    url: httpx.URL  # without query
+    query: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]  # before credentials
+    extra_headers: tuple[tuple[str, str | None], ...]  # applied last; None removes
+    cookies: tuple[tuple[str, str], ...]
+    auths: tuple[Auth, ...]
+    body: PreparedBody
+    timeout: httpx.Timeout
+    max_retries: int
+    retry_non_idempotent: bool
+    responses: Mapping[int | str, ResponseSpec]
+    errors: Mapping[int | str, Any] | None
+    pagination: PaginationStrategy | None
+
+
+def _rewind_position(stream: object) -> int | None:
+    """The position to seek back to before resending ``stream``, or ``None`` when
+    it cannot be rewound."""
+    seekable = getattr(stream, "seekable", None)
+    try:
+        if callable(seekable) and seekable():
+            return int(cast(IO[bytes], stream).tell())
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def with_page_request(call: Call, page: PageRequest) -> Call:
+    """The call that fetches the page described by ``page``."""
+    if page.url is not None:
+        target = httpx.URL(page.url)
+        return dataclasses.replace(
+            call,
+            url=target.copy_with(query=None, fragment=None),
+            query=tuple(target.params.multi_items()),
+        )
+    replaced = set(page.params) | set(page.remove)
+    query = [(k, v) for k, v in call.query if k not in replaced]
+    query.extend(encode_query(page.params))
+    return dataclasses.replace(call, query=tuple(query))
+
+
+def prepare_body(
+    *,
+    json: object,
+    form: Mapping[str, object] | NotGiven,
+    multipart: Mapping[str, object] | NotGiven,
+    content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
+    content_type: str | None,
+    extra_body: Mapping[str, object] | None,
+    read_streams: bool,
+) -> PreparedBody:
+    """Encode the one body given (``json``, ``form``, ``multipart`` or ``content``, with
+    ``extra_body`` merged in); ``read_streams`` reads a binary stream into memory.
+
+    Raises:
+        ValueError: more than one body is given.
+        TypeError: ``extra_body`` cannot be merged (a raw content body, a JSON body that
+            is not an object).
+    """
+    kinds = {"json": json, "form": form, "multipart": multipart, "content": content}
+    given = [name for name, value in kinds.items() if not isinstance(value, NotGiven)]
+    if len(given) > 1:
+        raise ValueError(f"Pass only one request body, got {', '.join(given)}")
+    extra = dict(extra_body or {})
+
+    if not isinstance(form, NotGiven):
+        pairs = encode_query({**form, **extra})
+        return PreparedBody(
+            content=urlencode(pairs).encode("ascii"),
+            content_type=content_type or "application/x-www-form-urlencoded",
+        )
+    if not isinstance(multipart, NotGiven):
+        data, files = to_multipart({**multipart, **extra})
+        parts: _MultipartParts = []
+        for name, value in data.items():
+            for item in value if isinstance(value, list) else [value]:
+                parts.append((name, (None, item.encode("utf-8"), None)))
+        replayable = all(
+            isinstance(part[1], bytes) or _rewind_position(part[1]) is not None for _, part in files
+        )
+        return PreparedBody(files=parts + files, replayable=replayable)
+    if not isinstance(content, NotGiven):
+        if extra:
+            raise TypeError("extra_body cannot be merged into a raw content body")
+        raw: bytes | IO[bytes]
+        position: int | None = None
+        if isinstance(content, os.PathLike):
+            raw = Path(content).read_bytes()
+        elif isinstance(content, str):
+            raw = content.encode("utf-8")
+        elif isinstance(content, (bytes, bytearray, memoryview)):
+            raw = bytes(content)
+        elif read_streams:
+            raw = content.read()
+        else:
+            raw = content
+            position = _rewind_position(content)
+        return PreparedBody(
+            content=raw,
+            content_type=content_type or "application/octet-stream",
+            stream_position=position,
+            replayable=isinstance(raw, bytes) or position is not None,
+        )
+    if isinstance(json, NotGiven) and not extra:
+        return PreparedBody()
+    data_json = to_jsonable(json) if not isinstance(json, NotGiven) else {}
+    if extra:
+        if not isinstance(data_json, dict):
+            raise TypeError("extra_body can only be merged into a JSON object body")
+        data_json = {**data_json, **cast(dict[str, object], to_jsonable(extra))}
+    return PreparedBody(
+        content=dump_json(data_json),
+        content_type=content_type or "application/json",
+    )
+
+
+def build_request(
+    http: httpx.Client | httpx.AsyncClient, call: Call
+) -> tuple[httpx.Request, frozenset[str]]:
+    """Build one attempt's ``httpx.Request`` (credentials applied now, so token
+    callables are re-read on each attempt). Also returns the query names that
+    carry credentials, for log redaction."""
+    headers = httpx.Headers(list(call.headers))
+    query = list(call.query)
+    cookies: dict[str, str] = dict(call.cookies)
+    for auth in call.auths:
+        auth.apply(headers, query, cookies)
+    for name, override in call.extra_headers:
+        if override is None:
+            headers.pop(name, None)
+        else:
+            headers[name] = override
+    if cookies:
+        jar = "; ".join(f"{k}={encode_cookie_value(v)}" for k, v in cookies.items())
+        existing = headers.get("Cookie")
+        headers["Cookie"] = f"{existing}; {jar}" if existing else jar
+    secret_names = frozenset(k for k, v in query if (k, v) not in call.query)
+
+    body = call.body
+    if body.stream_position is not None and not isinstance(body.content, bytes):
+        cast(IO[bytes], body.content).seek(body.stream_position)
+    request = http.build_request(
+        call.method,
+        call.url,
+        params=tuple(query) or None,  # no empty merge: each one parses the URL again
+        headers=headers,
+        content=body.content,
+        files=body.files,
+        timeout=call.timeout,
+    )
+    return request, secret_names
