@@ -8,14 +8,19 @@ document's node count.
 
 Every speed-up reaches into the internals of openapi-spec-validator, openapi-schema-validator,
 jsonschema, referencing, pathable or jsonschema-rs (each docstring below says why it finds the
-same, with what it saves); ``tests/corpus/test_validator_findings.py`` checks that the findings
-are the library's own.
+same, with what it saves). Those libraries are pinned exactly in ``pyproject.toml``; before the
+speed-ups are first used, :func:`generator.validator_internals.changed_internals` checks that each
+internal they rely on is still there with the shape they expect. If one is not, validation uses
+the library's own class (slower, same findings) and says so once (:class:`SpeedupsUnavailable`).
+``tests/unit/test_validator_internals.py`` checks the installed versions pass, and
+``tests/corpus/test_validator_findings.py`` that the findings are the library's own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import warnings
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, Iterator
@@ -26,7 +31,7 @@ class Run:
     """What :func:`accelerated` hands :mod:`generator.validate` for one validation run."""
 
     #: the class to validate the document with: a subclass of the library class that finds the
-    #: same faster
+    #: same faster, or the library class itself (the speed-ups unavailable)
     validator_class: type
     #: the document's node count (mappings, sequences, keys and scalars; see :func:`_survey`),
     #: counted here on the walk that also tells whether jsonschema-rs may read the document (a
@@ -44,11 +49,15 @@ def accelerated(library_class: type, data: Any, known_valid: set[str] | None = N
     dialect's meta-schema and of document units known to pass the OpenAPI meta-schema (from
     earlier runs, see :func:`_remembering_units`): those are not checked again; when the block
     ends (without an exception leaving it), the keys of those that passed in it are added.
-    The document is walked once here (:func:`_survey`); a document
+    With the speed-ups unavailable (:func:`speedups_usable`) it yields ``library_class`` itself
+    and adds nothing. The document is walked once here (:func:`_survey`); a document
     jsonschema-rs finds valid against the OpenAPI meta-schema gets a class without that pass
     (:func:`_meta_schema_valid_fast`).
     """
     nodes, plain = _survey(data)
+    if not speedups_usable():
+        yield Run(library_class, nodes)
+        return
     cls = _fast_class(library_class, skip_meta_schema=plain and _meta_schema_valid_fast(data, library_class))
     _PLAIN_DOCUMENT[0] = plain
     _KNOWN_VALID.clear()
@@ -64,6 +73,29 @@ def import_speedups() -> None:
         import jsonschema_rs  # noqa: F401
     except ImportError:  # optional: only the pre-checks (see _meta_schema_valid_fast) need it
         pass
+
+
+class SpeedupsUnavailable(RuntimeWarning):
+    """Warned (once per process) when an internal the speed-ups rely on changed: validation then
+    uses the library's own class, which finds the same, slower."""
+
+
+@cache
+def speedups_usable() -> bool:
+    """Whether every internal the speed-ups rely on is as they expect
+    (:func:`generator.validator_internals.changed_internals`, checked once per process); if not,
+    warns :class:`SpeedupsUnavailable` naming each change."""
+    from .validator_internals import changed_internals
+
+    changed = changed_internals()
+    if changed:
+        warnings.warn(
+            "the validator's speed-ups are off (validating with the library's own, slower code; "
+            "same findings): internals they rely on changed: " + "; ".join(changed),
+            SpeedupsUnavailable,
+            stacklevel=2,
+        )
+    return not changed
 
 
 #: Integers beyond this magnitude are not handed to jsonschema-rs (it may read them as floats).
@@ -212,7 +244,9 @@ def _answer_subscriptable_by_type() -> None:
                 answer = answers[kind] = isinstance(instance, Subscriptable)
             return answer
 
-    accessors.Subscriptable = _ByType("Subscriptable", (), {"__doc__": Subscriptable.__doc__})  # type: ignore[misc, assignment]
+    accessors.Subscriptable = _ByType(  # type: ignore[misc, assignment]
+        "Subscriptable", (), {"__doc__": Subscriptable.__doc__, "_protocol": Subscriptable}
+    )
 
 
 #: The OpenAPI meta-schema's definitions of the units of a document (path items, operations,

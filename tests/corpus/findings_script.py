@@ -4,7 +4,8 @@ Run by test_validator_findings.py as ``python findings_script.py MODE LIST_FILE`
 MODE ``ours`` uses generator.validate as it is; ``remembered`` too, but validates each document
 twice with one set of known-valid keys shared by all documents (as the cache file is shared by
 runs) and prints the second run's findings; ``library`` turns the speed layer off
-(generator/validate_speed.py), so that openapi-spec-validator's own validator class runs (only ``$ref`` retrieval refused, the Python
+(generator/validate_speed.py, as when the internals it relies on changed), so that
+openapi-spec-validator's own validator class runs (only ``$ref`` retrieval refused, the Python
 jsonschema backend: generator.validate.library_validator_class), i.e. the code before the
 validator was sped up. LIST_FILE holds one document path per line.
 """
@@ -26,7 +27,7 @@ from generator.load import load_document  # noqa: E402
 def main() -> None:
     mode, list_file = sys.argv[1], sys.argv[2]
     if mode == "library":
-        validate_speed._fast_class = lambda library_class, skip_meta_schema=False: library_class  # type: ignore[assignment]
+        validate_speed.speedups_usable = lambda: False  # type: ignore[assignment]
     out: dict[str, list[list[str]]] = {}
     known: set[str] | None = set() if mode == "remembered" else None
     for line in Path(list_file).read_text(encoding="utf-8").splitlines():
