@@ -1,6 +1,6 @@
 """The internals of other libraries that the validator's speed-ups rely on
 (generator/validator_internals.py) are there with the shape the speed-ups expect in the versions
-installed; when one is not, the speed-ups turn themselves off with one warning and
+``pyproject.toml`` pins; when one is not, the speed-ups turn themselves off with one warning and
 validation finds the same (generator/validate_speed.py: ``speedups_usable``)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import tomllib
 import warnings
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from generator.diagnostics import DiagnosticSink
 from generator.validate import library_validator_class, validate
 from generator.validate_speed import SpeedupsUnavailable, accelerated, speedups_usable
-from generator.validator_internals import changed_internals
+from generator.validator_internals import _INTERNALS, changed_internals
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,8 +28,34 @@ def test_every_internal_the_speed_ups_rely_on_is_as_they_expect() -> None:
     changed = changed_internals()
     assert changed == [], (
         "the validator's speed-ups rely on internals that are missing or changed (adapt "
-        "generator/validate_speed.py and generator/validator_internals.py):\n" + "\n".join(changed)
+        "generator/validate_speed.py and generator/validator_internals.py, or keep the pins in "
+        "pyproject.toml):\n" + "\n".join(changed)
     )
+
+
+def test_the_libraries_they_reach_into_are_pinned_exactly_at_the_installed_versions() -> None:
+    """An upgrade is a deliberate change of a pin (then the test above says what moved), never a
+    range that lets an install pick a version whose internals nobody checked."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins: dict[str, str] = {}
+    for requirement in project["dependencies"]:
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)==([A-Za-z0-9_.+-]+)", requirement.strip())
+        if found:
+            pins[found[1].lower().replace("_", "-")] = found[2]
+    libraries = {library for library, _, _ in _INTERNALS}
+    assert libraries == {
+        "openapi-spec-validator",
+        "openapi-schema-validator",
+        "jsonschema",
+        "referencing",
+        "pathable",
+        "jsonschema-rs",
+    }
+    for library in sorted(libraries):
+        assert library in pins, f"{library} is not pinned with == in pyproject.toml"
+        assert pins[library] == metadata.version(library), (
+            f"{library}: pyproject.toml pins {pins[library]}, {metadata.version(library)} is installed"
+        )
 
 
 @pytest.fixture
