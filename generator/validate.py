@@ -17,8 +17,9 @@ CPU time (far more than any real document needs, and independent of the machine'
 stops with a WARNING.
 
 The validator is the library's own (:func:`library_validator_class`). :mod:`generator.validate_speed`
-makes it find the same things faster; the one place this module meets it is
-:func:`generator.validate_speed.accelerated` in :func:`validate`.
+makes it find the same things faster; this module meets it only through
+:func:`generator.validate_speed.accelerated` (in :func:`validate`) and
+:func:`generator.validate_speed.import_speedups` (in :func:`import_validator`).
 """
 
 from __future__ import annotations
