@@ -1,7 +1,7 @@
 """Validation off the critical path: cached by content hash, and run in a forked process while
 the IR is built, rendered and formatted. A changed document is validated again, but its Schema
 Objects and its units (path items, operations, responses, parameters...) that passed their check
-in an earlier run are not checked again (:func:`generator.validate.schema_check_key`).
+in an earlier run are not checked again (:func:`generator.validate_speed.schema_check_key`).
 
 openapi-spec-validator is the slowest single step on large documents, and its findings only
 become warnings in the default (lenient) mode, so nothing has to wait for it until the end.
@@ -63,7 +63,7 @@ def _read_keys(path: Path | None) -> set[str]:
 
 def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | None = None) -> list[Diagnostic]:
     """Validate ``data``; Schema Objects and units known to be valid (``schemas_file``: keys of
-    those that passed their check before, see :func:`generator.validate.schema_check_key`) are
+    those that passed their check before, see :func:`generator.validate_speed.schema_check_key`) are
     not checked again, and the keys of those that pass now are added to the file."""
     from .validate import validate
 

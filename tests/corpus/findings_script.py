@@ -3,9 +3,11 @@
 Run by test_validator_findings.py as ``python findings_script.py MODE LIST_FILE``:
 MODE ``ours`` uses generator.validate as it is; ``remembered`` too, but validates each document
 twice with one set of known-valid keys shared by all documents (as the cache file is shared by
-runs) and prints the second run's findings; ``library`` swaps in openapi-spec-validator's own
-validator class (only ``$ref`` retrieval refused, the Python jsonschema backend), i.e. the code
-before the validator was sped up. LIST_FILE holds one document path per line.
+runs) and prints the second run's findings; ``library`` turns the speed layer off
+(generator/validate_speed.py, as when the internals it relies on changed), so that
+openapi-spec-validator's own validator class runs (only ``$ref`` retrieval refused, the Python
+jsonschema backend: generator.validate.library_validator_class), i.e. the code before the
+validator was sped up. LIST_FILE holds one document path per line.
 """
 
 from __future__ import annotations
@@ -17,21 +19,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from generator import validate as validate_mod  # noqa: E402
+from generator import validate_speed  # noqa: E402
 from generator.diagnostics import DiagnosticSink, GenerationError  # noqa: E402
 from generator.load import load_document  # noqa: E402
-
-
-def _library_class(version: str, skip_meta_schema: bool = False) -> type:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
-    return type(base.__name__, (base,), {"resolver_handlers": validate_mod._NO_RETRIEVAL})
 
 
 def main() -> None:
     mode, list_file = sys.argv[1], sys.argv[2]
     if mode == "library":
-        validate_mod._spec_validator_class = _library_class  # type: ignore[assignment]
+        validate_speed.speedups_usable = lambda: False  # type: ignore[assignment]
     out: dict[str, list[list[str]]] = {}
     known: set[str] | None = set() if mode == "remembered" else None
     for line in Path(list_file).read_text(encoding="utf-8").splitlines():

@@ -1,6 +1,6 @@
-"""The validator set-up of generator/validate.py finds exactly what openapi-spec-validator finds.
+"""The validator sped up by generator/validate_speed.py finds exactly what openapi-spec-validator finds.
 
-generator.validate builds openapi-spec-validator's validator with crawled ``referencing``
+generator.validate_speed builds openapi-spec-validator's validator with crawled ``referencing``
 registries and one meta-schema validator per Schema Object dialect (issue 7: half the time on the
 Connect API), and skips Schema Objects and document units (path items, operations, responses...)
 that passed their check in an earlier run. The set-ups run here, each in a subprocess with the same ``PYTHONHASHSEED`` (the
