@@ -443,3 +443,23 @@ def generate_package(
         return import_generated(result.project_dir, package)
 
     return do
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The contract tests' summaries (``tests/contract``): the Prism tests of the Versori clients
+    and the contract sweep's ``contract: ...`` lines with its TSV report. Here, not in
+    ``tests/contract/conftest.py``: the controlling process of an xdist run loads only this
+    conftest."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    try:
+        base = factory.getbasetemp()
+    except (OSError, ValueError):
+        return
+    contract = Path(__file__).parent / "contract"
+    if str(contract) not in sys.path:
+        sys.path.insert(0, str(contract))
+    from contract_summary import write_summaries
+
+    write_summaries(terminalreporter, base)

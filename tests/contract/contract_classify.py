@@ -1,0 +1,319 @@
+"""What a failed contract request means: a **client defect** (ours to fix), a **document defect** (the
+document contradicts itself) or a **mock limitation** (something Prism 5.14.2 cannot do).
+
+Every failure starts as a client defect. It is moved to another class only by a rule here, each of
+which states its reason and is backed by a test in ``test_contract_classify.py`` (or, for Prism's
+behaviour, by a test that shows Prism doing it on a small document). A rule never looks at the
+client's code: it looks at the document and at what went over the wire, so a client defect cannot
+hide behind it.
+
+Findings carry a stable ``reason`` code (the report's counts group by it), the JSON pointer of the
+evidence in the document, and the evidence itself (what Prism said, what was sent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from contract_values import Shape, Values, escape
+from generator.refs import Loc
+
+CLIENT = "client"
+DOCUMENT = "document"
+MOCK = "mock"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed request: its class (``verdict``), a stable ``reason`` code, the JSON pointer of
+    the evidence in the document, and the evidence."""
+
+    verdict: str
+    reason: str
+    pointer: str = ""
+    evidence: str = ""
+
+
+#: Why each non-client reason is not the client's fault (the report prints these).
+REASONS: dict[str, str] = {
+    "example-breaks-schema": (
+        "the document's own example for this response does not validate against the response's "
+        "schema; Prism serves the example as it is (the pointer names the example)"
+    ),
+    "mock-response-breaks-schema": (
+        "Prism made up a response that does not validate against the document's schema (its "
+        "generator does not honour the schema: the evidence names the failing keyword); the "
+        "client rightly refuses it"
+    ),
+    "prism-refuses-document": (
+        "Prism cannot load the document (its parser or resolver fails: the evidence is its log); "
+        "no request can be judged"
+    ),
+    "multipart-json-part": (
+        "Prism 5.14.2 reads every multipart part as a string (parseMultipartFormDataParams ignores "
+        "the part's Content-Type and the Encoding Object), so an object property sent as an "
+        "application/json part, as OAS 3.1.0 4.8.15 prescribes, is reported 'must be object'"
+    ),
+    "prism-prefer-code-unmet": (
+        "Prism did not answer with the status asked for with `Prefer: code=NNN` (it only serves "
+        "codes it can build a response for)"
+    ),
+    "untyped-object-schema": (
+        "the response body is not an object, which the schema allows only because it declares "
+        "`properties` without `type: object` (by the letter of JSON Schema it then accepts any "
+        "value); the client, like every generator, reads such a schema as an object"
+    ),
+    "prism-crashed": (
+        "Prism exited while answering a valid request (its stack trace is one of BENIGN_CRASHES)"
+    ),
+    "oneof-variants-overlap": (
+        "the values built from each variant of a `oneOf` (required properties only, then every "
+        "property) are valid under more than one variant, so `oneOf` refuses them: the variants "
+        "overlap (typically objects whose properties are all optional); the evidence names the "
+        "value and the variants that accept it"
+    ),
+    "null-only-parameter": (
+        "a required parameter whose schema allows only `null`: a path, query, header or cookie "
+        "cannot carry null (RFC 6570 treats it as undefined and leaves the parameter out), so "
+        "no request can satisfy the document"
+    ),
+    "unsatisfiable-schema": (
+        "no value satisfies the schema the request needs (the document contradicts itself: the "
+        "evidence is the validator's message for the closest value)"
+    ),
+}
+
+
+#: Prism crashes whose cause is Prism's alone: (a line of its stack trace, the reason).
+BENIGN_CRASHES = {
+    "deserializers/style/simple.js:20": (
+        "an optional header parameter of type array that the request leaves out: Prism 5.14.2 "
+        "splits the absent value (`undefined.split`) and exits"
+    ),
+    "Space/pipe/comma.. delimited style is only applicable to array parameter": (
+        "a query parameter of type object with style spaceDelimited or pipeDelimited (allowed for "
+        "objects by OAS 3.1.0 4.8.12.4): Prism 5.14.2 throws for any such parameter, sent or not, "
+        "because its deserializer accepts arrays only"
+    ),
+}
+
+
+def prism_crashed(pointer: str, log: str) -> Finding:
+    """Prism exited answering a request. A mock limitation when its stack trace is one of
+    :data:`BENIGN_CRASHES` (a request that omits an optional value); otherwise the request most
+    likely broke a rule Prism does not guard (e.g. a matrix-style path segment without its
+    ``;``), which is the client's defect."""
+    # the last crash in the log: node prints a blank line, then the throwing source line
+    start = log.rfind("\n\n/")
+    trace = log[start + 2:] if start >= 0 else log
+    for where, why in BENIGN_CRASHES.items():
+        if where in trace[:600]:
+            return Finding(MOCK, "prism-crashed", pointer, f"{why}: {trace[:600]}")
+    return Finding(CLIENT, "prism-crashed-on-request", pointer, log[-1200:])
+
+
+def invalid_examples(values: Values, media_loc: Loc, write: bool = False) -> Iterator[tuple[str, str]]:
+    """``(pointer, why)`` for each example of a Media Type Object at ``media_loc`` (``example``,
+    ``examples.*.value``, and the schema's own ``example``/``examples``) that does not validate
+    against the media type's schema."""
+    try:
+        media_loc, media = values.deref(media_loc)
+    except Exception:  # noqa: BLE001 - nothing to check
+        return
+    if not isinstance(media, dict) or "schema" not in media:
+        return
+    schema_loc = media_loc.child("schema")
+    found: list[tuple[str, Any]] = []
+    if "example" in media:
+        found.append((media_loc.child("example").pointer, media["example"]))
+    if isinstance(media.get("examples"), dict):
+        for name, ex in media["examples"].items():
+            try:
+                ex_loc, ex = values.deref(media_loc.child("examples", name))
+            except Exception:  # noqa: BLE001
+                continue
+            if isinstance(ex, dict) and "value" in ex:
+                found.append((ex_loc.child("value").pointer, ex["value"]))
+    for pointer, value in found:
+        if not values.valid(schema_loc, value, write):
+            yield pointer, values.why_invalid(schema_loc, value, write)
+    yield from nested_invalid_examples(values, schema_loc, write)
+
+
+def nested_invalid_examples(
+    values: Values, loc: Loc, write: bool, seen: set[str] | None = None, depth: int = 0
+) -> Iterator[tuple[str, str]]:
+    """``example``/``examples`` written inside the schema at ``loc`` (refs followed, a few levels
+    deep) that do not validate against the schema they are written in."""
+    seen = set() if seen is None else seen
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return
+    if not isinstance(schema, dict) or loc.key in seen or depth > 8:
+        return
+    seen.add(loc.key)
+    if "example" in schema and not values.valid(loc, schema["example"], write):
+        yield loc.child("example").pointer, values.why_invalid(loc, schema["example"], write)
+    if isinstance(schema.get("examples"), list):
+        for i, ex in enumerate(schema["examples"]):
+            if not values.valid(loc, ex, write):
+                yield loc.child("examples", i).pointer, values.why_invalid(loc, ex, write)
+    for key in ("properties", "patternProperties"):
+        if isinstance(schema.get(key), dict):
+            for name in schema[key]:
+                yield from nested_invalid_examples(values, loc.child(key, name), write, seen, depth + 1)
+    for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
+        if isinstance(schema.get(key), list):
+            for i, _ in enumerate(schema[key]):
+                yield from nested_invalid_examples(values, loc.child(key, i), write, seen, depth + 1)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            yield from nested_invalid_examples(values, loc.child(key), write, seen, depth + 1)
+
+
+def response_refused(
+    values: Values, media_loc: Loc | None, body: Any, served_static: bool
+) -> Finding | None:
+    """The client refused a 2xx/error response body: a document defect when the body breaks the
+    declared schema because the document's example does, a mock limitation when Prism made up a
+    body that breaks the schema, None (a client defect) when the body is valid."""
+    if media_loc is None:
+        return None
+    schema_loc = media_loc.child("schema")
+    if values.valid(schema_loc, body, write=False):
+        if not isinstance(body, dict) and untyped_object(values, schema_loc):
+            return Finding(
+                DOCUMENT, "untyped-object-schema", schema_loc.pointer,
+                f"the body {str(body)[:80]!r} is not an object; the schema declares properties but no `type`",
+            )  # fmt: skip
+        return None
+    why = values.why_invalid(schema_loc, body, write=False)
+    if served_static:
+        bad = next(invalid_examples(values, media_loc), None)
+        if bad is not None:
+            return Finding(DOCUMENT, "example-breaks-schema", bad[0], bad[1])
+    return Finding(MOCK, "mock-response-breaks-schema", schema_loc.pointer, why)
+
+
+def untyped_object(values: Values, loc: Loc, depth: int = 0) -> bool:
+    """Whether the schema at ``loc`` describes an object (``properties``, ``required``,
+    ``additionalProperties``, also through ``allOf``) without saying ``type: object`` anywhere, so
+    that by the letter of JSON Schema it accepts any JSON value."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or depth > 8 or "type" in schema:
+        return False
+    if any(k in schema for k in ("properties", "required", "additionalProperties")):
+        return all(
+            untyped_object(values, loc.child("allOf", i), depth + 1) or not _typed(values, loc.child("allOf", i))
+            for i, _ in enumerate(schema.get("allOf") or [])
+        )
+    parts = schema.get("allOf") or []
+    return bool(parts) and all(not _typed(values, loc.child("allOf", i)) for i, _ in enumerate(parts)) and any(
+        untyped_object(values, loc.child("allOf", i), depth + 1) for i, _ in enumerate(parts)
+    )
+
+
+def _typed(values: Values, loc: Loc) -> bool:
+    try:
+        _, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    return isinstance(schema, dict) and "type" in schema
+
+
+def request_rejected(
+    values: Values,
+    violations: list[dict[str, Any]],
+    multipart_json_parts: set[str],
+) -> Finding | None:
+    """Prism rejected a request: a mock limitation when every violation is one Prism is known to
+    report wrongly (see ``REASONS``), else None (a client defect)."""
+    quirks = [
+        v
+        for v in violations
+        if v.get("code") == "type"
+        and list(v.get("location") or [])[:2] == ["request", "body"]
+        and len(v.get("location") or []) == 3
+        and v["location"][2] in multipart_json_parts
+    ]
+    if quirks and len(quirks) == len(violations):
+        names = sorted({v["location"][2] for v in quirks})
+        return Finding(MOCK, "multipart-json-part", "", f"parts {names}: {quirks[0].get('message')}")
+    return None
+
+
+def unsatisfiable(values: Values, loc: Loc, why: str) -> Finding:
+    """No valid value could be built for the schema at ``loc``. A document defect only when the
+    schema is provably empty (see :func:`provably_empty`); otherwise the test data builder is at
+    fault, which is ours: a client-side (harness) defect to fix."""
+    proof = provably_empty(values, loc)
+    if proof:
+        return Finding(DOCUMENT, "unsatisfiable-schema", loc.pointer, proof)
+    if "is valid under each of" in why:
+        return Finding(DOCUMENT, "oneof-variants-overlap", loc.pointer, why)
+    return Finding(CLIENT, "no-test-value", loc.pointer, why)
+
+
+def provably_empty(values: Values, loc: Loc) -> str:
+    """A reason the schema at ``loc`` accepts no value at all, or "" (not proven).
+
+    Proofs: ``minimum`` above ``maximum``; ``minLength`` above ``maxLength``; ``minItems`` above
+    ``maxItems``; an ``enum`` none of whose members validates against the schema itself; a
+    ``required`` property whose own schema is ``false``."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return ""
+    if schema is False:
+        return "the schema is `false`"
+    if not isinstance(schema, dict):
+        return ""
+    for low, high in (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems")):
+        a, b = schema.get(low), schema.get(high)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+            return f"{low} {a} > {high} {b}"
+    types = []
+    for index, part in enumerate(schema.get("allOf") or []):
+        try:
+            _, part = values.deref(loc.child("allOf", index))
+        except Exception:  # noqa: BLE001
+            continue
+        if isinstance(part, dict) and isinstance(part.get("type"), (str, list)):
+            kinds = {part["type"]} if isinstance(part["type"], str) else set(part["type"])
+            types.append(kinds | ({"number"} if "integer" in kinds else set()))
+    if isinstance(schema.get("type"), str):
+        types.append({schema["type"]} | ({"number"} if schema["type"] == "integer" else set()))
+    if len(types) > 1 and not set.intersection(*types):
+        return f"allOf parts require disjoint types {[sorted(t) for t in types]}"
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
+        return f"no member of enum {enum[:5]!r} validates against the schema itself"
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    for name in schema.get("required") or []:
+        if props.get(name) is False:
+            return f"required property {name!r} is `false`"
+        if isinstance(name, str) and name in props:
+            inner = provably_empty(values, loc.child("properties", name))
+            if inner:
+                return f"required property {name!r}: {inner}"
+    return ""
+
+
+__all__ = [
+    "CLIENT",
+    "DOCUMENT",
+    "MOCK",
+    "Finding",
+    "REASONS",
+    "Shape",
+    "escape",
+    "invalid_examples",
+    "request_rejected",
+    "response_refused",
+    "unsatisfiable",
+]

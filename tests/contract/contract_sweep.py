@@ -1,0 +1,740 @@
+"""The contract sweep over one OpenAPI document: generate its client, start Prism on the document, and
+send every operation's requests through the generated client, judging each.
+
+Run in a subprocess per document (``python tests/contract/contract_sweep.py SPEC --out DIR --prism
+BIN``; the JSON result goes to stdout), so that each client is imported into a fresh interpreter
+and a crash or a hang is confined to its document. ``test_contract_sweep.py`` runs it over the
+corpus and adds the results up.
+
+For every operation, with the sync client (and the async client on every ``ASYNC_EVERY``-th
+operation):
+
+1. ``required``: only required parameters, and the body when it is required, built with only its
+   required properties (so a model built without an optional ``const``/default field must still
+   send what the server needs); Prism answers with its static response (the document's examples);
+2. ``full`` (and ``full/1``, ``full/2`` while unions have more variants): every parameter and
+   every property that may be sent, the ``k``-th variant of each ``oneOf``/``anyOf`` and enum;
+   Prism answers with a response generated from the schemas (``Prefer: dynamic=true``, seeded);
+3. ``error:NNN``: each declared error response with a body, asked for with ``Prefer: code=NNN``;
+   the client must raise the status's exception class carrying the parsed body.
+
+A request passes when Prism reports no request violation (``sl-violations``), the JSON body on the
+wire validates against the request schema and carries every value the test set, and the result
+is what the method promises (the declared model, a page of it, ``None``...). Each failure becomes
+a :class:`~contract_classify.Finding`, classified by ``contract_classify``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+import typing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pydantic  # noqa: E402
+from contract_classify import (  # noqa: E402
+    CLIENT,
+    DOCUMENT,
+    MOCK,
+    Finding,
+    prism_crashed,
+    request_rejected,
+    response_refused,
+    unsatisfiable,
+)
+from contract_prism import PrismServer, PrismStartError, start_prism  # noqa: E402
+from contract_values import Shape, Unsatisfiable, Values  # noqa: E402
+from contract_wire import Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
+
+from generator.diagnostics import Level  # noqa: E402
+from generator.ir.model import Api, Operation, RequestBody  # noqa: E402
+from generator.refs import Loc  # noqa: E402
+
+ASYNC_EVERY = 5
+MAX_VARIANTS = 3
+PRISM_SEED = "connect-codegen-contract"
+UPLOAD = b"contract upload\n"
+
+
+@dataclass
+class OpResult:
+    """The outcome of one operation: requests sent and findings (empty when every request passed)."""
+
+    operation: str
+    method: str
+    path: str
+    requests: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exercised(self) -> bool:
+        return self.requests > 0
+
+    def verdicts(self) -> set[str]:
+        return {f.verdict for f in self.findings}
+
+
+@dataclass
+class DocResult:
+    """The outcome of one document."""
+
+    doc: str
+    operations: list[OpResult] = field(default_factory=list)
+    wall: float = 0.0
+    setup: Finding | None = None  # generation, import or Prism failed: no request could be sent
+    warnings: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "DocResult":
+        data = json.loads(text)
+        ops = [
+            OpResult(
+                o["operation"], o["method"], o["path"], o["requests"],
+                [Finding(**f) for f in o["findings"]], o["notes"],
+            )
+            for o in data["operations"]
+        ]  # fmt: skip
+        setup = Finding(**data["setup"]) if data.get("setup") else None
+        return cls(data["doc"], ops, data["wall"], setup, data.get("warnings", 0))
+
+
+# --- one request --------------------------------------------------------------------------------
+
+
+class NullParameter(Exception):
+    """A required parameter whose schema allows no value but ``null``, which a path, query,
+    header or cookie cannot carry (RFC 6570 treats null as undefined)."""
+
+    def __init__(self, loc: Loc) -> None:
+        super().__init__(loc.pointer)
+        self.loc = loc
+
+
+@dataclass
+class Request:
+    """One call of an operation: the keyword arguments and what to check."""
+
+    label: str
+    shape: Shape
+    kwargs: dict[str, Any]
+    body: RequestBody | None = None
+    body_loc: Loc | None = None  # the request body's media type object
+    body_data: Any = None
+    multipart_json: set[str] = field(default_factory=set)
+    prefer: str | None = None
+    #: a document defect the request is known to carry (Prism's refusal is then expected)
+    expected: Finding | None = None
+
+
+class OperationSweep:
+    """Sends one operation's requests and judges them."""
+
+    def __init__(
+        self, doc: "DocumentSweep", path: str, method: str, op_loc: Loc, raw: dict[str, Any], ir: Operation
+    ) -> None:
+        self.doc = doc
+        self.values = doc.values
+        self.path = path
+        self.method = method
+        self.op_loc = op_loc
+        self.raw = raw
+        self.ir = ir
+        self.result = OpResult(ir.operation_id or f"{method.upper()} {path}", method, path)
+        #: Prism's log when it died answering the last request (it was restarted), else "".
+        self.crashed = ""
+
+    # -- building requests ---------------------------------------------------------------
+
+    def _param_value(self, param_loc: Loc, raw: dict[str, Any], shape: Shape) -> Any:
+        schema_loc = param_loc.child("schema")
+        if "schema" not in raw and isinstance(raw.get("content"), dict) and raw["content"]:
+            mt = next(iter(raw["content"]))
+            schema_loc = param_loc.child("content", mt, "schema")
+        candidates = []
+        if "example" in raw:
+            candidates.append(raw["example"])
+        for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
+            if isinstance(example, dict) and "value" in example:
+                candidates.append(example["value"])
+        for candidate in candidates:
+            if candidate is not None and self.values.valid(schema_loc, candidate):
+                return candidate
+        value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
+        if value is None and raw.get("required") and raw.get("in") != "body":
+            raise NullParameter(param_loc)
+        if value in ([], {}) and raw.get("required"):
+            # an empty array or object has no form in a query, header or cookie: send one item
+            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant))
+        return value
+
+    def _params(self, shape: Shape) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        for param in self.ir.params:
+            if shape.mode == "required" and not param.required:
+                continue
+            uri, _, pointer = param.pointer.partition("#")
+            loc = Loc(uri, pointer, uri)
+            loc, raw = self.values.deref(loc)
+            if not isinstance(raw, dict):
+                continue
+            # a path parameter is never empty (it is a URL segment): arrays get an item
+            kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
+        return kwargs
+
+    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc, Any, set[str]]:
+        """``(argument, media type location, JSON-ready data, multipart JSON part names)``."""
+        uri, _, pointer = body.pointer.partition("#")
+        rb_loc = Loc(uri, pointer, uri)
+        media_loc = rb_loc.child("content", body.content_type)
+        schema_loc = media_loc.child("schema")
+        media = self.values.node(media_loc)
+        has_schema = isinstance(media, dict) and "schema" in media
+        if body.kind == "binary":
+            return UPLOAD, media_loc, None, set()  # (an argument already: not converted)
+        data = self.values.value(schema_loc, "body", shape) if has_schema else {"key": "value"}
+        if body.kind == "text":
+            text = data if isinstance(data, str) else json.dumps(data)
+            return text, media_loc, text, set()  # (an argument already: not converted)
+        parts: set[str] = set()
+        if body.kind == "multipart" and isinstance(data, dict):
+            _, schema = self.values.deref(schema_loc)
+            for name in (schema.get("properties") or {}) if isinstance(schema, dict) else {}:
+                try:
+                    _, sub = self.values.deref(schema_loc.child("properties", name))
+                except Unsatisfiable:
+                    continue
+                if not isinstance(sub, dict):
+                    continue
+                if sub.get("format") in ("binary", "byte") or "contentMediaType" in sub:
+                    if name in data or shape.mode == "full":
+                        data[name] = UPLOAD
+                elif name in data and isinstance(data[name], (dict, list)):
+                    parts.add(name)
+        return None, media_loc, data, parts
+
+    def _as_argument(self, body: RequestBody, data: Any) -> Any:
+        target = self.doc.pkg.type_of(body.hint)
+        if target is Any:
+            return data
+        if isinstance(target, type) and issubclass(target, pydantic.BaseModel):
+            return target.model_validate(data)
+        return pydantic.TypeAdapter(target).validate_python(data)
+
+    def requests(self) -> list[Request]:
+        """The requests to send: ``required``, then ``full`` for each union variant."""
+        out: list[Request] = []
+        bodies: list[RequestBody | None] = list(self.ir.bodies) or [None]
+        count = 1
+        for body in self.ir.bodies:
+            uri, _, pointer = body.pointer.partition("#")
+            count = max(count, self.values.variant_count(Loc(uri, pointer, uri).child("content", body.content_type, "schema")))
+        shapes = [("required", Shape("required", 0))]
+        shapes += [("full" if k == 0 else f"full/{k}", Shape("full", k)) for k in range(min(count, MAX_VARIANTS))]
+        for label, shape in shapes:
+            for index, body in enumerate(bodies):
+                name = label if len(bodies) == 1 else f"{label}[{body.content_type if body else '-'}]"
+                request = Request(name, shape, {}, body)
+                request.prefer = None if shape.mode == "required" or not self._schemas_everywhere() else "dynamic=true"
+                arg: Any = None
+                try:
+                    request.kwargs = self._params(shape)
+                    if body is not None and (shape.mode == "full" or body.required):
+                        arg, loc, data, parts = self._body(body, shape)
+                        request.body_loc, request.body_data, request.multipart_json = loc, data, parts
+                    elif body is not None and index > 0:
+                        continue  # without a body, one request is enough
+                except Unsatisfiable as exc:
+                    self.result.findings.append(unsatisfiable(self.values, exc.loc or self.op_loc, str(exc)))
+                    continue
+                except NullParameter as exc:
+                    self.result.findings.append(Finding(DOCUMENT, "null-only-parameter", exc.loc.pointer, "required, and null is the only value its schema allows"))
+                    continue
+                problems, self.values.problems = self.values.problems, []
+                if problems:
+                    loc, why = problems[0]
+                    finding = unsatisfiable(self.values, loc, why)
+                    if finding.reason != "oneof-variants-overlap":
+                        self.result.findings.append(finding)
+                        continue
+                    # still sent: the client must put the value on the wire as it is; Prism's
+                    # refusal of the overlapping oneOf is then the document's defect
+                    request.expected = finding
+                if request.body_loc is not None:
+                    try:
+                        arg = arg if arg is not None else self._as_argument(body, request.body_data)
+                    except (pydantic.ValidationError, TypeError, ValueError) as exc:
+                        if request.expected is None:
+                            self.result.findings.append(
+                                Finding(CLIENT, "model-refuses-valid-value", body.pointer if body else "", _short(exc))
+                            )
+                        else:
+                            self.result.findings.append(request.expected)
+                        continue
+                    request.kwargs[self.ir.body_arg] = arg
+                out.append(request)
+        return out
+
+    # -- sending and judging ---------------------------------------------------------------
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"base_url": self.doc.server.url, "max_retries": 0, "timeout": 30.0}
+        for scheme in self.doc.api.security:
+            kwargs[scheme.param] = f"contract-{scheme.param}"
+            if scheme.kind == "basic":
+                kwargs["password"] = "contract-password"
+        return kwargs
+
+    def send(
+        self, request: Request, flavor: str, prefer: str | None, accept: str | None = None
+    ) -> tuple[Any, Recorder]:
+        """Call the operation with ``request``'s arguments (``Prefer`` and ``Accept`` headers
+        added when given); returns the result or the exception raised, and what was exchanged."""
+        recorder = Recorder()
+        kwargs = dict(request.kwargs)
+        headers = {}
+        if prefer:
+            headers["Prefer"] = prefer
+        if accept:
+            # Prism serves a `Prefer: code=NNN` response only when Accept allows its media type;
+            # the client's Accept names the success media types
+            headers["Accept"] = accept
+        if headers:
+            kwargs["extra_headers"] = headers
+        resource, name = self.doc.method_of[(self.path, self.method)]
+
+        def invoke(client: Any) -> Any:
+            return getattr(getattr(client, resource), name)(**kwargs)
+
+        result = drive(self.doc.pkg, flavor, self._client_kwargs(), invoke, recorder, pages=2)
+        self.result.requests += len(recorder.exchanges)
+        if isinstance(result, self.doc.pkg.root.APIConnectionError) and self.doc.server_died():
+            self.crashed = self.doc.restart_prism()
+        return result, recorder
+
+    def run(self, flavors: tuple[str, ...]) -> OpResult:
+        requests = self.requests()
+        for flavor in flavors:
+            for request in requests:
+                self.judge_success(request, flavor)
+            self.judge_errors(requests, flavor)
+        return self.result
+
+    def _add(self, finding: Finding, request: str, flavor: str) -> None:
+        tagged = Finding(finding.verdict, finding.reason, finding.pointer, f"[{request} {flavor}] {finding.evidence}"[:2000])
+        if all((f.verdict, f.reason, f.pointer) != (tagged.verdict, tagged.reason, tagged.pointer) for f in self.result.findings):
+            self.result.findings.append(tagged)
+
+    def judge_success(self, request: Request, flavor: str) -> None:
+        result, recorder = self.send(request, flavor, request.prefer)
+        label = request.label
+        if self.crashed:
+            self._add(prism_crashed(self.op_loc.pointer, self.crashed), label, flavor)
+            self.crashed = ""
+            return
+        if not recorder.exchanges:
+            self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, _short(result)), label, flavor)
+            return
+        first = recorder.exchanges[0]
+        finding = self._judge_request(first, request)
+        if finding is not None:
+            self._add(finding, label, flavor)
+            return
+        for extra in recorder.exchanges[1:]:  # further pages
+            if extra.request_violations:
+                self._add(Finding(CLIENT, "next-page-request-rejected", self.op_loc.pointer, extra.describe(extra.request_violations)), label, flavor)
+                return
+        if first.prism_error == "NO_RESPONSE_RESPONSE_DEFINED" and not self.raw.get("responses"):
+            # the request passed Prism's validation (an invalid one gets a 422); the document
+            # declares no response, so there is nothing to parse
+            self.result.notes.append("no response declared: only the request is judged")
+            return
+        if first.prism_error:
+            self._add(self._prism_error(first), label, flavor)
+            return
+        if not 200 <= first.status < 300:
+            if not self._declares_success():
+                self.result.notes.append(f"no 2xx declared; Prism answered {first.status}")
+                return
+            self._add(Finding(CLIENT, "unexpected-status", self.op_loc.pointer, first.describe()), label, flavor)
+            return
+        if isinstance(result, BaseException):
+            media_loc = self._response_media(first)
+            found = response_refused(self.values, media_loc, _json_or_none(first), request.prefer is None)
+            self._add(found or Finding(CLIENT, "valid-response-refused", media_loc.pointer if media_loc else "", f"{_short(result)} <- {first.body[:300]!r}"), label, flavor)
+            return
+        problem = self._check_result(result)
+        if problem:
+            self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
+
+    def _schemas_everywhere(self) -> bool:
+        """Whether every declared 2xx response content has a schema (Prism can only make up a
+        response, ``Prefer: dynamic=true``, from a schema; it answers 500 otherwise)."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code in responses:
+            if not str(code).startswith("2"):
+                continue
+            try:
+                _, resp = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                return False
+            content = resp.get("content") if isinstance(resp, dict) else None
+            if isinstance(content, dict) and any(not isinstance(m, dict) or "schema" not in m for m in content.values()):
+                return False
+        return True
+
+    def _declares_success(self) -> bool:
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        return any(str(code).startswith("2") for code in responses)
+
+    def _judge_request(self, exchange: Exchange, request: Request) -> Finding | None:
+        """A finding when the request itself is wrong (Prism's violations or our own checks)."""
+        violations = exchange.request_violations
+        if violations:
+            quirk = request_rejected(self.values, violations, request.multipart_json)
+            if quirk is not None:
+                return quirk
+            if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
+                lost = _lost(request.body_data, _json_or_none(exchange, request=True))
+                if not lost:
+                    return request.expected
+                return Finding(CLIENT, "body-lost-values", request.expected.pointer, lost)
+            return Finding(CLIENT, "request-rejected", self.op_loc.pointer, exchange.describe(violations) + self._sent_evidence(exchange, request))
+        if request.body is not None and request.body.kind == "json" and request.body_loc is not None:
+            try:
+                sent = json.loads(exchange.request.content) if exchange.request.content else None
+            except ValueError:
+                return Finding(CLIENT, "body-not-json", request.body_loc.pointer, repr(exchange.request.content[:200]))
+            schema_loc = request.body_loc.child("schema")
+            if self.values.node(request.body_loc).get("schema") is not None and not self.values.valid(schema_loc, sent):
+                return Finding(CLIENT, "sent-invalid-body", schema_loc.pointer, self.values.why_invalid(schema_loc, sent))
+            lost = _lost(request.body_data, sent)
+            if lost:
+                return Finding(CLIENT, "body-lost-values", schema_loc.pointer, lost)
+        return None
+
+    def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
+        """What was sent, and whether it is valid by our own validator, for a rejected request."""
+        content = exchange.request.content
+        text = f" | sent {exchange.request.headers.get('content-type', '-')}: {content[:400]!r}"
+        if request.body is not None and request.body.kind == "json" and request.body_loc is not None:
+            try:
+                sent = json.loads(content) if content else None
+            except ValueError:
+                return text
+            schema_loc = request.body_loc.child("schema")
+            why = self.values.why_invalid(schema_loc, sent)
+            text += f" | ours: {'valid' if not why else why}"
+            lost = _lost(request.body_data, sent)
+            if lost:
+                text += f" | lost: {lost}"
+        return text
+
+    def _prism_error(self, exchange: Exchange) -> Finding:
+        return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
+
+    def _response_media(self, exchange: Exchange) -> Loc | None:
+        responses = self.raw.get("responses")
+        if not isinstance(responses, dict):
+            return None
+        status = str(exchange.status)
+        key = next((k for k in (status, f"{status[0]}XX", f"{status[0]}xx", "default") if k in responses), None)
+        if key is None:
+            return None
+        try:
+            rloc, resp = self.values.deref(self.op_loc.child("responses", key))
+        except Unsatisfiable:
+            return None
+        content = resp.get("content") if isinstance(resp, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        got = exchange.headers.get("content-type", "").split(";")[0].strip().lower()
+        chosen = next((m for m in content if m.split(";")[0].strip().lower() == got), None)
+        if chosen is None:
+            chosen = next((m for m in content if "json" in m), next(iter(content)))
+        return rloc.child("content", chosen)
+
+    def _check_result(self, result: Any) -> str:
+        op, pkg = self.ir, self.doc.pkg
+        target_hint = op.return_hint
+        if op.pagination:
+            for page in (pkg.pagination.SyncPage, pkg.pagination.AsyncPage):
+                if isinstance(result, page):
+                    result = result.model
+                    break
+            else:
+                return f"expected a page, got {type(result).__name__}"
+        try:
+            target = pkg.type_of(target_hint)
+        except Exception as exc:  # noqa: BLE001
+            return f"return hint {target_hint!r} does not evaluate: {exc}"
+        return _conforms(result, target, pkg, target_hint)
+
+    def judge_errors(self, requests: list[Request], flavor: str) -> None:
+        if not requests:
+            return
+        base = requests[0]
+        declared = {str(k) for k in (self.raw.get("responses") or {})} if isinstance(self.raw.get("responses"), dict) else set()
+        for case in self.ir.errors:
+            if case.kind == "none":
+                continue
+            key = case.key.strip("'\"")
+            if key == "default":
+                status = next((s for s in (500, 404, 400, 418) if str(s) not in declared), None)
+            elif key.isdigit():
+                status = int(key)
+            else:  # 4XX / 5XX
+                status = int(key[0]) * 100 + (4 if key[0] == "4" else 0)
+            if status is None:
+                continue
+            label = f"error:{status}"
+            result, recorder = self.send(base, flavor, f"code={status}", accept=case.media_type)
+            if self.crashed:
+                self._add(prism_crashed(self.op_loc.pointer, self.crashed), label, flavor)
+                self.crashed = ""
+                continue
+            if not recorder.exchanges:
+                self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, _short(result)), label, flavor)
+                continue
+            first = recorder.exchanges[0]
+            if self._judge_request(first, base) is not None:
+                continue  # already reported by the success requests
+            if first.status != status:
+                self._add(Finding(MOCK, "prism-prefer-code-unmet", self.op_loc.child("responses", key).pointer, first.describe()), label, flavor)
+                continue
+            root = self.doc.pkg.root
+            if not isinstance(result, root.APIStatusError):
+                self._add(Finding(CLIENT, "error-not-raised", self.op_loc.pointer, f"{status}: got {_short(result)}"), label, flavor)
+                continue
+            wanted = expected_error_class(status)
+            if type(result).__name__ != wanted or result.status_code != status:
+                self._add(Finding(CLIENT, "wrong-error-class", self.op_loc.pointer, f"{status} raised {type(result).__name__}"), label, flavor)
+                continue
+            if case.kind != "json":
+                continue
+            try:
+                target = self.doc.pkg.type_of(case.type_expr)
+            except Exception as exc:  # noqa: BLE001
+                self._add(Finding(CLIENT, "error-type-unknown", self.op_loc.pointer, f"{case.type_expr}: {exc}"), label, flavor)
+                continue
+            problem = _conforms(getattr(result, "error", None), target, self.doc.pkg, case.type_expr)
+            if problem:
+                media_loc = self._response_media(first)
+                found = response_refused(self.values, media_loc, _json_or_none(first), True)
+                self._add(found or Finding(CLIENT, "error-body-not-parsed", media_loc.pointer if media_loc else "", f"{problem} <- {first.body[:300]!r}"), label, flavor)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, BaseException):
+        text = " ".join(str(value).split())
+        return f"{type(value).__name__}: {text}"[:600]
+    return repr(value)[:600]
+
+
+def _json_or_none(exchange: Exchange, request: bool = False) -> Any:
+    """The JSON of the response (or with ``request``, of the request) body, else its text."""
+    content = exchange.request.content if request else exchange.body
+    try:
+        return json.loads(content) if content else None
+    except ValueError:
+        return content.decode("utf-8", "replace")
+
+
+def _lost(intended: Any, sent: Any, where: str = "$") -> str:
+    """Where ``sent`` lacks or changed a value of ``intended`` ("" when every value arrived)."""
+    if isinstance(intended, dict):
+        if not isinstance(sent, dict):
+            return f"{where}: sent {type(sent).__name__}, not an object"
+        for key, value in intended.items():
+            if key not in sent:
+                return f"{where}.{key}: not sent"
+            inner = _lost(value, sent[key], f"{where}.{key}")
+            if inner:
+                return inner
+        return ""
+    if isinstance(intended, list):
+        if not isinstance(sent, list) or len(sent) != len(intended):
+            return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
+        for i, (a, b) in enumerate(zip(intended, sent)):
+            inner = _lost(a, b, f"{where}[{i}]")
+            if inner:
+                return inner
+        return ""
+    if isinstance(intended, float) and isinstance(sent, (int, float)) and float(sent) == intended:
+        return ""
+    if intended != sent or type(intended) is bool and type(sent) is not bool:
+        return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
+    return ""
+
+
+def _conforms(value: Any, target: Any, pkg: Package, where: str) -> str:
+    """"" when ``value`` is what the type ``target`` promises, else why not."""
+    origin = typing.get_origin(target)
+    if target is Any:
+        return ""
+    if target is None or target is type(None):
+        return "" if value is None else f"{where}: expected None, got {type(value).__name__}"
+    if isinstance(target, type) and origin is None:
+        if isinstance(value, target):
+            return ""
+        return f"{where}: expected {target.__name__}, got {type(value).__name__}"
+    if origin is list:
+        if not isinstance(value, list):
+            return f"{where}: expected a list, got {type(value).__name__}"
+        for item in value:
+            inner = _conforms(item, typing.get_args(target)[0], pkg, f"{where}[]")
+            if inner:
+                return inner
+        return ""
+    if origin is dict:
+        return "" if isinstance(value, dict) else f"{where}: expected a dict, got {type(value).__name__}"
+    try:
+        pydantic.TypeAdapter(target).validate_python(value)
+    except Exception as exc:  # noqa: BLE001
+        return f"{where}: {_short(exc)}"
+    unknown = getattr(pkg.models, "UnknownVariant", None)
+    if unknown is not None and isinstance(value, unknown):
+        return f"{where}: a known variant parsed as UnknownVariant"
+    return ""
+
+
+# --- one document -------------------------------------------------------------------------------
+
+
+class DocumentSweep:
+    """Generates the client of one document, starts Prism and sweeps every operation."""
+
+    def __init__(self, spec: Path, out: Path, prism: Path, package: str, *, prism_deadline: float = 120.0) -> None:
+        self.spec = spec.resolve()
+        self.out = out
+        self.prism = prism
+        self.package = package
+        self.prism_deadline = prism_deadline
+        self.values = Values(self.spec)
+        self.api: Api
+        self.pkg = Package(package)
+        self.server: PrismServer
+        self.method_of: dict[tuple[str, str], tuple[str, str]] = {}
+        self.ir_of: dict[tuple[str, str], Operation] = {}
+
+    def _setup(self, result: DocResult) -> bool:
+        from generator.pipeline import Options, run
+
+        opts = Options(spec=self.spec, output=self.out, package_name=self.package, validate=False, jobs=1)
+        generated = run(opts)
+        result.warnings = sum(1 for d in generated.sink.items if d.level >= Level.WARNING)
+        if not generated.ok or generated.api is None or generated.project_dir is None:
+            errors = [d.render() for d in generated.sink.items if d.level >= Level.ERROR][:5]
+            result.setup = Finding(CLIENT, "generation-failed", "", " | ".join(errors)[:2000])
+            return False
+        self.api = generated.api
+        for res in self.api.resources:
+            for op in res.operations:
+                self.method_of[(op.path, op.method)] = (res.attr, op.py_name)
+                self.ir_of[(op.path, op.method)] = op
+        sys.path.insert(0, str(generated.project_dir))
+        try:
+            importlib.import_module(self.package)
+            importlib.import_module(f"{self.package}.models")
+        except Exception as exc:  # noqa: BLE001
+            result.setup = Finding(CLIENT, "import-failed", "", _short(exc))
+            return False
+        try:
+            self._start_prism()
+        except PrismStartError as exc:
+            result.setup = Finding(MOCK, "prism-refuses-document", "", exc.log[-1500:])
+            return False
+        return True
+
+    def _start_prism(self) -> None:
+        self.server = start_prism(
+            self.prism, self.spec, self.out, deadline=self.prism_deadline, extra_args=("--seed", PRISM_SEED)
+        )
+
+    def server_died(self) -> bool:
+        """Whether Prism has exited (waiting a moment: its socket closes before the process ends)."""
+        try:
+            self.server.process.wait(timeout=3)
+        except Exception:  # noqa: BLE001 - still running
+            return False
+        return True
+
+    def restart_prism(self) -> str:
+        """Prism died answering a request: start it again; returns the end of its log (the
+        evidence: Prism's own stack trace)."""
+        log = self.server.log_tail(1500)
+        self.server.stop()
+        self._start_prism()
+        return f"Prism exited: {log}"
+
+    def run(self, *, async_every: int = ASYNC_EVERY, only: set[str] | None = None) -> DocResult:
+        start = time.monotonic()
+        result = DocResult(str(self.spec))
+        operations = list(self.values.operations())
+        try:
+            if not self._setup(result):
+                for path, method, _, raw, _ in operations:
+                    result.operations.append(OpResult(raw.get("operationId") or f"{method.upper()} {path}", method, path))
+                return result
+            try:
+                for index, (path, method, _item, raw, op_loc) in enumerate(operations):
+                    name = raw.get("operationId") or f"{method.upper()} {path}"
+                    if only and name not in only:
+                        continue
+                    ir = self.ir_of.get((path, method))
+                    if ir is None:
+                        op = OpResult(str(name), method, path)
+                        op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+                        result.operations.append(op)
+                        continue
+                    flavors = ("sync", "async") if async_every and index % async_every == 0 else ("sync",)
+                    sweep = OperationSweep(self, path, method, op_loc, raw, ir)
+                    try:
+                        result.operations.append(sweep.run(flavors))
+                    except Exception:  # noqa: BLE001 - a harness error is reported, never hidden
+                        sweep.result.findings.append(Finding(CLIENT, "harness-error", op_loc.pointer, traceback.format_exc()[-1500:]))
+                        result.operations.append(sweep.result)
+            finally:
+                self.server.stop()
+        finally:
+            result.wall = time.monotonic() - start
+        return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Contract-sweep one OpenAPI document against Prism.")
+    parser.add_argument("spec", type=Path)
+    parser.add_argument("--out", type=Path, required=True, help="folder for the generated client and Prism's log")
+    parser.add_argument("--prism", type=Path, required=True)
+    parser.add_argument("--package", default="contract_sweep_client")
+    parser.add_argument("--async-every", type=int, default=ASYNC_EVERY)
+    parser.add_argument("--prism-deadline", type=float, default=120.0)
+    parser.add_argument("--only", action="append", help="operationIds to sweep (default all)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("CONNECT_CODEGEN_CACHE_DIR", str(args.out / "cache"))
+    sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
+    result = sweep.run(async_every=args.async_every, only=set(args.only) if args.only else None)
+    sys.stdout.write(result.to_json() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,578 @@
+"""Valid values for the Schema Objects of any OpenAPI 3.0/3.1 document, for requests the contract
+tests send and for checking the responses they receive.
+
+:class:`Values` walks schemas with the generator's ``$ref`` resolver (files, ``$id``, ``$anchor``)
+and builds a value per schema, then checks it with ``openapi-schema-validator`` (the maintained
+OpenAPI dialects of ``jsonschema``: 3.0's ``nullable``, boolean ``exclusiveMinimum``, ``readOnly``
+in requests; 3.1's JSON Schema 2020-12), so a value the tests send is known valid independently of
+the client under test. Two shapes of request are built:
+
+* ``required``: only required properties and parameters, arrays at their ``minItems``;
+* ``full``: every property that may be sent (``readOnly`` ones are left out of requests), arrays
+  with at least one item, maps with one entry.
+
+``variant`` picks the ``variant``-th satisfiable member of every ``oneOf``/``anyOf`` (modulo their
+count) and the ``variant``-th enum member, so successive requests walk the variants; the
+discriminator property is set from the mapping for a ``$ref`` variant.
+
+Values for leaves come from the document first (``const``, ``example``, ``examples``, ``default``,
+enum members), when they validate; else they are made to fit the type, ``format``, bounds, length
+and ``pattern``. A schema no value can be built for raises :class:`Unsatisfiable`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import openapi_schema_validator as osv
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from generator.diagnostics import DiagnosticSink, GenerationError
+from generator.load import load_document
+from generator.refs import Loc, RefError, Resolver
+
+CROCKFORD32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def ulid_for(seed: str) -> str:
+    """A valid ULID (26 Crockford base32 characters, first one 0-7) derived from ``seed``."""
+    number = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:16], "big")
+    chars = []
+    for _ in range(26):
+        chars.append(CROCKFORD32[number & 31])
+        number >>= 5
+    return "".join(reversed(chars))
+
+
+FORMAT_VALUES: dict[str, Callable[[str], Any]] = {
+    "ulid": ulid_for,
+    "date-time": lambda seed: "2024-05-06T07:08:09Z",
+    "timestamp": lambda seed: "2024-05-06T07:08:09Z",
+    "date": lambda seed: "2024-05-06",
+    "time": lambda seed: "07:08:09Z",
+    "duration": lambda seed: "P1D",
+    "uuid": lambda seed: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "uri": lambda seed: "https://example.com/contract",
+    "url": lambda seed: "https://example.com/contract",
+    "uri-reference": lambda seed: "https://example.com/contract",
+    "iri": lambda seed: "https://example.com/contract",
+    "iri-reference": lambda seed: "https://example.com/contract",
+    "uri-template": lambda seed: "https://example.com/{id}",
+    "email": lambda seed: "user@example.com",
+    "idn-email": lambda seed: "user@example.com",
+    "hostname": lambda seed: "example.com",
+    "idn-hostname": lambda seed: "example.com",
+    "ipv4": lambda seed: "192.0.2.1",
+    "ipv6": lambda seed: "2001:db8::1",
+    "byte": lambda seed: "Y29udHJhY3Q=",
+    "base64": lambda seed: "Y29udHJhY3Q=",
+    "password": lambda seed: "s3cret-value",
+    "json-pointer": lambda seed: "/a/b",
+    "relative-json-pointer": lambda seed: "0/a",
+    "regex": lambda seed: "^a+$",
+    "decimal": lambda seed: "1.5",
+    "int64": lambda seed: "1",
+    "int32": lambda seed: "1",
+    "double": lambda seed: "1.5",
+    "float": lambda seed: "1.5",
+}
+PATTERN_CANDIDATES = [
+    "a:b", "name:asc,id:desc", "abc", "a", "a-b", "a.b", "abc123", "ABC", "1", "a_b", "US", "en",
+    "en-US", "+14155550100", "00000000-0000-0000-0000-000000000000",
+]  # fmt: skip
+_SHAPED = ("properties", "required", "additionalProperties", "allOf", "oneOf", "anyOf",
+           "patternProperties")  # fmt: skip
+_NOTHING: Any = object()
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class Unsatisfiable(Exception):
+    """No value could be built for a schema (recursion without a way out, contradictions);
+    ``loc`` is the schema's location when known."""
+
+    def __init__(self, message: str, loc: Loc | None = None) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+class _Placeholder(str):
+    """A value for a required property that no ``properties`` entry declares."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How to build a value: ``mode`` required | full, ``variant`` index, ``write`` (a request:
+    ``readOnly`` properties are left out) or read (a response)."""
+
+    mode: str = "full"
+    variant: int = 0
+    write: bool = True
+
+
+def escape(token: str) -> str:
+    """An RFC 6901 token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def type_of(schema: dict[str, Any]) -> str | None:
+    """The schema's single non-null ``type`` (the first of a list), ``"null"`` or None."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        return kinds[0] if kinds else ("null" if kind else None)
+    return kind if isinstance(kind, str) else None
+
+
+class Values:
+    """Schema navigation, value building and validation for one OpenAPI document.
+
+    Locations are the generator's :class:`~generator.refs.Loc` (file URI, JSON pointer, base URI).
+    ``problems`` collects the values that were built but do not validate (with why), so a test can
+    tell "the test data is wrong" from "the client is wrong".
+    """
+
+    def __init__(self, spec: Path) -> None:
+        self.spec = spec.resolve()
+        doc = load_document(self.spec, DiagnosticSink())
+        self.doc: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+        self.uri = doc.uri
+        self.is30 = str(self.doc.get("openapi", "3.1")).startswith("3.0")
+        _named_mappings_as_refs(self.doc)
+        self.resolver = Resolver(doc.uri, doc.data, DiagnosticSink(), allow_outside=True)
+        dialect = DRAFT4 if self.is30 else DRAFT202012
+        self.registry: Registry = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
+            doc.uri, Resource.from_contents(_without_discriminators(doc.data), default_specification=dialect)
+        )
+        self._validators: dict[tuple[str, bool], Any] = {}
+        #: ``(location, why)`` of each value built that does not validate.
+        self.problems: list[tuple[Loc, str]] = []
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        path = Path(uri.removeprefix("file://"))
+        try:
+            data = load_document(path, DiagnosticSink()).data
+        except GenerationError as exc:
+            raise RefError(f"cannot load {uri}") from exc
+        return Resource.from_contents(
+            _without_discriminators(data), default_specification=DRAFT4 if self.is30 else DRAFT202012
+        )
+
+    # --- locations ------------------------------------------------------------------------
+
+    def root(self) -> Loc:
+        return self.resolver.root()
+
+    def at(self, pointer: str) -> Loc:
+        """The location of ``pointer`` in the root document."""
+        return Loc(self.uri, pointer, self.uri)
+
+    def deref(self, loc: Loc) -> tuple[Loc, Any]:
+        """Follow ``$ref`` chains from ``loc``: the final location and node."""
+        try:
+            return self.resolver.follow(self.resolver.contents(loc), loc)
+        except (RefError, KeyError) as exc:
+            raise Unsatisfiable(f"{loc.key}: {exc}", loc) from None
+
+    def node(self, loc: Loc) -> Any:
+        return self.resolver.contents(loc)
+
+    def operations(self) -> Iterator[tuple[str, str, Loc, dict[str, Any], Loc]]:
+        """Every operation: ``(path key, method, path item location, operation, operation
+        location)``; path items reached through ``$ref`` are followed."""
+        paths = self.doc.get("paths")
+        if not isinstance(paths, dict):
+            return
+        for key, _ in paths.items():
+            try:
+                item_loc, item = self.deref(self.at(f"/paths/{escape(str(key))}"))
+            except Unsatisfiable:
+                continue
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    yield str(key), method, item_loc, op, item_loc.child(method)
+
+    # --- validation -----------------------------------------------------------------------
+
+    def _validator(self, loc: Loc, write: bool) -> Any:
+        key = (loc.key, write)
+        found = self._validators.get(key)
+        if found is None:
+            ref = f"{loc.uri}#{loc.pointer}"
+            if self.is30:
+                cls = osv.OAS30WriteValidator if write else osv.OAS30ReadValidator
+                found = cls(
+                    {"$ref": ref}, registry=self.registry, format_checker=osv.oas30_format_checker
+                )
+            else:
+                found = osv.OAS31Validator(
+                    {"$ref": ref}, registry=self.registry, format_checker=osv.oas31_format_checker
+                )
+            self._validators[key] = found
+        return found
+
+    def valid(self, loc: Loc, value: Any, write: bool = True) -> bool:
+        """Whether ``value`` is valid for the schema at ``loc`` (in a request when ``write``)."""
+        try:
+            return bool(self._validator(loc, write).is_valid(value))
+        except Exception:  # an unresolvable $ref, a regex Python cannot compile...
+            return True
+
+    def why_invalid(self, loc: Loc, value: Any, write: bool = True) -> str:
+        """The best-matching validation error of ``value`` at ``loc`` ("" when valid)."""
+        try:
+            error = best_match(self._validator(loc, write).iter_errors(value))
+        except Exception as exc:  # noqa: BLE001 - reported as text
+            return f"(not checkable: {type(exc).__name__}: {exc})"
+        return "" if error is None else f"{error.json_path}: {error.message}"[:400]
+
+    # --- values ---------------------------------------------------------------------------
+
+    def value(self, loc: Loc, seed: str = "value", shape: Shape = Shape()) -> Any:
+        """A valid value for the schema at ``loc``; raises :class:`Unsatisfiable`."""
+        result = self._build(loc, seed, shape, ())
+        if not self.valid(loc, result, shape.write):
+            self.problems.append((loc, self.why_invalid(loc, result, shape.write)))
+        return result
+
+    def variant_count(self, loc: Loc, depth: int = 0, seen: frozenset[str] = frozenset()) -> int:
+        """The most ``oneOf``/``anyOf`` variants (or enum members) in the schema at ``loc``, looking
+        a few levels down: how many requests walk every variant of the top-level unions."""
+        try:
+            loc, schema = self.deref(loc)
+        except Unsatisfiable:
+            return 1
+        if not isinstance(schema, dict) or loc.key in seen or depth > 3:
+            return 1
+        seen = seen | {loc.key}
+        best = 1
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list):
+                best = max(best, len(schema[keyword]))
+        for name in list(schema.get("properties") or {})[:50]:
+            best = max(best, self.variant_count(loc.child("properties", name), depth + 1, seen))
+        for index, _ in enumerate(schema.get("allOf") or []):
+            best = max(best, self.variant_count(loc.child("allOf", index), depth + 1, seen))
+        if isinstance(schema.get("items"), dict):
+            best = max(best, self.variant_count(loc.child("items"), depth + 1, seen))
+        return best
+
+    def _candidates(self, schema: dict[str, Any], shape: Shape) -> list[Any]:
+        found: list[Any] = []
+        if "const" in schema:
+            found.append(schema["const"])
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            non_null = [v for v in enum if v is not None] or enum
+            found.append(non_null[shape.variant % len(non_null)])
+        if "example" in schema:
+            found.append(schema["example"])
+        examples = schema.get("examples")
+        if isinstance(examples, list):
+            found.extend(examples)
+        if "default" in schema:
+            found.append(schema["default"])
+        if isinstance(enum, list):
+            found.extend(enum)
+        return found
+
+    def _build(self, loc: Loc, seed: str, shape: Shape, stack: tuple[str, ...]) -> Any:
+        loc, schema = self.deref(loc)
+        if loc.key in stack:
+            raise Unsatisfiable(f"recursive schema {loc.pointer}", loc)
+        stack = stack + (loc.key,)
+        if schema is True or schema == {}:
+            return "value"
+        if not isinstance(schema, dict):
+            raise Unsatisfiable(f"schema {loc.pointer} accepts nothing", loc)
+        is_object = "properties" in schema or type_of(schema) == "object"
+        for candidate in self._candidates(schema, shape):
+            # Leaf values take the document's own examples; objects are built property by
+            # property so every nested model is exercised.
+            if (not is_object or "const" in schema) and self.valid(loc, candidate, shape.write):
+                return candidate
+        parts: list[Any] = []
+        own = self._own_value(loc, schema, seed, shape, stack)
+        if own is not _NOTHING:
+            parts.append(own)
+        for index, _ in enumerate(schema.get("allOf") or []):
+            parts.append(self._build(loc.child("allOf", index), seed, shape, stack))
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list) and schema[keyword]:
+                return self._variant(loc, schema, keyword, parts, seed, shape, stack)
+        if not parts:
+            return "value"
+        return merge(parts)
+
+    def _variant(
+        self,
+        loc: Loc,
+        schema: dict[str, Any],
+        keyword: str,
+        parts: list[Any],
+        seed: str,
+        shape: Shape,
+        stack: tuple[str, ...],
+    ) -> Any:
+        discriminator = schema.get("discriminator") if isinstance(schema.get("discriminator"), dict) else {}
+        prop = discriminator.get("propertyName")
+        mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+        by_target = {target: tag for tag, target in mapping.items()}
+        built: list[Any] = []
+        invalid: list[Any] = []
+        other = Shape("full" if shape.mode == "required" else "required", shape.variant, shape.write)
+        for index, variant in enumerate(schema[keyword]):
+            # a value of one variant may also fit another (oneOf then refuses it): the other
+            # shape (more or fewer properties) often tells them apart
+            for attempt in (shape, other):
+                try:
+                    value = self._build(loc.child(keyword, index), seed, attempt, stack)
+                except Unsatisfiable:
+                    continue
+                combined = merge([*parts, value]) if parts else value
+                if prop and isinstance(combined, dict) and isinstance(variant, dict) and "$ref" in variant:
+                    ref = variant["$ref"]
+                    tag = by_target.get(ref)
+                    if tag is None:  # a mapping may name the target by another spelling of the ref
+                        tail = ref.rsplit("/", 1)[-1]
+                        tag = next((t for t, target in mapping.items() if str(target).rsplit("/", 1)[-1] == tail), tail)
+                    tagged = {**combined, prop: tag}
+                    # the variant's own value for the property (a const) wins over the implicit tag
+                    if self.valid(loc, tagged, shape.write) or not self.valid(loc, combined, shape.write):
+                        combined = tagged
+                if self.valid(loc, combined, shape.write):
+                    built.append(combined)
+                    break
+                invalid.append(combined)
+        if built:
+            return built[shape.variant % len(built)]
+        if invalid:
+            return invalid[0]
+        raise Unsatisfiable(f"no variant of {loc.pointer} can be built", loc)
+
+    def _own_value(
+        self, loc: Loc, schema: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
+    ) -> Any:
+        kind = type_of(schema)
+        if kind is None:
+            if "properties" in schema or "additionalProperties" in schema or "required" in schema:
+                kind = "object"
+            elif "items" in schema or "prefixItems" in schema:
+                kind = "array"
+            elif any(k in schema for k in ("allOf", "oneOf", "anyOf")):
+                return _NOTHING
+            else:
+                return "value"
+        if kind == "object":
+            return self._object(loc, schema, seed, shape, stack)
+        if kind == "array":
+            return self._array(loc, schema, seed, shape, stack)
+        if kind == "string":
+            return string_for(schema, seed)
+        if kind == "integer":
+            return int(number_for(schema, integer=True))
+        if kind == "number":
+            return number_for(schema, integer=False)
+        if kind == "boolean":
+            return True
+        if kind == "null":
+            return None
+        raise Unsatisfiable(f"unknown type {kind!r} at {loc.pointer}", loc)
+
+    def _skipped(self, sub: Any, shape: Shape) -> bool:
+        if not isinstance(sub, dict):
+            return False
+        return bool(sub.get("readOnly")) if shape.write else bool(sub.get("writeOnly"))
+
+    def _object(
+        self, loc: Loc, schema: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
+    ) -> dict[str, Any]:
+        required = {r for r in schema.get("required") or [] if isinstance(r, str)}
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        result: dict[str, Any] = {}
+        for name, sub in props.items():
+            try:
+                sub_loc, resolved = self.deref(loc.child("properties", name))
+            except Unsatisfiable:
+                resolved = sub
+            if self._skipped(resolved, shape) and (shape.write or name not in required):
+                continue
+            if shape.mode == "required" and name not in required:
+                continue
+            try:
+                value = self._build(loc.child("properties", name), name, shape, stack)
+            except Unsatisfiable:
+                if name in required:
+                    raise
+                continue
+            if name in required or self.valid(loc.child("properties", name), value, shape.write):
+                result[name] = value  # an optional property no valid value fits is left out
+        for name in sorted(required - set(result) - set(props)):
+            result[name] = _Placeholder(f"sample-{name}")
+        extra = schema.get("additionalProperties")
+        minimum = int(schema.get("minProperties", 0) or 0)
+        if isinstance(extra, dict) and extra and (shape.mode == "full" or len(result) < minimum or not props):
+            if shape.mode == "full" or len(result) < max(minimum, 1):
+                try:
+                    result["key1"] = self._build(loc.child("additionalProperties"), "key1", shape, stack)
+                except Unsatisfiable:
+                    pass
+        elif extra is not False and not any(k in schema for k in _SHAPED) and shape.mode == "full":
+            result["key1"] = "value1"  # a free-form object: one entry
+        return result
+
+    def _array(
+        self, loc: Loc, schema: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
+    ) -> list[Any]:
+        items = schema.get("items")
+        low = int(schema.get("minItems", 0) or 0)
+        count = low if shape.mode == "required" else max(low, 1)
+        if "maxItems" in schema:
+            count = min(count, int(schema["maxItems"]))
+        if isinstance(schema.get("prefixItems"), list):
+            return [
+                self._build(loc.child("prefixItems", i), seed, shape, stack)
+                for i, _ in enumerate(schema["prefixItems"])
+            ]
+        if count == 0:
+            return []
+        if items is None or items is True or items == {}:
+            return [f"value{i}" for i in range(count)]
+        try:
+            values = [self._build(loc.child("items"), seed, Shape(shape.mode, shape.variant + i, shape.write), stack)
+                      for i in range(count)]  # fmt: skip
+        except Unsatisfiable:
+            if low == 0:
+                return []
+            raise
+        if schema.get("uniqueItems") and len({repr(v) for v in values}) < len(values):
+            values = values[: max(low, 1)]
+        return values
+
+
+def _without_discriminators(node: Any) -> Any:
+    """A copy of ``node`` without Discriminator Objects, for validation.
+
+    A discriminator is a hint (OAS 3.1.0 4.8.25): a value must still match exactly one ``oneOf``
+    variant. openapi-schema-validator lets the discriminator pick the variant instead, which
+    accepts values that match several; Prism (AJV) and JSON Schema do not."""
+    if isinstance(node, dict):
+        return {
+            k: _without_discriminators(v)
+            for k, v in node.items()
+            if not (k == "discriminator" and isinstance(v, dict) and "propertyName" in v)
+        }
+    if isinstance(node, list):
+        return [_without_discriminators(v) for v in node]
+    return node
+
+
+def _named_mappings_as_refs(doc: dict[str, Any]) -> None:
+    """Discriminator mappings may name a schema (``Cat``) instead of a reference; the validator
+    (openapi-schema-validator) resolves mapping values as references only, so names of component
+    schemas are rewritten as ``#/components/schemas/<name>`` in this copy of the document."""
+    schemas = (doc.get("components") or {}).get("schemas") if isinstance(doc.get("components"), dict) else None
+    if not isinstance(schemas, dict):
+        return
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            disc = node.get("discriminator")
+            if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+                for tag, target in disc["mapping"].items():
+                    if isinstance(target, str) and target in schemas and "/" not in target:
+                        disc["mapping"][tag] = f"#/components/schemas/{target}"
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+
+def merge(parts: list[Any]) -> Any:
+    """The values of an ``allOf``'s parts as one (objects merged key by key)."""
+    dicts = [p for p in parts if isinstance(p, dict)]
+    if not dicts:
+        return parts[-1]
+    merged: dict[str, Any] = {}
+    for part in dicts:
+        for key, value in part.items():
+            if isinstance(merged.get(key), dict) and isinstance(value, dict):
+                merged[key] = merge([merged[key], value])
+            elif key not in merged or not isinstance(value, _Placeholder):
+                merged[key] = value
+    return merged
+
+
+def string_for(schema: dict[str, Any], seed: str) -> str:
+    """A string fitting ``format``, ``pattern`` and the length bounds."""
+    fmt = schema.get("format")
+    maker = FORMAT_VALUES.get(fmt) if isinstance(fmt, str) else None
+    value = maker(seed) if maker else f"sample-{re.sub(r'[^A-Za-z0-9]+', '-', str(seed))}".rstrip("-")
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            fits = re.search(pattern, value) is not None
+        except re.error:
+            fits = True
+        if not fits:
+            value = _from_pattern(pattern, schema)
+    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
+    if len(value) < low:
+        value = value + "x" * (low - len(value))
+    if high is not None and len(value) > int(high):
+        value = value[: int(high)]
+    return value
+
+
+def _from_pattern(pattern: str, schema: dict[str, Any]) -> str:
+    for candidate in PATTERN_CANDIDATES:
+        try:
+            if re.search(pattern, candidate):
+                return candidate
+        except re.error:
+            return candidate
+    from hypothesis import find, settings
+    from hypothesis import strategies as st
+
+    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
+    try:
+        return str(
+            find(
+                st.from_regex(pattern, fullmatch=False),
+                lambda s: len(s) >= low and (high is None or len(s) <= int(high)) and s.isprintable(),
+                settings=settings(database=None, derandomize=True, max_examples=2000),
+            )
+        )
+    except Exception as exc:  # noqa: BLE001 - hypothesis raises several kinds
+        raise Unsatisfiable(f"no string matches /{pattern}/ ({type(exc).__name__})") from None
+
+
+def number_for(schema: dict[str, Any], *, integer: bool) -> float:
+    """A number within the bounds (both 3.0 boolean and 3.1 numeric exclusive bounds)."""
+    value: float = 1 if integer else 1.5
+    low, high = schema.get("minimum"), schema.get("maximum")
+    ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if isinstance(low, (int, float)):
+        value = max(value, low + (1 if ex_low is True else 0))
+    if isinstance(ex_low, (int, float)) and not isinstance(ex_low, bool):
+        value = max(value, ex_low + 1)
+    if isinstance(high, (int, float)):
+        value = min(value, high - (1 if ex_high is True else 0))
+    if isinstance(ex_high, (int, float)) and not isinstance(ex_high, bool):
+        value = min(value, ex_high - 1)
+    step = schema.get("multipleOf")
+    if isinstance(step, (int, float)) and step > 0:
+        value = step * max(1, round(value / step))
+        if isinstance(high, (int, float)) and value > high:
+            value = step * (high // step)
+    if integer:
+        value = int(value)
+    return value

@@ -1,0 +1,184 @@
+"""The claims behind the contract sweep's classification (``contract_classify``).
+
+A failure is a client defect unless a rule says otherwise; each rule is tested here on a small
+document: the document rules show the defect in the document (and that the same rule does not
+fire on a sound document), the mock rules show Prism behaving as the rule says.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from contract_classify import (
+    CLIENT,
+    DOCUMENT,
+    MOCK,
+    REASONS,
+    prism_crashed,
+    provably_empty,
+    request_rejected,
+    response_refused,
+    unsatisfiable,
+    untyped_object,
+)
+from contract_prism import start_prism
+from contract_values import Shape, Values
+
+
+def _values(tmp_path: Path, doc: dict[str, Any]) -> Values:
+    path = tmp_path / "doc.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return Values(path)
+
+
+def _doc(schemas: dict[str, Any], paths: dict[str, Any] | None = None, version: str = "3.1.0") -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": paths or {},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_every_non_client_reason_is_written_down() -> None:
+    """The report prints a reason for every document defect and mock limitation it names."""
+    for reason, text in REASONS.items():
+        assert len(text) > 60, reason
+
+
+# --- document defects --------------------------------------------------------------------------
+
+
+def test_example_that_breaks_its_schema_is_a_document_defect(tmp_path: Path) -> None:
+    media = {"schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}, "example": {"id": "x"}}
+    values = _values(tmp_path, _doc({}, {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": media}}}}}}))
+    loc = values.at("/paths/~1a/get/responses/200/content/application~1json")
+    found = response_refused(values, loc, {"id": "x"}, served_static=True)
+    assert found is not None and found.verdict == DOCUMENT and found.reason == "example-breaks-schema"
+    assert found.pointer == "/paths/~1a/get/responses/200/content/application~1json/example"
+    # Prism's own made-up body that breaks the schema is the mock's doing ...
+    made_up = response_refused(values, loc, {"id": "y"}, served_static=False)
+    assert made_up is not None and made_up.verdict == MOCK
+    # ... and a valid body the client refuses is the client's
+    assert response_refused(values, loc, {"id": 1}, served_static=True) is None
+
+
+def test_object_schema_without_type_accepts_any_value(tmp_path: Path) -> None:
+    """``properties`` without ``type`` (here through allOf) accepts null by the letter of JSON
+    Schema; such a body is refused by clients that read the schema as an object."""
+    schemas = {
+        "Untyped": {"allOf": [{"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"type": "string"}}}]},
+        "Typed": {"type": "object", "properties": {"a": {"type": "string"}}},
+    }
+    values = _values(tmp_path, _doc(schemas))
+    assert untyped_object(values, values.at("/components/schemas/Untyped"))
+    assert values.valid(values.at("/components/schemas/Untyped"), None, write=False)
+    assert not untyped_object(values, values.at("/components/schemas/Typed"))
+
+
+def test_overlapping_oneof_variants_are_a_document_defect(tmp_path: Path) -> None:
+    """Two variants whose properties are all optional: every value of one fits the other, so the
+    values built for either are refused by ``oneOf`` (the discriminator does not change that)."""
+    schemas = {
+        "Pet": {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+        "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "hunts": {"type": "boolean"}}},
+        "Dog": {"type": "object", "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}}},
+    }
+    values = _values(tmp_path, _doc(schemas))
+    loc = values.at("/components/schemas/Pet")
+    value = values.value(loc, "body", Shape("full", 0))
+    assert values.problems, value
+    problem_loc, why = values.problems[0]
+    finding = unsatisfiable(values, problem_loc, why)
+    assert (finding.verdict, finding.reason) == (DOCUMENT, "oneof-variants-overlap")
+    # distinct variants (a const tag) build fine
+    schemas["Cat"]["properties"]["kind"] = {"const": "cat"}
+    schemas["Dog"]["properties"]["kind"] = {"const": "dog"}
+    values = _values(tmp_path, _doc(schemas))
+    values.value(values.at("/components/schemas/Pet"), "body", Shape("full", 1))
+    assert not values.problems
+
+
+@pytest.mark.parametrize(
+    ("schema", "proof"),
+    [
+        ({"type": "integer", "minimum": 5, "maximum": 1}, "minimum 5 > maximum 1"),
+        ({"type": "string", "minLength": 3, "maxLength": 2}, "minLength 3 > maxLength 2"),
+        ({"allOf": [{"type": "string"}, {"type": "integer"}]}, "disjoint types"),
+        ({"type": "string", "enum": [1, 2]}, "no member of enum"),
+        ({"type": "object", "required": ["a"], "properties": {"a": {"allOf": [{"type": "string"}, {"type": "boolean"}]}}}, "required property 'a'"),
+    ],
+)
+def test_provably_empty_schemas(tmp_path: Path, schema: dict[str, Any], proof: str) -> None:
+    values = _values(tmp_path, _doc({"S": schema}))
+    loc = values.at("/components/schemas/S")
+    assert proof in provably_empty(values, loc)
+    finding = unsatisfiable(values, loc, "no value")
+    assert (finding.verdict, finding.reason) == (DOCUMENT, "unsatisfiable-schema")
+
+
+def test_a_satisfiable_schema_the_builder_misses_is_ours(tmp_path: Path) -> None:
+    """When no proof is found, failing to build a value is the sweep's own (client-side) defect."""
+    values = _values(tmp_path, _doc({"S": {"type": "integer", "minimum": 1, "maximum": 5}}))
+    finding = unsatisfiable(values, values.at("/components/schemas/S"), "made up")
+    assert finding.verdict == CLIENT
+
+
+# --- mock limitations (Prism's behaviour, shown on Prism itself) -----------------------------------
+
+
+def _serve(prism: Path, tmp_path: Path, doc: dict[str, Any]) -> Any:
+    path = tmp_path / "served.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return start_prism(prism, path, tmp_path)
+
+
+def test_prism_reads_multipart_json_parts_as_strings(prism: Path, tmp_path: Path) -> None:
+    """An object property sent as an ``application/json`` part (OAS 3.1.0 4.8.15's default) is
+    reported "must be object" by Prism 5.14.2; the rule accepts exactly those violations."""
+    body = {"type": "object", "properties": {"meta": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+    doc = _doc({}, {"/up": {"post": {
+        "requestBody": {"content": {"multipart/form-data": {"schema": body}}},
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        files = {"meta": (None, json.dumps({"a": "x"}), "application/json")}
+        response = httpx.post(f"{server.url}/up", files=files)
+    finally:
+        server.stop()
+    assert response.status_code in (400, 422), response.text
+    violations = json.loads(response.headers.get("sl-violations") or "[]") or [
+        {**v, "location": ["request", *v["location"]]} for v in response.json().get("validation", [])
+    ]
+    found = request_rejected(_values(tmp_path, doc), violations, {"meta"})
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "multipart-json-part")
+    assert request_rejected(_values(tmp_path, doc), violations, set()) is None
+
+
+def test_prism_exits_on_an_absent_optional_array_header(prism: Path, tmp_path: Path) -> None:
+    """The benign crash signature: an optional array header left out makes Prism 5.14.2 exit."""
+    doc = _doc({}, {"/h": {"get": {
+        "parameters": [{"name": "X-List", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}],
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"{server.url}/h")
+        server.process.wait(timeout=10)
+        log = server.log_tail()
+    finally:
+        server.stop()
+    found = prism_crashed("/paths/~1h/get", log)
+    assert (found.verdict, found.reason) == (MOCK, "prism-crashed")
+    # any other crash is charged to the request
+    assert prism_crashed("/p", "\n\n/x/node_modules/@stoplight/prism-http/dist/other.js:1\nError: boom").verdict == CLIENT
