@@ -244,6 +244,8 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         _print(result, args.verbose, args.quiet)
         if not result.ok or result.project_dir is None:
             return 1
+        from .emit.write import check_report
+
         stale = check_report(result.files, result.project_dir)
         if stale:
             print(stale, file=sys.stderr)
@@ -276,32 +278,6 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         if args.verbose:
             print("timings: " + ", ".join(_timing(k, v) for k, v in result.timings.items()), file=sys.stderr)
     return 0
-
-
-def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12) -> str:
-    """A summary of how ``project_dir`` differs from ``files`` ("" when it is up to date):
-    files added, removed and changed, with the first lines of each change as a unified diff."""
-    import difflib
-
-    from .emit.write import plan_changes
-
-    wanted = dict(files)
-    added, changed, removed = plan_changes(wanted, project_dir)
-    if not (added or changed or removed):
-        return ""
-    lines = [f"{project_dir}: out of date ({len(added)} added, {len(changed)} changed, {len(removed)} removed)"]
-    lines += [f"  added:   {p}" for p in added]
-    lines += [f"  removed: {p}" for p in removed]
-    for rel in changed:
-        lines.append(f"  changed: {rel}")
-        old = (project_dir / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        new = wanted[rel].decode("utf-8", errors="replace").splitlines()
-        diff = list(difflib.unified_diff(old, new, "old/" + rel, "new/" + rel, lineterm="", n=1))
-        lines += ["    " + d for d in diff[:max_lines]]
-        if len(diff) > max_lines:
-            lines.append(f"    ... {len(diff) - max_lines} more diff lines")
-    lines.append("run `connect-codegen generate` to update it")
-    return "\n".join(lines)
 
 
 def _timing(name: str, value: float) -> str:
