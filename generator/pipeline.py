@@ -1,8 +1,19 @@
-"""The only orchestrator: load -> validate -> normalize -> render -> format -> write.
+"""The only orchestrator: load -> validate -> normalize -> render -> format -> write, and the two
+side doors that answer a run, or part of it, without going that way.
 
-:func:`generate_files` runs every stage up to formatting and returns the files in memory;
-:func:`run` adds writing. Stages report problems to the :class:`DiagnosticSink`; nothing here
-prints.
+:func:`generate` is one run of ``connect-codegen generate`` (``--check`` included) and
+:func:`validate` one of ``connect-codegen validate``: the command line parses its arguments into
+:class:`Options`, calls one of them and prints the :class:`Result`. :func:`generate_files` runs
+every stage up to formatting and returns the files in memory; :func:`run` adds writing. Stages
+report problems to the :class:`DiagnosticSink`; nothing here prints.
+
+The side doors, both taken by :func:`generate` before any stage is imported:
+
+- validation forked early (:func:`generator.background.start_validation_early`): the validator's
+  child process starts before anything else, so that its own imports (half a second) overlap all
+  of this process's work; :func:`build` hands it the document it loads;
+- an unchanged run is answered from its record (:mod:`generator.uptodate`): the same document,
+  options and generator with an intact output need none of the stages.
 
 The stages are imported inside the functions that run them, so importing this module costs
 nothing: the validator's process must be forked before black, Jinja2 and the IR builder are
@@ -25,10 +36,78 @@ if TYPE_CHECKING:
     from .ir.model import Api
 
 
+def generate(opts: Options, *, check: bool = False) -> Result:
+    """Generate and write the project ``opts`` asks for, as ``connect-codegen generate`` does
+    (:func:`run`), and record the run when it succeeds (:func:`generator.uptodate.remember`).
+
+    With ``check`` nothing is written and nothing recorded: the project is generated in memory
+    (:func:`generate_files`) and ``Result.stale_report`` says how ``Result.project_dir`` differs
+    from it ("" when it is up to date; :func:`generator.emit.write.check_report`).
+
+    A run answered from its record has ``Result.reused`` set (and no ``files``). Problems of the
+    input are diagnostics in ``Result.sink``; exceptions are generator bugs.
+    """
+    cache_dir = _cache_dir(opts)
+    try:
+        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
+    except OSError:
+        digest = None  # load reports why the document cannot be read
+    early = None
+    if digest is not None:
+        # side door: validation forked early. The validator's child process starts first, so its
+        # imports overlap all of this process's work (with cached findings it only reads them).
+        if opts.validate and not opts.strict:
+            from .background import start_validation_early
+
+            early = start_validation_early(opts.spec, digest, cache_dir)
+        # side door: an unchanged run is answered from its record. An unchanged document,
+        # generator and output need none of the stages (not even their imports).
+        from .uptodate import reuse
+
+        reused = reuse(opts, digest, cache_dir)
+        if reused is not None:
+            if early is not None:
+                early.cancel()
+            return reused
+    if check:
+        # load -> validate -> normalize -> render -> format, and what writing would change
+        result = generate_files(opts, early)
+        if result.ok and result.project_dir is not None:
+            from .emit.write import check_report
+
+            result.stale_report = check_report(result.files, result.project_dir)
+        return result
+    # load -> validate -> normalize -> render -> format -> write
+    result = run(opts, early)
+    # the diagnostics that will be shown are located before they are recorded: a run answered from
+    # the record shows them as they were recorded
+    if opts.shown_from is not None:
+        result.sink.resolved(opts.shown_from)
+    from .uptodate import remember
+
+    remember(opts, cache_dir, result)
+    return result
+
+
+def validate(opts: Options) -> Result:
+    """Check ``opts.spec`` as ``connect-codegen validate`` does: load -> validate -> normalize
+    (which finds what only following the document shows, e.g. a ``$ref`` to nothing), waiting for
+    the validator's findings; nothing is written. Diagnostics in ``Result.sink``."""
+    sink = _sink(opts)
+    result = Result(sink=sink)
+    try:
+        build(opts, sink, result.timings)
+    except GenerationError:
+        pass
+    finally:
+        collect_validation(sink, result.timings)
+    return result
+
+
 def run(opts: Options, early: PendingValidation | None = None) -> Result:
     """Generate and write the project to ``opts.output / <project-name>`` (``early``: see
     :func:`build`). Always runs every stage: answering an unchanged run from its record
-    (:mod:`generator.uptodate`) is the CLI's shortcut, taken before the stages are imported."""
+    (:mod:`generator.uptodate`) is :func:`generate`'s side door."""
     return _stages(opts, early, write=True)
 
 
