@@ -16,8 +16,10 @@ __all__ = ["Options", "Result", "generate_files", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the pipeline on first use, so ``import generator.<module>`` (and the CLI's
-    up-to-date check) does not pay for black, Jinja2 and the IR builder."""
+    """Import the orchestrator (:mod:`generator.pipeline`) on first use; it imports each stage
+    only when that stage runs, so neither ``import generator.<module>`` nor the CLI's side doors
+    (a run answered from its record, validation forked early) pay for black, Jinja2 and the IR
+    builder."""
     if name in ("Options", "Result"):
         from . import options
 

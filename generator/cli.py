@@ -7,19 +7,19 @@ Diagnostics go to stderr, one per line: ``SEVERITY file:line:col #pointer: messa
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import time
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from . import pipeline
 from .diagnostics import Level
 from .options import Options, Result
-from .paths import default_cache_dir
 
-# Everything else is imported where it is used: the validator's child process is forked as early
-# as possible, so that its own imports (half a second) overlap this process's work.
+# No stage is imported here: the orchestrator (generator.pipeline) forks the validator's child
+# process before it imports any (so that the child's own imports, half a second, overlap this
+# process's work), and answers an unchanged run without them.
 
 DEFAULT_SPEC = Path("specs/connect-api-v1.yaml")
 DEFAULT_OUTPUT = Path("output")
@@ -118,27 +118,15 @@ def entry() -> NoReturn:
 
 
 def _main(args: argparse.Namespace) -> int:
-    start = time.perf_counter()
     if args.command == "diff":
         from .diff.command import run as run_diff
 
         return run_diff(args)
     if args.command == "validate":
-        opts = Options(spec=args.spec, strict=args.strict)
-        from .diagnostics import DiagnosticSink, GenerationError
-        from .load import locate
-        from .pipeline import build, collect_validation
-
-        sink = DiagnosticSink(locate=locate, default_source=str(args.spec), shown_from=_shown_from(args.verbose, False))
-        result = Result(sink=sink)
-        try:
-            build(opts, sink, result.timings)
-        except GenerationError:
-            pass
-        finally:
-            collect_validation(sink, result.timings)
+        shown = _shown_from(args.verbose, False)
+        result = pipeline.validate(Options(spec=args.spec, strict=args.strict, shown_from=shown))
         _print(result, args.verbose, False)
-        worst = sink.worst
+        worst = result.sink.worst
         if worst is not None and (worst >= Level.ERROR or (args.strict and worst >= Level.WARNING)):
             return 1
         return 0
@@ -212,58 +200,17 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
 
 def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    # an unchanged document, generator and output need none of the pipeline (not even its imports)
-    cache_dir = default_cache_dir() if opts.use_cache else None
-    reused = early = None
-    try:
-        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
-    except OSError:
-        digest = None  # the pipeline reports why the document cannot be read
-    if digest is not None:
-        if opts.validate and not opts.strict:
-            # the validator's child process starts first, so its imports overlap all of this
-            # process's work (with cached findings it only reads them)
-            from .background import start_validation_early
-
-            early = start_validation_early(opts.spec, digest, cache_dir)
-        from .uptodate import reuse
-
-        reused = reuse(opts, digest, cache_dir)
-        if reused is not None and early is not None:
-            early.cancel()
-            early = None
+    result = pipeline.generate(opts, check=args.check)
+    _print(result, args.verbose, args.quiet)
+    if not result.ok or (args.check and result.project_dir is None):
+        return 1
     if args.check:
-        if reused is not None:
-            _print(reused, args.verbose, args.quiet)
-            if not args.quiet:
-                print(f"{reused.project_dir}: up to date ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
-            return 0
-        from .pipeline import generate_files
-
-        result = generate_files(opts, early)
-        _print(result, args.verbose, args.quiet)
-        if not result.ok or result.project_dir is None:
-            return 1
-        stale = check_report(result.files, result.project_dir)
-        if stale:
-            print(stale, file=sys.stderr)
+        if result.stale_report:
+            print(result.stale_report, file=sys.stderr)
             return 1
         if not args.quiet:
             print(f"{result.project_dir}: up to date ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
         return 0
-    if reused is not None:
-        result = reused
-    else:
-        from .pipeline import run
-
-        result = run(opts, early)
-    _print(result, args.verbose, args.quiet)
-    if not result.reused:
-        from .uptodate import remember
-
-        remember(opts, cache_dir, result)
-    if not result.ok:
-        return 1
     if not args.quiet and result.summary is not None and result.report is not None:
         r, s = result.report, result.summary
         how = " (up to date: already generated from this document, options and generator)" if result.reused else ""
@@ -276,32 +223,6 @@ def _generate_one(name: str, opts: Options, args: argparse.Namespace) -> int:
         if args.verbose:
             print("timings: " + ", ".join(_timing(k, v) for k, v in result.timings.items()), file=sys.stderr)
     return 0
-
-
-def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12) -> str:
-    """A summary of how ``project_dir`` differs from ``files`` ("" when it is up to date):
-    files added, removed and changed, with the first lines of each change as a unified diff."""
-    import difflib
-
-    from .emit.write import plan_changes
-
-    wanted = dict(files)
-    added, changed, removed = plan_changes(wanted, project_dir)
-    if not (added or changed or removed):
-        return ""
-    lines = [f"{project_dir}: out of date ({len(added)} added, {len(changed)} changed, {len(removed)} removed)"]
-    lines += [f"  added:   {p}" for p in added]
-    lines += [f"  removed: {p}" for p in removed]
-    for rel in changed:
-        lines.append(f"  changed: {rel}")
-        old = (project_dir / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        new = wanted[rel].decode("utf-8", errors="replace").splitlines()
-        diff = list(difflib.unified_diff(old, new, "old/" + rel, "new/" + rel, lineterm="", n=1))
-        lines += ["    " + d for d in diff[:max_lines]]
-        if len(diff) > max_lines:
-            lines.append(f"    ... {len(diff) - max_lines} more diff lines")
-    lines.append("run `connect-codegen generate` to update it")
-    return "\n".join(lines)
 
 
 def _timing(name: str, value: float) -> str:

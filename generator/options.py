@@ -67,6 +67,9 @@ class Result:
     summary: Summary | None = None
     #: True when nothing ran: the output was already that of these inputs (generator.uptodate).
     reused: bool = False
+    #: ``generate --check``: how ``project_dir`` differs from ``files`` ("" when it is up to date;
+    #: generator.emit.write.check_report).
+    stale_report: str = ""
 
     @property
     def ok(self) -> bool:

@@ -1,31 +1,165 @@
-"""The only orchestrator: load -> validate -> build IR -> plan/render -> format -> write.
+"""The only orchestrator: load -> validate -> normalize -> render -> format -> write, and the two
+side doors that answer a run, or part of it, without going that way.
 
-:func:`generate_files` runs every stage up to formatting and returns the files in memory;
-:func:`run` adds writing. Stages report problems to the :class:`DiagnosticSink`; nothing here
-prints.
+:func:`generate` is one run of ``connect-codegen generate`` (``--check`` included) and
+:func:`validate` one of ``connect-codegen validate``: the command line parses its arguments into
+:class:`Options`, calls one of them and prints the :class:`Result`. :func:`generate_files` runs
+every stage up to formatting and returns the files in memory; :func:`run` adds writing. Stages
+report problems to the :class:`DiagnosticSink`; nothing here prints.
+
+The side doors, both taken by :func:`generate` before any stage is imported:
+
+- validation forked early (:func:`generator.background.start_validation_early`): the validator's
+  child process starts before anything else, so that its own imports (half a second) overlap all
+  of this process's work; :func:`build` hands it the document it loads;
+- an unchanged run is answered from its record (:mod:`generator.uptodate`): the same document,
+  options and generator with an intact output need none of the stages.
+
+The stages are imported inside the functions that run them, so importing this module costs
+nothing: the validator's process must be forked before black, Jinja2 and the IR builder are
+imported (see benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .normalize.api import build_api, default_names
 from .diagnostics import DiagnosticSink, GenerationError, Level
-from .emit.format import FormatCache, FormatError, format_all
-from .emit.write import WriteReport, previous_renders, write_tree
-from .ir.model import Api
 from .options import Options, Result, Summary
 from .paths import default_cache_dir
-from .load import load_document, locate
-from .refs import Resolver
-from .render.env import render
-from .render.plan import plan
-from .background import PendingValidation, start_validation
-from .validate import check_version
+
+if TYPE_CHECKING:
+    from .background import PendingValidation
+    from .ir.model import Api
+
+
+def generate(opts: Options, *, check: bool = False) -> Result:
+    """Generate and write the project ``opts`` asks for, as ``connect-codegen generate`` does
+    (:func:`run`), and record the run when it succeeds (:func:`generator.uptodate.remember`).
+
+    With ``check`` nothing is written and nothing recorded: the project is generated in memory
+    (:func:`generate_files`) and ``Result.stale_report`` says how ``Result.project_dir`` differs
+    from it ("" when it is up to date; :func:`generator.emit.write.check_report`).
+
+    A run answered from its record has ``Result.reused`` set (and no ``files``). Problems of the
+    input are diagnostics in ``Result.sink``; exceptions are generator bugs.
+    """
+    cache_dir = _cache_dir(opts)
+    try:
+        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
+    except OSError:
+        digest = None  # load reports why the document cannot be read
+    early = None
+    if digest is not None:
+        # side door: validation forked early. The validator's child process starts first, so its
+        # imports overlap all of this process's work (with cached findings it only reads them).
+        if opts.validate and not opts.strict:
+            from .background import start_validation_early
+
+            early = start_validation_early(opts.spec, digest, cache_dir)
+        # side door: an unchanged run is answered from its record. An unchanged document,
+        # generator and output need none of the stages (not even their imports).
+        from .uptodate import reuse
+
+        reused = reuse(opts, digest, cache_dir)
+        if reused is not None:
+            if early is not None:
+                early.cancel()
+            return reused
+    if check:
+        # load -> validate -> normalize -> render -> format, and what writing would change
+        result = generate_files(opts, early)
+        if result.ok and result.project_dir is not None:
+            from .emit.write import check_report
+
+            result.stale_report = check_report(result.files, result.project_dir)
+        return result
+    # load -> validate -> normalize -> render -> format -> write
+    result = run(opts, early)
+    # the diagnostics that will be shown are located before they are recorded: a run answered from
+    # the record shows them as they were recorded
+    if opts.shown_from is not None:
+        result.sink.resolved(opts.shown_from)
+    from .uptodate import remember
+
+    remember(opts, cache_dir, result)
+    return result
+
+
+def validate(opts: Options) -> Result:
+    """Check ``opts.spec`` as ``connect-codegen validate`` does: load -> validate -> normalize
+    (which finds what only following the document shows, e.g. a ``$ref`` to nothing), waiting for
+    the validator's findings; nothing is written. Diagnostics in ``Result.sink``."""
+    sink = _sink(opts)
+    result = Result(sink=sink)
+    try:
+        build(opts, sink, result.timings)
+    except GenerationError:
+        pass
+    finally:
+        collect_validation(sink, result.timings)
+    return result
+
+
+def run(opts: Options, early: PendingValidation | None = None) -> Result:
+    """Generate and write the project to ``opts.output / <project-name>`` (``early``: see
+    :func:`build`). Always runs every stage: answering an unchanged run from its record
+    (:mod:`generator.uptodate`) is :func:`generate`'s side door."""
+    return _stages(opts, early, write=True)
+
+
+def generate_files(opts: Options, early: PendingValidation | None = None) -> Result:
+    """Run every stage but writing; ``Result.files`` holds the project in memory (``early``: see
+    :func:`build`)."""
+    return _stages(opts, early, write=False)
+
+
+def _stages(opts: Options, early: PendingValidation | None, *, write: bool) -> Result:
+    """The route itself: load -> validate -> normalize -> render -> format -> write (with
+    ``write``). Raises nothing for a problem of the input: it is in ``Result.sink``."""
+    sink = _sink(opts)
+    result = Result(sink=sink)
+    try:
+        # load -> validate (started; its findings join at the end) -> normalize
+        api = build(opts, sink, result.timings, early)
+        result.api = api
+        if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
+            sink.error("warnings are errors with --strict; nothing was written")
+            return result
+        # render -> format
+        result.files = render_files(api, opts, sink, result.timings, result.render_hashes, result.compiled)
+        result.project_dir = opts.output / api.project
+    except GenerationError:
+        pass
+    except RecursionError:
+        sink.error("the document is nested too deeply (or recursive in a way that cannot be followed)")
+    finally:
+        collect_validation(sink, result.timings)
+    if write and result.ok and result.project_dir is not None and result.files:
+        # write
+        _write(result, result.project_dir)
+    return result
+
+
+def _cache_dir(opts: Options) -> Path | None:
+    """The cache folder a run of ``opts`` uses (None: no cache)."""
+    return default_cache_dir() if opts.use_cache else None
+
+
+def _sink(opts: Options) -> DiagnosticSink:
+    """A run's diagnostics: located in the document when shown, the first ones while the validator
+    still runs (``opts.shown_from``)."""
+    from .load import locate
+
+    return DiagnosticSink(locate=locate, default_source=str(opts.spec), shown_from=opts.shown_from)
 
 
 def _names(api_title: str, opts: Options) -> tuple[str, str]:
+    from .normalize.api import default_names
+
     project, package = default_names(api_title)
     if opts.package_name:
         package = opts.package_name
@@ -46,6 +180,12 @@ def build(
     loaded here (and not with ``--strict``), else stopped. Raises :class:`GenerationError` when an
     ERROR stops the run (diagnostics in ``sink``).
     """
+    from .background import start_validation
+    from .load import load_document
+    from .normalize.api import build_api
+    from .refs import Resolver
+    from .validate import check_version
+
     t0 = time.perf_counter()
     try:
         doc = load_document(opts.spec, sink)
@@ -69,7 +209,7 @@ def build(
                 digest,
                 version,
                 str(opts.spec),
-                default_cache_dir() if opts.use_cache else None,
+                _cache_dir(opts),
                 background=not opts.strict,
             )
         timings["validate_start"] = time.perf_counter() - t0
@@ -144,8 +284,13 @@ def render_files(
 
     Raises :class:`GenerationError`.
     """
+    from .emit.format import FormatCache, FormatError, format_all
+    from .emit.write import previous_renders
+    from .render.env import render
+    from .render.plan import plan
+
     t0 = time.perf_counter()
-    cache_dir = default_cache_dir() if opts.use_cache else None
+    cache_dir = _cache_dir(opts)
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
     for fp in plan(api, opts.spec.name):
@@ -178,45 +323,21 @@ def render_files(
     return {p: t.encode("utf-8") for p, t in rendered.items()}
 
 
-def generate_files(opts: Options, early: PendingValidation | None = None) -> Result:
-    """Run every stage but writing; ``Result.files`` holds the project in memory (``early``: see
-    :func:`build`)."""
-    sink = DiagnosticSink(locate=locate, default_source=str(opts.spec), shown_from=opts.shown_from)
-    result = Result(sink=sink)
-    try:
-        api = build(opts, sink, result.timings, early)
-        result.api = api
-        if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
-            sink.error("warnings are errors with --strict; nothing was written")
-            return result
-        result.files = render_files(api, opts, sink, result.timings, result.render_hashes, result.compiled)
-        result.project_dir = opts.output / api.project
-    except GenerationError:
-        pass
-    except RecursionError:
-        sink.error("the document is nested too deeply (or recursive in a way that cannot be followed)")
-    finally:
-        collect_validation(sink, result.timings)
-    return result
+def _write(result: Result, project_dir: Path) -> None:
+    """Write ``result.files`` into ``project_dir`` (``result.report``; a failure is an ERROR in
+    ``result.sink``) and sum the run up (``result.summary``)."""
+    from .emit.write import write_tree
 
-
-def run(opts: Options, early: PendingValidation | None = None) -> Result:
-    """Generate and write the project to ``opts.output / <project-name>`` (``early``: see
-    :func:`build`). Always runs every stage: answering an unchanged run from its record
-    (:mod:`generator.uptodate`) is the CLI's shortcut, taken before the pipeline is imported."""
-    result = generate_files(opts, early)
-    if not result.ok or result.project_dir is None or not result.files:
-        return result
     t0 = time.perf_counter()
     try:
         result.report = write_tree(
             result.files,
-            result.project_dir,
+            project_dir,
             {"spec_version": result.api.version if result.api else "", "renders": dict(sorted(result.render_hashes.items()))},
             compiled=result.compiled,
         )
     except (OSError, ValueError) as exc:
-        result.sink.error(f"cannot write {result.project_dir}: {exc}")
+        result.sink.error(f"cannot write {project_dir}: {exc}")
     result.timings["write"] = time.perf_counter() - t0
     if result.report is not None and result.api is not None:
         api = result.api
@@ -226,4 +347,3 @@ def run(opts: Options, early: PendingValidation | None = None) -> Result:
             len(api.definitions),
             len(result.files) + 1,
         )
-    return result

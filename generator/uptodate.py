@@ -161,9 +161,9 @@ def _locate(source: str, pointer: str) -> tuple[int, int]:
 def remember(opts: Options, cache_dir: Path | None, result: Result) -> None:
     """Record a successful run of ``opts`` (see the module docstring for what is kept and when).
 
-    Diagnostics are stored as they are: those printed are located already (the CLI records after
-    printing), the rest are located if a reused run prints them. Failures are ignored: the
-    record is only a cache.
+    Diagnostics are stored as they are: those to be shown are located already
+    (:func:`generator.pipeline.generate` locates them before recording), the rest are located if
+    a reused run prints them. Failures are ignored: the record is only a cache.
     """
     api = result.api
     if (

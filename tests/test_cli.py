@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +274,46 @@ def test_strict_turns_warnings_into_exit_1(cli, tmp_path: Path) -> None:
     assert strict.returncode == 1
     assert not (tmp_path / "b").exists()
     assert_diagnostics_only(strict.stderr)
+
+
+#: Run in a fresh interpreter: the CLI with ``os.fork`` watched; prints, as JSON, the exit code and
+#: the modules this process had imported when it first forked (the validator's child process).
+FORK_WATCH = """
+import json, os, sys
+at_fork = []
+fork = os.fork
+def watched():
+    if not at_fork:
+        at_fork.append(sorted(sys.modules))
+    return fork()
+os.fork = watched
+from generator.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "at_fork": at_fork[0] if at_fork else None}))
+"""
+
+#: The stages and their heavy imports: the validator's process is forked before any of them.
+STAGES = (
+    "black", "jinja2", "yaml", "generator.load", "generator.validate", "generator.refs",
+    "generator.ir", "generator.normalize", "generator.render", "generator.emit.format",
+)  # fmt: skip
+
+
+def test_the_validator_is_forked_before_any_stage_is_imported(tools, tmp_path: Path) -> None:
+    spec = write(tmp_path, "spec.yaml", GOOD)
+    proc = subprocess.run(
+        [sys.executable, "-c", FORK_WATCH, "generate", str(spec), "-o", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env=tools.clean_env({"CONNECT_CODEGEN_CACHE_DIR": str(tmp_path / "cache")}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    watched = json.loads(proc.stdout.splitlines()[-1])
+    assert watched["code"] == 0, proc.stderr
+    assert watched["at_fork"] is not None, "the validator's process was not forked"
+    submodules = tuple(s + "." for s in STAGES)
+    imported = [m for m in watched["at_fork"] if m in STAGES or m.startswith(submodules)]
+    assert imported == []
+    assert "generator.background" in watched["at_fork"]  # (the fork watched is the early one)

@@ -3,7 +3,8 @@
 The new tree is assembled in a temporary folder beside the target: unchanged files are
 hard-linked from the old tree (so their mtimes stay), user files (anything not listed in the old
 manifest) are carried over, and then the folders are swapped with two renames. If anything fails
-before the swap, the old tree is untouched.
+before the swap, the old tree is untouched. :func:`check_report` says, for ``generate --check``,
+what writing would change (and writes nothing).
 """
 
 from __future__ import annotations
@@ -121,6 +122,30 @@ def plan_changes(files: dict[str, bytes], target: Path) -> tuple[list[str], list
             changed.append(rel)
     removed = sorted(rel for rel in old if rel not in files and _is_safe_rel(rel) and (target / rel).is_file())
     return added, changed, removed
+
+
+def check_report(files: dict[str, bytes], project_dir: Path, max_lines: int = 12) -> str:
+    """A summary of how ``project_dir`` differs from ``files`` ("" when it is up to date):
+    files added, removed and changed, with the first lines of each change as a unified diff."""
+    import difflib
+
+    wanted = dict(files)
+    added, changed, removed = plan_changes(wanted, project_dir)
+    if not (added or changed or removed):
+        return ""
+    lines = [f"{project_dir}: out of date ({len(added)} added, {len(changed)} changed, {len(removed)} removed)"]
+    lines += [f"  added:   {p}" for p in added]
+    lines += [f"  removed: {p}" for p in removed]
+    for rel in changed:
+        lines.append(f"  changed: {rel}")
+        old = (project_dir / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        new = wanted[rel].decode("utf-8", errors="replace").splitlines()
+        diff = list(difflib.unified_diff(old, new, "old/" + rel, "new/" + rel, lineterm="", n=1))
+        lines += ["    " + d for d in diff[:max_lines]]
+        if len(diff) > max_lines:
+            lines.append(f"    ... {len(diff) - max_lines} more diff lines")
+    lines.append("run `connect-codegen generate` to update it")
+    return "\n".join(lines)
 
 
 def write_tree(
