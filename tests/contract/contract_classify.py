@@ -226,6 +226,36 @@ def _typed(values: Values, loc: Loc) -> bool:
     return isinstance(schema, dict) and "type" in schema
 
 
+def has_map_examples(values: Values, loc: Loc, seen: set[str] | None = None) -> bool:
+    """Whether the schema at ``loc`` (refs followed) contains a map-valued ``examples``.
+
+    Prism 5.14.2 validates no request body of an operation whose schema has one (invalid in
+    OpenAPI 3.1, where a Schema Object's ``examples`` is an array): such a body is judged by the
+    sweep's own checks only (``test_prism.py`` pins the behaviour)."""
+    seen = set() if seen is None else seen
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if loc.key in seen or not isinstance(schema, dict):
+        return False
+    seen.add(loc.key)
+    if isinstance(schema.get("examples"), dict):
+        return True
+    for key in ("properties", "patternProperties", "$defs"):
+        for name in schema.get(key) or {}:
+            if has_map_examples(values, loc.child(key, name), seen):
+                return True
+    for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
+        for index, _ in enumerate(schema.get(key) or []):
+            if has_map_examples(values, loc.child(key, index), seen):
+                return True
+    return any(
+        isinstance(schema.get(key), dict) and has_map_examples(values, loc.child(key), seen)
+        for key in ("items", "additionalProperties", "not")
+    )
+
+
 def request_rejected(
     values: Values,
     violations: list[dict[str, Any]],

@@ -40,6 +40,8 @@ PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
 PRISM_VERSION = "5.14.2"
 START_DEADLINE = 30.0  # seconds for a Prism server to answer after launch (1-3 s usually)
 SHARED_SERVER_WAIT = 1800.0  # the most a worker waits at teardown for others using its servers
+#: Prism's responses made up from the schemas (``Prefer: dynamic=true``) are the same every run.
+PRISM_SEED = "connect-codegen-contract"
 
 
 # --- Prism installation -----------------------------------------------------------------------
@@ -304,7 +306,7 @@ class PrismServers:
 
     def _start(self, spec: Path) -> PrismServer:
         try:
-            return start_prism(self.prism, spec, self.log_dir)
+            return start_prism(self.prism, spec, self.log_dir, extra_args=("--seed", PRISM_SEED))
         except PrismStartError as exc:
             pytest.fail(str(exc), pytrace=False)
 

@@ -40,9 +40,9 @@ def sweep_summary(terminalreporter: Any, base: Path) -> None:
 
 
 def prism_summary(terminalreporter: Any, base: Path) -> None:
-    """Per API of ``test_prism.py``: operations, operations exercised against Prism,
-    request-validation errors (called by ``tests/conftest.py``'s terminal summary, which the
-    controlling process of an xdist run loads; this conftest it does not)."""
+    """Per API of ``test_prism.py``: operations, operations exercised against Prism, requests,
+    and the operations with a client defect, a document defect or a mock limitation (with the
+    reasons of the last two), and notes such as bodies Prism does not validate."""
     rows: list[dict[str, Any]] = []
     for path in [base / STATS_FILE, *base.glob(f"*/{STATS_FILE}")]:
         if path.is_file():
@@ -53,39 +53,26 @@ def prism_summary(terminalreporter: Any, base: Path) -> None:
     for row in rows:
         entry = apis.setdefault(
             row["api"],
-            {
-                "operations": row["operations"],
-                "exercised": set(),
-                "requests": 0,
-                "errors": 0,
-                "bad_responses": set(),
-                "unchecked": set(),
-            },
-        )
+            {"operations": row["operations"], "exercised": set(), "requests": 0, "client": set(),
+             "document": {}, "mock": {}, "notes": set()},
+        )  # fmt: skip
         entry["requests"] += row["requests"]
-        entry["errors"] += row["violations"]
         if row["requests"]:
             entry["exercised"].add(row["operation"])
-        if row.get("response_violations"):
-            entry["bad_responses"].add(row["operation"])
-        if row.get("body_unchecked"):
-            entry["unchecked"].add(row["operation"])
+        for verdict, reason in row["findings"]:
+            if verdict == "client":
+                entry["client"].add(row["operation"])
+            else:
+                entry[verdict].setdefault(reason, set()).add(row["operation"])
+        entry["notes"].update(note.split(":")[0] for note in row["notes"])
     write = terminalreporter.write_line
     terminalreporter.section("Prism contract tests")
-    write(
-        f"{'API':<30} {'operations':>10} {'exercised':>9} {'requests':>8} "
-        f"{'request-validation errors':>25}  notes"
-    )
+    write(f"{'API':<30} {'operations':>10} {'exercised':>9} {'requests':>8} {'client defects':>14}  document defects; mock limitations; notes")
     for name in sorted(apis):
         entry = apis[name]
-        notes = []
-        if entry["bad_responses"]:
-            notes.append(
-                f"Prism's mock response broke the document: {len(entry['bad_responses'])} ops"
-            )
-        if entry["unchecked"]:
-            notes.append(f"body not validated by Prism: {', '.join(sorted(entry['unchecked']))}")
+        details = [f"{reason}: {len(ops)} ops" for kind in ("document", "mock") for reason, ops in sorted(entry[kind].items())]
+        details += sorted(entry["notes"])
         write(
             f"{name:<30} {entry['operations']:>10} {len(entry['exercised']):>9} "
-            f"{entry['requests']:>8} {entry['errors']:>25}  {'; '.join(notes)}"
+            f"{entry['requests']:>8} {len(entry['client']):>14}  {'; '.join(details)}"
         )

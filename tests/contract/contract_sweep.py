@@ -33,7 +33,6 @@ import os
 import sys
 import time
 import traceback
-import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,29 +44,25 @@ if str(HERE) not in sys.path:
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import pydantic  # noqa: E402
 from contract_classify import (  # noqa: E402
     CLIENT,
-    DOCUMENT,
     MOCK,
     Finding,
     prism_crashed,
     request_rejected,
     response_refused,
-    unsatisfiable,
 )
-from contract_prism import PrismServer, PrismStartError, start_prism  # noqa: E402
-from contract_values import Shape, Unsatisfiable, Values  # noqa: E402
+from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E402
+from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
+from contract_requests import Request, RequestPlanner  # noqa: E402
+from contract_values import Unsatisfiable, Values  # noqa: E402
 from contract_wire import Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
 
 from generator.diagnostics import Level  # noqa: E402
-from generator.ir.model import Api, Operation, RequestBody  # noqa: E402
+from generator.ir.model import Api, Operation  # noqa: E402
 from generator.refs import Loc  # noqa: E402
 
 ASYNC_EVERY = 5
-MAX_VARIANTS = 3
-PRISM_SEED = "connect-codegen-contract"
-UPLOAD = b"contract upload\n"
 
 
 @dataclass
@@ -119,31 +114,6 @@ class DocResult:
 # --- one request --------------------------------------------------------------------------------
 
 
-class NullParameter(Exception):
-    """A required parameter whose schema allows no value but ``null``, which a path, query,
-    header or cookie cannot carry (RFC 6570 treats null as undefined)."""
-
-    def __init__(self, loc: Loc) -> None:
-        super().__init__(loc.pointer)
-        self.loc = loc
-
-
-@dataclass
-class Request:
-    """One call of an operation: the keyword arguments and what to check."""
-
-    label: str
-    shape: Shape
-    kwargs: dict[str, Any]
-    body: RequestBody | None = None
-    body_loc: Loc | None = None  # the request body's media type object
-    body_data: Any = None
-    multipart_json: set[str] = field(default_factory=set)
-    prefer: str | None = None
-    #: a document defect the request is known to carry (Prism's refusal is then expected)
-    expected: Finding | None = None
-
-
 class OperationSweep:
     """Sends one operation's requests and judges them."""
 
@@ -161,141 +131,10 @@ class OperationSweep:
         #: Prism's log when it died answering the last request (it was restarted), else "".
         self.crashed = ""
 
-    # -- building requests ---------------------------------------------------------------
-
-    def _param_value(self, param_loc: Loc, raw: dict[str, Any], shape: Shape) -> Any:
-        schema_loc = param_loc.child("schema")
-        if "schema" not in raw and isinstance(raw.get("content"), dict) and raw["content"]:
-            mt = next(iter(raw["content"]))
-            schema_loc = param_loc.child("content", mt, "schema")
-        candidates = []
-        if "example" in raw:
-            candidates.append(raw["example"])
-        for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
-            if isinstance(example, dict) and "value" in example:
-                candidates.append(example["value"])
-        for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate):
-                return candidate
-        value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
-        if value is None and raw.get("required") and raw.get("in") != "body":
-            raise NullParameter(param_loc)
-        if value in ([], {}) and raw.get("required"):
-            # an empty array or object has no form in a query, header or cookie: send one item
-            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant))
-        return value
-
-    def _params(self, shape: Shape) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
-        for param in self.ir.params:
-            if shape.mode == "required" and not param.required:
-                continue
-            uri, _, pointer = param.pointer.partition("#")
-            loc = Loc(uri, pointer, uri)
-            loc, raw = self.values.deref(loc)
-            if not isinstance(raw, dict):
-                continue
-            # a path parameter is never empty (it is a URL segment): arrays get an item
-            kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
-        return kwargs
-
-    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc, Any, set[str]]:
-        """``(argument, media type location, JSON-ready data, multipart JSON part names)``."""
-        uri, _, pointer = body.pointer.partition("#")
-        rb_loc = Loc(uri, pointer, uri)
-        media_loc = rb_loc.child("content", body.content_type)
-        schema_loc = media_loc.child("schema")
-        media = self.values.node(media_loc)
-        has_schema = isinstance(media, dict) and "schema" in media
-        if body.kind == "binary":
-            return UPLOAD, media_loc, None, set()  # (an argument already: not converted)
-        data = self.values.value(schema_loc, "body", shape) if has_schema else {"key": "value"}
-        if body.kind == "text":
-            text = data if isinstance(data, str) else json.dumps(data)
-            return text, media_loc, text, set()  # (an argument already: not converted)
-        parts: set[str] = set()
-        if body.kind == "multipart" and isinstance(data, dict):
-            _, schema = self.values.deref(schema_loc)
-            for name in (schema.get("properties") or {}) if isinstance(schema, dict) else {}:
-                try:
-                    _, sub = self.values.deref(schema_loc.child("properties", name))
-                except Unsatisfiable:
-                    continue
-                if not isinstance(sub, dict):
-                    continue
-                if sub.get("format") in ("binary", "byte") or "contentMediaType" in sub:
-                    if name in data or shape.mode == "full":
-                        data[name] = UPLOAD
-                elif name in data and isinstance(data[name], (dict, list)):
-                    parts.add(name)
-        return None, media_loc, data, parts
-
-    def _as_argument(self, body: RequestBody, data: Any) -> Any:
-        target = self.doc.pkg.type_of(body.hint)
-        if target is Any:
-            return data
-        if isinstance(target, type) and issubclass(target, pydantic.BaseModel):
-            return target.model_validate(data)
-        return pydantic.TypeAdapter(target).validate_python(data)
-
-    def requests(self) -> list[Request]:
-        """The requests to send: ``required``, then ``full`` for each union variant."""
-        out: list[Request] = []
-        bodies: list[RequestBody | None] = list(self.ir.bodies) or [None]
-        count = 1
-        for body in self.ir.bodies:
-            uri, _, pointer = body.pointer.partition("#")
-            count = max(count, self.values.variant_count(Loc(uri, pointer, uri).child("content", body.content_type, "schema")))
-        shapes = [("required", Shape("required", 0))]
-        shapes += [("full" if k == 0 else f"full/{k}", Shape("full", k)) for k in range(min(count, MAX_VARIANTS))]
-        for label, shape in shapes:
-            for index, body in enumerate(bodies):
-                name = label if len(bodies) == 1 else f"{label}[{body.content_type if body else '-'}]"
-                request = Request(name, shape, {}, body)
-                request.prefer = None if shape.mode == "required" or not self._schemas_everywhere() else "dynamic=true"
-                arg: Any = None
-                try:
-                    request.kwargs = self._params(shape)
-                    if body is not None and (shape.mode == "full" or body.required):
-                        arg, loc, data, parts = self._body(body, shape)
-                        request.body_loc, request.body_data, request.multipart_json = loc, data, parts
-                    elif body is not None and index > 0:
-                        continue  # without a body, one request is enough
-                except Unsatisfiable as exc:
-                    self.result.findings.append(unsatisfiable(self.values, exc.loc or self.op_loc, str(exc)))
-                    continue
-                except NullParameter as exc:
-                    self.result.findings.append(Finding(DOCUMENT, "null-only-parameter", exc.loc.pointer, "required, and null is the only value its schema allows"))
-                    continue
-                problems, self.values.problems = self.values.problems, []
-                if problems:
-                    loc, why = problems[0]
-                    finding = unsatisfiable(self.values, loc, why)
-                    if finding.reason != "oneof-variants-overlap":
-                        self.result.findings.append(finding)
-                        continue
-                    # still sent: the client must put the value on the wire as it is; Prism's
-                    # refusal of the overlapping oneOf is then the document's defect
-                    request.expected = finding
-                if request.body_loc is not None:
-                    try:
-                        arg = arg if arg is not None else self._as_argument(body, request.body_data)
-                    except (pydantic.ValidationError, TypeError, ValueError) as exc:
-                        if request.expected is None:
-                            self.result.findings.append(
-                                Finding(CLIENT, "model-refuses-valid-value", body.pointer if body else "", _short(exc))
-                            )
-                        else:
-                            self.result.findings.append(request.expected)
-                        continue
-                    request.kwargs[self.ir.body_arg] = arg
-                out.append(request)
-        return out
-
     # -- sending and judging ---------------------------------------------------------------
 
     def _client_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"base_url": self.doc.server.url, "max_retries": 0, "timeout": 30.0}
+        kwargs: dict[str, Any] = {"base_url": self.doc.base_url, "max_retries": 0, "timeout": 30.0}
         for scheme in self.doc.api.security:
             kwargs[scheme.param] = f"contract-{scheme.param}"
             if scheme.kind == "basic":
@@ -330,7 +169,11 @@ class OperationSweep:
         return result, recorder
 
     def run(self, flavors: tuple[str, ...]) -> OpResult:
-        requests = self.requests()
+        """Send every request with each client flavor (``sync``/``async``) and judge it."""
+        planner = RequestPlanner(self.values, self.doc.pkg, self.ir, self.op_loc, self.raw)
+        requests = planner.requests()
+        self.result.findings.extend(planner.findings)
+        self.result.notes.extend(planner.notes)
         for flavor in flavors:
             for request in requests:
                 self.judge_success(request, flavor)
@@ -343,14 +186,21 @@ class OperationSweep:
             self.result.findings.append(tagged)
 
     def judge_success(self, request: Request, flavor: str) -> None:
+        """Send ``request`` and judge the request (Prism's violations, the wire against the
+        intended values) and the response (parsed into the promised type)."""
         result, recorder = self.send(request, flavor, request.prefer)
         label = request.label
+        if request.prefer and recorder.exchanges and _faker_crashed(recorder.exchanges[0]):
+            # Prism's response generator (json-schema-faker) failed on this schema after the
+            # request was validated: take the static response instead, which it builds without it
+            self.result.notes.append("Prism could not make up a response (json-schema-faker failed); static response used")
+            result, recorder = self.send(request, flavor, None)
         if self.crashed:
             self._add(prism_crashed(self.op_loc.pointer, self.crashed), label, flavor)
             self.crashed = ""
             return
         if not recorder.exchanges:
-            self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, _short(result)), label, flavor)
+            self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
             return
         first = recorder.exchanges[0]
         finding = self._judge_request(first, request)
@@ -377,28 +227,12 @@ class OperationSweep:
             return
         if isinstance(result, BaseException):
             media_loc = self._response_media(first)
-            found = response_refused(self.values, media_loc, _json_or_none(first), request.prefer is None)
-            self._add(found or Finding(CLIENT, "valid-response-refused", media_loc.pointer if media_loc else "", f"{_short(result)} <- {first.body[:300]!r}"), label, flavor)
+            found = response_refused(self.values, media_loc, json_or_none(first), request.prefer is None)
+            self._add(found or Finding(CLIENT, "valid-response-refused", media_loc.pointer if media_loc else "", f"{short(result)} <- {first.body[:300]!r}"), label, flavor)
             return
         problem = self._check_result(result)
         if problem:
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
-
-    def _schemas_everywhere(self) -> bool:
-        """Whether every declared 2xx response content has a schema (Prism can only make up a
-        response, ``Prefer: dynamic=true``, from a schema; it answers 500 otherwise)."""
-        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
-        for code in responses:
-            if not str(code).startswith("2"):
-                continue
-            try:
-                _, resp = self.values.deref(self.op_loc.child("responses", str(code)))
-            except Unsatisfiable:
-                return False
-            content = resp.get("content") if isinstance(resp, dict) else None
-            if isinstance(content, dict) and any(not isinstance(m, dict) or "schema" not in m for m in content.values()):
-                return False
-        return True
 
     def _declares_success(self) -> bool:
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
@@ -412,7 +246,7 @@ class OperationSweep:
             if quirk is not None:
                 return quirk
             if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
-                lost = _lost(request.body_data, _json_or_none(exchange, request=True))
+                lost = lost_values(request.body_data, json_or_none(exchange, request=True))
                 if not lost:
                     return request.expected
                 return Finding(CLIENT, "body-lost-values", request.expected.pointer, lost)
@@ -425,7 +259,7 @@ class OperationSweep:
             schema_loc = request.body_loc.child("schema")
             if self.values.node(request.body_loc).get("schema") is not None and not self.values.valid(schema_loc, sent):
                 return Finding(CLIENT, "sent-invalid-body", schema_loc.pointer, self.values.why_invalid(schema_loc, sent))
-            lost = _lost(request.body_data, sent)
+            lost = lost_values(request.body_data, sent)
             if lost:
                 return Finding(CLIENT, "body-lost-values", schema_loc.pointer, lost)
         return None
@@ -442,7 +276,7 @@ class OperationSweep:
             schema_loc = request.body_loc.child("schema")
             why = self.values.why_invalid(schema_loc, sent)
             text += f" | ours: {'valid' if not why else why}"
-            lost = _lost(request.body_data, sent)
+            lost = lost_values(request.body_data, sent)
             if lost:
                 text += f" | lost: {lost}"
         return text
@@ -485,7 +319,7 @@ class OperationSweep:
             target = pkg.type_of(target_hint)
         except Exception as exc:  # noqa: BLE001
             return f"return hint {target_hint!r} does not evaluate: {exc}"
-        return _conforms(result, target, pkg, target_hint)
+        return conforms(result, target, pkg, target_hint)
 
     def judge_errors(self, requests: list[Request], flavor: str) -> None:
         if not requests:
@@ -511,7 +345,7 @@ class OperationSweep:
                 self.crashed = ""
                 continue
             if not recorder.exchanges:
-                self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, _short(result)), label, flavor)
+                self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
                 continue
             first = recorder.exchanges[0]
             if self._judge_request(first, base) is not None:
@@ -521,7 +355,7 @@ class OperationSweep:
                 continue
             root = self.doc.pkg.root
             if not isinstance(result, root.APIStatusError):
-                self._add(Finding(CLIENT, "error-not-raised", self.op_loc.pointer, f"{status}: got {_short(result)}"), label, flavor)
+                self._add(Finding(CLIENT, "error-not-raised", self.op_loc.pointer, f"{status}: got {short(result)}"), label, flavor)
                 continue
             wanted = expected_error_class(status)
             if type(result).__name__ != wanted or result.status_code != status:
@@ -534,88 +368,20 @@ class OperationSweep:
             except Exception as exc:  # noqa: BLE001
                 self._add(Finding(CLIENT, "error-type-unknown", self.op_loc.pointer, f"{case.type_expr}: {exc}"), label, flavor)
                 continue
-            problem = _conforms(getattr(result, "error", None), target, self.doc.pkg, case.type_expr)
+            problem = conforms(getattr(result, "error", None), target, self.doc.pkg, case.type_expr)
             if problem:
                 media_loc = self._response_media(first)
-                found = response_refused(self.values, media_loc, _json_or_none(first), True)
+                found = response_refused(self.values, media_loc, json_or_none(first), True)
                 self._add(found or Finding(CLIENT, "error-body-not-parsed", media_loc.pointer if media_loc else "", f"{problem} <- {first.body[:300]!r}"), label, flavor)
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, BaseException):
-        text = " ".join(str(value).split())
-        return f"{type(value).__name__}: {text}"[:600]
-    return repr(value)[:600]
-
-
-def _json_or_none(exchange: Exchange, request: bool = False) -> Any:
-    """The JSON of the response (or with ``request``, of the request) body, else its text."""
-    content = exchange.request.content if request else exchange.body
-    try:
-        return json.loads(content) if content else None
-    except ValueError:
-        return content.decode("utf-8", "replace")
-
-
-def _lost(intended: Any, sent: Any, where: str = "$") -> str:
-    """Where ``sent`` lacks or changed a value of ``intended`` ("" when every value arrived)."""
-    if isinstance(intended, dict):
-        if not isinstance(sent, dict):
-            return f"{where}: sent {type(sent).__name__}, not an object"
-        for key, value in intended.items():
-            if key not in sent:
-                return f"{where}.{key}: not sent"
-            inner = _lost(value, sent[key], f"{where}.{key}")
-            if inner:
-                return inner
-        return ""
-    if isinstance(intended, list):
-        if not isinstance(sent, list) or len(sent) != len(intended):
-            return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
-        for i, (a, b) in enumerate(zip(intended, sent)):
-            inner = _lost(a, b, f"{where}[{i}]")
-            if inner:
-                return inner
-        return ""
-    if isinstance(intended, float) and isinstance(sent, (int, float)) and float(sent) == intended:
-        return ""
-    if intended != sent or type(intended) is bool and type(sent) is not bool:
-        return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
-    return ""
-
-
-def _conforms(value: Any, target: Any, pkg: Package, where: str) -> str:
-    """"" when ``value`` is what the type ``target`` promises, else why not."""
-    origin = typing.get_origin(target)
-    if target is Any:
-        return ""
-    if target is None or target is type(None):
-        return "" if value is None else f"{where}: expected None, got {type(value).__name__}"
-    if isinstance(target, type) and origin is None:
-        if isinstance(value, target):
-            return ""
-        return f"{where}: expected {target.__name__}, got {type(value).__name__}"
-    if origin is list:
-        if not isinstance(value, list):
-            return f"{where}: expected a list, got {type(value).__name__}"
-        for item in value:
-            inner = _conforms(item, typing.get_args(target)[0], pkg, f"{where}[]")
-            if inner:
-                return inner
-        return ""
-    if origin is dict:
-        return "" if isinstance(value, dict) else f"{where}: expected a dict, got {type(value).__name__}"
-    try:
-        pydantic.TypeAdapter(target).validate_python(value)
-    except Exception as exc:  # noqa: BLE001
-        return f"{where}: {_short(exc)}"
-    unknown = getattr(pkg.models, "UnknownVariant", None)
-    if unknown is not None and isinstance(value, unknown):
-        return f"{where}: a known variant parsed as UnknownVariant"
-    return ""
-
-
 # --- one document -------------------------------------------------------------------------------
+
+
+def _faker_crashed(exchange: Exchange) -> bool:
+    """Whether Prism answered 500 because json-schema-faker threw while making up the response
+    (``Prefer: dynamic=true``): its ``UNKNOWN`` error names the library in its stack trace."""
+    return exchange.prism_error == "UNKNOWN" and b"json-schema-faker" in exchange.body and not exchange.request_violations
 
 
 class DocumentSweep:
@@ -630,9 +396,41 @@ class DocumentSweep:
         self.values = Values(self.spec)
         self.api: Api
         self.pkg = Package(package)
-        self.server: PrismServer
+        self.server: PrismServer | None = None
+        #: Prism's URL (a server shared with other tests has no ``server`` of ours)
+        self.base_url = ""
         self.method_of: dict[tuple[str, str], tuple[str, str]] = {}
         self.ir_of: dict[tuple[str, str], Operation] = {}
+        self._operations: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
+
+    @classmethod
+    def for_client(cls, spec: Path, package: str, api: Api, base_url: str) -> "DocumentSweep":
+        """A sweep of a client already generated and importable (``package``, whose IR is ``api``)
+        against a Prism server already serving ``spec`` at ``base_url``."""
+        sweep = cls(spec, Path("."), Path("prism"), package)
+        sweep._adopt(api)
+        sweep.base_url = base_url
+        return sweep
+
+    def _adopt(self, api: Api) -> None:
+        self.api = api
+        for res in api.resources:
+            for op in res.operations:
+                self.method_of[(op.path, op.method)] = (res.attr, op.py_name)
+                self.ir_of[(op.path, op.method)] = op
+
+    def sweep_operation(self, path: str, method: str, flavors: tuple[str, ...]) -> OpResult:
+        """Send every request of the operation ``method path`` (a path key of the document) with
+        each flavor and judge them."""
+        if not self._operations:
+            self._operations = {(p, m): (loc, raw) for p, m, _, raw, loc in self.values.operations()}
+        op_loc, raw = self._operations[(path, method)]
+        ir = self.ir_of.get((path, method))
+        if ir is None:
+            op = OpResult(str(raw.get("operationId") or f"{method.upper()} {path}"), method, path)
+            op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+            return op
+        return OperationSweep(self, path, method, op_loc, raw, ir).run(flavors)
 
     def _setup(self, result: DocResult) -> bool:
         from generator.pipeline import Options, run
@@ -644,17 +442,13 @@ class DocumentSweep:
             errors = [d.render() for d in generated.sink.items if d.level >= Level.ERROR][:5]
             result.setup = Finding(CLIENT, "generation-failed", "", " | ".join(errors)[:2000])
             return False
-        self.api = generated.api
-        for res in self.api.resources:
-            for op in res.operations:
-                self.method_of[(op.path, op.method)] = (res.attr, op.py_name)
-                self.ir_of[(op.path, op.method)] = op
+        self._adopt(generated.api)
         sys.path.insert(0, str(generated.project_dir))
         try:
             importlib.import_module(self.package)
             importlib.import_module(f"{self.package}.models")
         except Exception as exc:  # noqa: BLE001
-            result.setup = Finding(CLIENT, "import-failed", "", _short(exc))
+            result.setup = Finding(CLIENT, "import-failed", "", short(exc))
             return False
         try:
             self._start_prism()
@@ -667,9 +461,13 @@ class DocumentSweep:
         self.server = start_prism(
             self.prism, self.spec, self.out, deadline=self.prism_deadline, extra_args=("--seed", PRISM_SEED)
         )
+        self.base_url = self.server.url
 
     def server_died(self) -> bool:
-        """Whether Prism has exited (waiting a moment: its socket closes before the process ends)."""
+        """Whether our Prism has exited (waiting a moment: its socket closes before the process
+        ends); a shared server is never ours to judge."""
+        if self.server is None:
+            return False
         try:
             self.server.process.wait(timeout=3)
         except Exception:  # noqa: BLE001 - still running
@@ -679,6 +477,7 @@ class DocumentSweep:
     def restart_prism(self) -> str:
         """Prism died answering a request: start it again; returns the end of its log (the
         evidence: Prism's own stack trace)."""
+        assert self.server is not None
         log = self.server.log_tail(1500)
         self.server.stop()
         self._start_prism()
@@ -712,7 +511,8 @@ class DocumentSweep:
                         sweep.result.findings.append(Finding(CLIENT, "harness-error", op_loc.pointer, traceback.format_exc()[-1500:]))
                         result.operations.append(sweep.result)
             finally:
-                self.server.stop()
+                if self.server is not None:
+                    self.server.stop()
         finally:
             result.wall = time.monotonic() - start
         return result

@@ -232,7 +232,10 @@ class Values:
             error = best_match(self._validator(loc, write).iter_errors(value))
         except Exception as exc:  # noqa: BLE001 - reported as text
             return f"(not checkable: {type(exc).__name__}: {exc})"
-        return "" if error is None else f"{error.json_path}: {error.message}"[:400]
+        if error is None:
+            return ""
+        keyword = f"{error.validator}={error.validator_value!r}"[:120]
+        return f"{error.json_path}: {keyword}: {error.message}"[:500]
 
     # --- values ---------------------------------------------------------------------------
 
@@ -417,8 +420,18 @@ class Values:
                 result[name] = value  # an optional property no valid value fits is left out
         for name in sorted(required - set(result) - set(props)):
             result[name] = _Placeholder(f"sample-{name}")
-        extra = schema.get("additionalProperties")
         minimum = int(schema.get("minProperties", 0) or 0)
+        for name in props:  # `minProperties` may ask for more than the required ones
+            if len(result) >= minimum:
+                break
+            if name not in result and not self._skipped(props[name], shape):
+                try:
+                    value = self._build(loc.child("properties", name), name, Shape("full", shape.variant, shape.write), stack)
+                except Unsatisfiable:
+                    continue
+                if self.valid(loc.child("properties", name), value, shape.write):
+                    result[name] = value
+        extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra and (shape.mode == "full" or len(result) < minimum or not props):
             if shape.mode == "full" or len(result) < max(minimum, 1):
                 try:

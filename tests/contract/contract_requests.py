@@ -1,0 +1,217 @@
+"""The requests the contract sweep sends for one operation, built from the document's schemas.
+
+:meth:`RequestPlanner.requests` gives ``required`` (only required parameters, and the body when it
+is required, with only its required properties; Prism answers with its static response), then
+``full`` (every parameter and property that may be sent; Prism makes up a response from the
+schemas, ``Prefer: dynamic=true``) once per union variant (``full/1``, ``full/2``...), each for every
+request media type the client offers. A value no schema-valid value could be built for is a
+finding instead of a request (``contract_classify.unsatisfiable``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+from contract_classify import CLIENT, DOCUMENT, Finding, has_map_examples, unsatisfiable
+from contract_judge import short
+from contract_values import Shape, Unsatisfiable, Values
+from contract_wire import Package
+
+from generator.ir.model import Operation, RequestBody
+from generator.refs import Loc
+
+MAX_VARIANTS = 3
+UPLOAD = b"contract upload\n"
+
+
+class NullParameter(Exception):
+    """A required parameter whose schema allows no value but ``null``, which a path, query,
+    header or cookie cannot carry (RFC 6570 treats null as undefined)."""
+
+    def __init__(self, loc: Loc) -> None:
+        super().__init__(loc.pointer)
+        self.loc = loc
+
+
+@dataclass
+class Request:
+    """One call of an operation: the keyword arguments and what to check."""
+
+    label: str
+    shape: Shape
+    kwargs: dict[str, Any]
+    body: RequestBody | None = None
+    body_loc: Loc | None = None  # the request body's media type object
+    body_data: Any = None
+    multipart_json: set[str] = field(default_factory=set)
+    prefer: str | None = None
+    #: a document defect the request is known to carry (Prism's refusal is then expected)
+    expected: Finding | None = None
+
+
+class RequestPlanner:
+    """Builds the requests of one operation; findings about requests that could not be built go
+    to ``findings``."""
+
+    def __init__(self, values: Values, pkg: Package, ir: Operation, op_loc: Loc, raw: dict[str, Any]) -> None:
+        self.values = values
+        self.pkg = pkg
+        self.ir = ir
+        self.op_loc = op_loc
+        self.raw = raw
+        self.findings: list[Finding] = []
+        #: what the report should know although nothing failed (e.g. a body Prism does not check)
+        self.notes: list[str] = []
+
+    def _param_value(self, param_loc: Loc, raw: dict[str, Any], shape: Shape) -> Any:
+        schema_loc = param_loc.child("schema")
+        if "schema" not in raw and isinstance(raw.get("content"), dict) and raw["content"]:
+            mt = next(iter(raw["content"]))
+            schema_loc = param_loc.child("content", mt, "schema")
+        candidates = []
+        if "example" in raw:
+            candidates.append(raw["example"])
+        for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
+            if isinstance(example, dict) and "value" in example:
+                candidates.append(example["value"])
+        for candidate in candidates:
+            if candidate is not None and self.values.valid(schema_loc, candidate):
+                return candidate
+        value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
+        if value is None and raw.get("required") and raw.get("in") != "body":
+            raise NullParameter(param_loc)
+        if value in ([], {}) and raw.get("required"):
+            # an empty array or object has no form in a query, header or cookie: send one item
+            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant))
+        return value
+
+    def _params(self, shape: Shape) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        for param in self.ir.params:
+            if shape.mode == "required" and not param.required:
+                continue
+            uri, _, pointer = param.pointer.partition("#")
+            loc = Loc(uri, pointer, uri)
+            loc, raw = self.values.deref(loc)
+            if not isinstance(raw, dict):
+                continue
+            # a path parameter is never empty (it is a URL segment): arrays get an item
+            kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
+        return kwargs
+
+    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc, Any, set[str]]:
+        """``(argument, media type location, JSON-ready data, multipart JSON part names)``."""
+        uri, _, pointer = body.pointer.partition("#")
+        rb_loc = Loc(uri, pointer, uri)
+        media_loc = rb_loc.child("content", body.content_type)
+        schema_loc = media_loc.child("schema")
+        media = self.values.node(media_loc)
+        has_schema = isinstance(media, dict) and "schema" in media
+        if has_schema and has_map_examples(self.values, schema_loc):
+            note = f"body not validated by Prism (map-valued examples): {schema_loc.pointer}"
+            if note not in self.notes:
+                self.notes.append(note)
+        if body.kind == "binary":
+            return UPLOAD, media_loc, None, set()  # (an argument already: not converted)
+        data = self.values.value(schema_loc, "body", shape) if has_schema else {"key": "value"}
+        if body.kind == "text":
+            text = data if isinstance(data, str) else json.dumps(data)
+            return text, media_loc, text, set()  # (an argument already: not converted)
+        parts: set[str] = set()
+        if body.kind == "multipart" and isinstance(data, dict):
+            _, schema = self.values.deref(schema_loc)
+            for name in (schema.get("properties") or {}) if isinstance(schema, dict) else {}:
+                try:
+                    _, sub = self.values.deref(schema_loc.child("properties", name))
+                except Unsatisfiable:
+                    continue
+                if not isinstance(sub, dict):
+                    continue
+                if sub.get("format") in ("binary", "byte") or "contentMediaType" in sub:
+                    if name in data or shape.mode == "full":
+                        data[name] = UPLOAD
+                elif name in data and isinstance(data[name], (dict, list)):
+                    parts.add(name)
+        return None, media_loc, data, parts
+
+    def _as_argument(self, body: RequestBody, data: Any) -> Any:
+        target = self.pkg.type_of(body.hint)
+        if target is Any:
+            return data
+        if isinstance(target, type) and issubclass(target, pydantic.BaseModel):
+            return target.model_validate(data)
+        return pydantic.TypeAdapter(target).validate_python(data)
+
+    def requests(self) -> list[Request]:
+        """The requests to send: ``required``, then ``full`` for each union variant."""
+        out: list[Request] = []
+        bodies: list[RequestBody | None] = list(self.ir.bodies) or [None]
+        count = 1
+        for body in self.ir.bodies:
+            uri, _, pointer = body.pointer.partition("#")
+            count = max(count, self.values.variant_count(Loc(uri, pointer, uri).child("content", body.content_type, "schema")))
+        shapes = [("required", Shape("required", 0))]
+        shapes += [("full" if k == 0 else f"full/{k}", Shape("full", k)) for k in range(min(count, MAX_VARIANTS))]
+        for label, shape in shapes:
+            for index, body in enumerate(bodies):
+                name = label if len(bodies) == 1 else f"{label}[{body.content_type if body else '-'}]"
+                request = Request(name, shape, {}, body)
+                request.prefer = None if shape.mode == "required" or not self._schemas_everywhere() else "dynamic=true"
+                arg: Any = None
+                try:
+                    request.kwargs = self._params(shape)
+                    if body is not None and (shape.mode == "full" or body.required):
+                        arg, loc, data, parts = self._body(body, shape)
+                        request.body_loc, request.body_data, request.multipart_json = loc, data, parts
+                    elif body is not None and index > 0:
+                        continue  # without a body, one request is enough
+                except Unsatisfiable as exc:
+                    self.findings.append(unsatisfiable(self.values, exc.loc or self.op_loc, str(exc)))
+                    continue
+                except NullParameter as exc:
+                    self.findings.append(Finding(DOCUMENT, "null-only-parameter", exc.loc.pointer, "required, and null is the only value its schema allows"))
+                    continue
+                problems, self.values.problems = self.values.problems, []
+                if problems:
+                    loc, why = problems[0]
+                    finding = unsatisfiable(self.values, loc, why)
+                    if finding.reason != "oneof-variants-overlap":
+                        self.findings.append(finding)
+                        continue
+                    # still sent: the client must put the value on the wire as it is; Prism's
+                    # refusal of the overlapping oneOf is then the document's defect
+                    request.expected = finding
+                if request.body_loc is not None:
+                    try:
+                        arg = arg if arg is not None else self._as_argument(body, request.body_data)
+                    except (pydantic.ValidationError, TypeError, ValueError) as exc:
+                        if request.expected is None:
+                            self.findings.append(
+                                Finding(CLIENT, "model-refuses-valid-value", body.pointer if body else "", short(exc))
+                            )
+                        else:
+                            self.findings.append(request.expected)
+                        continue
+                    request.kwargs[self.ir.body_arg] = arg
+                out.append(request)
+        return out
+
+    def _schemas_everywhere(self) -> bool:
+        """Whether every declared 2xx response content has a schema (Prism can only make up a
+        response, ``Prefer: dynamic=true``, from a schema; it answers 500 otherwise)."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code in responses:
+            if not str(code).startswith("2"):
+                continue
+            try:
+                _, resp = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                return False
+            content = resp.get("content") if isinstance(resp, dict) else None
+            if isinstance(content, dict) and any(not isinstance(m, dict) or "schema" not in m for m in content.values()):
+                return False
+        return True
+
