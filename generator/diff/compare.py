@@ -342,6 +342,47 @@ def _match(old: list[_Op], new: list[_Op]) -> tuple[list[tuple[_Op, _Op]], list[
     return pairs, removed, added
 
 
+def _each_parameter(side: _Side, op: _Op) -> Iterator[tuple[Loc, Any]]:
+    """The operation's parameters, the path item's shared ones first, each with ``$ref`` followed."""
+    own = _list(op.data.get("parameters"))
+    for base, plist in ((op.shared_loc, op.shared), (op.loc.child("parameters"), own)):
+        for i, p in enumerate(plist):
+            yield side.follow(p, base.child(i))
+
+
+def _param_schema(ploc: Loc, p: dict[str, Any]) -> tuple[Loc, Any]:
+    """The schema of a parameter: ``schema``, else the first ``content`` entry's, else a string."""
+    if "schema" in p:
+        return ploc.child("schema"), p["schema"]
+    content = p.get("content")
+    if isinstance(content, dict) and content:
+        mt, media = next(iter(content.items()))
+        if isinstance(media, dict):
+            return ploc.child("content", mt, "schema"), media.get("schema", {})
+    return ploc, {"type": "string"}
+
+
+def _request_body(side: _Side, op: _Op) -> tuple[Loc, dict[str, Any]] | None:
+    """The operation's request body with ``$ref`` followed (None when absent or not a mapping)."""
+    rb = op.data.get("requestBody")
+    if rb is None:
+        return None
+    loc, rb = side.follow(rb, op.loc.child("requestBody"))
+    if not isinstance(rb, dict):
+        return None
+    return loc, rb
+
+
+def _each_response(side: _Side, op: _Op) -> Iterator[tuple[str, Loc, Any]]:
+    """``(status code as written, location, response)`` of each response, ``$ref`` followed."""
+    responses = op.data.get("responses")
+    if not isinstance(responses, dict):
+        return
+    for code, resp in responses.items():
+        loc, resp = side.follow(resp, op.loc.child("responses", str(code)))
+        yield str(code), loc, resp
+
+
 # --- schema helpers ---------------------------------------------------------------------------
 
 
@@ -729,33 +770,19 @@ class Comparer:
 
     def _params(self, side: _Side, op: _Op) -> dict[tuple[str, str], tuple[Loc, dict[str, Any]]]:
         merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
-        own = _list(op.data.get("parameters"))
-        for base, plist in ((op.shared_loc, op.shared), (op.loc.child("parameters"), own)):
-            for i, p in enumerate(plist):
-                ploc, p = side.follow(p, base.child(i))
-                if not isinstance(p, dict) or not isinstance(p.get("name"), str):
-                    continue
-                where = p.get("in")
-                if where not in ("path", "query", "header", "cookie"):
-                    continue
-                name = p["name"]
-                if where == "header":
-                    if name.lower() in ("accept", "content-type", "authorization"):
-                        continue  # the client sets these itself
-                    name = name.lower()
-                merged[(where, name)] = (ploc, p)
+        for ploc, p in _each_parameter(side, op):
+            if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+                continue
+            where = p.get("in")
+            if where not in ("path", "query", "header", "cookie"):
+                continue
+            name = p["name"]
+            if where == "header":
+                if name.lower() in ("accept", "content-type", "authorization"):
+                    continue  # the client sets these itself
+                name = name.lower()
+            merged[(where, name)] = (ploc, p)
         return merged
-
-    @staticmethod
-    def _param_schema(ploc: Loc, p: dict[str, Any]) -> tuple[Loc, Any]:
-        if "schema" in p:
-            return ploc.child("schema"), p["schema"]
-        content = p.get("content")
-        if isinstance(content, dict) and content:
-            mt, media = next(iter(content.items()))
-            if isinstance(media, dict):
-                return ploc.child("content", mt, "schema"), media.get("schema", {})
-        return ploc, {"type": "string"}
 
     def _parameters(self, o: _Op, n: _Op, subject: str) -> None:
         op_ = self._params(self.old, o)
@@ -820,8 +847,8 @@ class Comparer:
                     old=oloc,
                     new=nloc,
                 )
-            osl, osch = self._param_schema(oloc, opar)
-            nsl, nsch = self._param_schema(nloc, npar)
+            osl, osch = _param_schema(oloc, opar)
+            nsl, nsch = _param_schema(nloc, npar)
             ctx = _Ctx(
                 subject=subject,
                 label=f"{n.call} parameter '{name}'",
@@ -831,17 +858,8 @@ class Comparer:
             )
             self.schema(osl, osch, nsl, nsch, ctx)
 
-    def _body(self, side: _Side, op: _Op) -> tuple[Loc, dict[str, Any]] | None:
-        rb = op.data.get("requestBody")
-        if rb is None:
-            return None
-        loc, rb = side.follow(rb, op.loc.child("requestBody"))
-        if not isinstance(rb, dict):
-            return None
-        return loc, rb
-
     def _request_body(self, o: _Op, n: _Op, subject: str) -> None:
-        ob, nb = self._body(self.old, o), self._body(self.new, n)
+        ob, nb = _request_body(self.old, o), _request_body(self.new, n)
         if ob is None and nb is None:
             return
         if ob is None:
@@ -936,13 +954,9 @@ class Comparer:
             )
 
     def _response_map(self, side: _Side, op: _Op) -> dict[str, tuple[Loc, dict[str, Any]]]:
-        responses = op.data.get("responses")
-        if not isinstance(responses, dict):
-            return {}
         out = {}
-        for code, resp in responses.items():
-            loc, resp = side.follow(resp, op.loc.child("responses", str(code)))
-            key = str(code).upper() if str(code).lower() != "default" else "default"
+        for code, loc, resp in _each_response(side, op):
+            key = code.upper() if code.lower() != "default" else "default"
             out[key] = (loc, resp if isinstance(resp, dict) else {})
         return out
 
@@ -1726,29 +1740,26 @@ def _arg(name: str) -> str:
 
 def _schema_roots(side: _Side) -> Iterator[tuple[str, Loc, Any]]:
     """``(direction, location, schema)`` of every schema an operation sends or receives."""
-    comparer_params = Comparer._param_schema
     for op in _operations(side):
-        own = _list(op.data.get("parameters"))
-        for base, plist in ((op.shared_loc, op.shared), (op.loc.child("parameters"), own)):
-            for i, p in enumerate(plist):
-                ploc, p = side.follow(p, base.child(i))
-                if isinstance(p, dict):
-                    sloc, s = comparer_params(ploc, p)
-                    yield REQUEST, sloc, s
-        rb = op.data.get("requestBody")
-        if rb is not None:
-            bloc, rb = side.follow(rb, op.loc.child("requestBody"))
-            content = rb.get("content") if isinstance(rb, dict) else None
-            for mt, media in (content or {}).items() if isinstance(content, dict) else ():
-                if isinstance(media, dict) and "schema" in media:
-                    yield REQUEST, bloc.child("content", mt, "schema"), media["schema"]
-        responses = op.data.get("responses")
-        for code, resp in (responses or {}).items() if isinstance(responses, dict) else ():
-            rloc, resp = side.follow(resp, op.loc.child("responses", str(code)))
-            content = resp.get("content") if isinstance(resp, dict) else None
-            for mt, media in (content or {}).items() if isinstance(content, dict) else ():
-                if isinstance(media, dict) and "schema" in media:
-                    yield RESPONSE, rloc.child("content", mt, "schema"), media["schema"]
+        for ploc, p in _each_parameter(side, op):
+            if isinstance(p, dict):
+                sloc, s = _param_schema(ploc, p)
+                yield REQUEST, sloc, s
+        body = _request_body(side, op)
+        if body is not None:
+            for sloc, s in _media_schemas(*body):
+                yield REQUEST, sloc, s
+        for _, rloc, resp in _each_response(side, op):
+            for sloc, s in _media_schemas(rloc, resp):
+                yield RESPONSE, sloc, s
+
+
+def _media_schemas(loc: Loc, holder: Any) -> Iterator[tuple[Loc, Any]]:
+    """``(location, schema)`` of each media type in ``holder``'s ``content`` that has a schema."""
+    content = holder.get("content") if isinstance(holder, dict) else None
+    for mt, media in content.items() if isinstance(content, dict) else ():
+        if isinstance(media, dict) and "schema" in media:
+            yield loc.child("content", mt, "schema"), media["schema"]
 
 
 def _usage(side: _Side) -> dict[str, set[str]]:
