@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..refs import Loc
+from .facts import class_name
 
 REQUEST = "request"
 RESPONSE = "response"
@@ -67,6 +68,11 @@ class View:
     schema: Any
     ref: str | None = None
     nullable: bool = False
+
+    def component_class(self) -> str | None:
+        """The class name the generator gives the component ``ref`` names (None when the view did
+        not come from a component of the compared document)."""
+        return class_name(self.ref) if self.ref and "#" not in self.ref else None
 
 
 @dataclass

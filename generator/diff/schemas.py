@@ -83,7 +83,7 @@ class SchemasMixin(ValuesMixin, ObjectsMixin, UnionsMixin):
         if not self._makes_class(side, view):
             return None
         if view.ref is not None:
-            return class_name(view.ref) if "#" not in view.ref else None
+            return view.component_class()
         return class_name(hint)
 
     def schema(self, oloc: Loc, o: Any, nloc: Loc, n: Any, ctx: Ctx) -> None:
@@ -110,12 +110,11 @@ class SchemasMixin(ValuesMixin, ObjectsMixin, UnionsMixin):
         if ocls and ncls and ocls != ncls:
             self._model_changed(ov, nv, ocls, ncls, ctx)
             return
-        if (
-            ov.ref is not None and nv.ref is not None
-        ):  # aliases of different names: compare contents
-            ctx = replace(ctx, hint=class_name(nv.ref) if "#" not in nv.ref else ctx.hint)
-        elif nv.ref is not None and "#" not in nv.ref:
-            ctx = replace(ctx, hint=class_name(nv.ref))
+        # inline models inside a component are named after it (two aliases of different names:
+        # their contents are compared)
+        ncomp = nv.component_class()
+        if ncomp is not None:
+            ctx = replace(ctx, hint=ncomp)
         self._structure(ov, nv, ctx)
 
     def _model_changed(self, ov: View, nv: View, ocls: str, ncls: str, ctx: Ctx) -> None:
@@ -192,8 +191,8 @@ class SchemasMixin(ValuesMixin, ObjectsMixin, UnionsMixin):
             or (nv.schema or {}).get("anyOf")
         ):
             return False
-        ocls = class_name(ov.ref) if ov.ref and "#" not in ov.ref else ctx.hint
-        ncls = class_name(nv.ref) if nv.ref and "#" not in nv.ref else ctx.hint
+        ocls = ov.component_class() or ctx.hint
+        ncls = nv.component_class() or ctx.hint
         what = (
             f"is now a model class {ncls} instead of a free-form map"
             if n_model

@@ -169,7 +169,7 @@ class ValuesMixin(ComparerCore):
             return
         assert ne is not None
         was_class, is_class = enum_is_class(oe, o), enum_is_class(ne, n)
-        cls = class_name(nv.ref) if nv.ref and "#" not in nv.ref else ctx.hint
+        cls = nv.component_class() or ctx.hint
         opos = ov.loc.child("const" if "const" in o else "enum")
         npos = nv.loc.child("const" if "const" in n else "enum")
         for v in oe:
