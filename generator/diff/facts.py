@@ -55,6 +55,19 @@ def structural(schema: dict[str, Any]) -> set[str]:
     return {k for k in schema if k not in _ANNOTATIONS and not str(k).startswith("x-")}
 
 
+def is_null(schema: Any) -> bool:
+    """Is ``schema`` just ``{type: null}`` (the ``null`` member of a nullable union)?"""
+    return (
+        isinstance(schema, dict) and schema.get("type") == "null" and len(structural(schema)) == 1
+    )
+
+
+def mapping_ref(value: str) -> str:
+    """The ``$ref`` a discriminator ``mapping`` value stands for: a reference as written, or, for a
+    bare schema name, that component schema."""
+    return value if ("/" in value or "#" in value) else f"#/components/schemas/{value}"
+
+
 def enum_values(schema: Any) -> list[Any] | None:
     if not isinstance(schema, dict):
         return None

@@ -65,7 +65,7 @@ class ParametersMixin(ComparerCore):
             )
         for ak in added:
             loc, p = np_[ak]
-            req = bool(p.get("required")) or ak[0] == "path"
+            req = _required(p, ak[0])
             self.add(
                 "parameter.added",
                 req,
@@ -87,8 +87,7 @@ class ParametersMixin(ComparerCore):
                     old=oloc,
                     new=nloc,
                 )
-            oreq = bool(opar.get("required")) or ok[0] == "path"
-            nreq = bool(npar.get("required")) or nk[0] == "path"
+            oreq, nreq = _required(opar, ok[0]), _required(npar, nk[0])
             if oreq != nreq:
                 self.add(
                     "parameter.required-changed",
@@ -108,6 +107,11 @@ class ParametersMixin(ComparerCore):
                 root_kind="parameter.retyped",
             )
             self.schema(osl, osch, nsl, nsch, ctx)
+
+
+def _required(p: dict[str, Any], where: str) -> bool:
+    """Must callers pass the parameter ``p`` found in ``where``? (path parameters always)"""
+    return bool(p.get("required")) or where == "path"
 
 
 def _arg(name: str) -> str:

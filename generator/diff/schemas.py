@@ -12,7 +12,7 @@ from typing import Any
 
 from ..refs import Loc
 from .context import Ctx, View
-from .facts import class_name, enum_is_class, enum_values, structural
+from .facts import class_name, enum_is_class, enum_values, is_null, structural
 from .objects import ObjectsMixin
 from .side import Side
 from .unions import UnionsMixin
@@ -50,15 +50,7 @@ class SchemasMixin(ValuesMixin, ObjectsMixin, UnionsMixin):
             for key in ("oneOf", "anyOf"):
                 variants = s.get(key)
                 if isinstance(variants, list) and structural(s) == {key}:
-                    real = [
-                        (i, v)
-                        for i, v in enumerate(variants)
-                        if not (
-                            isinstance(v, dict)
-                            and v.get("type") == "null"
-                            and len(structural(v)) == 1
-                        )
-                    ]
+                    real = [(i, v) for i, v in enumerate(variants) if not is_null(v)]
                     if len(real) == 1 and len(real) < len(variants):
                         view.nullable = True
                         view.loc, view.schema = view.loc.child(key, real[0][0]), real[0][1]

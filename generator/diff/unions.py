@@ -10,7 +10,7 @@ from typing import Any
 from ..refs import Loc
 from .context import Ctx, View
 from .core import ComparerCore
-from .facts import as_dict, show, structural
+from .facts import as_dict, is_null, mapping_ref, show
 from .side import Side
 
 
@@ -30,7 +30,7 @@ class UnionsMixin(ComparerCore):
         out = []
         for i, v in enumerate(s[key]):
             vloc = loc.child(key, i)
-            if isinstance(v, dict) and v.get("type") == "null" and len(structural(v)) == 1:
+            if is_null(v):
                 continue
             ident = f"#{i}"
             if isinstance(v, dict) and isinstance(v.get("$ref"), str):
@@ -50,23 +50,21 @@ class UnionsMixin(ComparerCore):
         discriminated = isinstance(n.get("discriminator"), dict)
         for ident, vloc, _ in ovars:
             if ident not in nids:
-                shown = ident if not ident.startswith("#") else f"variant {int(ident[1:]) + 1}"
                 self.add(
                     "variant.removed",
                     ctx.request,
-                    f"{ctx.label}: union variant {shown} removed ({ctx.note})",
+                    f"{ctx.label}: union variant {_shown(ident)} removed ({ctx.note})",
                     ctx,
                     old=vloc,
                     new=nv.loc,
                 )
         for ident, vloc, _ in nvars:
             if ident not in oids:
-                shown = ident if not ident.startswith("#") else f"variant {int(ident[1:]) + 1}"
                 brk = ctx.response and not discriminated
                 self.add(
                     "variant.added",
                     brk,
-                    f"{ctx.label}: union variant {shown} added ({ctx.note}"
+                    f"{ctx.label}: union variant {_shown(ident)} added ({ctx.note}"
                     + (
                         "; the union has no discriminator, so the return type widens)"
                         if brk
@@ -110,8 +108,7 @@ class UnionsMixin(ComparerCore):
         nm = as_dict(nd.get("mapping"))
 
         def target(ref: Any) -> str:
-            ref = str(ref)
-            return ref.rsplit("/", 1)[-1] if ("/" in ref or "#" in ref) else ref
+            return mapping_ref(str(ref)).rsplit("/", 1)[-1]
 
         for k, v in om.items():
             if k not in nm:
@@ -142,3 +139,8 @@ class UnionsMixin(ComparerCore):
                     old=oloc if od else ov.loc,
                     new=nloc.child("mapping", k),
                 )
+
+
+def _shown(ident: str) -> str:
+    """A variant in messages: its component name, or ``variant N`` (1-based) for an inline one."""
+    return ident if not ident.startswith("#") else f"variant {int(ident[1:]) + 1}"

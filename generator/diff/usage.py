@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 from ..refs import Loc
 from .context import REQUEST, RESPONSE
+from .facts import mapping_ref
 from .operations import each_parameter, each_response, operations_of, param_schema, request_body_of
 from .side import Side
 
@@ -93,12 +94,8 @@ def schema_usage(side: Side) -> dict[str, set[str]]:
             ):
                 for k, target in value["mapping"].items():
                     if isinstance(target, str):
-                        t = (
-                            target
-                            if ("/" in target or "#" in target)
-                            else f"#/components/schemas/{target}"
-                        )
-                        stack.append((direction, loc.child(key, "mapping", k), {"$ref": t}))
+                        ref = mapping_ref(target)
+                        stack.append((direction, loc.child(key, "mapping", k), {"$ref": ref}))
     return out
 
 
