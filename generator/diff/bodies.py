@@ -1,5 +1,5 @@
-"""The request body of an operation (``body=``): added, removed, required or optional, its media types,
-and the schema sent for each kind of body.
+"""The request body of an operation (``body=``): added, removed, required or optional, its media
+types, and the schema sent for each kind of body.
 
 Rules: "Request bodies" in :mod:`generator.diff`.
 """
@@ -18,6 +18,8 @@ class RequestBodyMixin(ComparerCore):
     """Compares the request bodies of two versions of an operation."""
 
     def _request_body(self, o: Op, n: Op, subject: str) -> None:
+        """Report the request-body changes between two versions of an operation, and compare the
+        schema sent for each kind of body both versions send."""
         ob, nb = request_body_of(self.old, o), request_body_of(self.new, n)
         if ob is None and nb is None:
             return

@@ -19,6 +19,8 @@ class ComponentsMixin(ComparerCore):
     """Compares the component schemas of two documents."""
 
     def _component(self, name: str) -> None:
+        """Compare the component schema ``name`` of both sides, in the directions it is used (both
+        when no operation reaches it)."""
         oloc = self.old.root.child("components", "schemas", name)
         nloc = self.new.root.child("components", "schemas", name)
         dirs = frozenset(self.usage.get(name) or BOTH)
@@ -27,6 +29,9 @@ class ComponentsMixin(ComparerCore):
         self.schema(oloc, self.old.schemas[name], nloc, self.new.schemas[name], ctx)
 
     def _component_lifecycle(self) -> list[Change]:
+        """The changes of the component schemas on one side only (removed, renamed, inlined, then
+        extracted, added), returned rather than recorded: they are reported before the changes
+        inside the components on both sides."""
         saved, self.changes = self.changes, []
         removed = [n for n in self.old.schemas if n not in self.new.schemas]
         added = [n for n in self.new.schemas if n not in self.old.schemas]

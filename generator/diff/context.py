@@ -1,6 +1,6 @@
-"""Where a schema comparison stands: the directions data flows (request, response), the context of one
-comparison (:class:`Ctx`), a schema with its wrappers peeled off (:class:`View`) and an object schema
-with ``allOf`` merged (:class:`ObjView`).
+"""Where a schema comparison stands: the directions data flows (request, response), the context of
+one comparison (:class:`Ctx`), a schema with its wrappers peeled off (:class:`View`) and an object
+schema with ``allOf`` merged (:class:`ObjView`).
 
 Which way the data flows decides what breaks: see "Who sends what" in :mod:`generator.diff`.
 """
@@ -32,6 +32,9 @@ class Ctx:
     component: str = ""  # set at the top of a component schema (its properties are inherited)
 
     def child(self, label: str, hint: str, dirs: frozenset[str] | None = None) -> "Ctx":
+        """The context of a part of this schema (a property, items, a variant) named ``label`` with
+        ``hint`` for its inline class; ``dirs`` when the part flows otherwise (``readOnly``,
+        ``writeOnly``). One level deeper, and no longer the top of a component or a parameter."""
         return replace(
             self,
             label=label,
@@ -44,14 +47,17 @@ class Ctx:
 
     @property
     def request(self) -> bool:
+        """Is the data sent in requests (built by the caller)?"""
         return REQUEST in self.dirs
 
     @property
     def response(self) -> bool:
+        """Is the data received in responses (read by the caller)?"""
         return RESPONSE in self.dirs
 
     @property
     def note(self) -> str:
+        """The directions in words, for messages."""
         if self.dirs == frozenset({REQUEST}):
             return "only sent in requests"
         if self.dirs == frozenset({RESPONSE}):

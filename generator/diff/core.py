@@ -43,6 +43,8 @@ class ComparerCore:
         old: Loc | None = None,
         new: Loc | None = None,
     ) -> None:
+        """Record one :class:`.model.Change`: ``ctx_or_subject`` gives its subject, ``old`` and
+        ``new`` its locations on each side (None where the thing does not exist)."""
         subject = ctx_or_subject.subject if isinstance(ctx_or_subject, Ctx) else ctx_or_subject
         self.changes.append(
             Change(

@@ -26,6 +26,9 @@ class Comparer(ComponentsMixin, ParametersMixin, RequestBodyMixin, ResponsesMixi
     """Compares two loaded documents; :meth:`run` returns the changes in report order."""
 
     def run(self) -> list[Change]:
+        """All the changes, in report order: each operation of the old document (removed, or its
+        changes against its pair), the added operations, then the component schemas: those on one
+        side only (:meth:`_component_lifecycle`) before the changes inside the others."""
         old_ops, new_ops = operations_of(self.old), operations_of(self.new)
         pairs, removed, added = match_operations(old_ops, new_ops)
         removed_ids = {id(o) for o in removed}
@@ -58,6 +61,8 @@ class Comparer(ComponentsMixin, ParametersMixin, RequestBodyMixin, ResponsesMixi
         return self.changes
 
     def _operation(self, o: Op, n: Op) -> None:
+        """Report the changes between two versions of one operation: its name, resource, route and
+        deprecation, then its parameters, request body and responses."""
         subject = f"operation {n.key}"
         if o.op_id != n.op_id and o.op_id and n.op_id:
             same = o.py_name == n.py_name

@@ -1,5 +1,5 @@
-"""What a schema says, read the way the diff needs it: without prose and extensions, its enum values,
-what the generator makes of it (class names, enum classes), shown in messages.
+"""What a schema says, read the way the diff needs it: without prose and extensions, its enum
+values, what the generator makes of it (class names, enum classes), how values show in messages.
 
 Pure functions over the parsed document (dicts, lists, scalars); no ``$ref`` is followed here.
 """
@@ -30,6 +30,7 @@ _ANNOTATIONS = frozenset(
         "discriminator",
     }
 )
+#: Keywords that only describe (left out by :func:`facts`).
 _PROSE = frozenset(
     {"description", "summary", "title", "example", "examples", "$comment", "externalDocs"}
 )
@@ -52,6 +53,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def structural(schema: dict[str, Any]) -> set[str]:
+    """The keywords of ``schema`` that change what it accepts (no annotations, no ``x-*``)."""
     return {k for k in schema if k not in _ANNOTATIONS and not str(k).startswith("x-")}
 
 
@@ -69,6 +71,8 @@ def mapping_ref(value: str) -> str:
 
 
 def enum_values(schema: Any) -> list[Any] | None:
+    """The values ``schema`` allows when it is an enum (``const`` is one value; ``null`` is left
+    out), else None."""
     if not isinstance(schema, dict):
         return None
     if "const" in schema:
@@ -89,6 +93,7 @@ def enum_is_class(values: list[Any], schema: dict[str, Any]) -> bool:
 
 
 def show(v: Any) -> str:
+    """``v`` as JSON, for messages."""
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -113,8 +118,11 @@ def facts(node: Any, names: bool = False) -> Any:
 
 
 def fingerprint(schema: Any) -> str:
+    """A string equal for two schemas that differ only in prose and extensions (:func:`facts`)."""
     return json.dumps(facts(schema), sort_keys=True, default=str)
 
 
 def class_name(name: str) -> str:
+    """The class name the generator gives the schema ``name`` (collision suffixes and
+    ``class-names`` overrides are not known here)."""
     return py_ident(pascal(name), prefix="Model")

@@ -29,6 +29,8 @@ class ObjectsMixin(ComparerCore):
         depth: int = 0,
         out: ObjView | None = None,
     ) -> ObjView:
+        """``schema`` with the properties and ``required`` of its ``allOf`` members merged into
+        ``out``, each property with the outermost component it is inherited from (``origin``)."""
         out = out if out is not None else ObjView()
         if not isinstance(schema, dict) or depth > 32:
             return out
@@ -71,6 +73,9 @@ class ObjectsMixin(ComparerCore):
         return out
 
     def _object(self, ov: View, nv: View, ctx: Ctx) -> None:
+        """Report the property changes between two object schemas, and compare the schema of each
+        property both have (``readOnly`` ones as response data, ``writeOnly`` ones as request
+        data)."""
         old = self._obj_view(self.old, ov.loc, ov.schema)
         new = self._obj_view(self.new, nv.loc, nv.schema)
         names = list(old.props) + [p for p in new.props if p not in old.props]

@@ -21,6 +21,10 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @dataclass
 class Op:
+    """One operation of a document: ``op_id`` (empty without an operationId), ``method``, ``path``,
+    ``loc`` and ``data`` of the operation object, and the path item's ``shared`` parameters at
+    ``shared_loc``."""
+
     op_id: str
     method: str
     path: str
@@ -31,6 +35,7 @@ class Op:
 
     @property
     def key(self) -> str:
+        """How changes name the operation: its operationId, else ``METHOD /path``."""
         return self.op_id or f"{self.method.upper()} {self.path}"
 
     @property
@@ -43,6 +48,7 @@ class Op:
 
     @property
     def py_name(self) -> str:
+        """The name of its Python method."""
         return py_ident(snake(self.name_source) or self.method, prefix="op")
 
     @property
@@ -52,6 +58,8 @@ class Op:
 
     @property
     def tag(self) -> str:
+        """What groups it into a resource: its first tag, else the first literal path segment, else
+        ``default``."""
         tags = self.data.get("tags")
         if isinstance(tags, list) and tags and isinstance(tags[0], str):
             return tags[0]
@@ -60,18 +68,23 @@ class Op:
 
     @property
     def attr(self) -> str:
+        """The client attribute of its resource (``client.<attr>``)."""
         return py_ident(snake(self.tag) or "default", prefix="group")
 
     @property
     def call(self) -> str:
+        """The call as messages show it: ``client.<resource>.<method>()``."""
         return f"client.{self.attr}.{self.py_name}()"
 
     @property
     def route(self) -> str:
+        """``METHOD /path``."""
         return f"{self.method.upper()} {self.path}"
 
 
 def operations_of(side: Side) -> list[Op]:
+    """The operations under ``paths`` in document order (path item ``$ref`` s followed; the methods
+    of a path item in :data:`METHODS` order)."""
     paths = side.data.get("paths")
     if not isinstance(paths, dict):
         return []
@@ -132,7 +145,8 @@ def match_operations(
 
 
 def each_parameter(side: Side, op: Op) -> Iterator[tuple[Loc, Any]]:
-    """The operation's parameters, the path item's shared ones first, each with ``$ref`` followed."""
+    """The operation's parameters, the path item's shared ones first, each ``(location,
+    parameter)`` with ``$ref`` followed."""
     own = as_list(op.data.get("parameters"))
     for base, plist in ((op.shared_loc, op.shared), (op.loc.child("parameters"), own)):
         for i, p in enumerate(plist):

@@ -20,6 +20,8 @@ class ParametersMixin(ComparerCore):
     """Compares the parameters of two versions of an operation."""
 
     def _params(self, side: Side, op: Op) -> dict[tuple[str, str], tuple[Loc, dict[str, Any]]]:
+        """The parameters callers pass, by ``(location, name)`` (header names lower-cased;
+        ``Accept``, ``Content-Type`` and ``Authorization`` left out), each with its location."""
         merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
         for ploc, p in each_parameter(side, op):
             if not isinstance(p, dict) or not isinstance(p.get("name"), str):
@@ -36,6 +38,8 @@ class ParametersMixin(ComparerCore):
         return merged
 
     def _parameters(self, o: Op, n: Op, subject: str) -> None:
+        """Report the parameter changes between two versions of an operation, and compare the schema
+        of each parameter both have (request data)."""
         op_ = self._params(self.old, o)
         np_ = self._params(self.new, n)
         removed = [k for k in op_ if k not in np_]

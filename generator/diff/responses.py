@@ -24,6 +24,8 @@ class ResponsesMixin(ComparerCore):
     """Compares the responses of two versions of an operation."""
 
     def _response_map(self, side: Side, op: Op) -> dict[str, tuple[Loc, dict[str, Any]]]:
+        """The responses by status code (upper-cased; ``default`` in lower case), each with its
+        location; a response that is not a mapping is an empty one."""
         out = {}
         for code, loc, resp in each_response(side, op):
             key = code.upper() if code.lower() != "default" else "default"
@@ -32,6 +34,8 @@ class ResponsesMixin(ComparerCore):
 
     @staticmethod
     def _chosen(resp: dict[str, Any]) -> str | None:
+        """The media type the client parses of ``resp`` (by :data:`_KIND_ORDER`); None without
+        content."""
         content = as_dict(resp.get("content"))
         if not content:
             return None
@@ -60,6 +64,8 @@ class ResponsesMixin(ComparerCore):
         return "json:" + fingerprint(schema)
 
     def _responses(self, o: Op, n: Op, subject: str) -> None:
+        """Report the response changes between two versions of an operation, and compare the schema
+        of each JSON body the method parses in both (response data)."""
         orr, nrr = self._response_map(self.old, o), self._response_map(self.new, n)
 
         def success(codes: dict[str, Any]) -> set[str]:

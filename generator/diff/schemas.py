@@ -1,6 +1,7 @@
-"""The comparison of two schemas: wrappers peeled off (``$ref``, single ``allOf``, ``oneOf: [X, null]``),
-the model class each becomes, then its structure: values (:mod:`.values`), properties
-(:mod:`.objects`), items and map values, union variants and discriminators (:mod:`.unions`).
+"""The comparison of two schemas: wrappers peeled off (``$ref``, single ``allOf``,
+``oneOf: [X, null]``), the model class each becomes, then their structure: values (:mod:`.values`),
+properties (:mod:`.objects`), items and map values, union variants and discriminators
+(:mod:`.unions`).
 
 Rules: "Schemas" in :mod:`generator.diff`.
 """

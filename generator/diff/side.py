@@ -1,5 +1,6 @@
-"""One side of a comparison: a loaded document with its ``$ref`` resolver (from :mod:`generator.refs`),
-how its locations are written in a change, and one warning per reference it cannot resolve.
+"""One side of a comparison: a loaded document with its ``$ref`` resolver (from
+:mod:`generator.refs`), how its locations are written in a change, and one warning per reference it
+cannot resolve.
 """
 
 from __future__ import annotations

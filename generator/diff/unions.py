@@ -1,4 +1,5 @@
-"""Unions (``oneOf`` / ``anyOf``): variants added or removed, and discriminators (property, mapping).
+"""Unions (``oneOf`` / ``anyOf``): variants added or removed, and discriminators (property,
+mapping).
 
 Rules: "Schemas" in :mod:`generator.diff` (union variants, discriminators).
 """
@@ -20,6 +21,8 @@ class UnionsMixin(ComparerCore):
     def _variant_list(
         self, side: Side, loc: Loc, s: dict[str, Any]
     ) -> tuple[str, list[tuple[str, Loc, Any]]]:
+        """The union keyword of ``s`` (``oneOf``, ``anyOf`` or ``""``) and its variants but
+        ``null``, each identified by the component it refers to, else ``#<index>``."""
         key = (
             "oneOf"
             if isinstance(s.get("oneOf"), list)
@@ -41,6 +44,8 @@ class UnionsMixin(ComparerCore):
         return key, out
 
     def _variants(self, ov: View, nv: View, o: dict[str, Any], n: dict[str, Any], ctx: Ctx) -> None:
+        """Report the union variants removed or added, and compare inline variants at the same
+        index."""
         okey, ovars = self._variant_list(self.old, ov.loc, o)
         nkey, nvars = self._variant_list(self.new, nv.loc, n)
         if not okey and not nkey:
@@ -89,6 +94,8 @@ class UnionsMixin(ComparerCore):
     def _discriminator(
         self, ov: View, nv: View, o: dict[str, Any], n: dict[str, Any], ctx: Ctx
     ) -> None:
+        """Report the discriminator changes: its property, and mapping entries removed, pointing
+        elsewhere, or added."""
         od, nd = o.get("discriminator"), n.get("discriminator")
         if not isinstance(od, dict) and not isinstance(nd, dict):
             return
