@@ -1,7 +1,7 @@
 """``connect-codegen diff OLD NEW``: client-level changes between two versions of a spec.
 
-Small inline documents pin down each change kind and its breaking classification (rules in
-``generator/diff/compare.py``); the published Versori history in ``../shared`` checks real changes
+Small inline documents pin down each change kind and its breaking classification (RULES in
+``generator/diff/__init__.py``); the published Versori history in ``../shared`` checks real changes
 between every consecutive pair of versions.
 """
 

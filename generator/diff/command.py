@@ -12,7 +12,7 @@ import sys
 
 from ..diagnostics import DiagnosticSink, GenerationError, Level
 from ..load import locate
-from .compare import diff_files
+from .documents import diff_files
 from .render import render
 
 
