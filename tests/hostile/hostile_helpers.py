@@ -228,20 +228,24 @@ finally:
     except (ProcessLookupError, PermissionError):
         pass
 seconds = time.perf_counter() - t0
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "stderr": err, "seconds": seconds, "peak_mb": peak_kb / 1024}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "stderr": err, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime}))
 """
 
 
 @dataclass
 class Measured:
     """A generation run in its own process: exit ``code`` (or ``"timeout"``), ``stderr``, wall
-    ``seconds`` and ``peak_mb`` (the largest resident set of the generator or its children)."""
+    ``seconds``, ``peak_mb`` (the largest resident set of the generator or its children) and
+    ``cpu_seconds`` (user + system time of the generator and the children it waited for: unlike
+    wall time, it does not grow when the machine is busy with other work)."""
 
     code: int | str
     stderr: str
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0
 
 
 def measured_generate(
@@ -263,4 +267,4 @@ def measured_generate(
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    return Measured(data["code"], data["stderr"], data["seconds"], data["peak_mb"])
+    return Measured(data["code"], data["stderr"], data["seconds"], data["peak_mb"], data["cpu_seconds"])
