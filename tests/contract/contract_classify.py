@@ -281,6 +281,11 @@ def unsatisfiable(values: Values, loc: Loc, why: str) -> Finding:
     """No valid value could be built for the schema at ``loc``. A document defect only when the
     schema is provably empty (see :func:`provably_empty`); otherwise the test data builder is at
     fault, which is ours: a client-side (harness) defect to fix."""
+    if why.startswith("recursive schema"):
+        # the builder gives up on a recursion only where the schema demands a value (a required
+        # property, an allOf part, an array's minItems, every variant of a union) and null is not
+        # allowed: no finite JSON value exists
+        return Finding(DOCUMENT, "unsatisfiable-schema", loc.pointer, f"every value needs a value of itself ({why}; no optional, empty or null way out)")
     proof = provably_empty(values, loc)
     if proof:
         return Finding(DOCUMENT, "unsatisfiable-schema", loc.pointer, proof)
@@ -289,7 +294,7 @@ def unsatisfiable(values: Values, loc: Loc, why: str) -> Finding:
     return Finding(CLIENT, "no-test-value", loc.pointer, why)
 
 
-def provably_empty(values: Values, loc: Loc) -> str:
+def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset()) -> str:
     """A reason the schema at ``loc`` accepts no value at all, or "" (not proven).
 
     Proofs: ``minimum`` above ``maximum``; ``minLength`` above ``maxLength``; ``minItems`` above
@@ -299,6 +304,9 @@ def provably_empty(values: Values, loc: Loc) -> str:
         loc, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
         return ""
+    if loc.key in seen:
+        return ""
+    seen = seen | {loc.key}
     if schema is False:
         return "the schema is `false`"
     if not isinstance(schema, dict):
@@ -328,7 +336,7 @@ def provably_empty(values: Values, loc: Loc) -> str:
         if props.get(name) is False:
             return f"required property {name!r} is `false`"
         if isinstance(name, str) and name in props:
-            inner = provably_empty(values, loc.child("properties", name))
+            inner = provably_empty(values, loc.child("properties", name), seen)
             if inner:
                 return f"required property {name!r}: {inner}"
     return ""

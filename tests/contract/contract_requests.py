@@ -77,15 +77,17 @@ class RequestPlanner:
         for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
             if isinstance(example, dict) and "value" in example:
                 candidates.append(example["value"])
+        # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules)
+        shape = Shape(shape.mode, shape.variant, write=False)
         for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate):
+            if candidate is not None and self.values.valid(schema_loc, candidate, write=False):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
         if value is None and raw.get("required") and raw.get("in") != "body":
             raise NullParameter(param_loc)
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
-            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant))
+            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=False))
         return value
 
     def _params(self, shape: Shape) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator.diagnostics import DiagnosticSink, GenerationError
 from generator.load import load_document
-from generator.refs import Loc, RefError, Resolver
+from generator.refs import Loc, RefError, Resolver, walk_pointer
 
 CROCKFORD32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -55,7 +55,7 @@ FORMAT_VALUES: dict[str, Callable[[str], Any]] = {
     "date-time": lambda seed: "2024-05-06T07:08:09Z",
     "timestamp": lambda seed: "2024-05-06T07:08:09Z",
     "date": lambda seed: "2024-05-06",
-    "time": lambda seed: "07:08:09Z",
+    "time": lambda seed: "07:08:09",
     "duration": lambda seed: "P1D",
     "uuid": lambda seed: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "uri": lambda seed: "https://example.com/contract",
@@ -145,23 +145,33 @@ class Values:
         self.is30 = str(self.doc.get("openapi", "3.1")).startswith("3.0")
         _named_mappings_as_refs(self.doc)
         self.resolver = Resolver(doc.uri, doc.data, DiagnosticSink(), allow_outside=True)
-        dialect = DRAFT4 if self.is30 else DRAFT202012
-        self.registry: Registry = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
-            doc.uri, Resource.from_contents(_without_discriminators(doc.data), default_specification=dialect)
-        )
+        self.registry = self._registry(doc.uri, doc.data, write=False)
+        #: for requests of 3.1 documents: ``required`` names of readOnly properties dropped (3.0's
+        #: write validator does that itself)
+        self.write_registry = self.registry if self.is30 else self._registry(doc.uri, doc.data, write=True)
         self._validators: dict[tuple[str, bool], Any] = {}
         #: ``(location, why)`` of each value built that does not validate.
         self.problems: list[tuple[Loc, str]] = []
 
-    def _retrieve(self, uri: str) -> Resource[Any]:
-        path = Path(uri.removeprefix("file://"))
-        try:
-            data = load_document(path, DiagnosticSink()).data
-        except GenerationError as exc:
-            raise RefError(f"cannot load {uri}") from exc
-        return Resource.from_contents(
-            _without_discriminators(data), default_specification=DRAFT4 if self.is30 else DRAFT202012
-        )
+    def _registry(self, uri: str, data: Any, *, write: bool) -> Registry:
+        """The documents as the validator reads them: without discriminators, and for requests
+        of 3.1 documents without ``required`` readOnly properties (OAS 3.1.0 4.8.24.1: such a
+        property SHOULD NOT be sent in a request; Prism does not require it there either)."""
+
+        def resource(contents: Any) -> Resource[Any]:
+            contents = _without_discriminators(contents)
+            if write:
+                _drop_read_only_required(contents, contents)
+            return Resource.from_contents(contents, default_specification=DRAFT4 if self.is30 else DRAFT202012)
+
+        def retrieve(other: str) -> Resource[Any]:
+            try:
+                loaded = load_document(Path(other.removeprefix("file://")), DiagnosticSink()).data
+            except GenerationError as exc:
+                raise RefError(f"cannot load {other}") from exc
+            return resource(loaded)
+
+        return Registry(retrieve=retrieve).with_resource(uri, resource(data))  # type: ignore[call-arg]
 
     # --- locations ------------------------------------------------------------------------
 
@@ -214,7 +224,9 @@ class Values:
                 )
             else:
                 found = osv.OAS31Validator(
-                    {"$ref": ref}, registry=self.registry, format_checker=osv.oas31_format_checker
+                    {"$ref": ref},
+                    registry=self.write_registry if write else self.registry,
+                    format_checker=osv.oas31_format_checker,
                 )
             self._validators[key] = found
         return found
@@ -288,8 +300,17 @@ class Values:
         return found
 
     def _build(self, loc: Loc, seed: str, shape: Shape, stack: tuple[str, ...]) -> Any:
+        written = self.node(loc)
+        if isinstance(written, dict) and "$ref" in written and len(written) > 1:
+            # keywords beside a $ref (ignored by OAS 3.0, applied by 3.1 and by Prism): a value
+            # they name that the reference also accepts satisfies both readings
+            for candidate in self._candidates(written, shape):
+                if self.valid(loc, candidate, shape.write):
+                    return candidate
         loc, schema = self.deref(loc)
         if loc.key in stack:
+            if self.valid(loc, None, shape.write):
+                return None  # a nullable recursion ends here
             raise Unsatisfiable(f"recursive schema {loc.pointer}", loc)
         stack = stack + (loc.key,)
         if schema is True or schema == {}:
@@ -486,6 +507,37 @@ def _without_discriminators(node: Any) -> Any:
     if isinstance(node, list):
         return [_without_discriminators(v) for v in node]
     return node
+
+
+def _drop_read_only_required(node: Any, root: Any) -> None:
+    """In place: remove from each ``required`` the properties whose schema (inline, or a local
+    ``$ref``) is ``readOnly``."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            props = current.get("properties")
+            if isinstance(current.get("required"), list) and isinstance(props, dict):
+                current["required"] = [r for r in current["required"] if not _read_only(props.get(r), root)]
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+
+
+def _read_only(schema: Any, root: Any) -> bool:
+    for _ in range(8):
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("readOnly") is True:
+            return True
+        ref = schema.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            return False
+        try:
+            schema = walk_pointer(root, ref[1:])
+        except RefError:
+            return False
+    return False
 
 
 def _named_mappings_as_refs(doc: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ import importlib
 import json
 import re
 import ssl
+import typing
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
@@ -206,9 +207,9 @@ class Package:
 
     def type_of(self, hint: str) -> Any:
         """The Python object a type hint of the generated code names (e.g. ``list[Pet] | None``)."""
-        namespace = dict(vars(self.models))
+        namespace = {name: getattr(typing, name) for name in ("Any", "Literal", "Optional", "Union")}
+        namespace.update(vars(self.models))
         namespace.setdefault("FileInput", getattr(importlib.import_module(f"{self.name}._models"), "FileInput", Any))
-        namespace.setdefault("Any", Any)
         return eval(hint, namespace)  # noqa: S307 - hints are the generator's own output
 
 
