@@ -78,6 +78,24 @@ REASONS: dict[str, str] = {
         "cannot carry null (RFC 6570 treats it as undefined and leaves the parameter out), so "
         "no request can satisfy the document"
     ),
+    "prism-prefixitems": (
+        "Prism 5.14.2 checks every element of an array against `items`, also those 3.1's "
+        "`prefixItems` covers (the draft-07 reading of `items`), so an element valid for its "
+        "`prefixItems` schema is reported as breaking `items`"
+    ),
+    "parameter-nesting-undefined": (
+        "the parameter's value nests arrays or objects inside an array or object, whose "
+        "serialization OAS leaves undefined (3.1.0 4.8.12.4: 'The behavior for nested objects and "
+        "arrays is undefined'); no request can be right by the document"
+    ),
+    "prism-non-ascii-path-name": (
+        "Prism 5.14.2 does not find a path parameter whose name is not ASCII (`/x/{æøå}`) in the "
+        "request path and reports it missing, whatever is sent"
+    ),
+    "prism-cannot-serialise-object-as-text": (
+        "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
+        "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"
@@ -256,25 +274,119 @@ def has_map_examples(values: Values, loc: Loc, seen: set[str] | None = None) -> 
     )
 
 
-def request_rejected(
-    values: Values,
-    violations: list[dict[str, Any]],
-    multipart_json_parts: set[str],
-) -> Finding | None:
-    """Prism rejected a request: a mock limitation when every violation is one Prism is known to
-    report wrongly (see ``REASONS``), else None (a client defect)."""
-    quirks = [
-        v
-        for v in violations
-        if v.get("code") == "type"
-        and list(v.get("location") or [])[:2] == ["request", "body"]
-        and len(v.get("location") or []) == 3
-        and v["location"][2] in multipart_json_parts
-    ]
-    if quirks and len(quirks) == len(violations):
-        names = sorted({v["location"][2] for v in quirks})
-        return Finding(MOCK, "multipart-json-part", "", f"parts {names}: {quirks[0].get('message')}")
+@dataclass(frozen=True)
+class RequestContext:
+    """What a rejected request was built from: the request body's schema and the parameters'
+    locations by ``(in, name)``, and the multipart properties sent as ``application/json`` parts."""
+
+    body_schema: Loc | None = None
+    params: dict[tuple[str, str], Loc] | None = None
+    multipart_json_parts: frozenset[str] = frozenset()
+
+
+def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
+    """Prism rejected a request: a document defect or mock limitation when every violation is
+    explained by a rule (each in ``REASONS``), else None (a client defect)."""
+    explained = [_explain(values, v, ctx) for v in violations]
+    if not explained or any(f is None for f in explained):
+        return None
+    found = [f for f in explained if f is not None]
+    worst = next((f for f in found if f.verdict == DOCUMENT), found[0])
+    return worst
+
+
+def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
+    location = [str(t) for t in violation.get("location") or []]
+    message = str(violation.get("message", ""))
+    if location[:2] == ["request", "body"] and ctx.body_schema is not None:
+        if (
+            violation.get("code") == "type"
+            and len(location) == 3
+            and location[2] in ctx.multipart_json_parts
+        ):
+            return Finding(MOCK, "multipart-json-part", ctx.body_schema.pointer, f"part {location[2]!r}: {message}")
+        index_rule = _prefix_items(values, ctx.body_schema, location[2:])
+        if index_rule is not None and violation.get("code") == "type":
+            return Finding(MOCK, "prism-prefixitems", index_rule.pointer, message)
+    if len(location) >= 3 and location[1] in ("path", "query", "header", "cookie") and ctx.params:
+        param = ctx.params.get((location[1], location[2]))
+        if param is not None and len(location) > 3 and _nested_parameter(values, param):
+            return Finding(DOCUMENT, "parameter-nesting-undefined", param.pointer, message)
+    if len(location) == 2 and location[1] == "path" and ctx.params:
+        name = message.rsplit("'", 2)[-2] if message.count("'") >= 2 else ""
+        if ("path", name) in ctx.params and not name.isascii():
+            return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def _schema_at(values: Values, loc: Loc, tokens: list[str]) -> tuple[Loc, Any] | None:
+    """The schema a value at ``tokens`` (property names and array indexes) inside a value of the
+    schema at ``loc`` is checked against (through ``$ref``, ``properties``, ``prefixItems``,
+    ``items`` and ``allOf``), or None."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return None
+    for token in tokens:
+        if not isinstance(schema, dict):
+            return None
+        step = _step(values, loc, schema, token)
+        if step is None:
+            return None
+        loc, schema = step
+    return loc, schema
+
+
+def _step(values: Values, loc: Loc, schema: dict[str, Any], token: str) -> tuple[Loc, Any] | None:
+    props = schema.get("properties")
+    if isinstance(props, dict) and token in props:
+        return values.deref(loc.child("properties", token))
+    if token.isdigit():
+        prefix = schema.get("prefixItems")
+        if isinstance(prefix, list) and int(token) < len(prefix):
+            return values.deref(loc.child("prefixItems", int(token)))
+        if isinstance(schema.get("items"), dict):
+            return values.deref(loc.child("items"))
+    for index, _ in enumerate(schema.get("allOf") or []):
+        part_loc, part = values.deref(loc.child("allOf", index))
+        if isinstance(part, dict):
+            found = _step(values, part_loc, part, token)
+            if found is not None:
+                return found
+    return None
+
+
+def _prefix_items(values: Values, body: Loc, tokens: list[str]) -> Loc | None:
+    """The array schema when ``tokens`` ends in an index its ``prefixItems`` covers (Prism
+    5.14.2 checks such an element against ``items``, the draft-07 reading)."""
+    if not tokens or not tokens[-1].isdigit():
+        return None
+    found = _schema_at(values, body, tokens[:-1])
+    if found is None or not isinstance(found[1], dict):
+        return None
+    prefix = found[1].get("prefixItems")
+    if isinstance(prefix, list) and int(tokens[-1]) < len(prefix):
+        return found[0]
+    return None
+
+
+def _nested_parameter(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter's value nests objects or arrays inside an array or object, whose
+    serialization OAS leaves undefined for every style but ``deepObject``'s one level
+    (OAS 3.1.0 4.8.12.4: "The behavior for nested objects and arrays is undefined")."""
+    try:
+        _, param = values.deref(param_loc)
+        schema_loc, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    inner: list[Any] = []
+    if isinstance(schema.get("items"), dict):
+        inner.append(values.deref(schema_loc.child("items"))[1])
+    for name in (schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else {}:
+        inner.append(values.deref(schema_loc.child("properties", name))[1])
+    return any(isinstance(i, dict) and (i.get("type") in ("object", "array") or "properties" in i or "items" in i) for i in inner)
 
 
 def unsatisfiable(values: Values, loc: Loc, why: str) -> Finding:

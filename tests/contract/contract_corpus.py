@@ -234,12 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/contract-sweep"))
     parser.add_argument("--report", type=Path, default=None, help="TSV report (default OUT/contract-report.tsv)")
     parser.add_argument("--max-bytes", type=int, default=None, help="only documents of at most N bytes")
+    parser.add_argument("--min-bytes", type=int, default=None, help="only documents of at least N bytes")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from contract_prism import install_prism
 
     prism = install_prism()
-    docs = [d for d in selected(args.selection) if args.max_bytes is None or d.path.stat().st_size <= args.max_bytes]
+    docs = [
+        d for d in selected(args.selection)
+        if (args.max_bytes is None or d.path.stat().st_size <= args.max_bytes)
+        and (args.min_bytes is None or d.path.stat().st_size >= args.min_bytes)
+    ]  # fmt: skip
     start = time.monotonic()
     results: list[tuple[str, str, DocResult]] = []
 

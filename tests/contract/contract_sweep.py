@@ -48,6 +48,7 @@ from contract_classify import (  # noqa: E402
     CLIENT,
     MOCK,
     Finding,
+    RequestContext,
     prism_crashed,
     request_rejected,
     response_refused,
@@ -234,6 +235,27 @@ class OperationSweep:
         if problem:
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
 
+    def _object_as_text(self) -> bool:
+        """Whether a 2xx response declares a non-JSON media type with an object schema."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code in responses:
+            if not str(code).startswith("2"):
+                continue
+            try:
+                rloc, resp = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                continue
+            for media_type in (resp.get("content") or {}) if isinstance(resp, dict) else {}:
+                if "json" in media_type:
+                    continue
+                try:
+                    _, schema = self.values.deref(rloc.child("content", media_type, "schema"))
+                except Unsatisfiable:
+                    continue
+                if isinstance(schema, dict) and (schema.get("type") in ("object", "array") or "properties" in schema):
+                    return True
+        return False
+
     def _declares_success(self) -> bool:
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         return any(str(code).startswith("2") for code in responses)
@@ -242,7 +264,7 @@ class OperationSweep:
         """A finding when the request itself is wrong (Prism's violations or our own checks)."""
         violations = exchange.request_violations
         if violations:
-            quirk = request_rejected(self.values, violations, request.multipart_json)
+            quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
                 return quirk
             if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
@@ -264,6 +286,15 @@ class OperationSweep:
                 return Finding(CLIENT, "body-lost-values", schema_loc.pointer, lost)
         return None
 
+    def _context(self, request: Request) -> RequestContext:
+        """What ``contract_classify`` needs to explain Prism's violations of ``request``."""
+        params = {}
+        for param in self.ir.params:
+            uri, _, pointer = param.pointer.partition("#")
+            params[(param.location, param.json_name)] = Loc(uri, pointer, uri)
+        body = request.body_loc.child("schema") if request.body_loc is not None else None
+        return RequestContext(body, params, frozenset(request.multipart_json))
+
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
         content = exchange.request.content
@@ -282,6 +313,8 @@ class OperationSweep:
         return text
 
     def _prism_error(self, exchange: Exchange) -> Finding:
+        if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
+            return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
         return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _response_media(self, exchange: Exchange) -> Loc | None:

@@ -19,6 +19,7 @@ from contract_classify import (
     DOCUMENT,
     MOCK,
     REASONS,
+    RequestContext,
     prism_crashed,
     provably_empty,
     request_rejected,
@@ -159,9 +160,11 @@ def test_prism_reads_multipart_json_parts_as_strings(prism: Path, tmp_path: Path
     violations = json.loads(response.headers.get("sl-violations") or "[]") or [
         {**v, "location": ["request", *v["location"]]} for v in response.json().get("validation", [])
     ]
-    found = request_rejected(_values(tmp_path, doc), violations, {"meta"})
+    values = _values(tmp_path, doc)
+    body = values.at("/paths/~1up/post/requestBody/content/multipart~1form-data/schema")
+    found = request_rejected(values, violations, RequestContext(body, {}, frozenset({"meta"})))
     assert found is not None and (found.verdict, found.reason) == (MOCK, "multipart-json-part")
-    assert request_rejected(_values(tmp_path, doc), violations, set()) is None
+    assert request_rejected(values, violations, RequestContext(body, {}, frozenset())) is None
 
 
 def test_prism_exits_on_an_absent_optional_array_header(prism: Path, tmp_path: Path) -> None:
@@ -182,3 +185,79 @@ def test_prism_exits_on_an_absent_optional_array_header(prism: Path, tmp_path: P
     assert (found.verdict, found.reason) == (MOCK, "prism-crashed")
     # any other crash is charged to the request
     assert prism_crashed("/p", "\n\n/x/node_modules/@stoplight/prism-http/dist/other.js:1\nError: boom").verdict == CLIENT
+
+
+def test_prism_checks_prefix_items_elements_against_items(prism: Path, tmp_path: Path) -> None:
+    """A 3.1 array with ``prefixItems`` and ``items``: a valid ``["prefix", "x", 1]`` is refused by
+    Prism 5.14.2 (it applies ``items`` to every element); the rule names exactly those elements."""
+    array = {"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "items": {"type": "number"}}
+    body = {"type": "object", "properties": {"list": array}}
+    doc = _doc({}, {"/p": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    values = _values(tmp_path, doc)
+    schema = values.at("/paths/~1p/post/requestBody/content/application~1json/schema")
+    assert values.valid(schema, {"list": ["prefix", "x", 1]})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.post(f"{server.url}/p", json={"list": ["prefix", "x", 1]})
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    found = request_rejected(values, violations, RequestContext(schema, {}))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-prefixitems")
+    # an element beyond the prefix that breaks `items` is not excused
+    late = [{"location": ["request", "body", "list", "2"], "code": "type", "message": "must be number"}]
+    assert request_rejected(values, late, RequestContext(schema, {})) is None
+
+
+def test_prism_misses_non_ascii_path_parameter_names(prism: Path, tmp_path: Path) -> None:
+    """``/x/{æøå}``: Prism 5.14.2 reports the parameter missing whatever the path holds."""
+    doc = _doc({}, {"/x/{æøå}": {"get": {
+        "parameters": [{"name": "æøå", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/x/value")
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    param = values.at("/paths/~1x~1{æøå}/get/parameters/0")
+    found = request_rejected(values, violations, RequestContext(None, {("path", "æøå"): param}))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-non-ascii-path-name")
+
+
+def test_nested_parameter_values_are_undefined(tmp_path: Path) -> None:
+    """A header array of objects: OAS leaves its serialization undefined (document defect); a
+    header array of strings is not excused."""
+    params = [
+        {"name": "objs", "in": "header", "schema": {"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}}}}},
+        {"name": "strs", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
+    ]
+    values = _values(tmp_path, _doc({}, {"/h": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}}))
+    locs = {("header", p["name"]): values.at(f"/paths/~1h/get/parameters/{i}") for i, p in enumerate(params)}
+    ctx = RequestContext(None, locs)
+    nested = [{"location": ["request", "header", "objs", "0"], "code": "type", "message": "must be object"}]
+    flat = [{"location": ["request", "header", "strs", "0"], "code": "type", "message": "must be string"}]
+    found = request_rejected(values, nested, ctx)
+    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-nesting-undefined")
+    assert request_rejected(values, flat, ctx) is None
+
+
+def test_prism_cannot_answer_an_object_as_text(prism: Path, tmp_path: Path) -> None:
+    """A ``text/plain`` response whose schema is an object: Prism 5.14.2 answers 500
+    ``NO_COMPLEX_OBJECT_TEXT`` instead of a response."""
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    doc = _doc({}, {"/t": {"get": {"responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": schema}}}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/t")
+    finally:
+        server.stop()
+    assert response.status_code == 500
+    assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
