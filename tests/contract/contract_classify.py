@@ -92,6 +92,11 @@ REASONS: dict[str, str] = {
         "Prism 5.14.2 does not find a path parameter whose name is not ASCII (`/x/{æøå}`) in the "
         "request path and reports it missing, whatever is sent"
     ),
+    "prism-nullable-array-query": (
+        "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
+        "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
+        "to an array only for `type: array` and reports 'must be array,null'"
+    ),
     "prism-cannot-serialise-object-as-text": (
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
@@ -308,6 +313,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         index_rule = _prefix_items(values, ctx.body_schema, location[2:])
         if index_rule is not None and violation.get("code") == "type":
             return Finding(MOCK, "prism-prefixitems", index_rule.pointer, message)
+    if len(location) == 3 and location[1] == "query" and ctx.params and violation.get("code") == "type":
+        param = _param_loc(ctx, "query", location[2])
+        if param is not None and "array" in message and "null" in message and _nullable_array(values, param):
+            return Finding(MOCK, "prism-nullable-array-query", param.pointer, message)
     if len(location) >= 3 and location[1] in ("path", "query", "header", "cookie") and ctx.params:
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
@@ -317,6 +326,28 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if ("path", name) in ctx.params and not name.isascii():
             return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:
+    """The parameter Prism names (it lower-cases query parameter names in its messages)."""
+    params = ctx.params or {}
+    if (where, name) in params:
+        return params[(where, name)]
+    return next((loc for (w, n), loc in params.items() if w == where and n.lower() == name.lower()), None)
+
+
+def _nullable_array(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter's schema is an array that also allows null (3.0 ``nullable`` or a
+    3.1 type list)."""
+    try:
+        _, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    return "array" in kinds and ("null" in kinds or schema.get("nullable") is True)
 
 
 def _schema_at(values: Values, loc: Loc, tokens: list[str]) -> tuple[Loc, Any] | None:

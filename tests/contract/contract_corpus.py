@@ -52,7 +52,7 @@ SAMPLE: list[str] = [
 ]
 
 #: Seconds one document may take (generation, Prism's start and every request).
-DOC_TIMEOUT = 1800
+DOC_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ def sweep(doc: Doc, out: Path, prism: Path, timeout: float = DOC_TIMEOUT) -> Doc
     command = [
         sys.executable, str(HERE / "contract_sweep.py"), str(doc.path),
         "--out", str(out), "--prism", str(prism), "--package", doc.package,
-        "--prism-deadline", str(max(60.0, doc.path.stat().st_size / 20_000)),
+        # Prism parses and compiles the whole document before it answers: minutes for the largest
+        "--prism-deadline", str(max(120.0, doc.path.stat().st_size / 4_000)),
     ]  # fmt: skip
     start = time.monotonic()
     try:
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         result = sweep(doc, args.out / doc.package, prism)
         with json_path.open("a", encoding="utf-8") as fh:  # as they finish: a long run can be read early
             fh.write(json.dumps([doc.group, doc.name, json.loads(result.to_json())]) + "\n")
-        verdicts = Counter(verdict_of(op.findings) for op in result.operations)
+        verdicts = Counter(verdict_of(op.findings or ([result.setup] if result.setup else [])) for op in result.operations)
         setup = f" setup={result.setup.reason}" if result.setup else ""
         print(f"{doc.group} {doc.name}: {dict(verdicts)}{setup} {result.wall:.0f}s", file=sys.stderr, flush=True)
         return doc.group, doc.name, result

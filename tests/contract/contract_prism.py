@@ -181,9 +181,11 @@ class PrismServer:
 class PrismStartError(Exception):
     """Prism exited, or did not answer before the deadline; ``log`` is the end of its output."""
 
-    def __init__(self, message: str, log: str) -> None:
+    def __init__(self, message: str, log: str, exited: bool = True) -> None:
         super().__init__(f"{message}:\n{log}")
         self.log = log
+        #: False when Prism was still running (loading the document) at the deadline
+        self.exited = exited
 
 
 def start_prism(
@@ -200,6 +202,7 @@ def start_prism(
     within ``deadline`` seconds.
     """
     last_error = ""
+    exited = True
     for _ in range(3):  # a free port can be taken before Prism binds it
         port = _free_port()
         log = log_dir / f"prism-{spec.stem}-{port}.log"
@@ -228,11 +231,12 @@ def start_prism(
         server = PrismServer(spec=spec, port=port, process=process, log=log)
         if _wait_ready(server, started + deadline):
             return server
+        exited = server.process.poll() is not None
         server.stop()
         last_error = server.log_tail()
         if "EADDRINUSE" not in last_error:
             break
-    raise PrismStartError(f"Prism did not answer within {deadline:.0f} s for {spec}", last_error)
+    raise PrismStartError(f"Prism did not answer within {deadline:.0f} s for {spec}", last_error, exited)
 
 
 def _wait_ready(server: PrismServer, deadline: float) -> bool:

@@ -486,7 +486,10 @@ class DocumentSweep:
         try:
             self._start_prism()
         except PrismStartError as exc:
-            result.setup = Finding(MOCK, "prism-refuses-document", "", exc.log[-1500:])
+            if not exc.exited:  # still loading at the deadline: the sweep's limit, not Prism's
+                result.setup = Finding(CLIENT, "prism-start-timeout", "", f"Prism did not answer within {self.prism_deadline:.0f} s: {exc.log[-800:]}")
+            else:
+                result.setup = Finding(MOCK, "prism-refuses-document", "", exc.log[-1500:])
             return False
         return True
 

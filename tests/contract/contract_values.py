@@ -468,7 +468,7 @@ class Values:
     ) -> list[Any]:
         items = schema.get("items")
         low = int(schema.get("minItems", 0) or 0)
-        count = low if shape.mode == "required" else max(low, 1)
+        count = low if shape.mode == "required" else max(low, 2)  # two items: lists are lists on the wire
         if "maxItems" in schema:
             count = min(count, int(schema["maxItems"]))
         if isinstance(schema.get("prefixItems"), list):

@@ -261,3 +261,28 @@ def test_prism_cannot_answer_an_object_as_text(prism: Path, tmp_path: Path) -> N
         server.stop()
     assert response.status_code == 500
     assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path, tmp_path: Path) -> None:
+    """``ids=a`` for a 3.0 ``nullable: true`` array: Prism 5.14.2 says "must be array,null"; the
+    same request for a plain array passes, and so does the nullable one with two items."""
+    array = {"type": "array", "items": {"type": "string"}}
+    params = [
+        {"name": "ids", "in": "query", "schema": {**array, "nullable": True}},
+        {"name": "plain", "in": "query", "schema": array},
+    ]
+    doc = _doc({}, {"/q": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}}, version="3.0.3")
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        nullable = httpx.get(f"{server.url}/q", params={"ids": "a"})
+        plain = httpx.get(f"{server.url}/q", params={"plain": "a"})
+        two = httpx.get(f"{server.url}/q", params=[("ids", "a"), ("ids", "b")])
+    finally:
+        server.stop()
+    assert (plain.status_code, two.status_code) == (204, 204), (plain.text, two.text)
+    assert nullable.status_code == 422, nullable.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in nullable.json()["validation"]]
+    ctx = RequestContext(None, {("query", p["name"]): values.at(f"/paths/~1q/get/parameters/{i}") for i, p in enumerate(params)})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-nullable-array-query")
