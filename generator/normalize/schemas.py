@@ -19,12 +19,12 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from ..diagnostics import DiagnosticSink
-from ..ir.model import ANY, Definition, DictOf, ListOf, Named, Prim, TupleOf, TypeExpr
+from ..ir.model import ANY, NONE, Definition, DictOf, ListOf, Named, Prim, TupleOf, TypeExpr
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
 from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
-from .composition import ANNOTATION_KEYS, CompositionMixin
+from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
 from .literals import literal_type
 
@@ -252,6 +252,10 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         except RefError as exc:
             self.sink.error(f"unresolvable $ref '{ref}': {exc}", ref_loc.pointer, source=self._src(ref_loc))
             return ANY
+        if null_only(target):
+            # ``enum: [null]``, ``type: "null"``...: its alias is ``None``, which is not a type
+            # that ``X | None`` could be written with; the reference is ``None`` itself
+            return NONE
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
         if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
             return T.nullable(named)

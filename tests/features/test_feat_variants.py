@@ -1,0 +1,278 @@
+"""Variants: unions of several enums, unions whose variants share their top-level shape, and
+null-only enums.
+
+Each test generates from an inline spec, validates real JSON into the models, and checks what a
+request sends."""
+
+from __future__ import annotations
+
+import datetime
+import types
+import typing
+
+import pydantic
+import pytest
+
+from features_helpers import Recorder, round_trip, sent_json, spec
+
+def _body_type(method: typing.Any) -> typing.Any:
+    """The type of a method's ``body`` argument, without ``NotGiven`` (an optional body)."""
+    t = typing.get_type_hints(method, include_extras=True)["body"]
+    args = [a for a in typing.get_args(t) if getattr(a, "__name__", "") != "NotGiven"]
+    if typing.get_origin(t) in (typing.Union, types.UnionType) and len(args) < len(typing.get_args(t)):
+        return typing.Union[tuple(args)] if len(args) > 1 else args[0]
+    return t
+
+
+ENUMS = spec(
+    "variants_enums",
+    """
+    openapi: 3.0.3
+    info: {title: Enums, version: "1"}
+    paths:
+      /tickets:
+        post:
+          operationId: createTicket
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Ticket'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Ticket'}
+    components:
+      schemas:
+        StatusEnum: {type: string, enum: [open, closed]}
+        BlankEnum: {enum: [""]}
+        NullEnum: {enum: [null]}
+        PriorityEnum: {type: integer, enum: [1, 2, 3]}
+        Ticket:
+          type: object
+          properties:
+            status:
+              nullable: true
+              oneOf:
+                - $ref: '#/components/schemas/StatusEnum'
+                - $ref: '#/components/schemas/BlankEnum'
+                - $ref: '#/components/schemas/NullEnum'
+            resolution:
+              oneOf:
+                - $ref: '#/components/schemas/BlankEnum'
+                - $ref: '#/components/schemas/StatusEnum'
+            priority:
+              anyOf:
+                - $ref: '#/components/schemas/PriorityEnum'
+                - $ref: '#/components/schemas/BlankEnum'
+    """,
+)
+
+
+def test_union_of_enums_gives_the_member_of_the_declaring_enum(gen) -> None:
+    g = gen(ENUMS)
+    assert g.ok, g.describe()
+    m = g.models
+    t = m.Ticket.model_validate({"status": "", "resolution": "closed", "priority": 2})
+    assert type(t.status) is m.BlankEnum and t.status is m.BlankEnum("")
+    assert type(t.resolution) is m.StatusEnum and t.resolution is m.StatusEnum.CLOSED
+    assert type(t.priority) is m.PriorityEnum and t.priority == 2
+    t2 = m.Ticket.model_validate({"status": "open", "resolution": "", "priority": ""})
+    assert t2.status is m.StatusEnum.OPEN
+    assert type(t2.resolution) is m.BlankEnum and type(t2.priority) is m.BlankEnum
+    assert m.Ticket.model_validate({"status": None}).status is None
+    # a value no enum declares: the open-enum fallback of the first enum that can hold it
+    t3 = m.Ticket.model_validate({"status": "pending", "priority": 7})
+    assert type(t3.status) is m.StatusEnum and t3.status.value == "pending"
+    assert type(t3.priority) is m.PriorityEnum and t3.priority.value == 7
+
+
+def test_union_of_enums_sends_the_values(gen) -> None:
+    g = gen(ENUMS)
+    m = g.models
+    data = {"status": "", "resolution": "open", "priority": 3}
+    rec = Recorder(200, json=data)
+    got = g.client(rec).tickets.create_ticket(body=m.Ticket.model_validate(data))
+    assert sent_json(rec.last) == data
+    assert type(got.status) is m.BlankEnum and got.resolution is m.StatusEnum.OPEN
+    body = m.Ticket(status=m.BlankEnum(""), resolution=m.StatusEnum.CLOSED, priority=None)
+    g.client(rec).tickets.create_ticket(body=body)
+    assert sent_json(rec.last) == {"status": "", "resolution": "closed", "priority": None}
+
+
+SHAPES = spec(
+    "variants_shapes",
+    """
+    openapi: 3.0.3
+    info: {title: Shapes, version: "1"}
+    paths:
+      /listings:
+        post:
+          operationId: createListing
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  oneOf:
+                    - title: Andalucia
+                      type: object
+                      required: [listing_id]
+                      properties:
+                        listing_id: {type: integer}
+                        registration:
+                          type: object
+                          required: [permit, owner]
+                          properties:
+                            permit: {type: string}
+                            owner: {type: string, enum: [OWNER, MANAGER]}
+                    - title: Baltimore
+                      type: object
+                      required: [listing_id]
+                      properties:
+                        listing_id: {type: integer}
+                        registration:
+                          type: object
+                          required: [permit, expires]
+                          properties:
+                            permit: {type: string}
+                            expires: {type: string, format: date}
+                    - title: Boston
+                      type: object
+                      required: [listing_id]
+                      properties:
+                        listing_id: {type: integer}
+                        registration:
+                          type: object
+                          required: [number]
+                          properties:
+                            number: {type: integer}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Echo'}
+    components:
+      schemas:
+        Echo:
+          type: object
+          properties:
+            listing:
+              oneOf:
+                - $ref: '#/components/schemas/Flat'
+                - $ref: '#/components/schemas/House'
+        Flat:
+          type: object
+          properties:
+            rooms: {type: integer}
+            floor: {type: integer}
+        House:
+          type: object
+          properties:
+            rooms: {type: integer}
+            floor: {type: string}
+    """,
+)
+
+
+def test_union_of_look_alike_variants_accepts_every_variant(gen) -> None:
+    g = gen(SHAPES)
+    assert g.ok, g.describe()
+    ta = pydantic.TypeAdapter(_body_type(g.pkg.Client(base_url="http://t").listings.create_listing))
+    boston = {"listing_id": 1, "registration": {"number": 7}}
+    baltimore = {"listing_id": 2, "registration": {"permit": "p", "expires": "2025-01-31"}}
+    andalucia = {"listing_id": 3, "registration": {"permit": "p", "owner": "OWNER"}}
+    got = {name: ta.validate_python(v) for name, v in (("boston", boston), ("baltimore", baltimore), ("andalucia", andalucia))}
+    assert got["boston"].registration.number == 7
+    assert got["baltimore"].registration.expires == datetime.date(2025, 1, 31)
+    assert got["andalucia"].registration.owner == "OWNER"
+    assert len({type(v) for v in got.values()}) == 3
+    for value, data in zip(got.values(), (boston, baltimore, andalucia)):
+        rec = Recorder(200, json={})
+        g.client(rec).listings.create_listing(body=value)
+        assert sent_json(rec.last) == data
+    with pytest.raises(pydantic.ValidationError):
+        ta.validate_python({"listing_id": 4, "registration": {"number": "x"}})
+
+
+def test_union_of_look_alike_response_variants_keeps_each_typed(gen) -> None:
+    g = gen(SHAPES)
+    m = g.models
+    assert type(m.Echo.model_validate({"listing": {"rooms": 2, "floor": "ground"}}).listing) is m.House
+    assert type(m.Echo.model_validate({"listing": {"rooms": 2, "floor": 3}}).listing) is m.Flat
+    data = {"listing": {"rooms": 1, "floor": "top"}}
+    assert round_trip(m.Echo, data) == data
+
+
+NULL_ONLY = spec(
+    "variants_null_only",
+    """
+    openapi: 3.1.0
+    info: {title: NullOnly, version: "1"}
+    paths:
+      /things:
+        post:
+          operationId: postThings
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    onlyNull:
+                      type: array
+                      items: {$ref: '#/components/schemas/AnEnumWithOnlyNull'}
+                    nullType: {$ref: '#/components/schemas/JustNull'}
+                    either:
+                      anyOf:
+                        - $ref: '#/components/schemas/AnEnumWithOnlyNull'
+                        - $ref: '#/components/schemas/JustNull'
+                    withNull:
+                      type: array
+                      items: {$ref: '#/components/schemas/AnEnumWithNull'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Holder'}
+    components:
+      schemas:
+        AnEnumWithOnlyNull:
+          enum: [null]
+        JustNull: {type: "null"}
+        AnEnumWithNull:
+          enum: [FIRST, SECOND, null]
+        Holder:
+          type: object
+          required: [value]
+          properties:
+            value: {$ref: '#/components/schemas/AnEnumWithOnlyNull'}
+            values:
+              type: array
+              items: {$ref: '#/components/schemas/AnEnumWithOnlyNull'}
+    """,
+)
+
+
+def test_null_only_enum_types_are_valid_at_run_time(gen) -> None:
+    g = gen(NULL_ONLY)
+    assert g.ok, g.describe()
+    m = g.models
+    data = {"value": None, "values": [None, None]}
+    assert round_trip(m.Holder, data) == data
+    with pytest.raises(pydantic.ValidationError):
+        m.Holder.model_validate({"value": "x"})
+    body = {"onlyNull": [None], "nullType": None, "either": None, "withNull": ["FIRST", None]}
+    rec = Recorder(200, json={"value": None})
+    got = g.client(rec).things.post_things(body=body)
+    assert got.value is None
+    assert sent_json(rec.last) == body
+    body_type = _body_type(g.pkg.Client(base_url="http://t").things.post_things)
+    built = pydantic.TypeAdapter(body_type).validate_python(body)
+    g.client(rec).things.post_things(body=built)
+    assert sent_json(rec.last) == body
