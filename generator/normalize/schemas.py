@@ -10,7 +10,7 @@ expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, null
 rest of its methods live by concern: class names and registration in ``class_names.py``,
 ``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, class bodies (enums,
 models and their fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as
-Python (``Literal`` types, field defaults).
+Python (``Literal`` types, field defaults built as typed values).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from ..diagnostics import DiagnosticSink
-from ..ir.model import ANY, NONE, Definition, DictOf, ListOf, Named, Prim, TupleOf, TypeExpr
+from ..ir.model import ANY, NONE, Definition, DictOf, Field, ListOf, Named, Prim, TupleOf, TypeExpr
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
 from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
 from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
-from .literals import literal_type
+from .literals import ModelShape, literal_type
 
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
@@ -80,6 +80,11 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         self._expanding: set[str] = set()
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
+        #: What field defaults are built from (see ``literals.field_default``): each model's
+        #: fields, each alias's type; and the fields whose default waits for every class.
+        self._model_shapes: dict[str, ModelShape] = {}
+        self._alias_types: dict[str, TypeExpr] = {}
+        self._pending_defaults: list[tuple[Field, Any, TypeExpr, Loc]] = []
 
     # -- type expressions ---------------------------------------------------------------------
 

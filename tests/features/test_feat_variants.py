@@ -1,5 +1,5 @@
-"""Variants: unions of several enums, unions whose variants share their top-level shape, and
-null-only enums.
+"""Variants: unions of several enums, unions whose variants share their top-level shape,
+null-only enums, and defaults of every type materialised as typed values.
 
 Each test generates from an inline spec, validates real JSON into the models, and checks what a
 request sends."""
@@ -276,3 +276,110 @@ def test_null_only_enum_types_are_valid_at_run_time(gen) -> None:
     built = pydantic.TypeAdapter(body_type).validate_python(body)
     g.client(rec).things.post_things(body=built)
     assert sent_json(rec.last) == body
+
+
+DEFAULTS = spec(
+    "variants_defaults",
+    """
+    openapi: 3.0.3
+    info: {title: Defaults, version: "1"}
+    paths:
+      /settings:
+        post:
+          operationId: saveSettings
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Settings'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Settings'}
+    components:
+      schemas:
+        Color: {type: string, enum: [red, green, blue]}
+        Point:
+          type: object
+          required: [x]
+          properties:
+            x: {type: integer}
+            color: {$ref: '#/components/schemas/Color'}
+            at: {type: string, format: date}
+        Settings:
+          type: object
+          properties:
+            colors:
+              type: array
+              items: {$ref: '#/components/schemas/Color'}
+              default: [red, blue]
+            points:
+              type: array
+              items: {$ref: '#/components/schemas/Point'}
+              default: [{x: 1, color: green, at: "2024-05-06"}]
+            origin:
+              allOf: [{$ref: '#/components/schemas/Point'}]
+              default: {x: 0, color: red}
+            byName:
+              type: object
+              additionalProperties: {$ref: '#/components/schemas/Color'}
+              default: {a: blue}
+            color:
+              allOf: [{$ref: '#/components/schemas/Color'}]
+              default: green
+            when: {type: string, format: date-time, default: "2024-01-02T03:04:05Z"}
+            day: {type: string, format: date, default: "2024-01-02"}
+            days:
+              type: array
+              items: {type: string, format: date}
+              default: ["2024-01-02"]
+            tags:
+              type: array
+              items: {type: string}
+              default: [a]
+    """,
+)
+
+
+def test_defaults_are_typed_values(gen) -> None:
+    g = gen(DEFAULTS)
+    assert g.ok, g.describe()
+    m = g.models
+    s = m.Settings.model_validate({})
+    assert s.colors == [m.Color.RED, m.Color.BLUE] and all(type(c) is m.Color for c in s.colors)
+    (p,) = s.points
+    assert type(p) is m.Point and p.x == 1 and p.color is m.Color.GREEN
+    assert p.at == datetime.date(2024, 5, 6)
+    assert type(s.origin) is m.Point and s.origin.x == 0 and s.origin.color is m.Color.RED
+    assert s.by_name == {"a": m.Color.BLUE} and type(s.by_name["a"]) is m.Color
+    assert s.color is m.Color.GREEN
+    assert s.when == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    assert s.day == datetime.date(2024, 1, 2)
+    assert s.days == [datetime.date(2024, 1, 2)]
+    assert s.tags == ["a"]
+    assert not [d for d in g.diagnostics if "default" in d.message], g.describe()
+
+
+def test_mutable_defaults_are_fresh_per_instance(gen) -> None:
+    g = gen(DEFAULTS)
+    m = g.models
+    a, b = m.Settings(), m.Settings()
+    a.colors.append(m.Color.GREEN)
+    a.points[0].x = 99
+    a.origin.x = 5
+    a.by_name["b"] = m.Color.RED
+    a.tags.append("b")
+    assert b.colors == [m.Color.RED, m.Color.BLUE] and b.points[0].x == 1
+    assert b.origin.x == 0 and b.by_name == {"a": m.Color.BLUE} and b.tags == ["a"]
+    assert m.Settings().points[0] is not m.Settings().points[0]
+
+
+def test_defaults_are_not_sent(gen) -> None:
+    g = gen(DEFAULTS)
+    m = g.models
+    rec = Recorder(200, json={})
+    got = g.client(rec).settings.save_settings(body=m.Settings(tags=["x"]))
+    assert sent_json(rec.last) == {"tags": ["x"]}
+    assert got.colors == [m.Color.RED, m.Color.BLUE]
