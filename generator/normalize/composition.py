@@ -1,6 +1,7 @@
 """Composition keywords: ``allOf`` merged into one object schema, ``oneOf``/``anyOf`` as unions,
 and discriminators (a ``discriminator`` next to the variants, inherited from them, or a base
-schema's ``mapping`` expanded into its subtypes).
+schema's ``mapping`` expanded into its subtypes). A union merged with the object around it is
+in ``variants.py``.
 
 A union of models is told apart by its discriminator property when there is one
 (``discriminate(...)``), else by the shape of the data (``match_shape(...)``), both runtime helpers;
@@ -76,9 +77,6 @@ class CompositionMixin:
                     finally:
                         self._merging.discard(key)
                 member = self._merged[key]
-            for key in ("oneOf", "anyOf"):
-                if member.get(key) and not member.get("properties"):
-                    self.sink.warning(f"'{key}' inside 'allOf' is not merged; its variants' fields are kept as extra data", mloc.child(key).pointer, source=self._src(mloc))
             inner_locs = member.get(PROP_LOCS, {})
             for pname, pschema in (member.get("properties") or {}).items():
                 props[pname] = self._merge_prop(props.get(pname), pschema, mloc, pname)
@@ -157,7 +155,7 @@ class CompositionMixin:
                 merged.update({k: val for k, val in v.items() if k != "$id"})
             return self.type_of(merged, loc, hint)
         merged = self.merged_all_of(schema, loc)
-        if not merged.get("properties") and merged.get("type") != "object":
+        if not merged.get("properties") and merged.get("type") != "object" and self.alternatives(schema, loc) is None:
             return self.type_of({k: v for k, v in merged.items() if k != "properties"}, loc, hint)
         name = self.register(loc, schema, hint)
         return Named(name)
@@ -168,6 +166,10 @@ class CompositionMixin:
         without properties beside it)."""
         if not isinstance(schema, dict):
             return None
+        alts = self.alternatives(schema, loc)
+        if alts is not None:
+            # a union merged with the object around it: one class only when one variant is left
+            return alts[0].view if len(alts) == 1 else None
         schema = _normalized(schema, loc, self)
         if schema.get("allOf"):
             schema = self.merged_all_of(schema, loc)
@@ -183,12 +185,8 @@ class CompositionMixin:
     def _union(self, schema: dict[str, Any], key: str, loc: Loc, hint: str) -> TypeExpr:
         raw = schema[key]
         if schema.get("properties") and isinstance(schema.get("properties"), dict):
-            self.sink.warning(
-                f"'{key}' next to 'properties' is not merged; the variants' extra fields are "
-                "kept as extra data",
-                loc.child(key).pointer,
-                source=self._src(loc),
-            )
+            # the object beside the variants: a class, or a union of the variants merged with
+            # it (see variants.py), registered for this schema
             return self._object(schema, loc, hint)
         variants: list[TypeExpr] = []
         has_null = False

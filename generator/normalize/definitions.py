@@ -80,15 +80,12 @@ class DefinitionsMixin:
             values = [v for v in schema["enum"] if v is not None]
             if values and (all(isinstance(v, str) for v in values) or all(isinstance(v, int) and not isinstance(v, bool) for v in values)):
                 return self._enum_def(schema, values, loc, name, doc)
+        alts = self.alternatives(schema, loc)
+        if alts is not None and len(alts) > 1:
+            union = self.variant_union(alts, loc, name)
+            self._alias_types[name] = union
+            return AliasDef(name, loc.key, doc, T.hint(union), T.names_in(union))
         view = self._object_view(schema, loc)
-        for key in ("oneOf", "anyOf"):
-            if view is not None and schema.get(key) and view.get("properties"):
-                self.sink.warning(
-                    f"'{key}' next to 'properties' is not merged; the variants' extra fields are "
-                    "kept as extra data",
-                    loc.child(key).pointer,
-                    source=self._src(loc),
-                )
         if view is not None and (view.get("properties") or view.get("additionalProperties") is False or schema.get("allOf")):
             self._raw[name] = view
             return self._model_def(view, loc, name, doc)

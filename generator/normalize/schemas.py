@@ -8,9 +8,10 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 :class:`SchemaBuilder` is the entry point (``api.py`` and ``operations.py`` use it). The type
 expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, nullability); the
 rest of its methods live by concern: class names and registration in ``class_names.py``,
-``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, class bodies (enums,
-models and their fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as
-Python (``Literal`` types, field defaults built as typed values).
+``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, a ``oneOf``/``anyOf``
+merged with the object around it in ``variants.py``, class bodies (enums, models and their
+fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as Python
+(``Literal`` types, field defaults built as typed values).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
 from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
 from .literals import ModelShape, literal_type
+from .variants import Alternative, VariantsMixin
 
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
@@ -37,12 +39,12 @@ _STRING_FORMATS = {
 }
 
 
-class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
+class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, VariantsMixin):
     """Turns schemas into type expressions; owns the model-class namespace.
 
     ``defs`` maps a definition's Python name to it, in registration order.
     Diagnostics (renames, dropped constructs) go to ``sink``. The state every method shares is
-    set up here; the methods come from this module and the three mixins (see the module
+    set up here; the methods come from this module and the four mixins (see the module
     docstring).
     """
 
@@ -85,6 +87,12 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         self._model_shapes: dict[str, ModelShape] = {}
         self._alias_types: dict[str, TypeExpr] = {}
         self._pending_defaults: list[tuple[Field, Any, TypeExpr, Loc]] = []
+        #: Unions merged with the object around them, by location (see ``variants.py``): the
+        #: merged classes, the discriminator that tells them apart, the schemas being merged.
+        self._alternatives_of: dict[str, list[Alternative] | None] = {}
+        self._alternatives_disc: dict[str, dict[str, Any] | None] = {}
+        self._alternatives_busy: set[str] = set()
+        self._parts_of: dict[str, list[Any]] = {}
 
     # -- type expressions ---------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Variants: unions of several enums, unions whose variants share their top-level shape,
+"""Variants: ``oneOf``/``anyOf`` merged with the object around them (inside ``allOf``, beside
+``properties``), unions of several enums, unions whose variants share their top-level shape,
 null-only enums, and defaults of every type materialised as typed values.
 
 Each test generates from an inline spec, validates real JSON into the models, and checks what a
@@ -15,6 +16,154 @@ import pytest
 
 from features_helpers import Recorder, round_trip, sent_json, spec
 
+MERGED = spec(
+    "variants_merged",
+    """
+    openapi: 3.0.3
+    info: {title: Merged, version: "1"}
+    paths:
+      /pets:
+        post:
+          operationId: createPet
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Pet'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Pet'}
+      /items:
+        post:
+          operationId: createItem
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Item'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Item'}
+    components:
+      schemas:
+        PetBase:
+          type: object
+          required: [name, petType]
+          properties:
+            name: {type: string}
+            petType: {type: string}
+            born: {type: string, format: date}
+        Collar:
+          type: object
+          properties:
+            size: {type: integer}
+        Cat:
+          type: object
+          required: [meows]
+          properties:
+            petType: {type: string, enum: [cat]}
+            meows: {type: integer}
+        Dog:
+          type: object
+          required: [barks]
+          properties:
+            petType: {type: string, enum: [dog]}
+            barks: {type: boolean}
+            collar: {$ref: '#/components/schemas/Collar'}
+        Pet:
+          allOf:
+            - $ref: '#/components/schemas/PetBase'
+            - oneOf:
+                - $ref: '#/components/schemas/Cat'
+                - $ref: '#/components/schemas/Dog'
+              discriminator:
+                propertyName: petType
+                mapping:
+                  cat: '#/components/schemas/Cat'
+                  dog: '#/components/schemas/Dog'
+        Item:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string}
+          anyOf:
+            - type: object
+              required: [price]
+              properties:
+                price: {type: number}
+                currency: {type: string}
+            - type: object
+              required: [free]
+              properties:
+                free: {type: boolean}
+                until: {type: string, format: date-time}
+    """,
+)
+
+
+def test_oneof_inside_allof_parses_each_variant_typed(gen) -> None:
+    g = gen(MERGED)
+    assert g.ok, g.describe()
+    assert not g.diags(contains="not merged"), g.describe()
+    cat_json = {"name": "1", "petType": "cat", "meows": 3, "born": "2020-01-02"}
+    rec = Recorder(200, json=cat_json)
+    cat = g.client(rec).pets.create_pet(body=cat_json)
+    assert cat.meows == 3 and cat.name == "1" and cat.born == datetime.date(2020, 1, 2)
+    assert sent_json(rec.last) == cat_json
+    dog_json = {"name": "2", "petType": "dog", "barks": True, "collar": {"size": 4}}
+    dog = g.client(Recorder(200, json=dog_json)).pets.create_pet(body=dog_json)
+    assert dog.barks is True and dog.collar.size == 4 and isinstance(dog.collar, g.models.Collar)
+    assert type(dog) is not type(cat)
+    # the variant's own fields are typed: a wrong type is refused
+    ta = pydantic.TypeAdapter(g.models.Pet)
+    with pytest.raises(pydantic.ValidationError):
+        ta.validate_python({"name": "1", "petType": "cat", "meows": "many"})
+    with pytest.raises(pydantic.ValidationError):
+        ta.validate_python({"petType": "cat", "meows": 1})  # the common part's 'name' is required
+    assert round_trip(type(dog), dog_json) == dog_json
+
+
+def test_oneof_inside_allof_sends_the_variant_the_user_built(gen) -> None:
+    g = gen(MERGED)
+    m = g.models
+    variants = {
+        cls.__name__: cls
+        for cls in _classes(m.Pet)
+        if isinstance(cls, type) and issubclass(cls, pydantic.BaseModel)
+    }
+    cat_cls = next(c for c in variants.values() if "meows" in c.model_fields)
+    body = cat_cls(name="9", pet_type="cat", meows=1)
+    rec = Recorder(200, json={"name": "9", "petType": "cat", "meows": 1})
+    got = g.client(rec).pets.create_pet(body=body)
+    assert sent_json(rec.last) == {"name": "9", "petType": "cat", "meows": 1}
+    assert type(got) is cat_cls
+
+
+def test_anyof_beside_properties_parses_each_variant_typed(gen) -> None:
+    g = gen(MERGED)
+    priced = {"name": "a", "price": 2.5, "currency": "EUR"}
+    rec = Recorder(200, json=priced)
+    got = g.client(rec).items.create_item(body=priced)
+    assert got.name == "a" and got.price == 2.5 and got.currency == "EUR"
+    assert sent_json(rec.last) == priced
+    free = {"name": "b", "free": True, "until": "2024-01-01T00:00:00Z"}
+    got = g.client(Recorder(200, json=free)).items.create_item(body=free)
+    assert got.free is True and got.until == datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    ta = pydantic.TypeAdapter(g.models.Item)
+    with pytest.raises(pydantic.ValidationError):
+        ta.validate_python({"name": "c", "price": "lots"})
+    v = ta.validate_python(free)
+    assert ta.dump_python(v, mode="json", by_alias=True, exclude_unset=True) == {
+        "name": "b", "free": True, "until": "2024-01-01T00:00:00Z"
+    }
+
+
 def _body_type(method: typing.Any) -> typing.Any:
     """The type of a method's ``body`` argument, without ``NotGiven`` (an optional body)."""
     t = typing.get_type_hints(method, include_extras=True)["body"]
@@ -22,6 +171,19 @@ def _body_type(method: typing.Any) -> typing.Any:
     if typing.get_origin(t) in (typing.Union, types.UnionType) and len(args) < len(typing.get_args(t)):
         return typing.Union[tuple(args)] if len(args) > 1 else args[0]
     return t
+
+
+def _classes(t: typing.Any) -> list[typing.Any]:
+    """The classes a (possibly annotated, nested) union type is made of."""
+    args = typing.get_args(t)
+    if not args:
+        return [t]
+    if typing.get_origin(t) is typing.Annotated:
+        return _classes(args[0])
+    out: list[typing.Any] = []
+    for a in args:
+        out += _classes(a)
+    return out
 
 
 ENUMS = spec(
