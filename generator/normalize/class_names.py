@@ -63,6 +63,7 @@ class ClassNamesMixin:
             name = self.class_name(desired, loc.key)
             self._by_loc[loc.key] = name
             self.defs[name] = AliasDef(name, loc.key, "", first, {first})
+            self._alias_types[name] = Named(first)
             return name
         if override and override.isidentifier():
             name = self.classes.allocate(override, loc.key)
@@ -84,6 +85,7 @@ class ClassNamesMixin:
             loc, schema, name = self._queue.pop(0)
             self.defs[name] = self._definition(loc, schema, name)
             self._queued.pop(name, None)
+        self._resolve_defaults()
 
     def aliased(self, t: TypeExpr, loc: Loc, desired: str) -> TypeExpr:
         """``t`` itself, or a named alias for it when its hint is too complex for a signature
@@ -93,6 +95,7 @@ class ClassNamesMixin:
         name = self.class_name(desired, loc.key + "#alias")
         if name not in self.defs:
             self.defs[name] = AliasDef(name, loc.key, "", T.hint(t), T.names_in(t))
+            self._alias_types[name] = t
         return Named(name)
 
     def _ref_name(self, loc: Loc) -> str:

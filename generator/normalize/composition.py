@@ -1,16 +1,20 @@
 """Composition keywords: ``allOf`` merged into one object schema, ``oneOf``/``anyOf`` as unions,
 and discriminators (a ``discriminator`` next to the variants, inherited from them, or a base
-schema's ``mapping`` expanded into its subtypes).
+schema's ``mapping`` expanded into its subtypes). A union merged with the object around it is
+in ``variants.py``.
 
 A union of models is told apart by its discriminator property when there is one
-(``discriminate(...)``), else by the shape of the data (``match_shape(...)``), both runtime helpers.
+(``discriminate(...)``), else by the shape of the data (``match_shape(...)``), both runtime helpers;
+variants the shape cannot tell apart are left to pydantic's union (the one the value is valid
+for), and enum variants are chosen by the values they declare.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Any
 
-from ..ir.model import ANY, DictOf, ListOf, Named, Prim, TupleOf, TypeExpr, UnionOf
+from ..ir.model import ANY, NONE, AliasDef, DictOf, EnumDef, ListOf, Named, Prim, TupleOf, TypeExpr, UnionOf
 from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
@@ -73,9 +77,6 @@ class CompositionMixin:
                     finally:
                         self._merging.discard(key)
                 member = self._merged[key]
-            for key in ("oneOf", "anyOf"):
-                if member.get(key) and not member.get("properties"):
-                    self.sink.warning(f"'{key}' inside 'allOf' is not merged; its variants' fields are kept as extra data", mloc.child(key).pointer, source=self._src(mloc))
             inner_locs = member.get(PROP_LOCS, {})
             for pname, pschema in (member.get("properties") or {}).items():
                 props[pname] = self._merge_prop(props.get(pname), pschema, mloc, pname)
@@ -154,7 +155,7 @@ class CompositionMixin:
                 merged.update({k: val for k, val in v.items() if k != "$id"})
             return self.type_of(merged, loc, hint)
         merged = self.merged_all_of(schema, loc)
-        if not merged.get("properties") and merged.get("type") != "object":
+        if not merged.get("properties") and merged.get("type") != "object" and self.alternatives(schema, loc) is None:
             return self.type_of({k: v for k, v in merged.items() if k != "properties"}, loc, hint)
         name = self.register(loc, schema, hint)
         return Named(name)
@@ -165,6 +166,10 @@ class CompositionMixin:
         without properties beside it)."""
         if not isinstance(schema, dict):
             return None
+        alts = self.alternatives(schema, loc)
+        if alts is not None:
+            # a union merged with the object around it: one class only when one variant is left
+            return alts[0].view if len(alts) == 1 else None
         schema = _normalized(schema, loc, self)
         if schema.get("allOf"):
             schema = self.merged_all_of(schema, loc)
@@ -180,21 +185,31 @@ class CompositionMixin:
     def _union(self, schema: dict[str, Any], key: str, loc: Loc, hint: str) -> TypeExpr:
         raw = schema[key]
         if schema.get("properties") and isinstance(schema.get("properties"), dict):
-            self.sink.warning(
-                f"'{key}' next to 'properties' is not merged; the variants' extra fields are "
-                "kept as extra data",
-                loc.child(key).pointer,
-                source=self._src(loc),
-            )
+            # the object beside the variants: a class, or a union of the variants merged with
+            # it (see variants.py), registered for this schema
             return self._object(schema, loc, hint)
         variants: list[TypeExpr] = []
+        has_null = False
         for i, v in enumerate(raw):
             if isinstance(v, dict) and v.get("type") == "null" and len(v) == 1:
                 continue
-            variants.append(self.type_of(v, loc.child(key, i), f"{hint}{i + 1}" if len(raw) > 1 else hint))
-        variants = [v for v in dict.fromkeys(variants) if v != Prim("None")]
+            t = self.type_of(v, loc.child(key, i), f"{hint}{i + 1}" if len(raw) > 1 else hint)
+            # a plain union among the variants is flattened; a nullable variant (a null-only
+            # enum, ``nullable: true``...) makes the whole union nullable
+            for item in t.variants if isinstance(t, UnionOf) and not t.selector else (t,):
+                if item == NONE:
+                    has_null = True
+                else:
+                    variants.append(item)
+        variants = list(dict.fromkeys(variants))
+        union = self._union_of(variants, schema, loc)
+        return T.nullable(union) if has_null else union
+
+    def _union_of(self, variants: list[TypeExpr], schema: dict[str, Any], loc: Loc) -> TypeExpr:
+        """The union of ``variants`` (None already left out): discriminated, matched by shape
+        and by enum values, or plain."""
         if not variants:
-            return Prim("None")
+            return NONE
         if len(variants) == 1:
             return variants[0]
         if ANY in variants:
@@ -210,9 +225,22 @@ class CompositionMixin:
                 disc = first
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(models) == len(variants):
             return self._discriminated(variants, disc, loc)
-        if len(models) >= 2:
+        if len(models) >= 2 or any(self._enum_named(v) is not None for v in variants):
             return self._shape_matched(variants, loc)
         return T.union(variants)
+
+    def _enum_named(self, t: TypeExpr) -> EnumDef | None:
+        """The enum class ``t`` names (through aliases of it), or None."""
+        seen: set[str] = set()
+        while isinstance(t, Named) and t.name not in seen:
+            seen.add(t.name)
+            d = self.defs.get(t.name)
+            if isinstance(d, EnumDef):
+                return d
+            if not (isinstance(d, AliasDef) and d.hint.isidentifier()):
+                return None
+            t = Named(d.hint)
+        return None
 
     def _peek(self, name: str) -> Any:
         """The raw schema registered under class ``name`` (resolving allOf), or None."""
@@ -251,6 +279,11 @@ class CompositionMixin:
                 values = [self._reverse_name(v.name)]
             for val in values:
                 mapping.setdefault(str(val), v.name)
+        return self._tagged(variants, prop, mapping)
+
+    def _tagged(self, variants: list[TypeExpr], prop: str, mapping: dict[str, str]) -> TypeExpr:
+        """The union of the models ``variants`` chosen by the value of ``prop`` (``mapping``:
+        value -> class name); other values parse into ``UnknownVariant``."""
         names = tuple(v.name for v in variants if isinstance(v, Named))
         selector = f"discriminate({py_literal(prop)}, {py_literal(dict(sorted(mapping.items())))})"
         return UnionOf(
@@ -260,24 +293,59 @@ class CompositionMixin:
         )
 
     def _shape_matched(self, variants: list[TypeExpr], loc: Loc) -> TypeExpr:
-        shapes = []
-        tags = []
+        """A union told apart by the shape of the data (``match_shape``): objects by their
+        property names, enums by their values, other variants by their JSON type.
+
+        Object variants the shape cannot tell apart (a value valid for one fits another as
+        well, see :func:`_look_alike_groups`) form a group: a plain union inside, where pydantic
+        picks the variant the value is valid for. When every variant is an object of one such
+        group, the union is plain.
+        """
+        shapes: list[tuple[str, tuple[str, ...], tuple[str, ...], bool]] = []
+        enums: dict[str, tuple[Any, ...]] = {}
+        tags: list[str] = []
+        objects: list[tuple[str, tuple[str, ...], tuple[str, ...], bool]] = []
         for v in variants:
-            if isinstance(v, Named) and isinstance(self._peek(v.name), dict):
-                view = self._peek(v.name)
-                props = sorted((view.get("properties") or {}).keys())
+            view = self._peek(v.name) if isinstance(v, Named) else None
+            enum_def = self._enum_named(v)
+            if isinstance(view, dict):
+                assert isinstance(v, Named)
+                props = sorted(k for k in (view.get("properties") or {}) if isinstance(k, str))
                 req = sorted(r for r in view.get("required") or [] if isinstance(r, str))
-                closed = view.get("additionalProperties") is False
-                shapes.append((v.name, tuple(req), tuple(props), closed))
-                tags.append(v.name)
+                shape = (v.name, tuple(req), tuple(props), view.get("additionalProperties") is False)
+                objects.append(shape)
+            elif enum_def is not None:
+                enums[enum_def.name] = tuple(ast.literal_eval(m.value) for m in enum_def.members)
+                shape = (enum_def.name, (), (), False)
             else:
-                kind = _json_kind(v)
-                shapes.append((kind, (), (), False))
-                tags.append(kind)
-        if len(set(tags)) != len(tags):
+                shape = (_json_kind(v), (), (), False)
+            shapes.append(shape)
+            tags.append(shape[0])
+        if len(set(tags)) != len(tags) or "other" in tags:
             return T.union(variants)
-        selector = f"match_shape({py_literal(shapes)})"
-        return UnionOf(tuple(variants), selector=selector, tags=tuple(tags))
+        groups = _look_alike_groups(objects)
+        if len(groups) == 1 and len(groups[0]) == len(variants):
+            return T.union(variants)
+        group_of = {name: g for g in groups if len(g) > 1 for name in g}
+        group_tag = {name: " | ".join(g) for name, g in group_of.items()}
+        out_variants: list[TypeExpr] = []
+        out_tags: list[str] = []
+        for v, tag in zip(variants, tags):
+            if tag in group_of:
+                if group_tag[tag] not in out_tags:
+                    members: list[TypeExpr] = [Named(n) for n in group_of[tag]]
+                    out_variants.append(T.union(members))
+                    out_tags.append(group_tag[tag])
+                continue
+            out_variants.append(v)
+            out_tags.append(tag)
+        args = [py_literal(shapes)]
+        if group_tag:
+            args.append(f"groups={py_literal(dict(sorted(group_tag.items())))}")
+        if enums:
+            args.append(f"enums={py_literal(enums)}")
+        selector = f"match_shape({', '.join(args)})"
+        return UnionOf(tuple(out_variants), selector=selector, tags=tuple(out_tags))
 
     def _with_subtypes(self, named: Named, loc: Loc, target: Any) -> TypeExpr:
         """A reference to a base schema whose ``discriminator`` has a ``mapping`` (and no
@@ -329,6 +397,37 @@ def _normalized(schema: dict[str, Any], loc: Loc, builder: "SchemaBuilder") -> d
     return {k: v for k, v in schema.items() if k not in bad}
 
 
+def _look_alike_groups(
+    objects: list[tuple[str, tuple[str, ...], tuple[str, ...], bool]],
+) -> list[list[str]]:
+    """The object variants (``(name, required, properties, closed)``) in groups the shape
+    cannot tell apart, each group in declaration order, groups in the order of their first
+    member.
+
+    Two variants look alike when a value written for one (its required properties and some
+    of its own, nothing else) can carry every property the other requires and nothing it does
+    not know: ``match_shape`` would then rank both alike and take the first declared.
+    """
+    parent = list(range(len(objects)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (_, req_a, known_a, _c) in enumerate(objects):
+        for j in range(i + 1, len(objects)):
+            _, req_b, known_b, _c2 = objects[j]
+            both = (set(known_a) | set(req_a)) & (set(known_b) | set(req_b))
+            if set(req_a) | set(req_b) <= both:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[str]] = {}
+    for i, (name, _, _, _) in enumerate(objects):
+        groups.setdefault(root(i), []).append(name)
+    return list(groups.values())
+
+
 def _json_kind(t: TypeExpr) -> str:
     if isinstance(t, Prim):
         return {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}.get(t.name, "string")
@@ -344,3 +443,22 @@ def _mapping_ref(ref: str) -> str:
     if "/" not in ref and "#" not in ref and "." not in ref:
         return f"#/components/schemas/{ref}"
     return ref
+
+
+def null_only(schema: Any, depth: int = 0) -> bool:
+    """True for a schema whose only value is null: ``type: "null"`` (or ``["null"]``),
+    ``enum: [null]``, ``const: null``, or a ``oneOf``/``anyOf``/``allOf`` of such schemas."""
+    if not isinstance(schema, dict) or depth > 8 or "$ref" in schema:
+        return False
+    if schema.get("type") == "null" or schema.get("type") == ["null"]:
+        return True
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(v is None for v in enum):
+        return True
+    if "const" in schema and schema["const"] is None:
+        return True
+    for key in ("oneOf", "anyOf", "allOf"):
+        parts = schema.get(key)
+        if isinstance(parts, list) and parts and all(null_only(p, depth + 1) for p in parts):
+            return True
+    return False

@@ -30,7 +30,7 @@ from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
-from .literals import default_expr, is_json, literal_type
+from .literals import Known, ModelShape, field_default, is_json, literal_type
 
 _PYDANTIC_ATTRS = frozenset(
     {
@@ -80,21 +80,19 @@ class DefinitionsMixin:
             values = [v for v in schema["enum"] if v is not None]
             if values and (all(isinstance(v, str) for v in values) or all(isinstance(v, int) and not isinstance(v, bool) for v in values)):
                 return self._enum_def(schema, values, loc, name, doc)
+        alts = self.alternatives(schema, loc)
+        if alts is not None and len(alts) > 1:
+            union = self.variant_union(alts, loc, name)
+            self._alias_types[name] = union
+            return AliasDef(name, loc.key, doc, T.hint(union), T.names_in(union))
         view = self._object_view(schema, loc)
-        for key in ("oneOf", "anyOf"):
-            if view is not None and schema.get(key) and view.get("properties"):
-                self.sink.warning(
-                    f"'{key}' next to 'properties' is not merged; the variants' extra fields are "
-                    "kept as extra data",
-                    loc.child(key).pointer,
-                    source=self._src(loc),
-                )
         if view is not None and (view.get("properties") or view.get("additionalProperties") is False or schema.get("allOf")):
             self._raw[name] = view
             return self._model_def(view, loc, name, doc)
         t = self.type_of(schema, loc, name)
         if t == Named(name):  # an object that did not want a class after all
             t = ANY
+        self._alias_types[name] = t
         return AliasDef(name, loc.key, doc, T.hint(t), T.names_in(t))
 
     def _enum_def(self, schema: dict[str, Any], values: list[Any], loc: Loc, name: str, doc: str) -> EnumDef:
@@ -117,6 +115,7 @@ class DefinitionsMixin:
         alloc = NameAllocator(reserved=_PYDANTIC_ATTRS | {"model_config"})
         json_names = {j for j in props if isinstance(j, str)}
         fields: list[Field] = []
+        shape: dict[str, tuple[str, TypeExpr, bool]] = {}
         deps: set[str] = set()
         for jname, pschema in props.items():
             if not isinstance(jname, str):
@@ -152,15 +151,7 @@ class DefinitionsMixin:
                 default = "None"
                 if not T.is_nullable(t):
                     t = T.nullable(t)
-                dv = p.get("default", ...)
-                if dv is not ... and dv is not None:
-                    default = default_expr(dv, t, self.defs) if is_json(dv) else "None"
-                    if default == "None":
-                        self.sink.info(
-                            "this default does not fit the field's Python type and is not applied (the field defaults to None)",
-                            ploc.child("default").pointer,
-                            source=self._src(ploc),
-                        )
+            shape[jname] = (py, t, is_req)
             fields.append(
                 Field(
                     py_name=py,
@@ -174,6 +165,10 @@ class DefinitionsMixin:
                     deprecated=bool(p.get("deprecated")),
                 )
             )
+            dv = p.get("default", ...)
+            if not is_req and dv is not ... and dv is not None:
+                # built once every class is known (a default may be a model defined later)
+                self._pending_defaults.append((fields[-1], dv, t, ploc))
         missing = sorted(required - set(props))
         if missing:
             self.sink.info(
@@ -189,7 +184,22 @@ class DefinitionsMixin:
             if t != ANY:
                 extra_hint = T.hint(t)
                 deps |= T.names_in(t)
+        self._model_shapes[name] = ModelShape(shape, closed=extra == "forbid")
         return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
+
+    def _resolve_defaults(self) -> None:
+        """Write the defaults of the fields built so far (see :func:`.literals.field_default`);
+        a default that does not fit its field's type is reported and left out."""
+        known = Known(self.defs, self._model_shapes, self._alias_types)
+        pending, self._pending_defaults = self._pending_defaults, []
+        for f, value, t, ploc in pending:
+            f.default = field_default(value, t, known) if is_json(value) else "None"
+            if f.default == "None":
+                self.sink.info(
+                    "this default does not fit the field's Python type and is not applied (the field defaults to None)",
+                    ploc.child("default").pointer,
+                    source=self._src(ploc),
+                )
 
 
 def _file_input(t: TypeExpr) -> TypeExpr:

@@ -1,5 +1,6 @@
 """JSON values written as Python: ``Literal[...]`` types from ``const``/``enum`` values, and the
-defaults of model fields (enum members by name, scalars, dates, lists and dicts of scalars).
+defaults of model fields, built as values of the field's type (enum members by name, scalars,
+dates and times, models, lists and dicts of them; mutable ones made afresh for each instance).
 
 A value that does not fit its field's Python type is no default at all (the caller warns).
 """
@@ -7,9 +8,24 @@ A value that does not fit its field's Python type is no default at all (the call
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.model import ANY, Definition, DictOf, EnumDef, ListOf, LiteralOf, Named, Prim, TypeExpr, UnionOf
+from ..ir.model import (
+    ANY,
+    NONE,
+    Definition,
+    DictOf,
+    EnumDef,
+    ListOf,
+    LiteralOf,
+    Named,
+    Prim,
+    TupleOf,
+    TypeExpr,
+    UnionOf,
+)
 from ..render.text import py_literal, py_str
 
 
@@ -47,57 +63,159 @@ def is_json(v: Any, depth: int = 0) -> bool:
     return isinstance(v, dict) and all(isinstance(k, str) and is_json(x, depth + 1) for k, x in v.items())
 
 
-def default_expr(value: Any, t: TypeExpr, defs: dict[str, Definition]) -> str:
-    """A Python default for a field of type ``t`` (enum members by name, else a literal).
+@dataclass(frozen=True)
+class ModelShape:
+    """What a default needs to know of a model class: its fields by JSON name (Python name,
+    type, required) and whether it takes other properties (``closed`` when it does not)."""
 
-    ``value`` is JSON data (see :func:`is_json`); ``defs`` are the definitions built so far (an
-    enum's members by value). ``"None"`` when ``value`` does not fit ``t``.
+    fields: dict[str, tuple[str, TypeExpr, bool]]
+    closed: bool = False
+
+
+@dataclass
+class Known:
+    """The generated types a default may be built from: definitions by name (enum members),
+    model shapes and the type expressions of aliases."""
+
+    defs: dict[str, Definition]
+    models: dict[str, ModelShape] = field(default_factory=dict)
+    aliases: dict[str, TypeExpr] = field(default_factory=dict)
+
+
+def field_default(value: Any, t: TypeExpr, known: Known) -> str:
+    """The right-hand side of a field of type ``t`` with the JSON default ``value``.
+
+    Immutable values are written as they are (``3``, ``Color.RED``,
+    ``datetime.date(2024, 1, 2)``); lists, dicts and models are built afresh for each instance
+    (``Field(default_factory=lambda: [Color.RED, Point(x=0)])``), their items typed.
+    ``"None"`` when ``value`` does not fit ``t``.
     """
-    inner = t.variants[0] if isinstance(t, UnionOf) and not t.selector else t
-    if isinstance(inner, Named):
-        d = defs.get(inner.name)
-        if isinstance(d, EnumDef):
-            for m in d.members:
-                if m.value == py_literal(value):
-                    return f"{d.name}.{m.name}"
+    built = _build(value, t, known, 0)
+    if built is None:
         return "None"
-    if isinstance(inner, Prim) and inner.name in ("str", "int", "float", "bool"):
-        py = {"str": str, "int": int, "float": float, "bool": bool}[inner.name]
-        if isinstance(value, py) and not (py is int and isinstance(value, bool)):
-            return py_literal(value)
-        if py is float and isinstance(value, int) and not isinstance(value, bool):
-            return py_literal(float(value))
-        return "None"
-    if isinstance(inner, LiteralOf) and py_literal(value) in inner.values:
-        return py_literal(value)
-    if isinstance(inner, Prim) and inner.name in ("datetime.date", "datetime.datetime") and isinstance(value, str):
-        # the same text pydantic would accept; a date-time keeps its offset (Z -> +00:00)
-        try:
-            if inner.name == "datetime.date":
-                d = datetime.date.fromisoformat(value)
-                return f"datetime.date({d.year}, {d.month}, {d.day})"
-            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return "None"
-        return f"datetime.datetime.fromisoformat({py_str(value.replace('Z', '+00:00'))})"
-    if _fits_plain(value, inner):
-        # lists and dicts of JSON scalars: pydantic copies a mutable default for each instance
-        return py_literal(value)
-    return "None"
+    expr, mutable = built
+    return f"Field(default_factory=lambda: {expr})" if mutable else expr
 
 
-def _fits_plain(value: Any, t: TypeExpr) -> bool:
-    """True when ``value`` (JSON data) is already an instance of ``t`` without any conversion:
-    ``list[str]``, ``dict[str, int]``, ``Any``... (never models, enums, dates)."""
+_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def _build(value: Any, t: TypeExpr, known: Known, depth: int) -> tuple[str, bool] | None:
+    """``(Python expression, mutable)`` building the JSON ``value`` as a value of type ``t``,
+    or None when it does not fit."""
+    if depth > 32:
+        return None
     if t == ANY:
-        return True
+        return (py_literal(value), isinstance(value, (list, dict))) if is_json(value) else None
+    if t == NONE:
+        return ("None", False) if value is None else None
     if isinstance(t, Prim):
-        py = {"str": str, "int": int, "float": float, "bool": bool}.get(t.name)
-        return py is not None and isinstance(value, py) and not (py is not bool and isinstance(value, bool))
+        return _scalar(value, t.name)
+    if isinstance(t, LiteralOf):
+        return (py_literal(value), False) if _is_literal(value) and py_literal(value) in t.values else None
+    if isinstance(t, Named):
+        return _named(value, t.name, known, depth)
     if isinstance(t, ListOf):
-        return isinstance(value, list) and all(_fits_plain(v, t.item) for v in value)
+        if not isinstance(value, list):
+            return None
+        items = [_build(v, t.item, known, depth + 1) for v in value]
+        if any(i is None for i in items):
+            return None
+        return "[" + ", ".join(i[0] for i in items if i) + "]", True
     if isinstance(t, DictOf):
-        return isinstance(value, dict) and all(isinstance(k, str) and _fits_plain(v, t.value) for k, v in value.items())
-    if isinstance(t, UnionOf) and not t.selector:
-        return any(_fits_plain(value, v) for v in t.variants)
-    return False
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            return None
+        entries = {k: _build(v, t.value, known, depth + 1) for k, v in value.items()}
+        if any(e is None for e in entries.values()):
+            return None
+        return "{" + ", ".join(f"{py_str(k)}: {e[0]}" for k, e in entries.items() if e) + "}", True
+    if isinstance(t, TupleOf):
+        if not isinstance(value, list) or len(value) != len(t.items):
+            return None
+        parts = [_build(v, i, known, depth + 1) for v, i in zip(value, t.items)]
+        if any(p is None for p in parts):
+            return None
+        inner = ", ".join(p[0] for p in parts if p)
+        return (f"({inner},)" if len(parts) == 1 else f"({inner})"), any(p[1] for p in parts if p)
+    if isinstance(t, UnionOf):
+        if value is None:
+            return ("None", False) if NONE in t.variants else None
+        for v in t.variants:
+            if v in (NONE, Named("UnknownVariant")):
+                continue
+            built = _build(value, v, known, depth + 1)
+            if built is not None:
+                return built
+    return None
+
+
+def _scalar(value: Any, name: str) -> tuple[str, bool] | None:
+    """A default for a primitive (or library) type ``name``: scalars, dates and times, UUIDs,
+    decimals."""
+    if name in _SCALARS:
+        py = _SCALARS[name]
+        if isinstance(value, bool) and py is not bool:
+            return None
+        if isinstance(value, py):
+            return py_literal(value), False
+        if py is float and isinstance(value, int):
+            return py_literal(float(value)), False
+        return None
+    if not isinstance(value, str):
+        if name == "JsonDecimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"decimal.Decimal({py_str(repr(value))})", False
+        return None
+    try:
+        if name == "datetime.date":
+            d = datetime.date.fromisoformat(value)
+            return f"datetime.date({d.year}, {d.month}, {d.day})", False
+        if name == "datetime.datetime":
+            # the same text pydantic would accept; a date-time keeps its offset (Z -> +00:00)
+            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return f"datetime.datetime.fromisoformat({py_str(value.replace('Z', '+00:00'))})", False
+        if name == "datetime.time":
+            datetime.time.fromisoformat(value.replace("Z", "+00:00"))
+            return f"datetime.time.fromisoformat({py_str(value.replace('Z', '+00:00'))})", False
+        if name == "uuid.UUID":
+            return f"uuid.UUID({py_str(str(uuid.UUID(value)))})", False
+    except ValueError:
+        return None
+    return None
+
+
+def _named(value: Any, name: str, known: Known, depth: int) -> tuple[str, bool] | None:
+    """A default for a generated class or alias: an enum member, a model built field by field,
+    or the aliased type's default."""
+    d = known.defs.get(name)
+    if isinstance(d, EnumDef):
+        if not _is_literal(value):
+            return None
+        for m in d.members:
+            if m.value == py_literal(value):
+                return f"{d.name}.{m.name}", False
+        return None
+    if name in known.aliases:
+        return _build(value, known.aliases[name], known, depth + 1)
+    shape = known.models.get(name)
+    if shape is None or not isinstance(value, dict):
+        return None
+    args: list[str] = []
+    extra: dict[str, Any] = {}
+    for jname, v in value.items():
+        if not isinstance(jname, str):
+            return None
+        if jname not in shape.fields:
+            if shape.closed or not is_json(v):
+                return None
+            extra[jname] = v
+            continue
+        py, ft, _ = shape.fields[jname]
+        built = _build(v, ft, known, depth + 1)
+        if built is None:
+            return None
+        args.append(f"{py}={built[0]}")
+    if any(req and jname not in value for jname, (_, _, req) in shape.fields.items()):
+        return None
+    if extra:
+        args.append(f"**{py_literal(extra)}")
+    return f"{name}({', '.join(args)})", True

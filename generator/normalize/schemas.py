@@ -8,9 +8,10 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 :class:`SchemaBuilder` is the entry point (``api.py`` and ``operations.py`` use it). The type
 expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, nullability); the
 rest of its methods live by concern: class names and registration in ``class_names.py``,
-``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, class bodies (enums,
-models and their fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as
-Python (``Literal`` types, field defaults).
+``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, a ``oneOf``/``anyOf``
+merged with the object around it in ``variants.py``, class bodies (enums, models and their
+fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as Python
+(``Literal`` types, field defaults built as typed values).
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from ..diagnostics import DiagnosticSink
-from ..ir.model import ANY, Definition, DictOf, ListOf, Named, Prim, TupleOf, TypeExpr
+from ..ir.model import ANY, NONE, Definition, DictOf, Field, ListOf, Named, Prim, TupleOf, TypeExpr
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
 from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
-from .composition import ANNOTATION_KEYS, CompositionMixin
+from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
-from .literals import literal_type
+from .literals import ModelShape, literal_type
+from .variants import Alternative, VariantsMixin
 
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
@@ -37,12 +39,12 @@ _STRING_FORMATS = {
 }
 
 
-class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
+class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, VariantsMixin):
     """Turns schemas into type expressions; owns the model-class namespace.
 
     ``defs`` maps a definition's Python name to it, in registration order.
     Diagnostics (renames, dropped constructs) go to ``sink``. The state every method shares is
-    set up here; the methods come from this module and the three mixins (see the module
+    set up here; the methods come from this module and the four mixins (see the module
     docstring).
     """
 
@@ -80,6 +82,17 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         self._expanding: set[str] = set()
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
+        #: What field defaults are built from (see ``literals.field_default``): each model's
+        #: fields, each alias's type; and the fields whose default waits for every class.
+        self._model_shapes: dict[str, ModelShape] = {}
+        self._alias_types: dict[str, TypeExpr] = {}
+        self._pending_defaults: list[tuple[Field, Any, TypeExpr, Loc]] = []
+        #: Unions merged with the object around them, by location (see ``variants.py``): the
+        #: merged classes, the discriminator that tells them apart, the schemas being merged.
+        self._alternatives_of: dict[str, list[Alternative] | None] = {}
+        self._alternatives_disc: dict[str, dict[str, Any] | None] = {}
+        self._alternatives_busy: set[str] = set()
+        self._parts_of: dict[str, list[Any]] = {}
 
     # -- type expressions ---------------------------------------------------------------------
 
@@ -252,6 +265,10 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         except RefError as exc:
             self.sink.error(f"unresolvable $ref '{ref}': {exc}", ref_loc.pointer, source=self._src(ref_loc))
             return ANY
+        if null_only(target):
+            # ``enum: [null]``, ``type: "null"``...: its alias is ``None``, which is not a type
+            # that ``X | None`` could be written with; the reference is ``None`` itself
+            return NONE
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
         if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
             return T.nullable(named)

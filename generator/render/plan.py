@@ -249,6 +249,8 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                 ann = f.hint if f.py_name == f.json_name else f"Annotated[{f.hint}, Field(alias={py_str(f.json_name)})]"
                 hints.append(ann)
                 line = f"{f.py_name}: {ann}" + (f" = {f.default}" if f.default is not None else "")
+                if f.default is not None:
+                    hints.append(f.default)  # (a default may need datetime, uuid, decimal)
                 doc = f.doc + ("\n\nDeprecated." if f.deprecated else "")
                 fields.append({"line": line, "doc": docstring_body(doc)})
             secrets = sorted(f.py_name for f in d.fields if f.secret)

@@ -161,15 +161,17 @@ def test_allof_member_const_is_enforced(gen) -> None:
 def test_allof_with_a_oneof_member_keeps_the_data(gen) -> None:
     g = gen(ALLOF)
     data = {"id": "1", "a": 5}
-    assert round_trip(g.models.Combo, data) == data
+    ta = pydantic.TypeAdapter(g.models.Combo)
+    v = ta.validate_python(data)
+    assert v.a == 5 and type(v.a) is int  # the variant's field, typed
+    assert ta.dump_python(v, mode="json", by_alias=True, exclude_unset=True) == data
 
 
-def test_allof_with_a_oneof_member_is_typed_or_reported(gen) -> None:
+def test_allof_with_a_oneof_member_is_typed(gen) -> None:
     g = gen(ALLOF)
-    reported = [d for d in g.diagnostics if d.pointer.startswith("/components/schemas/Combo")]
-    if not reported:
-        with pytest.raises(pydantic.ValidationError):
-            g.models.Combo.model_validate({"id": "1", "a": "not an int"})
+    assert not [d for d in g.diagnostics if d.pointer.startswith("/components/schemas/Combo")], g.describe()
+    with pytest.raises(pydantic.ValidationError):
+        pydantic.TypeAdapter(g.models.Combo).validate_python({"id": "1", "a": "not an int"})
 
 
 UNIONS = spec(

@@ -673,11 +673,13 @@ class Credential(BaseModel):
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
             Annotated[CredentialDataString, Tag("CredentialDataString")],
             Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[CredentialDataBasicAuth, Tag("CredentialDataBasicAuth")],
+            Annotated[
+                CredentialDataBasicAuth | CredentialDataOAuth2Password,
+                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+            ],
             Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
             Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
             Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataOAuth2Password, Tag("CredentialDataOAuth2Password")],
             Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         ],
         Discriminator(
@@ -726,7 +728,11 @@ class Credential(BaseModel):
                         ("ca", "certificate", "key"),
                         False,
                     ),
-                ]
+                ],
+                groups={
+                    "CredentialDataBasicAuth": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                    "CredentialDataOAuth2Password": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                },
             )
         ),
     ]
@@ -1117,11 +1123,13 @@ class CredentialCreate(BaseModel):
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
             Annotated[CredentialDataString, Tag("CredentialDataString")],
             Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[CredentialDataBasicAuth, Tag("CredentialDataBasicAuth")],
+            Annotated[
+                CredentialDataBasicAuth | CredentialDataOAuth2Password,
+                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+            ],
             Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
             Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
             Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataOAuth2Password, Tag("CredentialDataOAuth2Password")],
             Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         ],
         Discriminator(
@@ -1170,7 +1178,11 @@ class CredentialCreate(BaseModel):
                         ("ca", "certificate", "key"),
                         False,
                     ),
-                ]
+                ],
+                groups={
+                    "CredentialDataBasicAuth": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                    "CredentialDataOAuth2Password": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                },
             )
         ),
     ]

@@ -984,11 +984,13 @@ class CredentialCreate(BaseModel):
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
             Annotated[CredentialDataString, Tag("CredentialDataString")],
             Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[CredentialDataBasicAuth, Tag("CredentialDataBasicAuth")],
+            Annotated[
+                CredentialDataBasicAuth | CredentialDataOAuth2Password,
+                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+            ],
             Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
             Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
             Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataOAuth2Password, Tag("CredentialDataOAuth2Password")],
             Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         ],
         Discriminator(
@@ -1037,7 +1039,11 @@ class CredentialCreate(BaseModel):
                         ("ca", "certificate", "key"),
                         False,
                     ),
-                ]
+                ],
+                groups={
+                    "CredentialDataBasicAuth": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                    "CredentialDataOAuth2Password": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                },
             )
         ),
     ]
@@ -1142,11 +1148,13 @@ class Credential(BaseModel):
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
             Annotated[CredentialDataString, Tag("CredentialDataString")],
             Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[CredentialDataBasicAuth, Tag("CredentialDataBasicAuth")],
+            Annotated[
+                CredentialDataBasicAuth | CredentialDataOAuth2Password,
+                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+            ],
             Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
             Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
             Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataOAuth2Password, Tag("CredentialDataOAuth2Password")],
             Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         ],
         Discriminator(
@@ -1195,7 +1203,11 @@ class Credential(BaseModel):
                         ("ca", "certificate", "key"),
                         False,
                     ),
-                ]
+                ],
+                groups={
+                    "CredentialDataBasicAuth": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                    "CredentialDataOAuth2Password": "CredentialDataBasicAuth | CredentialDataOAuth2Password",
+                },
             )
         ),
     ]

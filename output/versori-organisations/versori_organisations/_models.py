@@ -173,19 +173,38 @@ _JSON_KINDS: dict[str, tuple[type, ...]] = {
 
 def match_shape(
     shapes: Sequence[tuple[str, Sequence[str], Sequence[str], bool]],
+    groups: Mapping[str, str] | None = None,
+    enums: Mapping[str, Sequence[Any]] | None = None,
 ) -> Callable[[Any], str]:
     """A callable discriminator for unions without one: pick the variant the data fits best.
 
     ``shapes`` lists ``(tag, required JSON names, all JSON names, closed)`` per variant, in the
-    spec's order; non-object variants use a JSON type name as tag and empty name lists. An object
-    fits a variant when it has every required property (and, for a closed one, nothing else); among
-    those, the one that knows the most of its keys wins, then the first declared.
+    spec's order; non-object variants use a JSON type name (or, for an enum, its class name) as
+    tag and empty name lists. An object fits a variant when it has every required property (and,
+    for a closed one, nothing else); among those, the one that knows the most of its keys wins,
+    then the first declared.
+
+    ``groups`` maps the class names of variants the shape cannot tell apart to the tag of their
+    group (a plain union of them, where pydantic picks the variant the value is valid for).
+    ``enums`` lists the values of each enum variant: a scalar selects the enum that declares it,
+    else a plain scalar variant of its JSON type, else the first enum of its type (whose open
+    fallback keeps the unknown value).
     """
-    objects = [(t, set(r), set(a), c) for t, r, a, c in shapes if t not in _JSON_KINDS]
+    groups = dict(groups or {})
+    enum_values = {tag: tuple(values) for tag, values in (enums or {}).items()}
+    objects = [
+        (t, set(r), set(a), c)
+        for t, r, a, c in shapes
+        if t not in _JSON_KINDS and t not in enum_values
+    ]
     by_name = {t for t, _, _, _ in objects}
+    declared = {t for t, _, _, _ in shapes}
+    kinds = [k for k in _JSON_KINDS if k in declared]  # integer before number
 
     def select(value: Any) -> str:
         if isinstance(value, pydantic.BaseModel) and type(value).__name__ in by_name:
+            return groups.get(type(value).__name__, type(value).__name__)
+        if isinstance(value, enum.Enum) and type(value).__name__ in enum_values:
             return type(value).__name__
         if isinstance(value, pydantic.BaseModel):
             value = value.model_dump(by_alias=True, exclude_unset=True)
@@ -199,16 +218,48 @@ def match_shape(
                 if best is None or score[:2] > best[:2]:
                     best = score
             if best is not None:
-                return best[2]
-            return max(objects, key=lambda o: len(keys & o[2]))[0]
-        for tag, kinds in _JSON_KINDS.items():
-            if any(t == tag for t, _, _, _ in shapes) and isinstance(value, kinds):
-                if tag != "boolean" and isinstance(value, bool):
-                    continue
+                return groups.get(best[2], best[2])
+            tag = max(objects, key=lambda o: len(keys & o[2]))[0]
+            return groups.get(tag, tag)
+        if enum_values:
+            raw = value.value if isinstance(value, enum.Enum) else value
+            owner = _declaring_enum(raw, enum_values)
+            if owner is not None:
+                return owner
+            for tag in kinds:
+                if _is_kind(raw, tag):
+                    return tag
+            for tag, values in enum_values.items():
+                if any(_same_kind(raw, v) for v in values):
+                    return tag
+        for tag in kinds:
+            if _is_kind(value, tag):
                 return tag
-        return shapes[0][0]
+        return groups.get(shapes[0][0], shapes[0][0])
 
     return select
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    """True when ``value`` is of the JSON type ``kind`` (a boolean is no number)."""
+    if kind != "boolean" and isinstance(value, bool):
+        return False
+    return isinstance(value, _JSON_KINDS[kind])
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """True when ``a`` and ``b`` are both strings or both integers (not booleans)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str)
+    return _is_kind(a, "integer") and _is_kind(b, "integer")
+
+
+def _declaring_enum(value: Any, enums: Mapping[str, Sequence[Any]]) -> str | None:
+    """The first enum (tag) among ``enums`` that lists ``value`` (same JSON type), or None."""
+    for tag, values in enums.items():
+        if any(_same_kind(value, v) and value == v for v in values):
+            return tag
+    return None
 
 
 def to_jsonable(value: Any) -> Any:
