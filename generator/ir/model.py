@@ -90,6 +90,11 @@ class Field:
     pointer: str
     secret: bool = False
     deprecated: bool = False
+    read_only: bool = False
+    #: Sent even when the caller did not set it: its value is fixed by the schema (a one-value
+    #: ``const``/``enum``) or it is a discriminator property with a default (the value that
+    #: selects this variant). Rendered as the model's ``__always_sent__``.
+    always_sent: bool = False
 
 
 @dataclass

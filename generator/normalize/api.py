@@ -62,6 +62,7 @@ def build_api(
     default_security = _default_security(data, ops.scheme_names)
     resources = ops.build(default_security)
     schemas.build_queued()
+    schemas.mark_always_sent()
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)

@@ -80,6 +80,9 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         self._expanding: set[str] = set()
         #: Models sent as multipart bodies: their binary fields accept file inputs.
         self.file_models: set[str] = set()
+        #: ``(class name, JSON property name)`` of every discriminator property: the model's own
+        #: ``discriminator`` or that of a union it is a variant of (see ``mark_always_sent``).
+        self.discriminator_props: set[tuple[str, str]] = set()
 
     # -- type expressions ---------------------------------------------------------------------
 

@@ -259,6 +259,10 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if secrets:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})"
                 settings.append(f"__secret_fields__: ClassVar[frozenset[str]] = {frozen}")
+            always = [f.py_name for f in d.fields if f.always_sent]
+            if always:
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in always) + "})"
+                settings.append(f"__always_sent__: ClassVar[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 hints.append(d.extra_hint)
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = Field(init=False)")
@@ -272,7 +276,7 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                     "settings": settings,
                     "fields": fields,
                     "forbid": d.extra == "forbid",
-                    "secrets": bool(secrets),
+                    "classvars": bool(secrets or always),
                 }
             )
         elif isinstance(d, AliasDef):
@@ -285,7 +289,7 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
         "imports": imports,
         "all": sorted(d.name for d in api.definitions),
         "uses_config": any(v.get("forbid") for v in views),
-        "uses_classvar": any(v.get("secrets") for v in views),
+        "uses_classvar": any(v.get("classvars") for v in views),
         "uses_enum": sorted({v["base"] for v in views if v["kind"] == "enum"}),
     }
 

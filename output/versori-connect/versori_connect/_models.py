@@ -5,6 +5,8 @@
 - :class:`OpenStrEnum` / :class:`OpenIntEnum`: enums whose unknown (future) values parse into a
   pseudo-member instead of failing the whole response.
 - :func:`discriminate` and :func:`match_shape`: callable discriminators for ``oneOf``/``anyOf``.
+- :func:`dump_sent`: what a model puts on the wire (the fields the caller set, plus the fields
+  whose value the schema fixes, listed in each model's ``__always_sent__``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import json
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
@@ -34,6 +37,7 @@ __all__ = [
     "UnknownVariant",
     "body_kwargs",
     "discriminate",
+    "dump_sent",
     "match_shape",
     "to_jsonable",
 ]
@@ -60,7 +64,9 @@ class BaseModel(pydantic.BaseModel):
 
     Unknown fields are kept (``model_extra``) and sent back unchanged; both the Python field
     names and the JSON names are accepted on input; ``repr`` never shows the fields listed in
-    ``__secret_fields__``.
+    ``__secret_fields__``. A request sends the fields the caller set, plus those listed in
+    ``__always_sent__`` (a value the schema fixes: ``const``, a one-value enum, a discriminator's
+    default), set or not.
     """
 
     model_config = ConfigDict(
@@ -72,6 +78,7 @@ class BaseModel(pydantic.BaseModel):
         hide_input_in_errors=True,
     )
     __secret_fields__: ClassVar[frozenset[str]] = frozenset()
+    __always_sent__: ClassVar[frozenset[str]] = frozenset()
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -81,12 +88,13 @@ class BaseModel(pydantic.BaseModel):
                 yield name, value
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready ``dict`` as sent on the wire: JSON names, only fields that were set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The JSON-ready ``dict`` as sent on the wire: JSON names, the fields that were set and
+        the fields the schema fixes (see :func:`dump_sent`)."""
+        return dump_sent(self)
 
     def to_json(self) -> str:
         """The JSON text as sent on the wire (see :meth:`to_dict`)."""
-        return self.model_dump_json(by_alias=True, exclude_unset=True)
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 class _Masked:
@@ -188,7 +196,7 @@ def match_shape(
         if isinstance(value, pydantic.BaseModel) and type(value).__name__ in by_name:
             return type(value).__name__
         if isinstance(value, pydantic.BaseModel):
-            value = value.model_dump(by_alias=True, exclude_unset=True)
+            value = dump_sent(value)
         if isinstance(value, Mapping) and objects:
             keys = set(value)
             best: tuple[int, int, str] | None = None
@@ -211,10 +219,46 @@ def match_shape(
     return select
 
 
+def dump_sent(model: pydantic.BaseModel) -> dict[str, Any]:
+    """What ``model`` puts on the wire, as JSON-ready data by alias: the fields the caller set,
+    and the fields of its ``__always_sent__`` (set or not, ``None`` excepted), in nested models,
+    lists and dicts of models too. Fields keep their declared order, unknown fields follow."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    out = _with_fixed(model, data)
+    return out if isinstance(out, dict) else data
+
+
+def _with_fixed(value: Any, data: Any) -> Any:
+    """``data`` (``value`` dumped with ``exclude_unset``) with the always-sent fields of every
+    model in ``value`` added."""
+    if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
+        always: frozenset[str] = getattr(type(value), "__always_sent__", frozenset())
+        out: dict[str, Any] = {}
+        for name, info in type(value).model_fields.items():
+            key = info.serialization_alias or info.alias or name
+            if key in data:
+                out[key] = _with_fixed(getattr(value, name), data[key])
+            elif name in always:
+                item = getattr(value, name)
+                if item is not None:
+                    out[key] = item.value if isinstance(item, enum.Enum) else item
+        extra = value.model_extra or {}
+        for key, item in data.items():
+            if key not in out:
+                out[key] = _with_fixed(extra.get(key), item)
+        return out
+    if isinstance(value, (list, tuple)) and isinstance(data, list) and len(value) == len(data):
+        return [_with_fixed(v, d) for v, d in zip(value, data)]
+    if isinstance(value, Mapping) and isinstance(data, dict):
+        return {k: _with_fixed(value.get(k), d) for k, d in data.items()}
+    return data
+
+
 def to_jsonable(value: Any) -> Any:
-    """Models -> JSON-ready data by alias (only set fields); lists and dicts recursively."""
+    """Models -> JSON-ready data by alias, as sent (:func:`dump_sent`); lists and dicts
+    recursively."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dump_sent(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
@@ -254,10 +298,12 @@ def _as_kwargs(body: Any, kind: str) -> dict[str, Any]:
     if kind in ("form", "multipart"):
         if isinstance(body, pydantic.BaseModel):
             fields = type(body).model_fields
+            always: frozenset[str] = getattr(type(body), "__always_sent__", frozenset())
             data = {
                 (info.alias or name): _form_value(getattr(body, name))
                 for name, info in fields.items()
                 if name in body.model_fields_set
+                or (name in always and getattr(body, name) is not None)
             }
             data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
             body = data

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pydantic
 
+from ._models import dump_sent
 from ._types import NotGiven
 
 __all__ = [
@@ -56,8 +57,7 @@ def _present(value: object) -> bool:
 def _as_object(value: object) -> Mapping[str, object] | None:
     """Return ``value`` as a mapping when it is an object (a model or a dict)."""
     if isinstance(value, pydantic.BaseModel):
-        dumped = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return dumped if isinstance(dumped, dict) else None
+        return dump_sent(value)
     if isinstance(value, Mapping):
         return {str(k): v for k, v in value.items() if _present(v)}
     return None

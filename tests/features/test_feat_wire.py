@@ -1,0 +1,180 @@
+"""What goes over the wire, sync and async: fields whose value the schema fixes are sent unset."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+import httpx
+
+from features_helpers import Recorder, sent_json, spec
+
+
+def both(g: Any, rec: Recorder, invoke: Callable[[Any], Any], **kw: Any) -> list[Any]:
+    """``invoke(client)`` with a sync ``Client``, then awaited with an ``AsyncClient``; both
+    talk to ``rec``. Returns the two results."""
+    sync = invoke(g.client(rec, **kw))
+
+    async def run() -> Any:
+        client = g.pkg.AsyncClient(
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
+            base_url="http://t",
+            max_retries=0,
+            **kw,
+        )
+        return await invoke(client)
+
+    return [sync, asyncio.run(run())]
+
+
+FIXED = spec(
+    "wire_fixed",
+    """
+    openapi: 3.1.0
+    info: {title: WireFixed, version: "1"}
+    paths:
+      /chat:
+        post:
+          operationId: chat
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Chat'}
+          responses: {"204": {description: ok}}
+      /pets:
+        post:
+          operationId: addPet
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Pet'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Pet'}
+      /pets/form:
+        post:
+          operationId: addPetForm
+          requestBody:
+            required: true
+            content:
+              application/x-www-form-urlencoded:
+                schema: {$ref: '#/components/schemas/Cat'}
+          responses: {"204": {description: ok}}
+      /upload:
+        post:
+          operationId: upload
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  required: [file]
+                  properties:
+                    kind: {const: avatar}
+                    file: {type: string, format: binary}
+          responses: {"204": {description: ok}}
+    components:
+      schemas:
+        Chat:
+          type: object
+          required: [messages]
+          properties:
+            messages:
+              type: array
+              items:
+                oneOf:
+                  - {$ref: '#/components/schemas/UserMessage'}
+                  - {$ref: '#/components/schemas/ToolMessage'}
+                discriminator: {propertyName: role}
+            object: {const: chat.request}
+            temperature: {type: number, default: 1}
+        UserMessage:
+          type: object
+          required: [content]
+          properties:
+            role: {const: user, default: user}
+            content: {type: string}
+        ToolMessage:
+          type: object
+          required: [content]
+          properties:
+            role: {type: string, enum: [tool]}
+            content: {type: string}
+        Pet:
+          oneOf:
+            - {$ref: '#/components/schemas/Cat'}
+            - {$ref: '#/components/schemas/Dog'}
+          discriminator: {propertyName: petType}
+        Cat:
+          type: object
+          properties:
+            petType: {type: string, default: cat}
+            name: {type: string}
+            nickname: {type: string, default: kitty}
+        Dog:
+          type: object
+          properties:
+            petType: {type: string, default: dog}
+            barks: {type: boolean}
+    """,
+)
+
+
+def test_fixed_value_fields_are_sent_when_the_caller_leaves_them_unset(gen) -> None:
+    """``const`` (the FastAPI ``role: {const: user, default: user}`` pattern), a one-value enum,
+    in a list of variant models nested in the body: sent though the caller never set them; a plain
+    default (``temperature``) is not sent."""
+    g = gen(FIXED)
+    assert g.ok, g.describe()
+    m = g.models
+    rec = Recorder(204)
+    body = m.Chat(messages=[m.UserMessage(content="hi"), m.ToolMessage(content="42")])
+    assert both(g, rec, lambda c: c.chat.chat(body=body)) == [None, None]
+    expected = {
+        "messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": "42"}],
+        "object": "chat.request",
+    }
+    assert [sent_json(r) for r in rec.requests] == [expected, expected]
+    assert body.to_dict() == expected
+
+
+def test_a_discriminator_default_selects_the_variant_on_the_wire(gen) -> None:
+    """A discriminator property with a default is sent (the server needs it to pick the
+    variant), and the default also selects the variant when parsing; other defaults stay
+    unsent."""
+    g = gen(FIXED)
+    m = g.models
+    rec = Recorder(200, json={"petType": "cat", "name": "tom"})
+    got = both(g, rec, lambda c: c.pets.add_pet(body=m.Cat(name="tom")))
+    assert [sent_json(r) for r in rec.requests] == [{"petType": "cat", "name": "tom"}] * 2
+    assert all(type(pet) is m.Cat for pet in got)
+    both(g, rec, lambda c: c.pets.add_pet(body=m.Dog()))
+    assert sent_json(rec.requests[-1]) == {"petType": "dog"}
+
+
+def test_fixed_fields_in_form_and_multipart_bodies(gen) -> None:
+    g = gen(FIXED)
+    m = g.models
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.pets.add_pet_form(body=m.Cat(name="tom")))
+    assert [r.content for r in rec.requests] == [b"petType=cat&name=tom"] * 2
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.upload.upload(body=m.UploadBody(file=b"PNG")))
+    for request in rec.requests:
+        parts = request.content.decode("latin-1")
+        assert 'name="kind"' in parts and "avatar" in parts
+
+
+def test_the_always_sent_decision_is_the_generators(gen) -> None:
+    """Which fields are always sent is decided in the IR and written into each model."""
+    m = gen(FIXED).models
+    assert m.UserMessage.__always_sent__ == {"role"}
+    assert m.ToolMessage.__always_sent__ == {"role"}
+    assert m.Chat.__always_sent__ == {"object_"}  # not the plain default `temperature`
+    assert m.Cat.__always_sent__ == {"pet_type"}  # not `nickname`
