@@ -1,4 +1,5 @@
-"""What goes over the wire, sync and async: fields whose value the schema fixes are sent unset."""
+"""What goes over the wire, sync and async: fields whose value the schema fixes are sent unset,
+and raw responses of operations without a body."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 from typing import Any, Callable
 
 import httpx
+import pytest
 
 from features_helpers import Recorder, sent_json, spec
 
@@ -178,3 +180,52 @@ def test_the_always_sent_decision_is_the_generators(gen) -> None:
     assert m.ToolMessage.__always_sent__ == {"role"}
     assert m.Chat.__always_sent__ == {"object_"}  # not the plain default `temperature`
     assert m.Cat.__always_sent__ == {"pet_type"}  # not `nickname`
+
+
+RAW = spec(
+    "wire_raw",
+    """
+    openapi: 3.0.3
+    info: {title: WireRaw, version: "1"}
+    paths:
+      /items/{itemId}:
+        parameters:
+          - {name: itemId, in: path, required: true, schema: {type: integer}}
+        delete:
+          operationId: deleteItem
+          responses:
+            "204": {description: gone}
+        post:
+          operationId: touchItem
+          responses:
+            "200": {description: no declared content}
+        get:
+          operationId: getItem
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {type: object, properties: {id: {type: integer}}}
+    """,
+)
+
+
+@pytest.mark.parametrize("status,method", [(204, "delete_item"), (200, "touch_item")])
+def test_raw_response_of_an_operation_without_a_body(gen, status: int, method: str) -> None:
+    g = gen(RAW)
+    assert g.ok, g.describe()
+    rec = Recorder(status)
+    got = both(g, rec, lambda c: getattr(c.items.with_raw_response, method)(item_id=7))
+    for raw in got:
+        assert isinstance(raw, g.pkg._response.APIResponse)
+        assert raw.status_code == status
+        assert raw.parse() is None
+    assert [r.url.path for r in rec.requests] == ["/items/7"] * 2
+
+
+def test_raw_response_of_an_operation_with_a_body(gen) -> None:
+    g = gen(RAW)
+    rec = Recorder(200, json={"id": 7})
+    for raw in both(g, rec, lambda c: c.items.with_raw_response.get_item(item_id=7)):
+        assert raw.parse().id_ == 7 and raw.headers["content-type"] == "application/json"

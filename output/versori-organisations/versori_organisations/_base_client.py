@@ -418,7 +418,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def fetch(page: PageRequest) -> SyncPage[Any, Any]:
             next_call = with_page_request(call, page)
             next_response, retries_taken = self._send(next_call)
-            result = to_result(next_call, next_response, retries_taken, False, self._make_page)
+            result = to_result(next_call, next_response, retries_taken, None, self._make_page)
             return cast(SyncPage[Any, Any], result)
 
         return new_page(SyncPage, call, model, body, response, fetch)
@@ -544,7 +544,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def fetch(page: PageRequest) -> AsyncPage[Any, Any]:
             next_call = with_page_request(call, page)
             next_response, retries_taken = await self._send(next_call)
-            result = to_result(next_call, next_response, retries_taken, False, self._make_page)
+            result = to_result(next_call, next_response, retries_taken, None, self._make_page)
             return cast(AsyncPage[Any, Any], result)
 
         return new_page(AsyncPage, call, model, body, response, fetch)
