@@ -162,7 +162,11 @@ class Parameter:
 
 @dataclass
 class RequestBody:
-    """How the request body is sent: ``kind`` is json | form | multipart | binary | text."""
+    """How the request body is sent: ``kind`` is json | form | multipart | binary | text.
+
+    ``content_type`` is the first declared media type of that kind, ``media_types`` every one
+    (in document order), each of which a call may choose.
+    """
 
     kind: str
     content_type: str
@@ -170,6 +174,7 @@ class RequestBody:
     required: bool
     doc: str
     pointer: str
+    media_types: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -204,6 +209,8 @@ class Operation:
     page_item_hint: str | None = None
     deprecated: bool = False
     body_arg: str = "body"
+    #: The argument choosing the body's media type, when the operation declares several.
+    content_type_arg: str | None = None
 
 
 @dataclass

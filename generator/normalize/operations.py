@@ -172,6 +172,8 @@ class OperationBuilder:
         params = self._parameters(loc, op, shared, label, arg_names)
         bodies = self._bodies(loc, op, label)
         body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
+        several = sum(len(b.media_types) for b in bodies) > 1
+        ct_arg = arg_names.allocate("content_type", loc.child("requestBody", "content").pointer) if several else None
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
@@ -199,6 +201,7 @@ class OperationBuilder:
             page_item_hint=item_hint,
             deprecated=bool(op.get("deprecated")),
             body_arg=body_arg,
+            content_type_arg=ct_arg,
         )
 
     def _parameters(
@@ -272,14 +275,15 @@ class OperationBuilder:
             return []
         content = rb["content"]
         kinds = [(media_kind(mt), mt) for mt in content]
-        # one body per kind; JSON first, then multipart, form, binary, text
-        chosen: dict[str, str] = {}
+        # one body per kind (typed from its first media type); JSON first, then multipart, form,
+        # binary, text; a call may send any declared media type of a kind
+        chosen: dict[str, list[str]] = {}
         for kind, mt in kinds:
-            chosen.setdefault(kind, mt)
+            chosen.setdefault(kind, []).append(mt)
         out: list[RequestBody] = []
         many = len(chosen) > 1
         for kind in sorted(chosen, key=lambda k: _KIND_ORDER[k]):
-            mt = chosen[kind]
+            mt = chosen[kind][0]
             media = content[mt] if isinstance(content[mt], dict) else {}
             sloc = bloc.child("content", mt, "schema")
             schema = media.get("schema")
@@ -296,7 +300,10 @@ class OperationBuilder:
                     self.schemas.file_models.add(t.name)
                 hint = T.hint(t)
             out.append(
-                RequestBody(kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key)
+                RequestBody(
+                    kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key,
+                    media_types=chosen[kind],
+                )
             )
         return out
 

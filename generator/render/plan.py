@@ -90,6 +90,12 @@ def _response_spec(r: ResponseCase) -> str:
     return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
+def _body_class(hint: str) -> str:
+    """The class ``body_kwargs`` tells a body's kind by: the body's model class, or ``None``
+    (anything) when its type is not a plain class name."""
+    return hint if hint.isidentifier() and hint[0].isupper() else "None"
+
+
 def _method_view(op: Operation, class_name: str, default_security: list[str]) -> MethodView:
     sig: list[str] = []
     args_doc: list[str] = []
@@ -105,11 +111,27 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
         sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | NotGiven = NOT_GIVEN")
         doc = op.bodies[0].doc
         if len(op.bodies) > 1:
-            doc = (doc or "The request body.") + " Sent as " + ", or ".join(
-                f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies
-            ) + "."
+            # a body is sent as the first kind its type fits; a later kind of the same (or an
+            # untyped) class is reached with the media type argument only
+            reached: list[str] = []
+            ways = []
+            for b in op.bodies:
+                cls = _body_class(b.hint)
+                if "None" in reached or cls in reached:
+                    ways.append(f"{b.content_type} with `{op.content_type_arg}`")
+                else:
+                    ways.append(f"{b.content_type} when it is a `{b.hint}`")
+                reached.append(cls)
+            doc = (doc or "The request body.") + " Sent as " + ", or ".join(ways) + "."
         if doc:
             args_doc.append(f"{body_arg}: {doc}")
+        if op.content_type_arg:
+            media = [mt for b in op.bodies for mt in b.media_types]
+            sig.append(f"{op.content_type_arg}: Literal[{', '.join(py_str(mt) for mt in media)}] | NotGiven = NOT_GIVEN")
+            args_doc.append(
+                f"{op.content_type_arg}: the media type to send the body as, and its Content-Type "
+                f"(default: the first one that fits the body's type)."
+            )
     for p in op.params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
@@ -141,22 +163,26 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
     if styles:
         fixed.append(f"query_styles={{{', '.join(styles)}}}")
     if body_arg:
-        if len(op.bodies) == 1:
+        if not op.content_type_arg:
+            # one media type: the endpoint carries its Content-Type
             kind = op.bodies[0].kind
             kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
             if kind in ("form", "multipart"):
-                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}"),))')
+                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}", None),))')
             else:
                 call.append(f"{kw}={body_arg}")
+            ct = op.bodies[0].content_type
+            if (kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and kind != "multipart":
+                fixed.append(f"content_type={py_str(ct)}")
         else:
+            # several: the call picks one (by the body's type, or the caller's choice) and sends
+            # its Content-Type
             kinds = ", ".join(
-                f"({b.hint if b.hint.isidentifier() and b.hint[0].isupper() else 'None'}, {py_str(b.kind)})"
+                f"({_body_class(b.hint)}, {py_str(b.kind)}, {py_str(mt)})"
                 for b in op.bodies
+                for mt in b.media_types
             )
-            call.append(f"**body_kwargs({body_arg}, ({kinds},))")
-        ct = op.bodies[0].content_type
-        if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
-            fixed.append(f"content_type={py_str(ct)}")
+            call.append(f"**body_kwargs({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_tuple(op.security)}")
     call.append("options=options")

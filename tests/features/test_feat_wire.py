@@ -1,9 +1,10 @@
 """What goes over the wire, sync and async: fields whose value the schema fixes are sent unset,
-and raw responses of operations without a body."""
+raw responses of operations without a body, and the Content-Type of each request media type."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any, Callable
 
 import httpx
@@ -229,3 +230,106 @@ def test_raw_response_of_an_operation_with_a_body(gen) -> None:
     rec = Recorder(200, json={"id": 7})
     for raw in both(g, rec, lambda c: c.items.with_raw_response.get_item(item_id=7)):
         assert raw.parse().id_ == 7 and raw.headers["content-type"] == "application/json"
+
+
+MEDIA = spec(
+    "wire_media",
+    """
+    openapi: 3.0.3
+    info: {title: WireMedia, version: "1"}
+    paths:
+      /pet:
+        put:
+          operationId: updatePet
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Pet'}
+              application/xml:
+                schema: {$ref: '#/components/schemas/Pet'}
+          responses: {"204": {description: ok}}
+      /note:
+        post:
+          operationId: addNote
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Note'}
+              application/x-www-form-urlencoded:
+                schema: {$ref: '#/components/schemas/Note'}
+              text/plain:
+                schema: {type: string}
+          responses: {"204": {description: ok}}
+      /image:
+        put:
+          operationId: putImage
+          requestBody:
+            required: true
+            content:
+              image/png:
+                schema: {type: string, format: binary}
+              image/jpeg:
+                schema: {type: string, format: binary}
+          responses: {"204": {description: ok}}
+    components:
+      schemas:
+        Pet:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string}
+        Note:
+          type: object
+          properties:
+            text: {type: string}
+    """,
+)
+
+
+def test_each_media_type_sends_its_own_content_type(gen) -> None:
+    """A body sent with a non-first media type carries that media type's Content-Type."""
+    g = gen(MEDIA)
+    assert g.ok, g.describe()
+    m = g.models
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.pet.update_pet(body=m.Pet(name="rex")))
+    both(g, rec, lambda c: c.pet.update_pet(body="<Pet><name>rex</name></Pet>"))
+    both(g, rec, lambda c: c.note.add_note(body="just text"))
+    sent = [(r.headers["Content-Type"], r.content) for r in rec.requests]
+    assert sent == [
+        ("application/json", b'{"name":"rex"}'),
+        ("application/json", b'{"name":"rex"}'),
+        ("application/xml", b"<Pet><name>rex</name></Pet>"),
+        ("application/xml", b"<Pet><name>rex</name></Pet>"),
+        ("text/plain", b"just text"),
+        ("text/plain", b"just text"),
+    ]
+
+
+def test_the_caller_chooses_among_media_types_sharing_a_model(gen) -> None:
+    """JSON and form share ``Note``: JSON by default, the form when the call says so."""
+    g = gen(MEDIA)
+    m = g.models
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.note.add_note(body=m.Note(text="a b")))
+    form = "application/x-www-form-urlencoded"
+    both(g, rec, lambda c: c.note.add_note(body=m.Note(text="a b"), content_type=form))
+    both(g, rec, lambda c: c.image.put_image(body=b"JPEG", content_type="image/jpeg"))
+    both(g, rec, lambda c: c.image.put_image(body=b"PNG"))
+    sent = [(r.headers["Content-Type"], r.content) for r in rec.requests]
+    assert sent == [
+        ("application/json", b'{"text":"a b"}'),
+        ("application/json", b'{"text":"a b"}'),
+        (form, b"text=a+b"),
+        (form, b"text=a+b"),
+        ("image/jpeg", b"JPEG"),
+        ("image/jpeg", b"JPEG"),
+        ("image/png", b"PNG"),
+        ("image/png", b"PNG"),
+    ]
+    hint = str(inspect.signature(g.pkg.Client(base_url="http://t").note.add_note).parameters["content_type"].annotation)
+    assert form in hint and "text/plain" in hint and "application/json" in hint
+    with pytest.raises(ValueError, match="image/gif"):
+        g.client(rec).image.put_image(body=b"GIF", content_type="image/gif")

@@ -378,7 +378,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint`` (what generated resource methods do): ``request`` with
         the endpoint's fixed parts and this call's ``params``. Returns and raises as ``request``."""
-        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint), **params)
+        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
     def call_paged(
@@ -388,9 +388,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         result = self.request(
             endpoint.method,
             endpoint.path,
-            **fixed_parts(endpoint),
+            **fixed_parts(endpoint, params),
             pagination=endpoint.pagination,
-            **params,
         )
         return cast(SyncPage[_PageT, _ItemT], result)
 
@@ -503,7 +502,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint``: see :meth:`SyncAPIClient.call`."""
         result = await self.request(
-            endpoint.method, endpoint.path, **fixed_parts(endpoint), **params
+            endpoint.method, endpoint.path, **fixed_parts(endpoint, params)
         )
         return cast(_T, result)
 
@@ -514,9 +513,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         result = await self.request(
             endpoint.method,
             endpoint.path,
-            **fixed_parts(endpoint),
+            **fixed_parts(endpoint, params),
             pagination=endpoint.pagination,
-            **params,
         )
         return cast(AsyncPage[_PageT, _ItemT], result)
 

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Iterable, 
 import pydantic
 from pydantic import ConfigDict
 
+from ._types import NOT_GIVEN, NotGiven
+
 if TYPE_CHECKING:
     from ._types import FileTypes
 
@@ -281,20 +283,46 @@ def _form_value(value: Any) -> Any:
     return to_jsonable(value)
 
 
-def body_kwargs(body: Any, kinds: Sequence[tuple[Any, str]]) -> dict[str, Any]:
-    """Choose how to send ``body`` when an operation accepts several media types.
+def body_kwargs(
+    body: Any,
+    kinds: Sequence[tuple[Any, str, str | None]],
+    content_type: str | NotGiven = NOT_GIVEN,
+) -> dict[str, Any]:
+    """Choose how to send ``body``: the keyword arguments for the client's ``request`` (the body
+    under its kind's name, and the ``content_type`` of the media type chosen).
 
-    ``kinds`` lists ``(model class or None, kind)`` in preference order, kind being json | form |
-    multipart | binary | text; the first whose class matches ``body`` wins (``None`` matches
-    anything). Returns the keyword arguments for the client's ``request``.
+    ``kinds`` lists ``(model class or None, kind, media type)`` in preference order, kind being
+    json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
+    the endpoint. The media type ``content_type`` names wins when given; otherwise the first
+    entry whose class matches ``body`` (``None`` matches anything). A multipart body's
+    Content-Type is httpx's (it carries the boundary); a wildcard media type (``*/*``) sends the
+    kind's default.
+
+    Raises:
+        ValueError: ``content_type`` is none of the media types in ``kinds``.
     """
-    for cls, kind in kinds:
+    if isinstance(content_type, str):
+        for _, kind, media_type in kinds:
+            if media_type == content_type:
+                return _as_kwargs(body, kind, media_type)
+        known = ", ".join(str(m) for _, _, m in kinds)
+        raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
+    for cls, kind, media_type in kinds:
         if cls is None or (isinstance(cls, type) and isinstance(body, cls)):
-            return _as_kwargs(body, kind)
-    return _as_kwargs(body, kinds[0][1] if kinds else "json")
+            return _as_kwargs(body, kind, media_type)
+    if kinds:
+        return _as_kwargs(body, kinds[0][1], kinds[0][2])
+    return _as_kwargs(body, "json", None)
 
 
-def _as_kwargs(body: Any, kind: str) -> dict[str, Any]:
+def _as_kwargs(body: Any, kind: str, media_type: str | None) -> dict[str, Any]:
+    out = _encoded(body, kind)
+    if media_type is not None and kind != "multipart" and "*" not in media_type:
+        out["content_type"] = media_type
+    return out
+
+
+def _encoded(body: Any, kind: str) -> dict[str, Any]:
     if kind in ("form", "multipart"):
         if isinstance(body, pydantic.BaseModel):
             fields = type(body).model_fields

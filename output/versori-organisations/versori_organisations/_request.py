@@ -92,18 +92,23 @@ class CallParams(TypedDict, total=False):
     form: Mapping[str, object] | NotGiven
     multipart: Mapping[str, object] | NotGiven
     content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven
+    content_type: str | None
     options: RequestOptions
 
 
-def fixed_parts(endpoint: _Operation) -> dict[str, Any]:
-    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path)."""
-    return {
+def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path),
+    with one call's ``params`` (``CallParams``) added; a call's ``content_type`` (the media type
+    it chose among several) wins over the endpoint's."""
+    parts: dict[str, Any] = {
         "responses": endpoint.responses,
         "errors": endpoint.errors,
         "query_styles": endpoint.query_styles,
         "content_type": endpoint.content_type,
         "security": endpoint.security,
     }
+    parts.update(params or {})
+    return parts
 
 
 @dataclasses.dataclass(frozen=True)
