@@ -246,9 +246,11 @@ class OperationBuilder:
             required = bool(p.get("required")) or where == "path"
             style = p.get("style")
             explode = p.get("explode")
-            if where in ("path", "header") and style not in (None, "simple"):
+            allowed = {"path": ("simple", "label", "matrix"), "header": ("simple",)}.get(where)
+            if allowed and style is not None and style not in allowed:
                 self.sink.warning(
-                    f"{where} parameter style '{style}' is not supported; sent as style 'simple'",
+                    f"{where} parameter style '{style}' is not allowed there (OAS 4.8.12.4); "
+                    "sent as style 'simple'",
                     ploc.child("style").pointer,
                 )
                 style = None

@@ -149,19 +149,20 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
     fixed = [py_str(op.method.upper()), py_str(op.path)]
     call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
-    styles: list[str] = []
+    styles: dict[str, list[str]] = {}
     for p in op.params:
         by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
-        if p.style and p.location == "query":
-            styles.append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
+        if p.style and p.location in ("query", "path", "header"):
+            styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
             call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
     fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
     if op.errors:
         fixed.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
-    if styles:
-        fixed.append(f"query_styles={{{', '.join(styles)}}}")
+    for loc in ("query", "path", "header"):
+        if loc in styles:
+            fixed.append(f"{loc}_styles={{{', '.join(styles[loc])}}}")
     if body_arg:
         if not op.content_type_arg:
             # one media type: the endpoint carries its Content-Type

@@ -1,5 +1,6 @@
 """What goes over the wire, sync and async: fields whose value the schema fixes are sent unset,
-raw responses of operations without a body, and the Content-Type of each request media type."""
+raw responses of operations without a body, the Content-Type of each request media type, and
+path/header parameter styles (RFC 6570 label, matrix, explode)."""
 
 from __future__ import annotations
 
@@ -333,3 +334,91 @@ def test_the_caller_chooses_among_media_types_sharing_a_model(gen) -> None:
     assert form in hint and "text/plain" in hint and "application/json" in hint
     with pytest.raises(ValueError, match="image/gif"):
         g.client(rec).image.put_image(body=b"GIF", content_type="image/gif")
+
+
+STYLES = spec(
+    "wire_styles",
+    """
+    openapi: 3.1.0
+    info: {title: WireStyles, version: "1"}
+    components:
+      schemas:
+        Obj:
+          type: object
+          properties:
+            role: {type: string}
+            firstName: {type: string}
+    paths:
+      /label/{p}/{a}/{o}:
+        get:
+          operationId: label
+          parameters:
+            - {name: p, in: path, required: true, style: label, schema: {type: integer}}
+            - {name: a, in: path, required: true, style: label, schema: {type: array, items: {type: integer}}}
+            - {name: o, in: path, required: true, style: label, schema: {$ref: '#/components/schemas/Obj'}}
+          responses: {"204": {description: ok}}
+        post:
+          operationId: labelExploded
+          parameters:
+            - {name: p, in: path, required: true, style: label, explode: true, schema: {type: integer}}
+            - {name: a, in: path, required: true, style: label, explode: true, schema: {type: array, items: {type: integer}}}
+            - {name: o, in: path, required: true, style: label, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+          responses: {"204": {description: ok}}
+      /matrix/{p}/{a}/{o}:
+        get:
+          operationId: matrix
+          parameters:
+            - {name: p, in: path, required: true, style: matrix, schema: {type: integer}}
+            - {name: a, in: path, required: true, style: matrix, schema: {type: array, items: {type: integer}}}
+            - {name: o, in: path, required: true, style: matrix, schema: {$ref: '#/components/schemas/Obj'}}
+          responses: {"204": {description: ok}}
+        post:
+          operationId: matrixExploded
+          parameters:
+            - {name: p, in: path, required: true, style: matrix, explode: true, schema: {type: integer}}
+            - {name: a, in: path, required: true, style: matrix, explode: true, schema: {type: array, items: {type: integer}}}
+            - {name: o, in: path, required: true, style: matrix, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+          responses: {"204": {description: ok}}
+      /simple/{a}/{o}:
+        post:
+          operationId: simpleExploded
+          parameters:
+            - {name: a, in: path, required: true, explode: true, schema: {type: array, items: {type: string}}}
+            - {name: o, in: path, required: true, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+            - {name: X-Obj, in: header, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+            - {name: X-Flat, in: header, schema: {$ref: '#/components/schemas/Obj'}}
+          responses: {"204": {description: ok}}
+    """,
+)
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("label", "/label/.5/.3,4,5/.role,admin,firstName,Alex"),
+        ("label_exploded", "/label/.5/.3.4.5/.role=admin.firstName=Alex"),
+        ("matrix", "/matrix/;p=5/;a=3,4,5/;o=role,admin,firstName,Alex"),
+        ("matrix_exploded", "/matrix/;p=5/;a=3;a=4;a=5/;role=admin;firstName=Alex"),
+    ],
+)
+def test_label_and_matrix_path_parameters(gen, method: str, path: str) -> None:
+    """OAS 3.1.0 4.8.12.4 (RFC 6570 ``{.x}``, ``{.x*}``, ``{;x}``, ``{;x*}``) for a primitive,
+    an array and an object."""
+    g = gen(STYLES)
+    assert g.ok, g.describe()
+    assert not g.diags("WARNING", contains="style"), g.describe()
+    rec = Recorder(204)
+    obj = g.models.Obj(role="admin", first_name="Alex")
+    both(g, rec, lambda c: getattr(c.label if "label" in method else c.matrix, method)(p=5, a=[3, 4, 5], o=obj))
+    assert [r.url.raw_path.decode() for r in rec.requests] == [path, path]
+
+
+def test_exploded_simple_objects_in_paths_and_headers(gen) -> None:
+    g = gen(STYLES)
+    rec = Recorder(204)
+    obj = g.models.Obj(role="a b", first_name="Alex")
+    both(g, rec, lambda c: c.simple.simple_exploded(a=["x,y", "z"], o=obj, x_obj=obj, x_flat=obj))
+    for request in rec.requests:
+        assert request.url.raw_path.decode() == "/simple/x%2Cy,z/role=a%20b,firstName=Alex"
+        assert request.headers["X-Obj"] == "role=a b,firstName=Alex"
+        assert request.headers["X-Flat"] == "role,a b,firstName,Alex"

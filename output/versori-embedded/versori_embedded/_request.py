@@ -63,6 +63,8 @@ class _Operation:
     query_styles: Mapping[str, tuple[str, bool]] | None = None
     content_type: str | None = None
     security: Sequence[str] | None = None
+    path_styles: Mapping[str, tuple[str, bool]] | None = None
+    header_styles: Mapping[str, tuple[str, bool]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +106,8 @@ def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -
         "responses": endpoint.responses,
         "errors": endpoint.errors,
         "query_styles": endpoint.query_styles,
+        "path_styles": endpoint.path_styles,
+        "header_styles": endpoint.header_styles,
         "content_type": endpoint.content_type,
         "security": endpoint.security,
     }

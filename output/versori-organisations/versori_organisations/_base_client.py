@@ -170,6 +170,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         query_styles: Mapping[str, tuple[str, bool]] | None,
+        path_styles: Mapping[str, tuple[str, bool]] | None,
+        header_styles: Mapping[str, tuple[str, bool]] | None,
         headers: Mapping[str, object] | None,
         cookies: Mapping[str, object] | None,
         json: object,
@@ -187,7 +189,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         """Validate and encode one call's inputs. Raises ``ValueError``/``TypeError``
         for invalid input, before any I/O."""
         opts: RequestOptions = options or {}
-        url = self._url_for(encode_path(path, path_params or {}))
+        url = self._url_for(encode_path(path, path_params or {}, path_styles))
         encoded_query = encode_query(self._default_query)
         encoded_query += encode_query(query or {}, query_styles)
         encoded_query += encode_query(opts.get("extra_query") or {})
@@ -201,8 +203,9 @@ class _BaseClient(Generic[_HttpxClientT]):
             header_map["accept"] = ("Accept", ", ".join(accepted))
         for name, text in self._default_headers.items():
             header_map[name.lower()] = (name, encode_header_value(name, text))
+        exploded = {name for name, (_, explode) in (header_styles or {}).items() if explode}
         for name, param in drop_absent(headers):
-            header_map[name.lower()] = (name, encode_header_value(name, param))
+            header_map[name.lower()] = (name, encode_header_value(name, param, name in exploded))
 
         body = prepare_body(
             json=json,
@@ -304,6 +307,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        path_styles: Mapping[str, tuple[str, bool]] | None = None,
+        header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         json: object = NOT_GIVEN,
@@ -326,6 +331,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             path_params: values for the template's placeholders (wire names).
             query, query_styles: query parameters (wire names) and their OpenAPI
                 ``(style, explode)``; see ``_qs.encode_query``.
+            path_styles, header_styles: the ``(style, explode)`` of path parameters
+                (simple, label, matrix; see ``_qs.encode_path``) and of header parameters
+                (simple; an exploded object is ``k=v,k2=v2``), when not ``("simple", False)``.
             headers, cookies: header and cookie parameters; ``None``/``NOT_GIVEN``
                 values are not sent.
             json, form, multipart, content: at most one body (JSON data or models,
@@ -358,6 +366,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             path_params=path_params,
             query=query,
             query_styles=query_styles,
+            path_styles=path_styles,
+            header_styles=header_styles,
             headers=headers,
             cookies=cookies,
             json=json,
@@ -457,6 +467,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        path_styles: Mapping[str, tuple[str, bool]] | None = None,
+        header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         json: object = NOT_GIVEN,
@@ -482,6 +494,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             path_params=path_params,
             query=query,
             query_styles=query_styles,
+            path_styles=path_styles,
+            header_styles=header_styles,
             headers=headers,
             cookies=cookies,
             json=json,
