@@ -204,7 +204,8 @@ class Operation:
     responses: list[ResponseCase]
     errors: list[ResponseCase]
     return_hint: str
-    security: list[str]
+    #: Alternatives, each the scheme names that must all be sent (``[]``: none needed).
+    security: list[list[str]]
     pagination: str | None = None  # Python expression of a pagination strategy
     page_item_hint: str | None = None
     deprecated: bool = False
@@ -227,7 +228,10 @@ class Resource:
 
 @dataclass
 class SecurityScheme:
-    """A supported security scheme: ``kind`` bearer | basic | apikey; ``location`` for API keys."""
+    """A supported security scheme: ``kind`` bearer | basic | apikey; ``location`` for API keys.
+
+    Schemes that send the same credential the same way share ``param`` (every bearer-like
+    scheme the ``token``)."""
 
     key: str
     kind: str
@@ -252,7 +256,8 @@ class Api:
     definitions: list[Definition]
     resources: list[Resource]
     security: list[SecurityScheme]
-    default_security: list[str]
+    #: The top-level ``security`` as alternatives (see ``Operation.security``).
+    default_security: list[list[str]]
     spec_source: str = ""
     package_version: str | None = None
     #: How many documents the API was read from (the root and every document its $refs reached).

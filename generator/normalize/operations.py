@@ -19,6 +19,7 @@ from ..ir.model import (
     RequestBody,
     Resource,
     ResponseCase,
+    SecurityScheme,
     TypeExpr,
 )
 from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, snake
@@ -79,7 +80,8 @@ class OperationBuilder:
         self.schemas = schemas
         self.sink = sink
         self.resolver = schemas.resolver
-        self.scheme_names: set[str] = set()
+        #: The supported security schemes by name.
+        self.schemes: dict[str, SecurityScheme] = {}
         self._seen_ids: set[str] = set()
 
     def _renamed(self, what: str) -> Any:
@@ -100,7 +102,7 @@ class OperationBuilder:
                 return loc, None
         return loc, obj
 
-    def build(self, default_security: list[str]) -> list[Resource]:
+    def build(self, default_security: list[list[str]]) -> list[Resource]:
         """All operations of ``paths``, grouped by first tag (untagged: first path segment)."""
         paths = self.doc.get("paths") or {}
         if not isinstance(paths, dict):
@@ -155,7 +157,7 @@ class OperationBuilder:
         loc: Loc,
         op: dict[str, Any],
         shared: list[Any],
-        default_security: list[str],
+        default_security: list[list[str]],
         names: NameAllocator,
     ) -> Operation:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
@@ -179,7 +181,7 @@ class OperationBuilder:
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
         if "Any" in ok_hints:
             return_hint = "Any"
-        security = self._security(op, default_security)
+        security = self._security(op, loc, default_security)
         pagination, item_hint = self._pagination(op_id, params, responses)
         summary = str(op.get("summary") or "").strip()
         doc = str(op.get("description") or "").strip()
@@ -353,15 +355,30 @@ class OperationBuilder:
             ok = default or [ResponseCase('"2XX"', "none", "None", "None")]
         return ok, err
 
-    def _security(self, op: dict[str, Any], default: list[str]) -> list[str]:
+    def _security(self, op: dict[str, Any], loc: Loc, default: list[list[str]]) -> list[list[str]]:
+        """The operation's ``security`` as alternatives (its own, else ``default``)."""
         sec = op.get("security")
         if not isinstance(sec, list):
             return default
-        names: list[str] = []
-        for req in sec:
-            if isinstance(req, dict):
-                names += [n for n in req if n in self.scheme_names and n not in names]
-        return names
+        self.check_security(sec, loc.child("security"))
+        return security_alternatives(sec, set(self.schemes))
+
+    def check_security(self, requirements: Any, loc: Loc) -> None:
+        """Warn about a Security Requirement Object no request can satisfy: two of its schemes
+        need different ``Authorization`` headers (``basic`` and a bearer-like one)."""
+        if not isinstance(requirements, list):
+            return
+        for i, req in enumerate(requirements):
+            if not isinstance(req, dict):
+                continue
+            kinds = {self.schemes[n].kind for n in req if n in self.schemes} & {"basic", "bearer"}
+            if len(kinds) > 1:
+                names = ", ".join(str(n) for n in req if n in self.schemes and self.schemes[n].kind in kinds)
+                self.sink.warning(
+                    f"this security requirement needs both Basic and Bearer credentials in the one "
+                    f"Authorization header ({names}); no request can send both (the last applied wins)",
+                    loc.child(i).pointer,
+                )
 
     def _pagination(
         self, op_id: str, params: list[Parameter], responses: list[ResponseCase]
@@ -419,6 +436,18 @@ class OperationBuilder:
             f"cursor_param={py_literal(cursor)})"
         )
         return strategy, item_hint
+
+
+def security_alternatives(requirements: list[Any], known: set[str]) -> list[list[str]]:
+    """Security Requirement Objects as alternatives of supported scheme names (unsupported
+    schemes dropped from each; an alternative left empty, like ``{}``, needs no credential)."""
+    out: list[list[str]] = []
+    for req in requirements:
+        if isinstance(req, dict):
+            alt = [str(n) for n in req if n in known]
+            if alt not in out:
+                out.append(alt)
+    return out
 
 
 def _runtime_type_expr(t: TypeExpr) -> str:

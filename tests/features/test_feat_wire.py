@@ -1,10 +1,12 @@
 """What goes over the wire, sync and async: fields whose value the schema fixes are sent unset,
-raw responses of operations without a body, the Content-Type of each request media type, and
-path/header parameter styles (RFC 6570 label, matrix, explode)."""
+raw responses of operations without a body, the Content-Type of each request media type,
+path/header parameter styles (RFC 6570 label, matrix, explode) and security requirements
+(every bearer-like scheme served by one ``token``; alternatives of scheme sets)."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 from typing import Any, Callable
 
@@ -422,3 +424,74 @@ def test_exploded_simple_objects_in_paths_and_headers(gen) -> None:
         assert request.url.raw_path.decode() == "/simple/x%2Cy,z/role=a%20b,firstName=Alex"
         assert request.headers["X-Obj"] == "role=a b,firstName=Alex"
         assert request.headers["X-Flat"] == "role,a b,firstName,Alex"
+
+
+SECURITY = spec(
+    "wire_security",
+    """
+    openapi: 3.0.3
+    info: {title: WireSecurity, version: "1"}
+    paths:
+      /bearer: {get: {operationId: viaBearer, security: [{bearer: []}], responses: {"204": {description: ok}}}}
+      /jwt: {get: {operationId: viaJwt, security: [{bearerJwt: []}], responses: {"204": {description: ok}}}}
+      /oauth: {get: {operationId: viaOauth, security: [{oauth: [write]}], responses: {"204": {description: ok}}}}
+      /oidc: {get: {operationId: viaOidc, security: [{oidc: []}], responses: {"204": {description: ok}}}}
+      /keys: {get: {operationId: viaKeys, security: [{headerKey: [], queryKey: []}], responses: {"204": {description: ok}}}}
+      /either:
+        get:
+          operationId: either
+          security: [{headerKey: [], oauth: []}, {basic: []}]
+          responses: {"204": {description: ok}}
+      /optional: {get: {operationId: optional, security: [{headerKey: []}, {}], responses: {"204": {description: ok}}}}
+    components:
+      securitySchemes:
+        bearer: {type: http, scheme: bearer}
+        bearerJwt: {type: http, scheme: bearer, bearerFormat: JWT}
+        oauth:
+          type: oauth2
+          flows: {clientCredentials: {tokenUrl: 'http://t/token', scopes: {write: w}}}
+        oidc: {type: openIdConnect, openIdConnectUrl: 'http://t/.well-known/openid-configuration'}
+        headerKey: {type: apiKey, in: header, name: X-Key-A}
+        queryKey: {type: apiKey, in: query, name: key_b}
+        basic: {type: http, scheme: basic}
+    """,
+)
+
+
+def _auth(request: httpx.Request) -> tuple[Any, ...]:
+    return (
+        request.headers.get("Authorization"),
+        request.headers.get("X-Key-A"),
+        request.url.params.get("key_b"),
+    )
+
+
+def test_one_token_serves_every_bearer_like_scheme(gen) -> None:
+    g = gen(SECURITY)
+    assert g.ok, g.describe()
+    params = inspect.signature(g.pkg.Client).parameters
+    assert {"token", "header_key", "query_key", "username", "password"} <= set(params)
+    assert not [p for p in params if p.endswith("_credential")]
+    for method in ("via_bearer", "via_jwt", "via_oauth", "via_oidc"):
+        rec = Recorder(204)
+        both(g, rec, lambda c: getattr(getattr(c, method.split("_")[1]), method)(), token="tok")
+        assert [_auth(r) for r in rec.requests] == [("Bearer tok", None, None)] * 2, method
+
+
+def test_security_alternatives_each_a_set_of_schemes(gen) -> None:
+    """Every scheme of a requirement is sent; the first requirement the configured credentials
+    satisfy wins; ``{}`` makes credentials optional."""
+    g = gen(SECURITY)
+    basic = "Basic " + base64.b64encode(b"u:p").decode()
+    everything = {"token": "tok", "header_key": "A", "query_key": "B", "username": "u", "password": "p"}
+    cases = [
+        ("keys", "via_keys", everything, (None, "A", "B")),
+        ("either", "either", everything, ("Bearer tok", "A", None)),
+        ("either", "either", {"token": "tok", "username": "u", "password": "p"}, (basic, None, None)),
+        ("optional", "optional", {"header_key": "A"}, (None, "A", None)),
+        ("optional", "optional", {}, (None, None, None)),
+    ]
+    for resource, method, creds, expected in cases:
+        rec = Recorder(204)
+        both(g, rec, lambda c: getattr(getattr(c, resource), method)(), **creds)
+        assert [_auth(r) for r in rec.requests] == [expected] * 2, (method, creds)

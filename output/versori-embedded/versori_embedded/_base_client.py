@@ -26,7 +26,7 @@ from typing import (
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth, select_auths
 from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -100,9 +100,10 @@ class _BaseClient(Generic[_HttpxClientT]):
     _http: _HttpxClientT
     #: The httpx client class a client creates when it is not given one.
     _http_class: type[_HttpxClientT]
-    #: The security schemes of an operation that declares none of its own (the document's
-    #: top-level ``security``); a generated client sets it.
-    _default_security: tuple[str, ...] = ()
+    #: The security of an operation that declares none of its own (the document's top-level
+    #: ``security``: alternatives, each the schemes that must all be sent); a generated client
+    #: sets it.
+    _default_security: tuple[tuple[str, ...], ...] = ()
 
     def __init__(
         self,
@@ -179,7 +180,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         multipart: Mapping[str, object] | NotGiven,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
-        security: Sequence[str] | None,
+        security: Sequence[Sequence[str]] | None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None,
         pagination: PaginationStrategy | None,
@@ -247,10 +248,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             headers=tuple(header_map.values()),
             extra_headers=extra_headers,
             cookies=cookie_pairs,
-            auths=tuple(
-                self._auth[name]
-                for name in (self._default_security if security is None else security)
-                if name in self._auth
+            auths=select_auths(
+                self._default_security if security is None else security, self._auth
             ),
             body=body,
             timeout=(self.timeout if isinstance(timeout, NotGiven) else _to_timeout(timeout)),
@@ -316,7 +315,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] | None = None,
+        security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
@@ -339,9 +338,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             json, form, multipart, content: at most one body (JSON data or models,
                 urlencoded fields, multipart fields, raw bytes/str/binary stream).
             content_type: overrides the body's ``Content-Type``.
-            security: names of the security schemes the operation accepts; every
-                one with a configured credential is applied (``None``: the client's
-                ``_default_security``, the document's top-level ``security``).
+            security: the operation's security requirements: alternatives, each the
+                names of the schemes that must all be sent; the first whose every scheme
+                has a configured credential is applied (see ``_auth.select_auths``;
+                ``None``: the client's ``_default_security``, the document's top-level
+                ``security``).
             responses: declared success responses by status (``200``, ``"2XX"``,
                 ``"default"``).
             errors: declared error schema types by status, used for ``.error``.
@@ -476,7 +477,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] | None = None,
+        security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
@@ -515,9 +516,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint``: see :meth:`SyncAPIClient.call`."""
-        result = await self.request(
-            endpoint.method, endpoint.path, **fixed_parts(endpoint, params)
-        )
+        result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
     async def call_paged(

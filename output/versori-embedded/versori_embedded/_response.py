@@ -39,8 +39,8 @@ T = TypeVar("T")
 
 #: Where the client's ``request()`` puts the ``APIResponse`` of a call made through
 #: ``raw_method`` (``None`` outside one).
-_raw_response_slot: contextvars.ContextVar[list[APIResponse[Any]] | None] = (
-    contextvars.ContextVar("raw_response_slot", default=None)
+_raw_response_slot: contextvars.ContextVar[list[APIResponse[Any]] | None] = contextvars.ContextVar(
+    "raw_response_slot", default=None
 )
 
 

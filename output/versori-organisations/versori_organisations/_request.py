@@ -62,7 +62,7 @@ class _Operation:
     errors: Mapping[int | str, Any] | None = None
     query_styles: Mapping[str, tuple[str, bool]] | None = None
     content_type: str | None = None
-    security: Sequence[str] | None = None
+    security: Sequence[Sequence[str]] | None = None
     path_styles: Mapping[str, tuple[str, bool]] | None = None
     header_styles: Mapping[str, tuple[str, bool]] | None = None
 
