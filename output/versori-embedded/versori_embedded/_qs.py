@@ -161,9 +161,17 @@ def _segment_text(text: str) -> str:
     return encoded
 
 
+#: The list delimiter of path expansions. RFC 6570 writes it as a literal ``,``; it is sent
+#: percent-encoded, which servers read the same once they decode the segment (as frameworks
+#: do before splitting it), while a literal one makes some routers (Prism's URI-template
+#: matcher among them) split the segment into a list themselves.
+_PATH_COMMA = "%2C"
+
+
 def _path_segment(name: str, value: object, style: str = "simple", explode: bool = False) -> str:
     """The expansion of one path parameter (RFC 6570 ``{x}``, ``{.x}``, ``{;x}``, with ``*``
-    when ``explode``): values percent-encoded, the style's delimiters literal."""
+    when ``explode``): values percent-encoded, the style's ``.``, ``;`` and ``=`` literal and
+    its ``,`` as ``%2C``."""
     if not _present(value):
         raise ValueError(f"Expected a non-empty value for `{name}`")
     if style not in PATH_STYLES:
@@ -188,13 +196,13 @@ def _path_segment(name: str, value: object, style: str = "simple", explode: bool
         raise ValueError(f"Expected a non-empty value for `{name}`")
     key = _segment_text(name)
     if explode and pairs is not None:
-        lead, sep = {"simple": ("", ","), "label": (".", "."), "matrix": (";", ";")}[style]
+        lead, sep = {"simple": ("", _PATH_COMMA), "label": (".", "."), "matrix": (";", ";")}[style]
         return lead + sep.join(f"{k}={v}" for k, v in pairs)
     if explode and array is not None and style == "label":
         return "." + ".".join(texts)
     if explode and array is not None and style == "matrix":
         return "".join(f";{key}={text}" for text in texts)
-    return {"simple": "", "label": ".", "matrix": f";{key}="}[style] + ",".join(texts)
+    return {"simple": "", "label": ".", "matrix": f";{key}="}[style] + _PATH_COMMA.join(texts)
 
 
 def encode_path(
@@ -206,15 +214,16 @@ def encode_path(
 
     ``styles`` maps a parameter name to its OpenAPI ``(style, explode)``, defaulting to
     ``("simple", False)``; OAS 3.1.0 4.8.12.4 (RFC 6570) for each, e.g. for ``5``, ``[3, 4]``
-    and ``{"a": 1}``:
+    and ``{"a": 1, "b": 2}`` (``,`` written ``%2C``, see ``_PATH_COMMA``):
 
-    * simple: ``5``, ``3,4``, ``a,1``; exploded object ``a=1``.
-    * label: ``.5``, ``.3,4``, ``.a,1``; exploded ``.3.4``, ``.a=1``.
-    * matrix (``id``): ``;id=5``, ``;id=3,4``, ``;id=a,1``; exploded ``;id=3;id=4``, ``;a=1``.
+    * simple: ``5``, ``3,4``, ``a,1,b,2``; exploded object ``a=1,b=2``.
+    * label: ``.5``, ``.3,4``, ``.a,1,b,2``; exploded ``.3.4``, ``.a=1.b=2``.
+    * matrix (``id``): ``;id=5``, ``;id=3,4``, ``;id=a,1,b,2``; exploded ``;id=3;id=4``,
+      ``;a=1;b=2``.
 
     Each value (item, key) is percent-encoded (``quote(safe="")``), so ``../x`` becomes
     ``..%2Fx`` and ``a/b`` becomes ``a%2Fb``; a value made only of dots is encoded as ``%2E``
-    so it cannot climb the path; the delimiters are literal. Call this before any I/O.
+    so it cannot climb the path. Call this before any I/O.
 
     Raises:
         ValueError: ``"Expected a non-empty value for `name`"`` when a value is
