@@ -193,4 +193,4 @@ def _default_security(data: dict[str, Any], schemes: list[SecurityScheme]) -> li
     sec = data.get("security")
     if not isinstance(sec, list):
         return [[s.key] for s in schemes]
-    return security_alternatives(sec, {s.key for s in schemes})
+    return security_alternatives(sec, {s.key: s for s in schemes})

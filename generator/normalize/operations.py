@@ -361,7 +361,7 @@ class OperationBuilder:
         if not isinstance(sec, list):
             return default
         self.check_security(sec, loc.child("security"))
-        return security_alternatives(sec, set(self.schemes))
+        return security_alternatives(sec, self.schemes)
 
     def check_security(self, requirements: Any, loc: Loc) -> None:
         """Warn about a Security Requirement Object no request can satisfy: two of its schemes
@@ -376,7 +376,8 @@ class OperationBuilder:
                 names = ", ".join(str(n) for n in req if n in self.schemes and self.schemes[n].kind in kinds)
                 self.sink.warning(
                     f"this security requirement needs both Basic and Bearer credentials in the one "
-                    f"Authorization header ({names}); no request can send both (the last applied wins)",
+                    f"Authorization header ({names}); no request can send both, so the client "
+                    "prefers the operation's other requirements",
                     loc.child(i).pointer,
                 )
 
@@ -438,16 +439,19 @@ class OperationBuilder:
         return strategy, item_hint
 
 
-def security_alternatives(requirements: list[Any], known: set[str]) -> list[list[str]]:
+def security_alternatives(requirements: list[Any], schemes: dict[str, SecurityScheme]) -> list[list[str]]:
     """Security Requirement Objects as alternatives of supported scheme names (unsupported
-    schemes dropped from each; an alternative left empty, like ``{}``, needs no credential)."""
+    schemes dropped from each; an alternative left empty, like ``{}``, needs no credential).
+    An alternative no request can satisfy (Basic and Bearer together, see
+    ``OperationBuilder.check_security``) is left out, unless every one is such."""
     out: list[list[str]] = []
     for req in requirements:
         if isinstance(req, dict):
-            alt = [str(n) for n in req if n in known]
+            alt = [str(n) for n in req if n in schemes]
             if alt not in out:
                 out.append(alt)
-    return out
+    possible = [alt for alt in out if len({schemes[n].kind for n in alt} & {"basic", "bearer"}) < 2]
+    return possible or out
 
 
 def _runtime_type_expr(t: TypeExpr) -> str:

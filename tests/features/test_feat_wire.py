@@ -443,6 +443,11 @@ SECURITY = spec(
           security: [{headerKey: [], oauth: []}, {basic: []}]
           responses: {"204": {description: ok}}
       /optional: {get: {operationId: optional, security: [{headerKey: []}, {}], responses: {"204": {description: ok}}}}
+      /conflict:
+        get:
+          operationId: conflict
+          security: [{basic: [], oauth: []}, {headerKey: []}]
+          responses: {"204": {description: ok}}
     components:
       securitySchemes:
         bearer: {type: http, scheme: bearer}
@@ -490,8 +495,17 @@ def test_security_alternatives_each_a_set_of_schemes(gen) -> None:
         ("either", "either", {"token": "tok", "username": "u", "password": "p"}, (basic, None, None)),
         ("optional", "optional", {"header_key": "A"}, (None, "A", None)),
         ("optional", "optional", {}, (None, None, None)),
+        # Basic and Bearer together cannot share one Authorization header: the other requirement
+        ("conflict", "conflict", everything, (None, "A", None)),
     ]
     for resource, method, creds, expected in cases:
         rec = Recorder(204)
         both(g, rec, lambda c: getattr(getattr(c, resource), method)(), **creds)
         assert [_auth(r) for r in rec.requests] == [expected] * 2, (method, creds)
+
+
+def test_an_unsatisfiable_security_requirement_is_reported(gen) -> None:
+    g = gen(SECURITY)
+    (diag,) = g.diags("WARNING", contains="Authorization header")
+    assert diag.pointer == "/paths/~1conflict/get/security/0"
+    assert "basic, oauth" in diag.message
