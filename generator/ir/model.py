@@ -90,6 +90,11 @@ class Field:
     pointer: str
     secret: bool = False
     deprecated: bool = False
+    read_only: bool = False
+    #: Sent even when the caller did not set it: its value is fixed by the schema (a one-value
+    #: ``const``/``enum``) or it is a discriminator property with a default (the value that
+    #: selects this variant). Rendered as the model's ``__always_sent__``.
+    always_sent: bool = False
 
 
 @dataclass
@@ -157,7 +162,11 @@ class Parameter:
 
 @dataclass
 class RequestBody:
-    """How the request body is sent: ``kind`` is json | form | multipart | binary | text."""
+    """How the request body is sent: ``kind`` is json | form | multipart | binary | text.
+
+    ``content_type`` is the first declared media type of that kind, ``media_types`` every one
+    (in document order), each of which a call may choose.
+    """
 
     kind: str
     content_type: str
@@ -165,6 +174,7 @@ class RequestBody:
     required: bool
     doc: str
     pointer: str
+    media_types: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,11 +204,14 @@ class Operation:
     responses: list[ResponseCase]
     errors: list[ResponseCase]
     return_hint: str
-    security: list[str]
+    #: Alternatives, each the scheme names that must all be sent (``[]``: none needed).
+    security: list[list[str]]
     pagination: str | None = None  # Python expression of a pagination strategy
     page_item_hint: str | None = None
     deprecated: bool = False
     body_arg: str = "body"
+    #: The argument choosing the body's media type, when the operation declares several.
+    content_type_arg: str | None = None
 
 
 @dataclass
@@ -215,7 +228,10 @@ class Resource:
 
 @dataclass
 class SecurityScheme:
-    """A supported security scheme: ``kind`` bearer | basic | apikey; ``location`` for API keys."""
+    """A supported security scheme: ``kind`` bearer | basic | apikey; ``location`` for API keys.
+
+    Schemes that send the same credential the same way share ``param`` (every bearer-like
+    scheme the ``token``)."""
 
     key: str
     kind: str
@@ -240,7 +256,8 @@ class Api:
     definitions: list[Definition]
     resources: list[Resource]
     security: list[SecurityScheme]
-    default_security: list[str]
+    #: The top-level ``security`` as alternatives (see ``Operation.security``).
+    default_security: list[list[str]]
     spec_source: str = ""
     package_version: str | None = None
     #: How many documents the API was read from (the root and every document its $refs reached).

@@ -10,7 +10,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir.model import AliasDef, Api, Definition, EnumDef, ModelDef, SecurityScheme
 from ..ir.names import py_ident, snake
 from ..refs import Resolver
-from .operations import OperationBuilder
+from .operations import OperationBuilder, security_alternatives
 from .schemas import SchemaBuilder
 
 
@@ -58,10 +58,12 @@ def build_api(
 
     security = _security_schemes(components, sink)
     ops = OperationBuilder(data, root, schemas, sink, pagination=pagination or {})
-    ops.scheme_names = {s.key for s in security}
-    default_security = _default_security(data, ops.scheme_names)
+    ops.schemes = {s.key: s for s in security}
+    default_security = _default_security(data, security)
+    ops.check_security(data.get("security"), root.child("security"))
     resources = ops.build(default_security)
     schemas.build_queued()
+    schemas.mark_always_sent()
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)
@@ -140,55 +142,55 @@ def _base_url(data: dict[str, Any]) -> str:
 
 
 def _security_schemes(components: dict[str, Any], sink: DiagnosticSink) -> list[SecurityScheme]:
+    """Every supported security scheme, in document order, each with the client argument that
+    carries its credential. Schemes that send the same credential the same way share one
+    argument: every bearer-like scheme (http ``bearer``, any ``bearerFormat``; ``oauth2``;
+    ``openIdConnect``) the ``token``, every http ``basic`` the ``username``/``password``, API
+    keys of the same name and location one key; API keys of different names get one each."""
     raw = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
     out: list[SecurityScheme] = []
     used_params: set[str] = set()
+    shared: dict[tuple[str, ...], str] = {}
     for key, scheme in raw.items():
         if not isinstance(scheme, dict):
             continue
         typ = scheme.get("type")
         doc = str(scheme.get("description") or "").strip()
         ptr = f"/components/securitySchemes/{key}"
+        where = str(scheme.get("in") or "")
+        name = str(scheme.get("name") or "")
         if typ == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-            kind, param = "bearer", "token"
+            kind, param, same = "bearer", "token", ("bearer",)
         elif typ == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            kind, param = "basic", "username"
-        elif typ == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+            kind, param, same = "basic", "username", ("basic",)
+        elif typ == "apiKey" and where in ("header", "query", "cookie"):
             kind, param = "apikey", snake(str(key)) or "api_key"
+            same = ("apikey", where, name.lower() if where == "header" else name)
             if param in ("token", "username", "password"):
-                param = f"{param}_{scheme['in']}"
+                param = f"{param}_{where}"
             if not param.endswith(("key", "token", "cookie")):
-                param = f"{param}_{'cookie' if scheme['in'] == 'cookie' else 'key'}" if param != "cookie" else "cookie"
+                param = f"{param}_{'cookie' if where == 'cookie' else 'key'}" if param != "cookie" else "cookie"
         elif typ in ("oauth2", "openIdConnect"):
-            kind, param = "bearer", "token"
+            kind, param, same = "bearer", "token", ("bearer",)
         else:
             sink.info(f"security scheme '{key}' ({typ}) is not supported; pass credentials via default_headers", ptr)
             continue
-        param = py_ident(param, prefix="auth")
-        if param in used_params:
-            if kind == "bearer":
-                continue  # one token argument serves every bearer-like scheme
-            param = py_ident(f"{snake(str(key))}_credential", prefix="auth")
-        used_params.add(param)
-        out.append(
-            SecurityScheme(
-                key=str(key),
-                kind=kind,
-                param=param,
-                header_name=str(scheme.get("name") or ""),
-                location=str(scheme.get("in") or ""),
-                doc=doc,
-            )
-        )
+        if same in shared:
+            param = shared[same]  # one credential serves every scheme that sends it the same way
+        else:
+            param = py_ident(param, prefix="auth")
+            if param in used_params:
+                param = py_ident(f"{snake(str(key))}_credential", prefix="auth")
+            used_params.add(param)
+            shared[same] = param
+        out.append(SecurityScheme(key=str(key), kind=kind, param=param, header_name=name, location=where, doc=doc))
     return out
 
 
-def _default_security(data: dict[str, Any], known: set[str]) -> list[str]:
+def _default_security(data: dict[str, Any], schemes: list[SecurityScheme]) -> list[list[str]]:
+    """The document's top-level ``security`` as alternatives (each the supported schemes that
+    must all be sent); without one, any single scheme (the first configured is sent)."""
     sec = data.get("security")
     if not isinstance(sec, list):
-        return sorted(known)
-    names: list[str] = []
-    for req in sec:
-        if isinstance(req, dict):
-            names += [n for n in req if n in known and n not in names]
-    return names
+        return [[s.key] for s in schemes]
+    return security_alternatives(sec, {s.key: s for s in schemes})

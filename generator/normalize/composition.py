@@ -275,6 +275,9 @@ class CompositionMixin:
                     values = [pschema["const"]]
                 elif isinstance(pschema.get("enum"), list) and len(pschema["enum"]) == 1:
                     values = list(pschema["enum"])
+                elif isinstance(pschema.get("default"), (str, int)) and not isinstance(pschema["default"], bool):
+                    # the variant's default value of the property is what it sends (and answers)
+                    values = [pschema["default"], self._reverse_name(v.name)]
             if not values:
                 values = [self._reverse_name(v.name)]
             for val in values:
@@ -284,6 +287,9 @@ class CompositionMixin:
     def _tagged(self, variants: list[TypeExpr], prop: str, mapping: dict[str, str]) -> TypeExpr:
         """The union of the models ``variants`` chosen by the value of ``prop`` (``mapping``:
         value -> class name); other values parse into ``UnknownVariant``."""
+        for v in variants:
+            if isinstance(v, Named):
+                self.discriminator_props.add((v.name, prop))
         names = tuple(v.name for v in variants if isinstance(v, Named))
         selector = f"discriminate({py_literal(prop)}, {py_literal(dict(sorted(mapping.items())))})"
         return UnionOf(

@@ -30,7 +30,7 @@ from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
-from .literals import Known, ModelShape, field_default, is_json, literal_type
+from .literals import Known, ModelShape, field_default, fixed_value, is_json, literal_type
 
 _PYDANTIC_ATTRS = frozenset(
     {
@@ -146,8 +146,15 @@ class DefinitionsMixin:
                     # what the referenced schema says counts unless the property overrides it
                     p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated", "format", "type")}, **(p if self.is31 else {})}
             is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
+            read_only = bool(p.get("readOnly"))
             default = None
-            if not is_req:
+            # a value the schema fixes (const, a one-value enum) is the default of an optional
+            # field, and is sent even when the caller leaves it unset (readOnly never is)
+            fixed = None if is_req or read_only or T.is_nullable(t) else fixed_value(t, self.defs)
+            if fixed is not None:
+                default = fixed
+                t = T.nullable(t)
+            elif not is_req:
                 default = "None"
                 if not T.is_nullable(t):
                     t = T.nullable(t)
@@ -163,12 +170,17 @@ class DefinitionsMixin:
                     pointer=ploc.key,
                     secret=_is_secret(jname, p, name),
                     deprecated=bool(p.get("deprecated")),
+                    read_only=read_only,
+                    always_sent=fixed is not None,
                 )
             )
             dv = p.get("default", ...)
             if not is_req and dv is not ... and dv is not None:
                 # built once every class is known (a default may be a model defined later)
                 self._pending_defaults.append((fields[-1], dv, t, ploc))
+        disc = schema.get("discriminator")
+        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+            self.discriminator_props.add((name, disc["propertyName"]))
         missing = sorted(required - set(props))
         if missing:
             self.sink.info(
@@ -200,6 +212,23 @@ class DefinitionsMixin:
                     ploc.child("default").pointer,
                     source=self._src(ploc),
                 )
+
+
+    def mark_always_sent(self) -> None:
+        """Flag the optional discriminator properties that have a default (the value that selects
+        their variant) as always sent. Runs once every definition is built: a model can be a
+        variant of a union that is read after the model itself."""
+        for d in self.defs.values():
+            if not isinstance(d, ModelDef):
+                continue
+            for f in d.fields:
+                if (
+                    (d.name, f.json_name) in self.discriminator_props
+                    and not f.required
+                    and not f.read_only
+                    and f.default not in (None, "None")
+                ):
+                    f.always_sent = True
 
 
 def _file_input(t: TypeExpr) -> TypeExpr:

@@ -15,6 +15,7 @@ from typing import Any
 from ..ir.model import (
     ANY,
     NONE,
+    AliasDef,
     Definition,
     DictOf,
     EnumDef,
@@ -46,6 +47,25 @@ def literal_type(values: list[Any]) -> TypeExpr:
     if not lits:
         return Prim("None")
     return LiteralOf(tuple(dict.fromkeys(lits)))
+
+
+def fixed_value(t: TypeExpr, defs: dict[str, Definition]) -> str | None:
+    """The Python expression of the only value ``t`` allows: the value of a one-value ``Literal``
+    (``const``, ``enum: [x]``) or the member of a one-member enum (by the enum's own class name,
+    never an alias of it, which the models module defines last); ``None`` when ``t`` allows more
+    (or ``None`` itself)."""
+    if isinstance(t, LiteralOf):
+        return t.values[0] if len(t.values) == 1 else None
+    if not isinstance(t, Named):
+        return None
+    d = defs.get(t.name)
+    for _ in range(len(defs)):  # an alias of an alias ... of the enum (content-deduplicated copies)
+        if not (isinstance(d, AliasDef) and d.hint in defs):
+            break
+        d = defs[d.hint]
+    if isinstance(d, EnumDef) and len(d.members) == 1:
+        return f"{d.name}.{d.members[0].name}"
+    return None
 
 
 def _is_literal(v: Any) -> bool:

@@ -19,6 +19,7 @@ from ..ir.model import (
     RequestBody,
     Resource,
     ResponseCase,
+    SecurityScheme,
     TypeExpr,
 )
 from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, snake
@@ -79,7 +80,8 @@ class OperationBuilder:
         self.schemas = schemas
         self.sink = sink
         self.resolver = schemas.resolver
-        self.scheme_names: set[str] = set()
+        #: The supported security schemes by name.
+        self.schemes: dict[str, SecurityScheme] = {}
         self._seen_ids: set[str] = set()
 
     def _renamed(self, what: str) -> Any:
@@ -100,7 +102,7 @@ class OperationBuilder:
                 return loc, None
         return loc, obj
 
-    def build(self, default_security: list[str]) -> list[Resource]:
+    def build(self, default_security: list[list[str]]) -> list[Resource]:
         """All operations of ``paths``, grouped by first tag (untagged: first path segment)."""
         paths = self.doc.get("paths") or {}
         if not isinstance(paths, dict):
@@ -155,7 +157,7 @@ class OperationBuilder:
         loc: Loc,
         op: dict[str, Any],
         shared: list[Any],
-        default_security: list[str],
+        default_security: list[list[str]],
         names: NameAllocator,
     ) -> Operation:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
@@ -172,12 +174,14 @@ class OperationBuilder:
         params = self._parameters(loc, op, shared, label, arg_names)
         bodies = self._bodies(loc, op, label)
         body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
+        several = sum(len(b.media_types) for b in bodies) > 1
+        ct_arg = arg_names.allocate("content_type", loc.child("requestBody", "content").pointer) if several else None
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
         if "Any" in ok_hints:
             return_hint = "Any"
-        security = self._security(op, default_security)
+        security = self._security(op, loc, default_security)
         pagination, item_hint = self._pagination(op_id, params, responses)
         summary = str(op.get("summary") or "").strip()
         doc = str(op.get("description") or "").strip()
@@ -199,6 +203,7 @@ class OperationBuilder:
             page_item_hint=item_hint,
             deprecated=bool(op.get("deprecated")),
             body_arg=body_arg,
+            content_type_arg=ct_arg,
         )
 
     def _parameters(
@@ -243,9 +248,11 @@ class OperationBuilder:
             required = bool(p.get("required")) or where == "path"
             style = p.get("style")
             explode = p.get("explode")
-            if where in ("path", "header") and style not in (None, "simple"):
+            allowed = {"path": ("simple", "label", "matrix"), "header": ("simple",)}.get(where)
+            if allowed and style is not None and style not in allowed:
                 self.sink.warning(
-                    f"{where} parameter style '{style}' is not supported; sent as style 'simple'",
+                    f"{where} parameter style '{style}' is not allowed there (OAS 4.8.12.4); "
+                    "sent as style 'simple'",
                     ploc.child("style").pointer,
                 )
                 style = None
@@ -272,14 +279,15 @@ class OperationBuilder:
             return []
         content = rb["content"]
         kinds = [(media_kind(mt), mt) for mt in content]
-        # one body per kind; JSON first, then multipart, form, binary, text
-        chosen: dict[str, str] = {}
+        # one body per kind (typed from its first media type); JSON first, then multipart, form,
+        # binary, text; a call may send any declared media type of a kind
+        chosen: dict[str, list[str]] = {}
         for kind, mt in kinds:
-            chosen.setdefault(kind, mt)
+            chosen.setdefault(kind, []).append(mt)
         out: list[RequestBody] = []
         many = len(chosen) > 1
         for kind in sorted(chosen, key=lambda k: _KIND_ORDER[k]):
-            mt = chosen[kind]
+            mt = chosen[kind][0]
             media = content[mt] if isinstance(content[mt], dict) else {}
             sloc = bloc.child("content", mt, "schema")
             schema = media.get("schema")
@@ -296,7 +304,10 @@ class OperationBuilder:
                     self.schemas.file_models.add(t.name)
                 hint = T.hint(t)
             out.append(
-                RequestBody(kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key)
+                RequestBody(
+                    kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key,
+                    media_types=chosen[kind],
+                )
             )
         return out
 
@@ -344,15 +355,31 @@ class OperationBuilder:
             ok = default or [ResponseCase('"2XX"', "none", "None", "None")]
         return ok, err
 
-    def _security(self, op: dict[str, Any], default: list[str]) -> list[str]:
+    def _security(self, op: dict[str, Any], loc: Loc, default: list[list[str]]) -> list[list[str]]:
+        """The operation's ``security`` as alternatives (its own, else ``default``)."""
         sec = op.get("security")
         if not isinstance(sec, list):
             return default
-        names: list[str] = []
-        for req in sec:
-            if isinstance(req, dict):
-                names += [n for n in req if n in self.scheme_names and n not in names]
-        return names
+        self.check_security(sec, loc.child("security"))
+        return security_alternatives(sec, self.schemes)
+
+    def check_security(self, requirements: Any, loc: Loc) -> None:
+        """Warn about a Security Requirement Object no request can satisfy: two of its schemes
+        need different ``Authorization`` headers (``basic`` and a bearer-like one)."""
+        if not isinstance(requirements, list):
+            return
+        for i, req in enumerate(requirements):
+            if not isinstance(req, dict):
+                continue
+            kinds = {self.schemes[n].kind for n in req if n in self.schemes} & {"basic", "bearer"}
+            if len(kinds) > 1:
+                names = ", ".join(str(n) for n in req if n in self.schemes and self.schemes[n].kind in kinds)
+                self.sink.warning(
+                    f"this security requirement needs both Basic and Bearer credentials in the one "
+                    f"Authorization header ({names}); no request can send both, so the client "
+                    "prefers the operation's other requirements",
+                    loc.child(i).pointer,
+                )
 
     def _pagination(
         self, op_id: str, params: list[Parameter], responses: list[ResponseCase]
@@ -410,6 +437,21 @@ class OperationBuilder:
             f"cursor_param={py_literal(cursor)})"
         )
         return strategy, item_hint
+
+
+def security_alternatives(requirements: list[Any], schemes: dict[str, SecurityScheme]) -> list[list[str]]:
+    """Security Requirement Objects as alternatives of supported scheme names (unsupported
+    schemes dropped from each; an alternative left empty, like ``{}``, needs no credential).
+    An alternative no request can satisfy (Basic and Bearer together, see
+    ``OperationBuilder.check_security``) is left out, unless every one is such."""
+    out: list[list[str]] = []
+    for req in requirements:
+        if isinstance(req, dict):
+            alt = [str(n) for n in req if n in schemes]
+            if alt not in out:
+                out.append(alt)
+    possible = [alt for alt in out if len({schemes[n].kind for n in alt} & {"basic", "bearer"}) < 2]
+    return possible or out
 
 
 def _runtime_type_expr(t: TypeExpr) -> str:

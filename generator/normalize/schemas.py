@@ -93,6 +93,9 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         self._alternatives_disc: dict[str, dict[str, Any] | None] = {}
         self._alternatives_busy: set[str] = set()
         self._parts_of: dict[str, list[Any]] = {}
+        #: ``(class name, JSON property name)`` of every discriminator property: the model's own
+        #: ``discriminator`` or that of a union it is a variant of (see ``mark_always_sent``).
+        self.discriminator_props: set[tuple[str, str]] = set()
 
     # -- type expressions ---------------------------------------------------------------------
 

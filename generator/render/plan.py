@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase
+from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase, SecurityScheme
 from ..paths import templates_dir
 from .text import comment, docstring_body, py_str, toml_str
 
@@ -56,6 +56,12 @@ def _py_tuple(names: list[str]) -> str:
     return "(" + ", ".join(py_str(n) for n in names) + ("," if len(names) == 1 else "") + ")"
 
 
+def _py_alternatives(alternatives: list[list[str]]) -> str:
+    """Security alternatives as a tuple of tuples: ``()``, ``(("a",), ("b", "c"))``."""
+    inner = [_py_tuple(alt) for alt in alternatives]
+    return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+
+
 def _doc_lines(*parts: str) -> str:
     return docstring_body("\n\n".join(p for p in parts if p))
 
@@ -90,7 +96,13 @@ def _response_spec(r: ResponseCase) -> str:
     return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
-def _method_view(op: Operation, class_name: str, default_security: list[str]) -> MethodView:
+def _body_class(hint: str) -> str:
+    """The class ``body_kwargs`` tells a body's kind by: the body's model class, or ``None``
+    (anything) when its type is not a plain class name."""
+    return hint if hint.isidentifier() and hint[0].isupper() else "None"
+
+
+def _method_view(op: Operation, class_name: str, default_security: list[list[str]]) -> MethodView:
     sig: list[str] = []
     args_doc: list[str] = []
     for p in op.params:
@@ -105,11 +117,27 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
         sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | NotGiven = NOT_GIVEN")
         doc = op.bodies[0].doc
         if len(op.bodies) > 1:
-            doc = (doc or "The request body.") + " Sent as " + ", or ".join(
-                f"{b.content_type} when it is a `{b.hint}`" for b in op.bodies
-            ) + "."
+            # a body is sent as the first kind its type fits; a later kind of the same (or an
+            # untyped) class is reached with the media type argument only
+            reached: list[str] = []
+            ways = []
+            for b in op.bodies:
+                cls = _body_class(b.hint)
+                if "None" in reached or cls in reached:
+                    ways.append(f"{b.content_type} with `{op.content_type_arg}`")
+                else:
+                    ways.append(f"{b.content_type} when it is a `{b.hint}`")
+                reached.append(cls)
+            doc = (doc or "The request body.") + " Sent as " + ", or ".join(ways) + "."
         if doc:
             args_doc.append(f"{body_arg}: {doc}")
+        if op.content_type_arg:
+            media = [mt for b in op.bodies for mt in b.media_types]
+            sig.append(f"{op.content_type_arg}: Literal[{', '.join(py_str(mt) for mt in media)}] | NotGiven = NOT_GIVEN")
+            args_doc.append(
+                f"{op.content_type_arg}: the media type to send the body as, and its Content-Type "
+                f"(default: the first one that fits the body's type)."
+            )
     for p in op.params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
@@ -127,38 +155,43 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
     fixed = [py_str(op.method.upper()), py_str(op.path)]
     call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
-    styles: list[str] = []
+    styles: dict[str, list[str]] = {}
     for p in op.params:
         by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
-        if p.style and p.location == "query":
-            styles.append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
+        if p.style and p.location in ("query", "path", "header"):
+            styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
             call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
     fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
     if op.errors:
         fixed.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
-    if styles:
-        fixed.append(f"query_styles={{{', '.join(styles)}}}")
+    for loc in ("query", "path", "header"):
+        if loc in styles:
+            fixed.append(f"{loc}_styles={{{', '.join(styles[loc])}}}")
     if body_arg:
-        if len(op.bodies) == 1:
+        if not op.content_type_arg:
+            # one media type: the endpoint carries its Content-Type
             kind = op.bodies[0].kind
             kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
             if kind in ("form", "multipart"):
-                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}"),))')
+                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}", None),))')
             else:
                 call.append(f"{kw}={body_arg}")
+            ct = op.bodies[0].content_type
+            if (kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and kind != "multipart":
+                fixed.append(f"content_type={py_str(ct)}")
         else:
+            # several: the call picks one (by the body's type, or the caller's choice) and sends
+            # its Content-Type
             kinds = ", ".join(
-                f"({b.hint if b.hint.isidentifier() and b.hint[0].isupper() else 'None'}, {py_str(b.kind)})"
+                f"({_body_class(b.hint)}, {py_str(b.kind)}, {py_str(mt)})"
                 for b in op.bodies
+                for mt in b.media_types
             )
-            call.append(f"**body_kwargs({body_arg}, ({kinds},))")
-        ct = op.bodies[0].content_type
-        if len(op.bodies) == 1 and (op.bodies[0].kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and op.bodies[0].kind not in ("multipart",):
-            fixed.append(f"content_type={py_str(ct)}")
+            call.append(f"**body_kwargs({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
-        fixed.append(f"security={_py_tuple(op.security)}")
+        fixed.append(f"security={_py_alternatives(op.security)}")
     call.append("options=options")
     endpoint = f"Endpoint({', '.join(fixed)})"
     ret = aret = op.return_hint
@@ -261,6 +294,10 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if secrets:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})"
                 settings.append(f"__secret_fields__: ClassVar[frozenset[str]] = {frozen}")
+            always = [f.py_name for f in d.fields if f.always_sent]
+            if always:
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in always) + "})"
+                settings.append(f"__always_sent__: ClassVar[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 hints.append(d.extra_hint)
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = Field(init=False)")
@@ -274,7 +311,7 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                     "settings": settings,
                     "fields": fields,
                     "forbid": d.extra == "forbid",
-                    "secrets": bool(secrets),
+                    "classvars": bool(secrets or always),
                 }
             )
         elif isinstance(d, AliasDef):
@@ -287,7 +324,7 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
         "imports": imports,
         "all": sorted(d.name for d in api.definitions),
         "uses_config": any(v.get("forbid") for v in views),
-        "uses_classvar": any(v.get("secrets") for v in views),
+        "uses_classvar": any(v.get("classvars") for v in views),
         "uses_enum": sorted({v["base"] for v in views if v["kind"] == "enum"}),
     }
 
@@ -297,12 +334,21 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     banner = comment(f"Generated by connect-codegen from {spec_name} ({api.title} {api.version}). Do not edit.")
     model_names = {d.name for d in api.definitions}
     pkg = api.package
-    auth_params = []
-    seen: set[str] = set()
+    # one constructor argument per credential; several schemes may share one (every
+    # bearer-like scheme the token)
+    by_param: dict[str, list[SecurityScheme]] = {}
     for s in api.security:
-        if s.param not in seen:
-            seen.add(s.param)
-            auth_params.append(s)
+        by_param.setdefault(s.param, []).append(s)
+    auth_params = [
+        {
+            "param": param,
+            "kind": schemes[0].kind,
+            "schemes_doc": " (security scheme{} {})".format(
+                "s" if len(schemes) > 1 else "", ", ".join(f"``{docstring_body(s.key)}``" for s in schemes)
+            ),
+        }
+        for param, schemes in by_param.items()
+    ]
     common = {
         "banner": banner,
         "api": api,
@@ -310,7 +356,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "py_str": py_str,
         "toml_str": toml_str,
         "version": api.package_version or package_version(api.version),
-        "default_security": _py_tuple(api.default_security) if api.default_security else "",
+        "default_security": _py_alternatives(api.default_security) if api.default_security else "",
         "uses_basic": any(s.kind == "basic" for s in api.security),
     }
     files = [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Callable, Literal, MutableMapping, Protocol, Union
+from typing import Callable, Literal, Mapping, MutableMapping, Protocol, Sequence, Union
 
 from ._qs import encode_header_value
 
-__all__ = ["ApiKeyAuth", "Auth", "BasicAuth", "BearerAuth", "SecretValue"]
+__all__ = ["ApiKeyAuth", "Auth", "BasicAuth", "BearerAuth", "SecretValue", "select_auths"]
 
 SecretValue = Union[str, Callable[[], str]]
 """A credential, or a callable returning the current one (called per request)."""
@@ -122,3 +122,32 @@ class ApiKeyAuth:
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth(name={self.name!r}, location={self.location!r}, value='***')"
+
+
+def select_auths(
+    requirements: Sequence[Sequence[str] | str], configured: Mapping[str, Auth]
+) -> tuple[Auth, ...]:
+    """The credentials one call sends, for an operation's ``security``.
+
+    ``requirements`` are alternatives (the Security Requirement Objects), each the names of
+    the schemes that must all be sent (a bare name is a one-scheme alternative); ``configured``
+    maps scheme names to the credentials the client was given. The first alternative whose
+    every scheme is configured is sent, all of it; failing that, nothing when an alternative
+    is empty (``{}``: credentials are optional); failing that, the configured credentials of
+    the first alternative that has any (the server then says what is missing).
+    """
+    fallback: tuple[Auth, ...] | None = None
+    optional = False
+    for requirement in requirements:
+        names = (requirement,) if isinstance(requirement, str) else tuple(requirement)
+        if not names:
+            optional = True
+            continue
+        have = tuple(configured[name] for name in names if name in configured)
+        if len(have) == len(names):
+            return have
+        if have and fallback is None:
+            fallback = have
+    if optional:
+        return ()
+    return fallback or ()

@@ -26,7 +26,7 @@ from typing import (
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth, select_auths
 from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -100,9 +100,10 @@ class _BaseClient(Generic[_HttpxClientT]):
     _http: _HttpxClientT
     #: The httpx client class a client creates when it is not given one.
     _http_class: type[_HttpxClientT]
-    #: The security schemes of an operation that declares none of its own (the document's
-    #: top-level ``security``); a generated client sets it.
-    _default_security: tuple[str, ...] = ()
+    #: The security of an operation that declares none of its own (the document's top-level
+    #: ``security``: alternatives, each the schemes that must all be sent); a generated client
+    #: sets it.
+    _default_security: tuple[tuple[str, ...], ...] = ()
 
     def __init__(
         self,
@@ -170,6 +171,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         query_styles: Mapping[str, tuple[str, bool]] | None,
+        path_styles: Mapping[str, tuple[str, bool]] | None,
+        header_styles: Mapping[str, tuple[str, bool]] | None,
         headers: Mapping[str, object] | None,
         cookies: Mapping[str, object] | None,
         json: object,
@@ -177,7 +180,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         multipart: Mapping[str, object] | NotGiven,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
-        security: Sequence[str] | None,
+        security: Sequence[Sequence[str]] | None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None,
         pagination: PaginationStrategy | None,
@@ -187,7 +190,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         """Validate and encode one call's inputs. Raises ``ValueError``/``TypeError``
         for invalid input, before any I/O."""
         opts: RequestOptions = options or {}
-        url = self._url_for(encode_path(path, path_params or {}))
+        url = self._url_for(encode_path(path, path_params or {}, path_styles))
         encoded_query = encode_query(self._default_query)
         encoded_query += encode_query(query or {}, query_styles)
         encoded_query += encode_query(opts.get("extra_query") or {})
@@ -201,8 +204,9 @@ class _BaseClient(Generic[_HttpxClientT]):
             header_map["accept"] = ("Accept", ", ".join(accepted))
         for name, text in self._default_headers.items():
             header_map[name.lower()] = (name, encode_header_value(name, text))
+        exploded = {name for name, (_, explode) in (header_styles or {}).items() if explode}
         for name, param in drop_absent(headers):
-            header_map[name.lower()] = (name, encode_header_value(name, param))
+            header_map[name.lower()] = (name, encode_header_value(name, param, name in exploded))
 
         body = prepare_body(
             json=json,
@@ -244,10 +248,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             headers=tuple(header_map.values()),
             extra_headers=extra_headers,
             cookies=cookie_pairs,
-            auths=tuple(
-                self._auth[name]
-                for name in (self._default_security if security is None else security)
-                if name in self._auth
+            auths=select_auths(
+                self._default_security if security is None else security, self._auth
             ),
             body=body,
             timeout=(self.timeout if isinstance(timeout, NotGiven) else _to_timeout(timeout)),
@@ -304,6 +306,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        path_styles: Mapping[str, tuple[str, bool]] | None = None,
+        header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         json: object = NOT_GIVEN,
@@ -311,7 +315,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] | None = None,
+        security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
@@ -326,14 +330,19 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             path_params: values for the template's placeholders (wire names).
             query, query_styles: query parameters (wire names) and their OpenAPI
                 ``(style, explode)``; see ``_qs.encode_query``.
+            path_styles, header_styles: the ``(style, explode)`` of path parameters
+                (simple, label, matrix; see ``_qs.encode_path``) and of header parameters
+                (simple; an exploded object is ``k=v,k2=v2``), when not ``("simple", False)``.
             headers, cookies: header and cookie parameters; ``None``/``NOT_GIVEN``
                 values are not sent.
             json, form, multipart, content: at most one body (JSON data or models,
                 urlencoded fields, multipart fields, raw bytes/str/binary stream).
             content_type: overrides the body's ``Content-Type``.
-            security: names of the security schemes the operation accepts; every
-                one with a configured credential is applied (``None``: the client's
-                ``_default_security``, the document's top-level ``security``).
+            security: the operation's security requirements: alternatives, each the
+                names of the schemes that must all be sent; the first whose every scheme
+                has a configured credential is applied (see ``_auth.select_auths``;
+                ``None``: the client's ``_default_security``, the document's top-level
+                ``security``).
             responses: declared success responses by status (``200``, ``"2XX"``,
                 ``"default"``).
             errors: declared error schema types by status, used for ``.error``.
@@ -358,6 +367,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             path_params=path_params,
             query=query,
             query_styles=query_styles,
+            path_styles=path_styles,
+            header_styles=header_styles,
             headers=headers,
             cookies=cookies,
             json=json,
@@ -378,7 +389,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint`` (what generated resource methods do): ``request`` with
         the endpoint's fixed parts and this call's ``params``. Returns and raises as ``request``."""
-        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint), **params)
+        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
     def call_paged(
@@ -388,9 +399,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         result = self.request(
             endpoint.method,
             endpoint.path,
-            **fixed_parts(endpoint),
+            **fixed_parts(endpoint, params),
             pagination=endpoint.pagination,
-            **params,
         )
         return cast(SyncPage[_PageT, _ItemT], result)
 
@@ -418,7 +428,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def fetch(page: PageRequest) -> SyncPage[Any, Any]:
             next_call = with_page_request(call, page)
             next_response, retries_taken = self._send(next_call)
-            result = to_result(next_call, next_response, retries_taken, False, self._make_page)
+            result = to_result(next_call, next_response, retries_taken, None, self._make_page)
             return cast(SyncPage[Any, Any], result)
 
         return new_page(SyncPage, call, model, body, response, fetch)
@@ -458,6 +468,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        path_styles: Mapping[str, tuple[str, bool]] | None = None,
+        header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         json: object = NOT_GIVEN,
@@ -465,7 +477,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
-        security: Sequence[str] | None = None,
+        security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
@@ -483,6 +495,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             path_params=path_params,
             query=query,
             query_styles=query_styles,
+            path_styles=path_styles,
+            header_styles=header_styles,
             headers=headers,
             cookies=cookies,
             json=json,
@@ -502,9 +516,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint``: see :meth:`SyncAPIClient.call`."""
-        result = await self.request(
-            endpoint.method, endpoint.path, **fixed_parts(endpoint), **params
-        )
+        result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
     async def call_paged(
@@ -514,9 +526,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         result = await self.request(
             endpoint.method,
             endpoint.path,
-            **fixed_parts(endpoint),
+            **fixed_parts(endpoint, params),
             pagination=endpoint.pagination,
-            **params,
         )
         return cast(AsyncPage[_PageT, _ItemT], result)
 
@@ -544,7 +555,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def fetch(page: PageRequest) -> AsyncPage[Any, Any]:
             next_call = with_page_request(call, page)
             next_response, retries_taken = await self._send(next_call)
-            result = to_result(next_call, next_response, retries_taken, False, self._make_page)
+            result = to_result(next_call, next_response, retries_taken, None, self._make_page)
             return cast(AsyncPage[Any, Any], result)
 
         return new_page(AsyncPage, call, model, body, response, fetch)

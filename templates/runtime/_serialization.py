@@ -13,6 +13,7 @@ import httpx
 import pydantic
 import pydantic_core
 
+from ._models import dump_sent
 from ._types import NotGiven
 
 __all__ = ["GC_PAUSE_BYTES", "decode_json", "dump_json", "gc_paused", "to_jsonable", "type_adapter"]
@@ -21,8 +22,9 @@ __all__ = ["GC_PAUSE_BYTES", "decode_json", "dump_json", "gc_paused", "to_jsonab
 def to_jsonable(value: object) -> object:
     """Convert ``value`` into plain JSON data (dict, list, str, int, float, bool, None).
 
-    Pydantic models are dumped with ``mode="json", by_alias=True, exclude_unset=True``
-    so only the fields the caller set are sent. Mappings and sequences are converted
+    Pydantic models are dumped as they are sent (``_models.dump_sent``): by alias, the
+    fields the caller set plus those whose value the schema fixes (``__always_sent__``);
+    a field the caller left at a plain default is not sent. Mappings and sequences are converted
     recursively; ``NOT_GIVEN`` entries are dropped from them. Dates, UUIDs, decimals
     and enums become their JSON form.
 
@@ -30,7 +32,7 @@ def to_jsonable(value: object) -> object:
         TypeError: if ``value`` holds something with no JSON form.
     """
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dump_sent(value)
     if isinstance(value, Mapping):
         return {
             str(key): to_jsonable(item)

@@ -464,7 +464,7 @@ def test_operation_security_overrides_the_document_default(gen) -> None:
         sent[name] = (rec.last.headers.get("Authorization"), rec.last.headers.get("X-Key"))
     assert sent == {"inherits": ("Bearer tok", None), "public": (None, None), "keyed": (None, "k")}
     source = "".join(p.read_text() for p in (g.package_dir / "resources").glob("*.py"))
-    assert "security=()" in source and 'security=("apiKey",)' in source
+    assert "security=()" in source and 'security=(("apiKey",),)' in source
     assert source.count("security=") == 2  # the Endpoints of public and keyed (sync and async share them)
 
 

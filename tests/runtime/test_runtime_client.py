@@ -11,7 +11,7 @@ import pydantic
 import pytest
 from rt_helpers import mock_client_kwargs, perform
 
-from rtpkg._auth import ApiKeyAuth, BasicAuth, BearerAuth
+from rtpkg._auth import ApiKeyAuth, BasicAuth, BearerAuth, select_auths
 from rtpkg._base_client import AsyncAPIClient, ResponseSpec, SyncAPIClient
 from rtpkg._exceptions import (
     APIResponseValidationError,
@@ -179,7 +179,8 @@ def test_security_schemes_applied_only_when_named(mode: str) -> None:
         kwargs,
         "GET",
         "/a",
-        security=["bearerToken", "cookie", "queryKey", "headerKey", "unknown"],
+        # one requirement of five schemes, one not configured: the four configured are sent
+        security=[["bearerToken", "cookie", "queryKey", "headerKey", "unknown"]],
         cookies={"pref": "x"},
     )
     kwargs = mock_client_kwargs(mode, rec)
@@ -192,6 +193,22 @@ def test_security_schemes_applied_only_when_named(mode: str) -> None:
     assert first.url.params["api_key"] == "qk"
     assert "authorization" not in public.headers
     assert "cookie" not in public.headers and "api_key" not in public.url.params
+
+
+def test_security_requirements_are_alternatives_of_scheme_sets() -> None:
+    """An operation's ``security``: the first requirement whose every scheme is configured is
+    sent whole; ``()`` (``{}``) makes credentials optional; else the configured part of the
+    first requirement that has one."""
+    b, k, q = BearerAuth("t"), ApiKeyAuth("K", "header", "k"), ApiKeyAuth("q", "query", "q")
+    configured = {"b": b, "k": k, "q": q}
+    assert select_auths([["b", "k"]], configured) == (b, k)  # AND
+    assert select_auths([["x"], ["k"], ["b"]], configured) == (k,)  # OR: the first satisfied
+    assert select_auths([["x", "b"], ["k", "q"]], configured) == (k, q)
+    assert select_auths([["x"], ()], configured) == ()  # optional
+    assert select_auths([(), ["q"]], configured) == (q,)  # a credential is sent when configured
+    assert select_auths([["x", "b"], ["y"]], configured) == (b,)  # best effort
+    assert select_auths(["k", "b"], configured) == (k,)  # a bare name is one alternative
+    assert select_auths([], configured) == ()
 
 
 def test_basic_auth_and_token_callable(mode: str) -> None:

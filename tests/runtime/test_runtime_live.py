@@ -357,7 +357,7 @@ def test_secrets_absent_from_debug_logs_and_repr(
             "cookie": ApiKeyAuth("cookie", "cookie", "ck-live-cookie-0002"),
         },
     )
-    perform(mode, kwargs, "GET", "/t", security=["bearerToken", "cookie"])
+    perform(mode, kwargs, "GET", "/t", security=[["bearerToken", "cookie"]])
     received = server.requests[-1].headers
     assert received["authorization"] == "Bearer sk-live-bearer-0001"
     assert received["cookie"] == "cookie=ck-live-cookie-0002"

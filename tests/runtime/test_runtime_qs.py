@@ -120,8 +120,39 @@ def test_path_values_stay_inside_their_segment() -> None:
     assert encode_path(template, {"org": "a/b", "name": "../x"}) == ("/orgs/a%2Fb/files/..%2Fx")
     assert encode_path("/x/{id}", {"id": ".."}) == "/x/%2E%2E"
     assert encode_path("/x/{id}", {"id": "a b?c#d%"}) == "/x/a%20b%3Fc%23d%25"
-    assert encode_path("/x/{ids}", {"ids": [1, 2]}) == "/x/1%2C2"
+    # the list delimiter goes percent-encoded (see _qs._PATH_COMMA), like a comma in a value
+    assert encode_path("/x/{ids}", {"ids": [1, "a,b"]}) == "/x/1%2Ca%2Cb"
     assert encode_path("/x/{flag}", {"flag": True}) == "/x/true"
+
+
+OBJ = {"role": "admin", "firstName": "Alex"}
+
+
+@pytest.mark.parametrize(
+    "style,explode,expected",
+    [
+        ("simple", False, ["5", "3,4,5", "role,admin,firstName,Alex"]),
+        ("simple", True, ["5", "3,4,5", "role=admin,firstName=Alex"]),
+        ("label", False, [".5", ".3,4,5", ".role,admin,firstName,Alex"]),
+        ("label", True, [".5", ".3.4.5", ".role=admin.firstName=Alex"]),
+        ("matrix", False, [";id=5", ";id=3,4,5", ";id=role,admin,firstName,Alex"]),
+        ("matrix", True, [";id=5", ";id=3;id=4;id=5", ";role=admin;firstName=Alex"]),
+    ],
+)
+def test_path_styles(style: str, explode: bool, expected: list[str]) -> None:
+    """OAS 3.1.0 4.8.12.4's table (RFC 6570 ``{id}``, ``{.id}``, ``{;id}`` and their ``*``),
+    the list delimiter ``,`` percent-encoded."""
+    styles = {"id": (style, explode)}
+    got = [encode_path("/{id}", {"id": v}, styles)[1:] for v in (5, [3, 4, 5], OBJ)]
+    assert got == [e.replace(",", "%2C") for e in expected]
+
+
+def test_path_style_values_are_encoded_and_cannot_climb() -> None:
+    assert encode_path("/{id}", {"id": "a.b/c"}, {"id": ("label", False)}) == "/.a.b%2Fc"
+    assert encode_path("/{id}", {"id": ".."}, {"id": ("label", False)}) == "/.%2E%2E"
+    assert encode_path("/{id}", {"id": {"k": "a;b=c"}}, {"id": ("matrix", True)}) == "/;k=a%3Bb%3Dc"
+    with pytest.raises(ValueError, match="Unsupported path style"):
+        encode_path("/{id}", {"id": 1}, {"id": ("form", False)})
 
 
 def test_encoded_path_survives_httpx_normalisation() -> None:
@@ -154,6 +185,7 @@ def test_header_values_convert() -> None:
     assert encode_header_value("X-A", [1, 2]) == "1,2"
     assert encode_header_value("X-B", True) == "true"
     assert encode_header_value("X-C", {"a": 1}) == "a,1"
+    assert encode_header_value("X-D", {"a": 1, "b": "x y"}, explode=True) == "a=1,b=x y"
     with pytest.raises(ValueError):
         encode_header_value("X-Bad\r\n", "v")
 

@@ -64,7 +64,7 @@ class Client(SyncAPIClient):
         http_client: An ``httpx.Client`` to use (the caller closes it).
     """
 
-    _default_security = ("bearerToken", "cookie")
+    _default_security = (("bearerToken",), ("cookie",))
 
     def __init__(
         self,
@@ -186,7 +186,7 @@ class AsyncClient(AsyncAPIClient):
         http_client: An ``httpx.AsyncClient`` to use (the caller closes it).
     """
 
-    _default_security = ("bearerToken", "cookie")
+    _default_security = (("bearerToken",), ("cookie",))
 
     def __init__(
         self,

@@ -37,8 +37,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
-_raw_response_requested: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "raw_response_requested", default=False
+#: Where the client's ``request()`` puts the ``APIResponse`` of a call made through
+#: ``raw_method`` (``None`` outside one).
+_raw_response_slot: contextvars.ContextVar[list[APIResponse[Any]] | None] = contextvars.ContextVar(
+    "raw_response_slot", default=None
 )
 
 
@@ -206,36 +208,40 @@ class APIResponse(Generic[R]):
         )
 
 
-def take_raw_response_request() -> bool:
-    """Return whether the current call asked for a raw response, and clear the flag.
+def take_raw_response_request() -> list[APIResponse[Any]] | None:
+    """Return where the current call's ``APIResponse`` goes when it asked for a raw response
+    (``None`` when it did not), and clear the request.
 
     Called once by the client's ``request()`` on entry, so requests made while
     handling the call (token refresh, next pages) are not raw.
     """
-    requested = _raw_response_requested.get()
-    if requested:
-        _raw_response_requested.set(False)
-    return requested
+    slot = _raw_response_slot.get()
+    if slot is not None:
+        _raw_response_slot.set(None)
+    return slot
 
 
 def raw_method(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
     """Wrap a sync API method so that it returns ``APIResponse[R]`` instead of ``R``.
 
-    The wrapper sets a context variable that the client's ``request()`` reads; the
-    method must call ``request()`` exactly once. Status errors are still raised.
+    The wrapper sets a context variable that the client's ``request()`` reads and fills
+    with the response; the method must call ``request()`` exactly once, and what the
+    method itself returns does not matter (a method typed ``-> None`` returns nothing).
+    Status errors are still raised.
 
     Raises:
-        TypeError: if the wrapped method did not return an ``APIResponse``.
+        TypeError: if the wrapped method made no request through the client.
     """
 
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        token = _raw_response_requested.set(True)
+        slot: list[APIResponse[Any]] = []
+        token = _raw_response_slot.set(slot)
         try:
-            result: object = func(*args, **kwargs)
+            func(*args, **kwargs)
         finally:
-            _raw_response_requested.reset(token)
-        return _ensure_response(result)
+            _raw_response_slot.reset(token)
+        return _ensure_response(slot)
 
     return wrapped
 
@@ -250,17 +256,18 @@ def async_raw_method(
 
     @functools.wraps(func)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        token = _raw_response_requested.set(True)
+        slot: list[APIResponse[Any]] = []
+        token = _raw_response_slot.set(slot)
         try:
-            result: object = await func(*args, **kwargs)
+            await func(*args, **kwargs)
         finally:
-            _raw_response_requested.reset(token)
-        return _ensure_response(result)
+            _raw_response_slot.reset(token)
+        return _ensure_response(slot)
 
     return wrapped
 
 
-def _ensure_response(result: object) -> APIResponse[Any]:
-    if not isinstance(result, APIResponse):
+def _ensure_response(slot: list[APIResponse[Any]]) -> APIResponse[Any]:
+    if not slot:
         raise TypeError("A raw-response method must make exactly one request through the client")
-    return result
+    return slot[0]

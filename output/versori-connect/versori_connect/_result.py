@@ -44,11 +44,12 @@ def to_result(
     call: Call,
     response: httpx.Response,
     retries_taken: int,
-    raw: bool,
+    raw: list[APIResponse[Any]] | None,
     make_page: MakePage,
 ) -> Any:
-    """Raise the typed status error, or return the parsed value (or the raw
-    ``APIResponse`` wrapping it)."""
+    """Raise the typed status error, or return the parsed value; for a raw call (``raw``, the
+    slot ``take_raw_response_request`` gave) the ``APIResponse`` wrapping it, also put in
+    ``raw`` (where ``raw_method`` takes it, whatever the generated method returns)."""
     if not is_success(call, response):
         raise make_status_error(response, select_by_status(call.errors, response.status_code))
 
@@ -58,8 +59,10 @@ def to_result(
             return value
         return make_page(call, value, data, response)
 
-    if raw:
-        return APIResponse(response, parse, retries_taken=retries_taken)
+    if raw is not None:
+        wrapped = APIResponse(response, parse, retries_taken=retries_taken)
+        raw.append(wrapped)
+        return wrapped
     return parse()
 
 

@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import pydantic
 
+from ._models import dump_sent
 from ._types import NotGiven
 
 __all__ = [
+    "PATH_STYLES",
     "QUERY_STYLES",
     "drop_absent",
     "encode_cookie_value",
@@ -25,6 +27,9 @@ __all__ = [
 
 QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
 """The OpenAPI ``style`` values accepted for query parameters."""
+
+PATH_STYLES = frozenset({"simple", "label", "matrix"})
+"""The OpenAPI ``style`` values accepted for path parameters."""
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -56,8 +61,7 @@ def _present(value: object) -> bool:
 def _as_object(value: object) -> Mapping[str, object] | None:
     """Return ``value`` as a mapping when it is an object (a model or a dict)."""
     if isinstance(value, pydantic.BaseModel):
-        dumped = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return dumped if isinstance(dumped, dict) else None
+        return dump_sent(value)
     if isinstance(value, Mapping):
         return {str(k): v for k, v in value.items() if _present(v)}
     return None
@@ -147,19 +151,9 @@ def _encode_deep(prefix: str, value: object, pairs: list[tuple[str, str]]) -> No
     pairs.append((prefix, to_param_str(value)))
 
 
-def _path_segment(name: str, value: object) -> str:
-    if not _present(value):
-        raise ValueError(f"Expected a non-empty value for `{name}`")
-    array = _as_array(value)
-    obj = None if array is not None else _as_object(value)
-    if array is not None:
-        text = ",".join(to_param_str(item) for item in array)
-    elif obj is not None:
-        text = ",".join(to_param_str(part) for kv in obj.items() for part in kv)
-    else:
-        text = to_param_str(value)
-    if not text:
-        raise ValueError(f"Expected a non-empty value for `{name}`")
+def _segment_text(text: str) -> str:
+    """One value of a path parameter, percent-encoded (``quote(safe="")``); a value made only
+    of dots is encoded as ``%2E`` so it cannot climb the path."""
     encoded = quote(text, safe="")
     if encoded.strip(".") == "":
         # "." and ".." would be removed by URL normalisation; keep them a segment.
@@ -167,23 +161,81 @@ def _path_segment(name: str, value: object) -> str:
     return encoded
 
 
-def encode_path(template: str, params: Mapping[str, object]) -> str:
+#: The list delimiter of path expansions. RFC 6570 writes it as a literal ``,``; it is sent
+#: percent-encoded, which servers read the same once they decode the segment (as frameworks
+#: do before splitting it), while a literal one makes some routers (Prism's URI-template
+#: matcher among them) split the segment into a list themselves.
+_PATH_COMMA = "%2C"
+
+
+def _path_segment(name: str, value: object, style: str = "simple", explode: bool = False) -> str:
+    """The expansion of one path parameter (RFC 6570 ``{x}``, ``{.x}``, ``{;x}``, with ``*``
+    when ``explode``): values percent-encoded, the style's ``.``, ``;`` and ``=`` literal and
+    its ``,`` as ``%2C``."""
+    if not _present(value):
+        raise ValueError(f"Expected a non-empty value for `{name}`")
+    if style not in PATH_STYLES:
+        raise ValueError(f"Unsupported path style {style!r} for `{name}`")
+    array = _as_array(value)
+    obj = None if array is not None else _as_object(value)
+    texts: list[str]
+    pairs: list[tuple[str, str]] | None = None
+    if array is not None:
+        texts = [_segment_text(to_param_str(item)) for item in array]
+    elif obj is not None:
+        pairs = [
+            (_segment_text(str(k)), _segment_text(to_param_str(v)))
+            for k, v in obj.items()
+            if _present(v)
+        ]
+        texts = [part for kv in pairs for part in kv]
+    else:
+        text = to_param_str(value)
+        texts = [_segment_text(text)] if text else []
+    if not texts:
+        raise ValueError(f"Expected a non-empty value for `{name}`")
+    key = _segment_text(name)
+    if explode and pairs is not None:
+        lead, sep = {"simple": ("", _PATH_COMMA), "label": (".", "."), "matrix": (";", ";")}[style]
+        return lead + sep.join(f"{k}={v}" for k, v in pairs)
+    if explode and array is not None and style == "label":
+        return "." + ".".join(texts)
+    if explode and array is not None and style == "matrix":
+        return "".join(f";{key}={text}" for text in texts)
+    return {"simple": "", "label": ".", "matrix": f";{key}="}[style] + _PATH_COMMA.join(texts)
+
+
+def encode_path(
+    template: str,
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> str:
     """Substitute ``{name}`` placeholders of a path template with encoded values.
 
-    Each value is percent-encoded as one path segment (``quote(safe="")``), so
-    ``../x`` becomes ``..%2Fx`` and ``a/b`` becomes ``a%2Fb``; a value made only of
-    dots is encoded as ``%2E`` so it cannot climb the path. Arrays are joined with
-    ``,`` (simple style). Call this before any I/O.
+    ``styles`` maps a parameter name to its OpenAPI ``(style, explode)``, defaulting to
+    ``("simple", False)``; OAS 3.1.0 4.8.12.4 (RFC 6570) for each, e.g. for ``5``, ``[3, 4]``
+    and ``{"a": 1, "b": 2}`` (``,`` written ``%2C``, see ``_PATH_COMMA``):
+
+    * simple: ``5``, ``3,4``, ``a,1,b,2``; exploded object ``a=1,b=2``.
+    * label: ``.5``, ``.3,4``, ``.a,1,b,2``; exploded ``.3.4``, ``.a=1.b=2``.
+    * matrix (``id``): ``;id=5``, ``;id=3,4``, ``;id=a,1,b,2``; exploded ``;id=3;id=4``,
+      ``;a=1;b=2``.
+
+    Each value (item, key) is percent-encoded (``quote(safe="")``), so ``../x`` becomes
+    ``..%2Fx`` and ``a/b`` becomes ``a%2Fb``; a value made only of dots is encoded as ``%2E``
+    so it cannot climb the path. Call this before any I/O.
 
     Raises:
         ValueError: ``"Expected a non-empty value for `name`"`` when a value is
-            missing, ``NOT_GIVEN``, ``None`` or an empty string.
+            missing, ``NOT_GIVEN``, ``None``, an empty string or an empty array/object;
+            an unknown style.
     """
 
     parts = _template_parts(template)
     out = [parts[0]]
     for i in range(1, len(parts), 2):
-        out.append(_path_segment(parts[i], params.get(parts[i])))
+        style, explode = (styles or {}).get(parts[i], ("simple", False))
+        out.append(_path_segment(parts[i], params.get(parts[i]), style, explode))
         out.append(parts[i + 1])
     return "".join(out)
 
@@ -199,11 +251,11 @@ def _template_parts(template: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def encode_header_value(name: str, value: object) -> str:
+def encode_header_value(name: str, value: object, explode: bool = False) -> str:
     """Convert a header parameter value to a string that is safe to send.
 
     Scalars use ``to_param_str``; arrays are joined with ``,`` and objects as
-    ``k1,v1,k2,v2`` (OpenAPI ``simple`` style).
+    ``k1,v1,k2,v2`` (OpenAPI ``simple`` style), or ``k1=v1,k2=v2`` when ``explode``.
 
     Raises:
         ValueError: when the name or the value contains CR, LF or NUL (header
@@ -215,8 +267,10 @@ def encode_header_value(name: str, value: object) -> str:
     obj = None if array is not None else _as_object(value)
     if array is not None:
         text = ",".join(to_param_str(item) for item in array)
+    elif obj is not None and explode:
+        text = ",".join(f"{k}={to_param_str(v)}" for k, v in obj.items() if _present(v))
     elif obj is not None:
-        text = ",".join(to_param_str(part) for kv in obj.items() for part in kv)
+        text = ",".join(to_param_str(part) for kv in obj.items() if _present(kv[1]) for part in kv)
     else:
         text = to_param_str(value)
     if _FORBIDDEN_HEADER_CHARS.search(text):

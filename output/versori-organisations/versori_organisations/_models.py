@@ -5,6 +5,8 @@
 - :class:`OpenStrEnum` / :class:`OpenIntEnum`: enums whose unknown (future) values parse into a
   pseudo-member instead of failing the whole response.
 - :func:`discriminate` and :func:`match_shape`: callable discriminators for ``oneOf``/``anyOf``.
+- :func:`dump_sent`: what a model puts on the wire (the fields the caller set, plus the fields
+  whose value the schema fixes, listed in each model's ``__always_sent__``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import json
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 import pydantic
 from pydantic import ConfigDict
+
+from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from ._types import FileTypes
@@ -34,6 +39,7 @@ __all__ = [
     "UnknownVariant",
     "body_kwargs",
     "discriminate",
+    "dump_sent",
     "match_shape",
     "to_jsonable",
 ]
@@ -60,7 +66,9 @@ class BaseModel(pydantic.BaseModel):
 
     Unknown fields are kept (``model_extra``) and sent back unchanged; both the Python field
     names and the JSON names are accepted on input; ``repr`` never shows the fields listed in
-    ``__secret_fields__``.
+    ``__secret_fields__``. A request sends the fields the caller set, plus those listed in
+    ``__always_sent__`` (a value the schema fixes: ``const``, a one-value enum, a discriminator's
+    default), set or not.
     """
 
     model_config = ConfigDict(
@@ -72,6 +80,7 @@ class BaseModel(pydantic.BaseModel):
         hide_input_in_errors=True,
     )
     __secret_fields__: ClassVar[frozenset[str]] = frozenset()
+    __always_sent__: ClassVar[frozenset[str]] = frozenset()
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -81,12 +90,13 @@ class BaseModel(pydantic.BaseModel):
                 yield name, value
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready ``dict`` as sent on the wire: JSON names, only fields that were set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The JSON-ready ``dict`` as sent on the wire: JSON names, the fields that were set and
+        the fields the schema fixes (see :func:`dump_sent`)."""
+        return dump_sent(self)
 
     def to_json(self) -> str:
         """The JSON text as sent on the wire (see :meth:`to_dict`)."""
-        return self.model_dump_json(by_alias=True, exclude_unset=True)
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 class _Masked:
@@ -207,7 +217,7 @@ def match_shape(
         if isinstance(value, enum.Enum) and type(value).__name__ in enum_values:
             return type(value).__name__
         if isinstance(value, pydantic.BaseModel):
-            value = value.model_dump(by_alias=True, exclude_unset=True)
+            value = dump_sent(value)
         if isinstance(value, Mapping) and objects:
             keys = set(value)
             best: tuple[int, int, str] | None = None
@@ -262,10 +272,46 @@ def _declaring_enum(value: Any, enums: Mapping[str, Sequence[Any]]) -> str | Non
     return None
 
 
+def dump_sent(model: pydantic.BaseModel) -> dict[str, Any]:
+    """What ``model`` puts on the wire, as JSON-ready data by alias: the fields the caller set,
+    and the fields of its ``__always_sent__`` (set or not, ``None`` excepted), in nested models,
+    lists and dicts of models too. Fields keep their declared order, unknown fields follow."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    out = _with_fixed(model, data)
+    return out if isinstance(out, dict) else data
+
+
+def _with_fixed(value: Any, data: Any) -> Any:
+    """``data`` (``value`` dumped with ``exclude_unset``) with the always-sent fields of every
+    model in ``value`` added."""
+    if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
+        always: frozenset[str] = getattr(type(value), "__always_sent__", frozenset())
+        out: dict[str, Any] = {}
+        for name, info in type(value).model_fields.items():
+            key = info.serialization_alias or info.alias or name
+            if key in data:
+                out[key] = _with_fixed(getattr(value, name), data[key])
+            elif name in always:
+                item = getattr(value, name)
+                if item is not None:
+                    out[key] = item.value if isinstance(item, enum.Enum) else item
+        extra = value.model_extra or {}
+        for key, item in data.items():
+            if key not in out:
+                out[key] = _with_fixed(extra.get(key), item)
+        return out
+    if isinstance(value, (list, tuple)) and isinstance(data, list) and len(value) == len(data):
+        return [_with_fixed(v, d) for v, d in zip(value, data)]
+    if isinstance(value, Mapping) and isinstance(data, dict):
+        return {k: _with_fixed(value.get(k), d) for k, d in data.items()}
+    return data
+
+
 def to_jsonable(value: Any) -> Any:
-    """Models -> JSON-ready data by alias (only set fields); lists and dicts recursively."""
+    """Models -> JSON-ready data by alias, as sent (:func:`dump_sent`); lists and dicts
+    recursively."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dump_sent(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
@@ -288,27 +334,55 @@ def _form_value(value: Any) -> Any:
     return to_jsonable(value)
 
 
-def body_kwargs(body: Any, kinds: Sequence[tuple[Any, str]]) -> dict[str, Any]:
-    """Choose how to send ``body`` when an operation accepts several media types.
+def body_kwargs(
+    body: Any,
+    kinds: Sequence[tuple[Any, str, str | None]],
+    content_type: str | NotGiven = NOT_GIVEN,
+) -> dict[str, Any]:
+    """Choose how to send ``body``: the keyword arguments for the client's ``request`` (the body
+    under its kind's name, and the ``content_type`` of the media type chosen).
 
-    ``kinds`` lists ``(model class or None, kind)`` in preference order, kind being json | form |
-    multipart | binary | text; the first whose class matches ``body`` wins (``None`` matches
-    anything). Returns the keyword arguments for the client's ``request``.
+    ``kinds`` lists ``(model class or None, kind, media type)`` in preference order, kind being
+    json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
+    the endpoint. The media type ``content_type`` names wins when given; otherwise the first
+    entry whose class matches ``body`` (``None`` matches anything). A multipart body's
+    Content-Type is httpx's (it carries the boundary); a wildcard media type (``*/*``) sends the
+    kind's default.
+
+    Raises:
+        ValueError: ``content_type`` is none of the media types in ``kinds``.
     """
-    for cls, kind in kinds:
+    if isinstance(content_type, str):
+        for _, kind, media_type in kinds:
+            if media_type == content_type:
+                return _as_kwargs(body, kind, media_type)
+        known = ", ".join(str(m) for _, _, m in kinds)
+        raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
+    for cls, kind, media_type in kinds:
         if cls is None or (isinstance(cls, type) and isinstance(body, cls)):
-            return _as_kwargs(body, kind)
-    return _as_kwargs(body, kinds[0][1] if kinds else "json")
+            return _as_kwargs(body, kind, media_type)
+    if kinds:
+        return _as_kwargs(body, kinds[0][1], kinds[0][2])
+    return _as_kwargs(body, "json", None)
 
 
-def _as_kwargs(body: Any, kind: str) -> dict[str, Any]:
+def _as_kwargs(body: Any, kind: str, media_type: str | None) -> dict[str, Any]:
+    out = _encoded(body, kind)
+    if media_type is not None and kind != "multipart" and "*" not in media_type:
+        out["content_type"] = media_type
+    return out
+
+
+def _encoded(body: Any, kind: str) -> dict[str, Any]:
     if kind in ("form", "multipart"):
         if isinstance(body, pydantic.BaseModel):
             fields = type(body).model_fields
+            always: frozenset[str] = getattr(type(body), "__always_sent__", frozenset())
             data = {
                 (info.alias or name): _form_value(getattr(body, name))
                 for name, info in fields.items()
                 if name in body.model_fields_set
+                or (name in always and getattr(body, name) is not None)
             }
             data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
             body = data

@@ -62,7 +62,9 @@ class _Operation:
     errors: Mapping[int | str, Any] | None = None
     query_styles: Mapping[str, tuple[str, bool]] | None = None
     content_type: str | None = None
-    security: Sequence[str] | None = None
+    security: Sequence[Sequence[str]] | None = None
+    path_styles: Mapping[str, tuple[str, bool]] | None = None
+    header_styles: Mapping[str, tuple[str, bool]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,18 +94,25 @@ class CallParams(TypedDict, total=False):
     form: Mapping[str, object] | NotGiven
     multipart: Mapping[str, object] | NotGiven
     content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven
+    content_type: str | None
     options: RequestOptions
 
 
-def fixed_parts(endpoint: _Operation) -> dict[str, Any]:
-    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path)."""
-    return {
+def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``endpoint``'s fixed parts as keyword arguments of ``request`` (after method and path),
+    with one call's ``params`` (``CallParams``) added; a call's ``content_type`` (the media type
+    it chose among several) wins over the endpoint's."""
+    parts: dict[str, Any] = {
         "responses": endpoint.responses,
         "errors": endpoint.errors,
         "query_styles": endpoint.query_styles,
+        "path_styles": endpoint.path_styles,
+        "header_styles": endpoint.header_styles,
         "content_type": endpoint.content_type,
         "security": endpoint.security,
     }
+    parts.update(params or {})
+    return parts
 
 
 @dataclasses.dataclass(frozen=True)

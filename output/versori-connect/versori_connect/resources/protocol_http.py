@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Literal, Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
@@ -60,6 +60,7 @@ class ProtocolHttpResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
+        content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
         """Create a connector version from an import.
@@ -68,6 +69,7 @@ class ProtocolHttpResource(SyncAPIResource):
 
         Args:
             body: The request body. Sent as application/json when it is a `HTTPConnectorVersionFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorVersionMultipartBody`.
+            content_type: the media type to send the body as, and its Content-Type (default: the first one that fits the body's type).
             connector_id: Unique identifier of the Connector.
         """
         return self._client.call(
@@ -76,9 +78,10 @@ class ProtocolHttpResource(SyncAPIResource):
             **body_kwargs(
                 body,
                 (
-                    (HTTPConnectorVersionFromURLCreate, "json"),
-                    (ImportHTTPConnectorVersionMultipartBody, "multipart"),
+                    (HTTPConnectorVersionFromURLCreate, "json", "application/json"),
+                    (ImportHTTPConnectorVersionMultipartBody, "multipart", "multipart/form-data"),
                 ),
+                content_type,
             ),
             options=options,
         )
@@ -88,6 +91,7 @@ class ProtocolHttpResource(SyncAPIResource):
         *,
         organisation_id: str,
         body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
+        content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
         """Import an HTTP Connector
@@ -98,6 +102,7 @@ class ProtocolHttpResource(SyncAPIResource):
 
         Args:
             body: The request body. Sent as application/json when it is a `HTTPConnectorFromURLCreate`, or multipart/form-data when it is a `ImportHTTPConnectorMultipartBody`.
+            content_type: the media type to send the body as, and its Content-Type (default: the first one that fits the body's type).
         """
         return self._client.call(
             _IMPORT_HTTP_CONNECTOR,
@@ -105,9 +110,10 @@ class ProtocolHttpResource(SyncAPIResource):
             **body_kwargs(
                 body,
                 (
-                    (HTTPConnectorFromURLCreate, "json"),
-                    (ImportHTTPConnectorMultipartBody, "multipart"),
+                    (HTTPConnectorFromURLCreate, "json", "application/json"),
+                    (ImportHTTPConnectorMultipartBody, "multipart", "multipart/form-data"),
                 ),
+                content_type,
             ),
             options=options,
         )
@@ -135,6 +141,7 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
+        content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
         """Create a connector version from an import. (the async form of :meth:`ProtocolHttpResource.import_http_connector_version`)."""
@@ -144,9 +151,10 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
             **body_kwargs(
                 body,
                 (
-                    (HTTPConnectorVersionFromURLCreate, "json"),
-                    (ImportHTTPConnectorVersionMultipartBody, "multipart"),
+                    (HTTPConnectorVersionFromURLCreate, "json", "application/json"),
+                    (ImportHTTPConnectorVersionMultipartBody, "multipart", "multipart/form-data"),
                 ),
+                content_type,
             ),
             options=options,
         )
@@ -156,6 +164,7 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
         *,
         organisation_id: str,
         body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
+        content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
         """Import an HTTP Connector (the async form of :meth:`ProtocolHttpResource.import_http_connector`)."""
@@ -165,9 +174,10 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
             **body_kwargs(
                 body,
                 (
-                    (HTTPConnectorFromURLCreate, "json"),
-                    (ImportHTTPConnectorMultipartBody, "multipart"),
+                    (HTTPConnectorFromURLCreate, "json", "application/json"),
+                    (ImportHTTPConnectorMultipartBody, "multipart", "multipart/form-data"),
                 ),
+                content_type,
             ),
             options=options,
         )
