@@ -92,6 +92,16 @@ REASONS: dict[str, str] = {
         "Prism 5.14.2 does not find a path parameter whose name is not ASCII (`/x/{æøå}`) in the "
         "request path and reports it missing, whatever is sent"
     ),
+    "prism-non-json-body-as-text": (
+        "a request body of a text media type (XML, YAML...) whose schema is an object: Prism "
+        "5.14.2 checks the body text as a string against the object schema ('must be object'), "
+        "whatever it holds (a well-formed XML document is refused the same way)"
+    ),
+    "unsatisfiable-security-requirement": (
+        "every security requirement of the operation needs two schemes that both use the one "
+        "Authorization header (e.g. HTTP Basic and a bearer token together): no request can "
+        "satisfy the document"
+    ),
     "prism-nullable-array-query": (
         "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
         "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
@@ -287,6 +297,11 @@ class RequestContext:
     body_schema: Loc | None = None
     params: dict[tuple[str, str], Loc] | None = None
     multipart_json_parts: frozenset[str] = frozenset()
+    #: the kind of the body sent (json, form, multipart, binary, text)
+    body_kind: str = ""
+    #: the operation's security requirements (alternatives, each a list of scheme names)
+    security: list[list[str]] | None = None
+    security_pointer: str = ""
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -303,6 +318,12 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
     location = [str(t) for t in violation.get("location") or []]
     message = str(violation.get("message", ""))
+    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "text":
+        if _object_schema(values, ctx.body_schema):
+            return Finding(MOCK, "prism-non-json-body-as-text", ctx.body_schema.pointer if ctx.body_schema else "", message)
+    if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
+        if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
+            return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")
     if location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if (
             violation.get("code") == "type"
@@ -326,6 +347,32 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if ("path", name) in ctx.params and not name.isascii():
             return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def _object_schema(values: Values, loc: Loc | None) -> bool:
+    if loc is None:
+        return False
+    try:
+        _, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+
+
+#: Security schemes that put their credential in the one ``Authorization`` header.
+def _uses_authorization(scheme: Any) -> bool:
+    if not isinstance(scheme, dict):
+        return False
+    if scheme.get("type") in ("oauth2", "openIdConnect"):
+        return True
+    return scheme.get("type") == "http"
+
+
+def _authorization_clash(values: Values, alternative: list[str]) -> bool:
+    """Whether a security requirement needs two schemes that both use the ``Authorization``
+    header (Basic and Bearer together): no request can carry both."""
+    schemes = (values.doc.get("components") or {}).get("securitySchemes") or {}
+    return sum(1 for name in alternative if _uses_authorization(schemes.get(name))) >= 2
 
 
 def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:

@@ -293,7 +293,11 @@ class OperationSweep:
             uri, _, pointer = param.pointer.partition("#")
             params[(param.location, param.json_name)] = Loc(uri, pointer, uri)
         body = request.body_loc.child("schema") if request.body_loc is not None else None
-        return RequestContext(body, params, frozenset(request.multipart_json))
+        security = self.raw.get("security", self.values.doc.get("security"))
+        alternatives = [list(r) for r in security if isinstance(r, dict)] if isinstance(security, list) else None
+        kind = request.body.kind if request.body is not None else ""
+        where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
+        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where)
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""

@@ -67,7 +67,11 @@ class Exchange:
         """Violations of the request: from ``sl-violations``, or, when the operation declares no
         response for an invalid request, from the ``validation`` list of Prism's own 422 answer
         (``UNPROCESSABLE_ENTITY``, which sends no ``sl-violations``)."""
-        found = [v for v in self.violations if (v.get("location") or ["request"])[0] != "response"]
+        found = [
+            v
+            for v in self.violations
+            if (v.get("location") or ["request"])[0] != "response" and v.get("severity", "Error") == "Error"
+        ]  # Prism's warnings (e.g. a security scheme it does not check) are not violations
         if not found and self.prism_error == "UNPROCESSABLE_ENTITY":
             try:
                 listed = json.loads(self.body).get("validation") or []

@@ -286,3 +286,42 @@ def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path,
     ctx = RequestContext(None, {("query", p["name"]): values.at(f"/paths/~1q/get/parameters/{i}") for i, p in enumerate(params)})
     found = request_rejected(values, violations, ctx)
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-nullable-array-query")
+
+
+def test_prism_checks_an_xml_body_as_a_string(prism: Path, tmp_path: Path) -> None:
+    """An ``application/xml`` body with an object schema: Prism 5.14.2 refuses a well-formed XML
+    document with "Request body must be object"; the rule excuses exactly that for text bodies."""
+    schema = {"type": "object", "properties": {"name": {"type": "string"}}}
+    doc = _doc({}, {"/x": {"post": {
+        "requestBody": {"content": {"application/xml": {"schema": schema}}},
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.post(f"{server.url}/x", content=b"<Pet><name>doggie</name></Pet>", headers={"Content-Type": "application/xml"})
+    finally:
+        server.stop()
+    assert response.status_code in (400, 422), response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    body = values.at("/paths/~1x/post/requestBody/content/application~1xml/schema")
+    found = request_rejected(values, violations, RequestContext(body, {}, body_kind="text"))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-non-json-body-as-text")
+    assert request_rejected(values, violations, RequestContext(body, {}, body_kind="json")) is None
+
+
+def test_basic_and_bearer_together_cannot_be_sent(tmp_path: Path) -> None:
+    """A requirement of HTTP Basic and an OAuth2 token at once: both need the Authorization
+    header, so the document asks for the impossible; Basic with an API key header is fine."""
+    doc = _doc({})
+    doc["components"]["securitySchemes"] = {
+        "basic": {"type": "http", "scheme": "basic"},
+        "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://x/t", "scopes": {}}}},
+        "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+    }
+    values = _values(tmp_path, doc)
+    unauthorized = [{"location": ["request"], "code": 401, "message": "Invalid security scheme used"}]
+    clash = request_rejected(values, unauthorized, RequestContext(security=[["basic", "oauth"]]))
+    assert clash is not None and (clash.verdict, clash.reason) == (DOCUMENT, "unsatisfiable-security-requirement")
+    assert request_rejected(values, unauthorized, RequestContext(security=[["basic", "key"]])) is None
+    assert request_rejected(values, unauthorized, RequestContext(security=[["basic", "oauth"], ["key"]])) is None
