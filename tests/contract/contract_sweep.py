@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 import time
 import traceback
@@ -472,7 +471,7 @@ class DocumentSweep:
     def _setup(self, result: DocResult) -> bool:
         from generator.pipeline import Options, run
 
-        opts = Options(spec=self.spec, output=self.out, package_name=self.package, validate=False, jobs=1)
+        opts = Options(spec=self.spec, output=self.out, package_name=self.package, validate=False)
         generated = run(opts)
         result.warnings = sum(1 for d in generated.sink.items if d.level >= Level.WARNING)
         if not generated.ok or generated.api is None or generated.project_dir is None:
@@ -569,7 +568,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="operationIds to sweep (default all)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("CONNECT_CODEGEN_CACHE_DIR", str(args.out / "cache"))
     sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
     result = sweep.run(async_every=args.async_every, only=set(args.only) if args.only else None)
     sys.stdout.write(result.to_json() + "\n")

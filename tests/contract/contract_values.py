@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -604,20 +605,30 @@ def _from_pattern(pattern: str, schema: dict[str, Any]) -> str:
                 return candidate
         except re.error:
             return candidate
-    from hypothesis import find, settings
+    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
+    found = _matching(pattern, low, None if high is None else int(high))
+    if found is None:
+        raise Unsatisfiable(f"no string matches /{pattern}/")
+    return found
+
+
+@lru_cache(maxsize=None)
+def _matching(pattern: str, low: int, high: int | None) -> str | None:
+    """A printable string matching ``pattern`` within the length bounds, from hypothesis's regex
+    strategy (derandomized, no shrinking: the first example found is good enough), or None."""
+    from hypothesis import Phase, find, settings
     from hypothesis import strategies as st
 
-    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
     try:
         return str(
             find(
                 st.from_regex(pattern, fullmatch=False),
-                lambda s: len(s) >= low and (high is None or len(s) <= int(high)) and s.isprintable(),
-                settings=settings(database=None, derandomize=True, max_examples=2000),
+                lambda s: len(s) >= low and (high is None or len(s) <= high) and s.isprintable(),
+                settings=settings(database=None, derandomize=True, max_examples=500, phases=[Phase.generate]),
             )
         )
-    except Exception as exc:  # noqa: BLE001 - hypothesis raises several kinds
-        raise Unsatisfiable(f"no string matches /{pattern}/ ({type(exc).__name__})") from None
+    except Exception:  # noqa: BLE001 - hypothesis raises several kinds
+        return None
 
 
 def number_for(schema: dict[str, Any], *, integer: bool) -> float:
