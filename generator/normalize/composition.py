@@ -57,7 +57,11 @@ class CompositionMixin:
                 try:
                     mloc, member = self.resolver.follow(member, mloc)
                 except RefError as exc:
-                    self.sink.error(f"unresolvable $ref in allOf: {exc}", mloc.pointer, source=self._src(mloc))
+                    self.sink.warning(
+                        f"unresolvable $ref '{member.get('$ref')}': {exc}; member dropped",
+                        mloc.child("$ref").pointer,
+                        source=self._src(mloc),
+                    )
                     continue
             if not isinstance(member, dict):
                 continue
@@ -231,7 +235,7 @@ class CompositionMixin:
         for value, ref in raw_map.items():
             if not isinstance(ref, str):
                 continue
-            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc)
+            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc, "mapping entry dropped")
             if isinstance(t, Named) and t in variants:
                 mapping[str(value)] = t.name
         mapped = set(mapping.values())
@@ -300,7 +304,9 @@ class CompositionMixin:
             for value, mref in disc["mapping"].items():
                 if not isinstance(mref, str):
                     continue
-                t = self._ref(_mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc)
+                t = self._ref(
+                    _mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc, "mapping entry dropped"
+                )
                 if isinstance(t, Named) and t != named and t not in variants:
                     variants.append(t)
             if not variants:

@@ -40,6 +40,8 @@ CLIENT_RESERVED = frozenset(
         "resources", "token",
     }
 )  # fmt: skip
+#: What :meth:`OperationBuilder._follow` gives for a ``$ref`` to nothing (already warned).
+DANGLING = object()
 _JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json")
 
 
@@ -91,13 +93,19 @@ class OperationBuilder:
 
         return report
 
-    def _follow(self, obj: Any, loc: Loc) -> tuple[Loc, Any]:
+    def _follow(self, obj: Any, loc: Loc, outcome: str) -> tuple[Loc, Any]:
+        """``obj`` at ``loc``, its chain of ``$ref`` followed; :data:`DANGLING` when it leads to
+        nothing, with a WARNING at the ``$ref`` that says ``outcome`` (what becomes of it)."""
         if isinstance(obj, dict) and "$ref" in obj:
             try:
                 return self.resolver.follow(obj, loc)
             except RefError as exc:
-                self.sink.error(f"unresolvable $ref '{obj.get('$ref')}': {exc}", loc.child("$ref").pointer)
-                return loc, None
+                self.sink.warning(
+                    f"unresolvable $ref '{obj.get('$ref')}': {exc}; {outcome}",
+                    loc.child("$ref").pointer,
+                    source=self.schemas._src(loc),
+                )
+                return loc, DANGLING
         return loc, obj
 
     def build(self, default_security: list[str]) -> list[Resource]:
@@ -116,7 +124,7 @@ class OperationBuilder:
             if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
                 self.sink.warning("a path must start with '/' and contain no '?' or '#'; path skipped", ploc.pointer)
                 continue
-            ploc, item = self._follow(item, ploc)
+            ploc, item = self._follow(item, ploc, "path dropped")
             if not isinstance(item, dict):
                 continue
             shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
@@ -209,7 +217,7 @@ class OperationBuilder:
         path_loc = Loc(loc.uri, loc.pointer.rsplit("/", 1)[0], loc.base)
         for base_loc, plist in ((path_loc.child("parameters"), shared), (loc.child("parameters"), own)):
             for i, p in enumerate(plist):
-                ploc, p = self._follow(p, base_loc.child(i))
+                ploc, p = self._follow(p, base_loc.child(i), "parameter dropped")
                 if not isinstance(p, dict) or not isinstance(p.get("name"), str):
                     continue
                 where = p.get("in")
@@ -267,7 +275,9 @@ class OperationBuilder:
         rb = op.get("requestBody")
         if rb is None:
             return []
-        bloc, rb = self._follow(rb, loc.child("requestBody"))
+        bloc, rb = self._follow(rb, loc.child("requestBody"), "typed as Any")
+        if rb is DANGLING:
+            return [RequestBody("json", "application/json", "Any", False, "", bloc.key)]
         if not isinstance(rb, dict) or not isinstance(rb.get("content"), dict):
             return []
         content = rb["content"]
@@ -306,7 +316,9 @@ class OperationBuilder:
         err: list[ResponseCase] = []
         for code, resp in responses.items():
             code = str(code)
-            rloc, resp = self._follow(resp, loc.child("responses", code))
+            rloc, resp = self._follow(resp, loc.child("responses", code), "typed as Any")
+            if resp is DANGLING:
+                resp = {"content": {"application/json": {}}}
             if not isinstance(resp, dict):
                 continue
             kind, t = "none", Prim("None")

@@ -240,7 +240,9 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         name = self.register(loc, schema, hint)
         return Named(name)
 
-    def _ref(self, ref: Any, ref_loc: Loc, at: Loc) -> TypeExpr:
+    def _ref(self, ref: Any, ref_loc: Loc, at: Loc, outcome: str = "typed as Any") -> TypeExpr:
+        """The type ``ref`` (written at ``ref_loc``, resolved from ``at``) stands for; ``Any``
+        when it leads to nothing, with a WARNING there that says ``outcome``."""
         try:
             target_loc, target = self.resolver.lookup(ref, at)
             seen = {target_loc.key}
@@ -250,7 +252,7 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
                     raise RefError("$ref cycle: the reference chain points back to itself")
                 seen.add(target_loc.key)
         except RefError as exc:
-            self.sink.error(f"unresolvable $ref '{ref}': {exc}", ref_loc.pointer, source=self._src(ref_loc))
+            self.sink.warning(f"unresolvable $ref '{ref}': {exc}; {outcome}", ref_loc.pointer, source=self._src(ref_loc))
             return ANY
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
         if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
