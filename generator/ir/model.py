@@ -180,7 +180,12 @@ class ResponseCase:
 
 @dataclass
 class Operation:
-    """One operation, as one method on a resource class."""
+    """One operation, as one method on a resource class.
+
+    ``path`` is the spec's path key as written; ``wire_path`` what is sent: the key without a
+    ``#fragment`` (some documents tell apart variants of one path that way,
+    ``/cookies#formExploded``).
+    """
 
     py_name: str
     operation_id: str
@@ -199,6 +204,11 @@ class Operation:
     page_item_hint: str | None = None
     deprecated: bool = False
     body_arg: str = "body"
+    wire_path: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.wire_path:
+            self.wire_path = self.path.split("#", 1)[0]
 
 
 @dataclass

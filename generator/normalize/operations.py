@@ -121,8 +121,16 @@ class OperationBuilder:
                 group_docs[tag["name"]] = str(tag.get("description") or "").strip()
         for path, item in paths.items():
             ploc = self.root.child("paths", path)
-            if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
-                self.sink.warning("a path must start with '/' and contain no '?' or '#'; path skipped", ploc.pointer)
+            if not isinstance(path, str) or not path.startswith("/") or "?" in path:
+                self.sink.warning("a path must start with '/' and contain no '?'; path skipped", ploc.pointer)
+                continue
+            fragment = path.partition("#")[2]
+            if any(c in fragment for c in "/{}#"):
+                self.sink.warning(
+                    "a '#' in a path only names a variant of it at its end (`/things#byName`, never "
+                    "sent); path skipped",
+                    ploc.pointer,
+                )
                 continue
             ploc, item = self._follow(item, ploc, "path dropped")
             if not isinstance(item, dict):
@@ -134,8 +142,8 @@ class OperationBuilder:
                     continue
                 tags = op.get("tags")
                 tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
-                if tag is None:
-                    segs = [s for s in str(path).split("/") if s and not s.startswith("{")]
+                if tag is None:  # (a '#fragment' tells apart variants of one path: not a name)
+                    segs = [s for s in path.split("#", 1)[0].split("/") if s and not s.startswith("{")]
                     tag = segs[0] if segs else "default"
                 groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
         resources: list[Resource] = []
@@ -167,7 +175,7 @@ class OperationBuilder:
         names: NameAllocator,
     ) -> Operation:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
-        if not op_id:
+        if not op_id:  # (a '#fragment' of the path key gives its words too: variants stay apart)
             op_id = method + "_" + "_".join(
                 ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
             )
@@ -194,6 +202,7 @@ class OperationBuilder:
             operation_id=op_id,
             method=method,
             path=str(path),
+            wire_path=str(path).split("#", 1)[0],
             summary=summary,
             doc=doc,
             pointer=loc.pointer,

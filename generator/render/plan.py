@@ -124,7 +124,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[str]) ->
     sig.append("**options: Unpack[RequestOptions]")
     # the operation's fixed parts go to one module-level Endpoint shared by the sync and async
     # methods; what varies per call (parameters, body, options) is passed to ``call``
-    fixed = [py_str(op.method.upper()), py_str(op.path)]
+    fixed = [py_str(op.method.upper()), py_str(op.wire_path)]  # (a path key's '#fragment' is not sent)
     call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: list[str] = []

@@ -379,3 +379,23 @@ def test_a_spec_without_operations_still_generates_a_client(generate_package) ->
     models = sys.modules[f"{pkg.__name__}.models"]
     assert models.Pet.model_validate({"id": "1"}).id_ == "1"
     assert pkg.Client(base_url="http://localhost").base_url == httpx.URL("http://localhost")
+
+
+def test_a_path_key_with_a_fragment_keeps_it_and_sends_without_it(build_ir) -> None:
+    """``Operation.path`` is the spec's key as written (the contract sweep maps operations by it);
+    ``wire_path`` is what is sent."""
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things/{id}#byName": {"get": {"responses": {"204": {"description": "ok"}}}},
+            "/things/{id}": {"get": {"responses": {"204": {"description": "ok"}}}},
+        },
+    }
+    api, sink = build_ir(spec)
+    assert api is not None, [d.render() for d in sink.items]
+    (res,) = api.resources
+    ops = {op.path: op for op in res.operations}
+    assert ops["/things/{id}#byName"].wire_path == "/things/{id}" == ops["/things/{id}"].wire_path
+    assert ops["/things/{id}#byName"].py_name != ops["/things/{id}"].py_name
+    assert res.attr == "things"
