@@ -25,7 +25,7 @@ from ..ir.model import (
     Prim,
     TypeExpr,
 )
-from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake
+from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake, words
 from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
@@ -45,7 +45,6 @@ _PYDANTIC_ATTRS = frozenset(
     }
 )  # fmt: skip
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
-_SECRET_NAME = re.compile(r"(?i)(password|secret|token|api_?key|private_?key)")
 
 
 def _doc(schema: dict[str, Any]) -> str:
@@ -201,13 +200,46 @@ def _file_input(t: TypeExpr) -> TypeExpr:
     return t
 
 
+#: Names that are secrets as a whole: their last word, or last words (``clientSecret``,
+#: ``access_token``, ``x-api-key``, ``privateKey``); ``token`` only alone or after a word that
+#: makes it a credential (``max_tokens``, ``token_count``, ``next_page_token`` are not secrets).
+_SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "apikey", "privatekey", "secretkey"})
+_SECRET_PAIRS = frozenset(
+    {
+        ("api", "key"), ("private", "key"), ("secret", "key"), ("signing", "key"),
+        ("encryption", "key"), ("access", "token"), ("refresh", "token"), ("id", "token"),
+        ("auth", "token"), ("bearer", "token"), ("session", "token"), ("api", "token"),
+        ("oauth", "token"), ("security", "token"), ("secret", "token"), ("client", "token"),
+    }
+)  # fmt: skip
+
+
+_NOT_SECRET = re.compile(r"(?i)(url|uri|endpoint|type|id|ids|expiry|expires_?at|expires_?in|scopes?|count)$")
+
+
+def is_secret_name(jname: str) -> bool:
+    """True when a property name is a secret as a whole word (``password``, ``client_secret``,
+    ``apiKey``, ``access_token``, ``token``), not when it merely contains one (``max_tokens``,
+    ``token_count``, ``password_expires_at``)."""
+    ws = [w.lower() for w in words(jname)]
+    if not ws:
+        return False
+    return ws == ["token"] or ws[-1] in _SECRET_WORDS or tuple(ws[-2:]) in _SECRET_PAIRS
+
+
 def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:
+    """Masked in ``repr``: a ``format: password`` or ``writeOnly`` field (sent, never shown
+    back), a string named as a secret (:func:`is_secret_name`), and the string fields of
+    Versori's ``CredentialData*`` models but the ones that name rather than hold a credential."""
     if schema.get("format") == "password" or schema.get("writeOnly") is True:
         return True
-    if re.search(r"(?i)(url|uri|endpoint|type|id|ids|expiry|expires_?at|expires_?in|scopes?|count)$", jname):
-        return False
-    if _SECRET_NAME.search(jname):
+    typ = schema.get("type")
+    if typ is not None and typ != "string" and not (isinstance(typ, list) and "string" in typ):
+        return False  # a number, a flag, a list or an object is no secret by its name
+    if is_secret_name(jname):
         return True
-    return model_name.lower().startswith("credentialdata") and schema.get("type") == "string" and jname not in (
+    if _NOT_SECRET.search(jname):
+        return False
+    return model_name.lower().startswith("credentialdata") and typ == "string" and jname not in (
         "username", "clientId", "authorizeUrl", "tokenUrl", "additionalParams", "mTLSCredentialId", "scopes"
     )  # fmt: skip

@@ -262,7 +262,8 @@ import pydantic
 m = importlib.import_module("versori_connect.models")
 NOT_SECRET = {"username", "clientId", "authorizeUrl", "tokenUrl", "additionalParams", "mTLSCredentialId",
               "scopes", "mTLSEnabled", "type", "name", "id", "organisationId", "description"}
-SECRET_NAME = re.compile(r"(?i)(password|secret|token|api_?key|private_?key)(?!url)")
+# names that are secrets as a whole word (``max_tokens`` or ``additionalTokenParams`` are not)
+SECRET_NAME = re.compile(r"(?i)((^|[^a-z])password|secret|api_?key|private_?key|access_?token|refresh_?token|^token)$")
 checked, leaks, masked = [], [], []
 for name, cls in sorted(vars(m).items()):
     if not (isinstance(cls, type) and issubclass(cls, pydantic.BaseModel) and cls.__module__ == m.__name__):

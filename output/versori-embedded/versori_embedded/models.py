@@ -718,8 +718,6 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"additional_token_params"})
-
     id_: Annotated[str, Field(alias="id")]
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
