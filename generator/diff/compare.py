@@ -104,7 +104,7 @@ from typing import Any, Iterator
 
 from ..normalize.operations import media_kind
 from ..diagnostics import DiagnosticSink, GenerationError
-from ..ir.names import pascal, py_ident, snake, upper_snake
+from ..ir.names import pascal, py_ident, py_name, snake, upper_snake
 from ..load import Document, load_document
 from ..refs import Loc, RefError, Resolver
 from .model import Change, DiffReport
@@ -1717,7 +1717,7 @@ def _member(value: Any) -> str:
 
 
 def _arg(name: str) -> str:
-    py = py_ident(snake(name) or "param", prefix="param")
+    py = py_name(snake(name), prefix="param")
     return f" (argument {py}=)" if py != name else ""
 
 

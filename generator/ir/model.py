@@ -221,6 +221,8 @@ class Resource:
     doc: str
     operations: list[Operation]
     tag: str = ""
+    #: The tag's place in the document (resources are listed by ``attr``).
+    order: int = 0
 
 
 @dataclass
@@ -257,3 +259,6 @@ class Api:
     document_count: int = 1
     #: sha256 of the root document's bytes as they were loaded (hex).
     document_sha256: str = ""
+    #: Names the generated code imports that a class of the API bears (a schema named ``Tag``):
+    #: the generated modules import each as ``_<name>`` (see ``normalize/finalize.py``).
+    shadowed: list[str] = field(default_factory=list)

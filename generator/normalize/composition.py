@@ -220,6 +220,7 @@ class CompositionMixin:
 
     def _peek(self, name: str) -> Any:
         """The raw schema registered under class ``name`` (resolving allOf), or None."""
+        name = self.class_of(name)
         if name in self._queued:
             loc, schema = self._queued[name]
             return self._object_view(schema, loc)

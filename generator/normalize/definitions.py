@@ -25,23 +25,24 @@ from ..ir.model import (
     Prim,
     TypeExpr,
 )
-from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake, words
+from ..ir.names import KEYWORDS, NameAllocator, pascal, py_ident, py_name, snake, upper_snake, words
 from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
 from .literals import default_expr, is_json, literal_type
 
-_PYDANTIC_ATTRS = frozenset(
+#: The public attributes of the generated models' base class (pydantic's ``BaseModel`` and the
+#: runtime's ``to_dict``/``to_json``): a field of one of these names would hide it, so it gets a
+#: trailing ``_`` (checked against the runtime by ``tests/unit/test_names.py``).
+MODEL_BASE_ATTRS = frozenset(
     {
-        "model_config", "model_fields", "model_computed_fields", "model_extra",
-        "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
-        "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild",
-        "model_validate", "model_validate_json", "model_validate_strings", "dict", "json",
-        "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "copy", "schema",
-        "schema_json", "validate", "update_forward_refs", "fields", "register",
-        # modules the models module imports (a field of that name would shadow them)
-        "datetime", "uuid", "decimal",
+        "construct", "copy", "dict", "from_orm", "json", "model_computed_fields", "model_config",
+        "model_construct", "model_copy", "model_dump", "model_dump_json", "model_extra",
+        "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name",
+        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+        "model_validate_strings", "parse_file", "parse_obj", "parse_raw", "schema", "schema_json",
+        "update_forward_refs", "validate", "to_dict", "to_json",
     }
 )  # fmt: skip
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
@@ -92,7 +93,7 @@ class DefinitionsMixin:
             self._raw[name] = view
             return self._model_def(view, loc, name, doc)
         t = self.type_of(schema, loc, name)
-        if t == Named(name):  # an object that did not want a class after all
+        if isinstance(t, Named) and self.class_of(t.name) == name:  # an object that did not want a class after all
             t = ANY
         return AliasDef(name, loc.key, doc, T.hint(t), T.names_in(t))
 
@@ -113,7 +114,7 @@ class DefinitionsMixin:
         props = schema.get("properties") or {}
         prop_locs: dict[str, Loc] = schema.get(PROP_LOCS, {})
         required = set(r for r in schema.get("required") or [] if isinstance(r, str))
-        alloc = NameAllocator(reserved=_PYDANTIC_ATTRS | {"model_config"})
+        alloc = NameAllocator(reserved=MODEL_BASE_ATTRS)
         json_names = {j for j in props if isinstance(j, str)}
         fields: list[Field] = []
         deps: set[str] = set()
@@ -121,15 +122,12 @@ class DefinitionsMixin:
             if not isinstance(jname, str):
                 continue
             ploc = prop_locs.get(jname) or loc.child("properties", jname)
-            base = snake(jname)
-            if base.startswith("model_"):
-                base = base + "_"
-            base = py_ident(base, prefix="field", reserved=_PYDANTIC_ATTRS)
+            base = py_name(snake(jname), prefix="field", reserved=MODEL_BASE_ATTRS)
             while base in json_names and base != jname:
                 base += "_"  # populate_by_name: a Python name must not be another field's JSON name
             py = alloc.allocate(base, jname)
             plain = snake(jname)
-            escaped_only = py == plain + "_" and (plain in PY_RESERVED or plain in _PYDANTIC_ATTRS)
+            escaped_only = py == plain + "_" and (plain in KEYWORDS or plain in MODEL_BASE_ATTRS)
             if py != plain and not escaped_only:
                 self.sink.info(f"property '{jname}' is named '{py}' in Python", ploc.pointer, source=self._src(ploc))
             t = self.type_of(pschema, ploc, f"{name}{pascal(jname) or 'Field'}")
@@ -153,7 +151,7 @@ class DefinitionsMixin:
                     t = T.nullable(t)
                 dv = p.get("default", ...)
                 if dv is not ... and dv is not None:
-                    default = default_expr(dv, t, self.defs) if is_json(dv) else "None"
+                    default = default_expr(dv, t, self.definition) if is_json(dv) else "None"
                     if default == "None":
                         self.sink.info(
                             "this default does not fit the field's Python type and is not applied (the field defaults to None)",
@@ -169,7 +167,7 @@ class DefinitionsMixin:
                     default=default,
                     doc=_doc(p),
                     pointer=ploc.key,
-                    secret=_is_secret(jname, p, name),
+                    secret=_is_secret(jname, p, self._provisional(name)),
                     deprecated=bool(p.get("deprecated")),
                 )
             )

@@ -7,7 +7,7 @@ A value that does not fit its field's Python type is no default at all (the call
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Callable
 
 from ..ir.model import ANY, Definition, DictOf, EnumDef, ListOf, LiteralOf, Named, Prim, TypeExpr, UnionOf
 from ..render.text import py_literal, py_str
@@ -47,15 +47,15 @@ def is_json(v: Any, depth: int = 0) -> bool:
     return isinstance(v, dict) and all(isinstance(k, str) and is_json(x, depth + 1) for k, x in v.items())
 
 
-def default_expr(value: Any, t: TypeExpr, defs: dict[str, Definition]) -> str:
+def default_expr(value: Any, t: TypeExpr, definition: Callable[[str], Definition | None]) -> str:
     """A Python default for a field of type ``t`` (enum members by name, else a literal).
 
-    ``value`` is JSON data (see :func:`is_json`); ``defs`` are the definitions built so far (an
-    enum's members by value). ``"None"`` when ``value`` does not fit ``t``.
+    ``value`` is JSON data (see :func:`is_json`); ``definition`` gives the definition built so
+    far behind a name (an enum's members by value). ``"None"`` when ``value`` does not fit ``t``.
     """
     inner = t.variants[0] if isinstance(t, UnionOf) and not t.selector else t
     if isinstance(inner, Named):
-        d = defs.get(inner.name)
+        d = definition(inner.name)
         if isinstance(d, EnumDef):
             for m in d.members:
                 if m.value == py_literal(value):

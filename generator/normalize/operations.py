@@ -21,23 +21,27 @@ from ..ir.model import (
     ResponseCase,
     TypeExpr,
 )
-from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, snake
+from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, py_name, snake
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
 from .schemas import SchemaBuilder
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-#: Names every generated method already uses for its own keyword arguments.
+#: Names a generated method already uses: ``self``, its ``**options`` (and their keys, the
+#: runtime's ``RequestOptions``), and what its body calls (``body_kwargs``). An argument of one of
+#: these names gets a numeric suffix; any other name, a builtin's included, is the spec's.
 METHOD_RESERVED = frozenset(
-    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
-)
-#: Attributes of the generated client that a resource must not shadow.
+    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+     "retry_non_idempotent", "body_kwargs"}
+)  # fmt: skip
+#: The public attributes of the generated clients (the runtime's ``SyncAPIClient`` and
+#: ``AsyncAPIClient``), and ``cached_property``, which the client's class body uses: a resource
+#: of one of these names would hide it. Checked against the runtime by ``tests/unit/test_names.py``.
 CLIENT_RESERVED = frozenset(
     {
-        "request", "close", "aclose", "base_url", "timeout", "max_retries", "with_raw_response",
-        "copy", "auth", "headers", "default_headers", "user_agent", "http_client", "models",
-        "resources", "token",
+        "request", "call", "call_paged", "close", "aclose", "is_closed", "base_url", "timeout",
+        "max_retries", "retry_non_idempotent", "cached_property",
     }
 )  # fmt: skip
 #: What :meth:`OperationBuilder._follow` gives for a ``$ref`` to nothing (already warned).
@@ -149,18 +153,35 @@ class OperationBuilder:
         resources: list[Resource] = []
         attrs = NameAllocator(reserved=CLIENT_RESERVED, on_rename=self._renamed("resource"))
         modules = NameAllocator(reserved={"__init__", *WINDOWS_DEVICE_NAMES}, casefold=True)
-        classes = NameAllocator(casefold=True)
         for tag in groups:  # names are handed out in document order ...
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
             module = modules.allocate(attr, tag)
-            cls = classes.allocate(py_ident(pascal(tag) or "Default", prefix="Group") + "Resource", tag)
+            cls = py_ident(pascal(tag) or "Default", prefix="Group")  # + "Resource": see name_classes
             names = NameAllocator(reserved={"with_raw_response"}, on_rename=self._renamed("method"))
             ops = [
                 self._operation(path, method, ploc.child(method), op, shared, default_security, names)
                 for path, method, ploc, op, shared, _ in groups[tag]
             ]
-            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag))
+            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag, len(resources)))
         return sorted(resources, key=lambda r: r.attr)  # ... and listed alphabetically
+
+    @staticmethod
+    def name_classes(resources: list[Resource], taken: set[str]) -> None:
+        """Name each resource's classes (``<Tag>Resource``, ``Async<Tag>Resource`` and their
+        ``...WithRawResponse``) in document order, clear of each other and of ``taken`` (the
+        model classes and the names a resource module imports), case-insensitively: a resource
+        module imports the models it uses."""
+        used = {n.lower() for n in taken}
+        for res in sorted(resources, key=lambda r: r.order):
+            base, n = res.class_name, 1
+            while True:
+                cls = f"{base}Resource{n if n > 1 else ''}"
+                forms = [f.lower() for f in (cls, "Async" + cls, cls + "WithRawResponse", "Async" + cls + "WithRawResponse")]
+                if not any(f in used for f in forms):
+                    break
+                n += 1
+            used.update(forms)
+            res.class_name = cls
 
     # -- one operation ------------------------------------------------------------------------
 
@@ -242,7 +263,7 @@ class OperationBuilder:
         # required first keeps signatures readable; keyword-only so order is cosmetic
         items.sort(key=lambda kv: (not (kv[1][1].get("required") or kv[0][0] == "path"), order[kv[0][0]]))
         for (where, jname), (ploc, p) in items:
-            desired = py_ident(snake(jname) or "param", prefix="param")
+            desired = py_name(snake(jname), prefix="param")
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
             if dup and where != "path":
                 desired = f"{desired.rstrip('_')}_{where}"
@@ -312,7 +333,7 @@ class OperationBuilder:
             else:
                 t = self.schemas.aliased(self.schemas.type_of(schema, sloc, hint_name), sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
-                    self.schemas.file_models.add(t.name)
+                    self.schemas.file_models.add(self.schemas.class_of(t.name))
                 hint = T.hint(t)
             out.append(
                 RequestBody(kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key)
@@ -389,7 +410,7 @@ class OperationBuilder:
             return None, None
         if isinstance(conf, dict) and conf.get("style") == "link" and hint.startswith("list["):
             return "LinkHeaderPagination(items_field=None)", hint.removesuffix(" | None")[5:-1]
-        model = self.schemas.defs.get(hint) if hint.isidentifier() else None
+        model = self.schemas.definition(hint)
         if not isinstance(model, ModelDef):
             return None, None
         by_json = {f.json_name: f for f in model.fields}

@@ -23,7 +23,7 @@ from ..ir.model import ANY, Definition, DictOf, ListOf, Named, Prim, TupleOf, Ty
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
-from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
+from .class_names import ClassNamesMixin, _Group, _Pending
 from .composition import ANNOTATION_KEYS, CompositionMixin
 from .definitions import DefinitionsMixin
 from .literals import literal_type
@@ -59,14 +59,22 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin):
         self.overrides = dict(overrides or {})
         self.sink = sink
         self.is31 = is31
-        self.classes = NameAllocator(
-            reserved=MODEL_MODULE_NAMES, on_rename=self._renamed, casefold=True
-        )
+        #: Class names, handed out last (:meth:`finalize_names`); until then every class,
+        #: alias and use of one is a token (see ``class_names.py``).
+        self.classes = NameAllocator(on_rename=self._renamed, casefold=True)
+        #: Definitions by token: a class under its own token, aliases under theirs.
         self.defs: dict[str, Definition] = {}
+        #: The token of each registered schema's use, by location (``Loc.key``).
         self._by_loc: dict[str, str] = {}
-        #: Inline schemas by content (see :func:`.class_names._content_key`): identical copies
-        #: share a class.
-        self._by_content: dict[tuple[str, str, str], str] = {}
+        #: Names to hand out, in registration order; tokens by key; what names want.
+        self._pending: list[_Pending] = []
+        self._pending_by_token: dict[str, _Pending] = {}
+        self._token_by_key: dict[str, str] = {}
+        self._wanted: dict[str, str] = {}
+        #: The class token each use token stands for.
+        self._class_of: dict[str, str] = {}
+        #: Identical inline schemas by content (see :func:`.class_names._content_key`).
+        self._groups: dict[tuple[str, str, str], list[_Group]] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
         self._queued: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False

@@ -124,16 +124,16 @@ CLIENT_PROBE = f"""
 result = {{"paths": [], "headers": {{}}}}
 for v in {PATH_VALUES!r}:
     sent.clear()
-    client(token="t").items.get_item(id_=v, name=v)
+    client(token="t").items.get_item(id=v, name=v)
     result["paths"].append(sent[0].url.raw_path.decode("ascii"))
 for bad in {BAD_HEADER_VALUES!r}:
     cases = {{
-        "header param": lambda: client(token="t").items.get_item(id_="1", name="2", x_trace=bad),
-        "extra_headers": lambda: client(token="t").items.get_item(id_="1", name="2", extra_headers={{"X-A": bad}}),
-        "bearer token": lambda: client(token=bad).items.get_item(id_="1", name="2"),
-        "api key": lambda: client(key=bad).items.get_item(id_="1", name="2"),
+        "header param": lambda: client(token="t").items.get_item(id="1", name="2", x_trace=bad),
+        "extra_headers": lambda: client(token="t").items.get_item(id="1", name="2", extra_headers={{"X-A": bad}}),
+        "bearer token": lambda: client(token=bad).items.get_item(id="1", name="2"),
+        "api key": lambda: client(key=bad).items.get_item(id="1", name="2"),
         "default_headers": lambda: c.Client(base_url="http://api.test", token="t", default_headers={{"X-D": bad}},
-            http_client=httpx.Client(transport=httpx.MockTransport(handler))).items.get_item(id_="1", name="2"),
+            http_client=httpx.Client(transport=httpx.MockTransport(handler))).items.get_item(id="1", name="2"),
     }}
     for name, call in cases.items():
         sent.clear()
@@ -146,7 +146,7 @@ for bad in {BAD_HEADER_VALUES!r}:
             outcome = f"{{type(exc).__name__}}: {{exc}}"
         result["headers"][f"{{name}} {{bad!r}}"] = outcome
 sent.clear()
-client(token="t").items.get_item(id_="1", name="2", session='v; admin=1, x="y"')
+client(token="t").items.get_item(id="1", name="2", session='v; admin=1, x="y"')
 result["cookie"] = sent[0].headers.get("cookie")
 """
 
@@ -279,7 +279,7 @@ for name, cls in sorted(vars(m).items()):
         checked.append(f"{name}.{json_name}")
         (leaks if sentinel in shown else masked).append(f"{name}.{json_name}")
 # a credential wrapped in the models that carry it
-wrapped = m.Credential.model_construct(id_="c", data=m.CredentialDataOAuth2Client.model_construct(
+wrapped = m.Credential.model_construct(id="c", data=m.CredentialDataOAuth2Client.model_construct(
     client_id="cid", client_secret="S3CRET-wrapped", authorize_url="https://a", token_url="https://t"))
 if "S3CRET-wrapped" in repr(wrapped):
     leaks.append("Credential.data.clientSecret")

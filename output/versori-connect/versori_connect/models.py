@@ -157,7 +157,7 @@ class BigQueryConnectorUpdateProtocol(OpenStrEnum):
     BIGQUERY = "bigquery"
 
 
-class ActionErrorSeverity(OpenStrEnum):
+class ErrorSeverity(OpenStrEnum):
     """How serious the problem is, which decides how it is shown: warnings might appear in a modal dialog while errors
     appear inline."""
 
@@ -165,7 +165,7 @@ class ActionErrorSeverity(OpenStrEnum):
     WARNING = "warning"
 
 
-class ActionHTTPParameterType(OpenStrEnum):
+class HTTPParameterType(OpenStrEnum):
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     STRING = "string"
@@ -197,13 +197,13 @@ class Error(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
 
 
 class PageInfo(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
 
 
@@ -219,7 +219,7 @@ class Message(BaseModel):
 
 
 class AuthSchemeConfigBase(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -234,7 +234,7 @@ class AuthSchemeConfigBase(BaseModel):
 class AuthSchemeConfigNone(BaseModel):
     """Placeholder config whose schemeType is `none`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -251,7 +251,7 @@ class AuthSchemeConfigNone(BaseModel):
 class AuthSchemeConfigAPIKey(BaseModel):
     """Configures how a Connector authenticates to the system with an API key credential."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -272,7 +272,7 @@ class AuthSchemeConfigAPIKey(BaseModel):
 class AuthSchemeConfigBasicAuth(BaseModel):
     """Placeholder config whose schemeType is `basic-auth`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -361,7 +361,7 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -417,7 +417,7 @@ class AuthSchemeConfigHMAC(BaseModel):
     It can sign the body of outgoing requests, but is more often used on incoming requests (such as webhook Triggers)
     to check that the caller is allowed to invoke the Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -446,7 +446,7 @@ class AuthSchemeConfigHMAC(BaseModel):
 class AuthSchemeConfigCertificate(BaseModel):
     """Placeholder config whose schemeType is `certificate`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -473,7 +473,7 @@ class ConnectionVariable(BaseModel):
 class ConnectorSummaryBase(BaseModel):
     """Protocol-independent summary of a Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -493,7 +493,7 @@ class ConnectorSummaryBase(BaseModel):
 class CredentialUsageConnection(BaseModel):
     """A Connection that uses a Credential, together with a summary of its Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -651,13 +651,13 @@ class CredentialDataCertificate(BaseModel):
 class Credential(BaseModel):
     """Base type of every credential, holding the properties all credential types share."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Credential."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
     """Identifier of the Organisation owning the Credential."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     name: str
     """Credential name."""
 
@@ -736,7 +736,7 @@ class Credential(BaseModel):
 class ConnectionCredential(BaseModel):
     """Pairs a Credential with the AuthSchemeConfig that says how it is used against the Connection's Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
     credential: Credential
 
@@ -754,7 +754,7 @@ class Connection(BaseModel):
     """Holds the credentials used by the owning Connector's Actions and Triggers, plus variables that tailor the Connector
     for this particular connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -773,7 +773,7 @@ class Connection(BaseModel):
 class ConnectorVersion(BaseModel):
     """One version of a Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the ConnectorVersion. Mostly internal: externally a version is addressed by its `name` plus
     the Connector `id`."""
 
@@ -805,7 +805,7 @@ class ConnectorVersion(BaseModel):
 class ConnectorBase(BaseModel):
     """Fields shared by Connectors of every protocol."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -845,7 +845,7 @@ class ConnectorBase(BaseModel):
 class HTTPConnector(BaseModel):
     """A connector to an external system reached over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -888,7 +888,7 @@ class HTTPConnector(BaseModel):
 class BigQueryConnector(BaseModel):
     """A connector to a Google BigQuery dataset."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -932,7 +932,7 @@ class ConnectorPage(BaseModel):
     """One page of Connectors."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     connectors: list[Connector]
 
@@ -942,7 +942,7 @@ class ConnectorUpdateBase(BaseModel):
 
     Versions cannot be changed through this endpoint."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -970,7 +970,7 @@ class HTTPConnectorUpdate(BaseModel):
     """Request body of the UpdateHTTPConnector endpoint. Connections cannot be changed through it; use the
     `UpdateConnection` endpoint instead."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -1007,7 +1007,7 @@ class BigQueryConnectorUpdate(BaseModel):
     """Request body of the UpdateBigQueryConnector endpoint. Connections cannot be changed through it; use the
     `UpdateConnection` endpoint instead."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -1080,7 +1080,7 @@ class InitialiseOAuth2ConnectionResponse(BaseModel):
 class ConnectionSummary(BaseModel):
     """Short summary of a Connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1098,7 +1098,7 @@ class ConnectorConnectionPage(BaseModel):
     """One page of Connection summaries."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     items: list[ConnectionSummary] | None = None
 
@@ -1109,7 +1109,7 @@ class CredentialCreate(BaseModel):
     name: str
     """Credential name."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     data: Annotated[
         Union[
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
@@ -1210,7 +1210,7 @@ class ConnectionCredentialUpdate(BaseModel):
     `UpdateCredential` operation instead. `authSchemeConfig.schemeType` is immutable: add a new ConnectionCredential
     and remove the old one to change it."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
 
 
@@ -1228,7 +1228,7 @@ class ConnectionUpdate(BaseModel):
     """Changes to apply to an existing Connection: renaming it, editing its variables, and reordering or reconfiguring
     (AuthSchemeConfig) its ConnectionCredentials."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1245,7 +1245,7 @@ class ConnectorVersionsPage(BaseModel):
     """One page of ConnectorVersions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     items: list[ConnectorVersion]
 
@@ -1292,7 +1292,7 @@ class ActionError(BaseModel):
 class ActionCommon(BaseModel):
     """Fields shared by every Action."""
 
-    type_: Annotated[ActionTypeEnum, Field(alias="type")]
+    type: ActionTypeEnum
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1308,14 +1308,14 @@ class ActionCommon(BaseModel):
 class ActionBase(BaseModel):
     """Fields shared by every Action."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Action."""
 
     errors: list[ActionError] | None = None
     """Validation errors found for the Action. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[ActionTypeEnum, Field(alias="type")]
+    type: ActionTypeEnum
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1345,7 +1345,7 @@ class ActionHTTPParameter(BaseModel):
     required: bool
     """Whether the parameter must be provided."""
 
-    type_: Annotated[ActionHTTPParameterType, Field(alias="type")]
+    type: ActionHTTPParameterType
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     default: Any = None
@@ -1380,8 +1380,8 @@ class DefinitionCommon(BaseModel):
 class DefinitionReference(BaseModel):
     """Records another resource that references this Definition."""
 
-    type_: Annotated[DefinitionReferenceType, Field(alias="type")]
-    id_: Annotated[str, Field(alias="id")]
+    type: DefinitionReferenceType
+    id: str
     """Unique identifier of the Definition, Action or Trigger."""
 
     name: str
@@ -1393,7 +1393,7 @@ class Definition(BaseModel):
     """One type definition used by the Connector. The schema language follows the Definition's media type, e.g. JSON
     Schema for application/json."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition."""
 
     name: str
@@ -1425,7 +1425,7 @@ class Definition(BaseModel):
 class ActionDefinition(BaseModel):
     """Attaches a Definition to an Action."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the request body, unique within the Action."""
 
     definition: Definition
@@ -1458,7 +1458,7 @@ class ActionHTTPResponse(BaseModel):
     """HTTP status code expected from the endpoint. When absent this is the default response, used when no other response
     matches. An action can have only one default response, and status codes must not repeat."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     definitions: list[ActionDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml); linking two Definitions with the
     same media type is rejected."""
@@ -1467,7 +1467,7 @@ class ActionHTTPResponse(BaseModel):
 class ActionHTTPCommon(BaseModel):
     """Fields shared by every HTTP Action."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     path: ActionPath
     parameters: list[ActionHTTPParameter]
@@ -1479,14 +1479,14 @@ class ActionHTTPCommon(BaseModel):
 class ActionHTTP(BaseModel):
     """An Action performed over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Action."""
 
     errors: list[ActionError] | None = None
     """Validation errors found for the Action. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1510,7 +1510,7 @@ class ActionPage(BaseModel):
     """One page of Actions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     actions: list[Action]
 
@@ -1518,7 +1518,7 @@ class ActionPage(BaseModel):
 class DefinitionRefId(BaseModel):
     """Points to a Definition by its ID."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition."""
 
 
@@ -1562,7 +1562,7 @@ class ActionHTTPResponseCreate(BaseModel):
 class ActionHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Action."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     path: ActionPath
     parameters: list[ActionHTTPParameter]
@@ -1575,7 +1575,7 @@ class ActionHTTPCommonCreate(BaseModel):
 class ActionHTTPCreate(BaseModel):
     """An HTTP Action to create."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1614,7 +1614,7 @@ class TriggerError(BaseModel):
 class TriggerCommon(BaseModel):
     """Fields shared by every Trigger."""
 
-    type_: Annotated[TriggerTypeEnum, Field(alias="type")]
+    type: TriggerTypeEnum
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1630,14 +1630,14 @@ class TriggerCommon(BaseModel):
 class TriggerBase(BaseModel):
     """Fields shared by every Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Trigger."""
 
     errors: list[TriggerError] | None = None
     """Validation errors found for the Trigger. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[TriggerTypeEnum, Field(alias="type")]
+    type: TriggerTypeEnum
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1661,7 +1661,7 @@ class TriggerHTTPParameter(BaseModel):
     required: bool
     """Whether the parameter must be provided."""
 
-    type_: Annotated[TriggerHTTPParameterType, Field(alias="type")]
+    type: TriggerHTTPParameterType
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     default: Any = None
@@ -1675,7 +1675,7 @@ class TriggerHTTPParameter(BaseModel):
 class TriggerDefinition(BaseModel):
     """Attaches a Definition to a Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the request body, unique within the Trigger."""
 
     definition: Definition
@@ -1708,7 +1708,7 @@ class TriggerHTTPResponse(BaseModel):
     """HTTP status code expected from the endpoint. When absent this is the default response, used when no other response
     matches. A Trigger can have only one default response, and status codes must not repeat."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     definitions: list[TriggerDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml) for a Trigger; linking two
     Definitions with the same media type is rejected."""
@@ -1717,7 +1717,7 @@ class TriggerHTTPResponse(BaseModel):
 class TriggerHTTPCommon(BaseModel):
     """Fields shared by every HTTP Trigger."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     parameters: list[TriggerHTTPParameter]
     request_body: Annotated[TriggerHTTPRequestBody | None, Field(alias="requestBody")] = None
@@ -1728,14 +1728,14 @@ class TriggerHTTPCommon(BaseModel):
 class TriggerHTTP(BaseModel):
     """A Trigger received over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Trigger."""
 
     errors: list[TriggerError] | None = None
     """Validation errors found for the Trigger. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1758,7 +1758,7 @@ class TriggerPage(BaseModel):
     """One page of Triggers."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     triggers: list[Trigger]
 
@@ -1796,7 +1796,7 @@ class TriggerHTTPResponseCreate(BaseModel):
 class TriggerHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Trigger."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     parameters: list[TriggerHTTPParameter]
     request_body: Annotated[TriggerHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
@@ -1808,7 +1808,7 @@ class TriggerHTTPCommonCreate(BaseModel):
 class TriggerHTTPCreate(BaseModel):
     """An HTTP Trigger to create."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1832,7 +1832,7 @@ class DefinitionPage(BaseModel):
     """One page of Definitions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     definitions: list[Definition]
 
@@ -1915,7 +1915,7 @@ class DefinitionsDelete(BaseModel):
 
     ids: list[str] | None = None
     names: list[str] | None = None
-    all_: Annotated[bool | None, Field(alias="all")] = None
+    all: bool | None = None
     """Delete every Definition. Cannot be combined with `ids` or `names`."""
 
 
@@ -1923,7 +1923,7 @@ class DefinitionsDeletePreconditionFailedDefinition(BaseModel):
     """Returned when Definitions cannot be deleted because a precondition failed, usually because another entity still
     references one of them."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     name: str
     referenced_by: Annotated[list[DefinitionReference], Field(alias="referencedBy")]
 
@@ -1938,7 +1938,7 @@ class DefinitionDeletePreconditionFailed(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
     definition: DefinitionsDeletePreconditionFailedDefinition | None = None
 
@@ -1946,7 +1946,7 @@ class DefinitionDeletePreconditionFailed(BaseModel):
 class DefinitionUpdate(BaseModel):
     """Request body for updating a Definition."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition; mandatory for updates."""
 
     name: str
@@ -1970,7 +1970,7 @@ class DefinitionUpdate(BaseModel):
 class Protocol(BaseModel):
     """A protocol Versori supports for talking to external systems."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Protocol. Mostly internal: externally the `slug` is used."""
 
     slug: str
@@ -1990,7 +1990,7 @@ class ProtocolPage(BaseModel):
     """One page of Protocols."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     protocols: list[Protocol]
 
@@ -1998,10 +1998,10 @@ class ProtocolPage(BaseModel):
 class AuthScheme(BaseModel):
     """An authentication scheme Versori supports for authenticating with external systems."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the AuthScheme. Mostly internal: externally the `slug` is used."""
 
-    type_: Annotated[AuthSchemeType, Field(alias="type")]
+    type: AuthSchemeType
     name: str
     """Display name of the AuthScheme."""
 
@@ -2011,7 +2011,7 @@ class AuthScheme(BaseModel):
 
 class AuthSchemePage(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     auth_schemes: Annotated[list[AuthScheme], Field(alias="authSchemes")]
 
@@ -2048,7 +2048,7 @@ class HTTPConnectorCreate(BaseModel):
 class ImportHTTPConnectorVersionMetadata(BaseModel):
     """Metadata part of the multipart/form-data request that creates a connector version."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
     version: str
     """Name of the version to create."""
 
@@ -2062,7 +2062,7 @@ class HTTPConnectorFromURLCreate(BaseModel):
     filetype: str | None = None
     """Format of the OpenAPI document: 'json' or 'yaml'."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
 
 
 class HTTPConnectorVersionFromURLCreate(BaseModel):
@@ -2074,7 +2074,7 @@ class HTTPConnectorVersionFromURLCreate(BaseModel):
     filetype: str | None = None
     """Format of the OpenAPI document: 'json' or 'yaml'."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
     version: str
     """Version to create for the connector."""
 
@@ -2098,7 +2098,7 @@ class ImportHTTPConnectorError(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
     messages: list[Message] | None = None
 
@@ -2106,7 +2106,7 @@ class ImportHTTPConnectorError(BaseModel):
 class ImportHTTPConnectorMetadata(BaseModel):
     """Metadata part of the multipart/form-data request that imports a Connector from another format."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
 
 
 class BigQueryConnectorCreate(BaseModel):
@@ -2122,7 +2122,7 @@ class BigQueryConnectorCreate(BaseModel):
 
 
 class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the credential used to start the connection; it supplies the client_secret when the authorization
     code is exchanged for an access token."""
 
@@ -2266,11 +2266,15 @@ DefinitionRef: TypeAlias = Annotated[
 ActionCreate: TypeAlias = ActionHTTPCreate
 """An Action to create."""
 
-TriggerErrorSeverity: TypeAlias = ActionErrorSeverity
+TriggerErrorSeverity: TypeAlias = ErrorSeverity
 
-TriggerHTTPParameterType: TypeAlias = ActionHTTPParameterType
+TriggerHTTPParameterType: TypeAlias = HTTPParameterType
 
 Trigger: TypeAlias = TriggerHTTP
 
 TriggerCreate: TypeAlias = TriggerHTTPCreate
 """A Trigger to create."""
+
+ActionErrorSeverity: TypeAlias = ErrorSeverity
+
+ActionHTTPParameterType: TypeAlias = HTTPParameterType
