@@ -87,13 +87,6 @@ BAD_INPUTS: dict[str, tuple[str, Any, int, str | None, str]] = {
         "not valid UTF-8",
     ),
     "a-number": ("spec.yaml", "42\n", 0, "", "not an OpenAPI document: the top level is"),
-    "dangling-ref": (
-        "spec.yaml",
-        yaml.safe_dump(DANGLING_REF),
-        0,
-        "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref",
-        "#/components/schemas/Nope",
-    ),
 }
 
 
@@ -165,6 +158,30 @@ def test_bad_input_exits_1_with_located_diagnostics_and_leaves_the_output_alone(
         assert first.group("pointer") == pointer, proc.stderr
     assert snapshot(out) == before  # byte for byte, mtimes too
     assert {p.name for p in tmp_path.iterdir()} <= {spec.name, "out"}  # nothing else was created
+
+
+def test_a_dangling_ref_is_a_located_warning_and_strict_refuses_it(cli, tmp_path: Path) -> None:
+    """A ``$ref`` to nothing is a defect confined to where it is written: WARNING at the ``$ref``
+    (with its line), the client generated; ``--strict`` makes it an error and leaves the output
+    alone."""
+    pointer = "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"
+    spec = write(tmp_path, "spec.yaml", yaml.safe_dump(DANGLING_REF))
+    out = tmp_path / "out"
+    for args in (["generate", spec, "-o", out], ["validate", spec]):
+        proc = cli(*args, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        # (the summary line of a generation is not a diagnostic)
+        diags = assert_diagnostics_only(
+            "\n".join(ln for ln in proc.stderr.splitlines() if ln.startswith(("INFO", "WARNING", "ERROR")))
+        )
+        (ours,) = [d for d in diags if d.group("pointer") == pointer]
+        assert ours.group("level") == "WARNING" and "#/components/schemas/Nope" in ours.group("message")
+        assert ours.group("file") == str(spec) and int(ours.group("line")) > 0
+    assert (out / "t" / "t" / "models.py").is_file()
+    before = existing_output(tmp_path / "out2")
+    proc = cli("generate", spec, "-o", tmp_path / "out2", "--strict", cwd=tmp_path)
+    assert proc.returncode == 1 and pointer in proc.stderr, proc.stderr
+    assert snapshot(tmp_path / "out2") == before
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir.names import pascal, py_ident, snake
+from ..ir.names import pascal, py_name, snake
 from ..refs import Loc
 from .context import REQUEST, Ctx
 from .core import ComparerCore
@@ -119,5 +119,5 @@ def _required(p: dict[str, Any], where: str) -> bool:
 
 
 def _arg(name: str) -> str:
-    py = py_ident(snake(name) or "param", prefix="param")
+    py = py_name(snake(name), prefix="param")
     return f" (argument {py}=)" if py != name else ""

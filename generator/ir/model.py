@@ -190,7 +190,12 @@ class ResponseCase:
 
 @dataclass
 class Operation:
-    """One operation, as one method on a resource class."""
+    """One operation, as one method on a resource class.
+
+    ``path`` is the spec's path key as written; ``wire_path`` what is sent: the key without a
+    ``#fragment`` (some documents tell apart variants of one path that way,
+    ``/cookies#formExploded``).
+    """
 
     py_name: str
     operation_id: str
@@ -212,6 +217,11 @@ class Operation:
     body_arg: str = "body"
     #: The argument choosing the body's media type, when the operation declares several.
     content_type_arg: str | None = None
+    wire_path: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.wire_path:
+            self.wire_path = self.path.split("#", 1)[0]
 
 
 @dataclass
@@ -224,6 +234,8 @@ class Resource:
     doc: str
     operations: list[Operation]
     tag: str = ""
+    #: The tag's place in the document (resources are listed by ``attr``).
+    order: int = 0
 
 
 @dataclass
@@ -264,3 +276,6 @@ class Api:
     document_count: int = 1
     #: sha256 of the root document's bytes as they were loaded (hex).
     document_sha256: str = ""
+    #: Names the generated code imports that a class of the API bears (a schema named ``Tag``):
+    #: the generated modules import each as ``_<name>`` (see ``normalize/finalize.py``).
+    shadowed: list[str] = field(default_factory=list)

@@ -20,6 +20,9 @@ _WORD_SPLIT = [
 ]
 
 PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+#: Python's keywords: the only names a field or an argument cannot have (soft keywords such as
+#: ``type`` and ``match``, and builtins such as ``id`` and ``next``, can).
+KEYWORDS = frozenset(keyword.kwlist)
 
 #: File stems Windows reserves for devices, whatever the extension (``con.py`` cannot be created
 #: there): names that become file names (resource modules) must avoid them, case-insensitively.
@@ -80,6 +83,21 @@ def py_ident(name: str, *, prefix: str, reserved: Iterable[str] = ()) -> str:
         name = f"{prefix}_{name}" if prefix[-1:].islower() else f"{prefix}{name}"
     reserved_set = set(reserved)
     while name in PY_RESERVED or name in reserved_set:
+        name += "_"
+    return name
+
+
+def py_name(name: str, *, prefix: str, reserved: Iterable[str] = ()) -> str:
+    """Make ``name`` (snake_case already) a field or argument name: prefixed when empty or starting
+    with a digit; suffixed ``_`` only when it is a keyword or in ``reserved`` (``class_``, but
+    ``id``, ``type``, ``next``). Builtins are not avoided: a field or argument shadows nothing
+    the generated code uses (see ``render/plan.py`` for the models' class bodies)."""
+    if not name:
+        name = prefix
+    elif name[0].isdigit():
+        name = f"{prefix}_{name}"
+    reserved_set = set(reserved)
+    while name in KEYWORDS or name in reserved_set:
         name += "_"
     return name
 

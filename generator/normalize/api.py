@@ -10,6 +10,8 @@ from ..diagnostics import DiagnosticSink
 from ..ir.model import AliasDef, Api, Definition, EnumDef, ModelDef, SecurityScheme
 from ..ir.names import py_ident, snake
 from ..refs import Resolver
+from .class_names import MODEL_MODULE_NAMES
+from .finalize import finalize_api
 from .operations import OperationBuilder, security_alternatives
 from .schemas import SchemaBuilder
 
@@ -64,6 +66,9 @@ def build_api(
     resources = ops.build(default_security)
     schemas.build_queued()
     schemas.mark_always_sent()
+    names = schemas.finalize_names()
+    shadowed = finalize_api(schemas.defs.values(), resources, names)
+    ops.name_classes(resources, {d.name for d in schemas.defs.values()} | MODEL_MODULE_NAMES)
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)
@@ -79,6 +84,7 @@ def build_api(
         resources=resources,
         security=security,
         default_security=default_security,
+        shadowed=shadowed,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .class_names import TOKEN_RE
 from ..ir.model import ANY, NONE, AliasDef, DictOf, EnumDef, ListOf, Named, Prim, TupleOf, TypeExpr, UnionOf
 from ..refs import Loc, RefError
 from ..render.text import py_literal
@@ -61,7 +62,11 @@ class CompositionMixin:
                 try:
                     mloc, member = self.resolver.follow(member, mloc)
                 except RefError as exc:
-                    self.sink.error(f"unresolvable $ref in allOf: {exc}", mloc.pointer, source=self._src(mloc))
+                    self.sink.warning(
+                        f"unresolvable $ref '{member.get('$ref')}': {exc}; member dropped",
+                        mloc.child("$ref").pointer,
+                        source=self._src(mloc),
+                    )
                     continue
             if not isinstance(member, dict):
                 continue
@@ -234,16 +239,17 @@ class CompositionMixin:
         seen: set[str] = set()
         while isinstance(t, Named) and t.name not in seen:
             seen.add(t.name)
-            d = self.defs.get(t.name)
+            d = self.defs.get(self.class_of(t.name))
             if isinstance(d, EnumDef):
                 return d
-            if not (isinstance(d, AliasDef) and d.hint.isidentifier()):
+            if not (isinstance(d, AliasDef) and (d.hint.isidentifier() or TOKEN_RE.fullmatch(d.hint))):
                 return None
             t = Named(d.hint)
         return None
 
     def _peek(self, name: str) -> Any:
         """The raw schema registered under class ``name`` (resolving allOf), or None."""
+        name = self.class_of(name)
         if name in self._queued:
             loc, schema = self._queued[name]
             return self._object_view(schema, loc)
@@ -259,7 +265,7 @@ class CompositionMixin:
         for value, ref in raw_map.items():
             if not isinstance(ref, str):
                 continue
-            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc)
+            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc, "mapping entry dropped")
             if isinstance(t, Named) and t in variants:
                 mapping[str(value)] = t.name
         mapped = set(mapping.values())
@@ -374,7 +380,9 @@ class CompositionMixin:
             for value, mref in disc["mapping"].items():
                 if not isinstance(mref, str):
                     continue
-                t = self._ref(_mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc)
+                t = self._ref(
+                    _mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc, "mapping entry dropped"
+                )
                 if isinstance(t, Named) and t != named and t not in variants:
                     variants.append(t)
             if not variants:

@@ -25,27 +25,27 @@ from ..ir.model import (
     Prim,
     TypeExpr,
 )
-from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake
+from ..ir.names import KEYWORDS, NameAllocator, pascal, py_ident, py_name, snake, upper_snake, words
 from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
 from .literals import Known, ModelShape, field_default, fixed_value, is_json, literal_type
 
-_PYDANTIC_ATTRS = frozenset(
+#: The public attributes of the generated models' base class (pydantic's ``BaseModel`` and the
+#: runtime's ``to_dict``/``to_json``): a field of one of these names would hide it, so it gets a
+#: trailing ``_`` (checked against the runtime by ``tests/unit/test_names.py``).
+MODEL_BASE_ATTRS = frozenset(
     {
-        "model_config", "model_fields", "model_computed_fields", "model_extra",
-        "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
-        "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild",
-        "model_validate", "model_validate_json", "model_validate_strings", "dict", "json",
-        "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "copy", "schema",
-        "schema_json", "validate", "update_forward_refs", "fields", "register",
-        # modules the models module imports (a field of that name would shadow them)
-        "datetime", "uuid", "decimal",
+        "construct", "copy", "dict", "from_orm", "json", "model_computed_fields", "model_config",
+        "model_construct", "model_copy", "model_dump", "model_dump_json", "model_extra",
+        "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name",
+        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+        "model_validate_strings", "parse_file", "parse_obj", "parse_raw", "schema", "schema_json",
+        "update_forward_refs", "validate", "to_dict", "to_json",
     }
 )  # fmt: skip
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
-_SECRET_NAME = re.compile(r"(?i)(password|secret|token|api_?key|private_?key)")
 
 
 def _doc(schema: dict[str, Any]) -> str:
@@ -90,7 +90,7 @@ class DefinitionsMixin:
             self._raw[name] = view
             return self._model_def(view, loc, name, doc)
         t = self.type_of(schema, loc, name)
-        if t == Named(name):  # an object that did not want a class after all
+        if isinstance(t, Named) and self.class_of(t.name) == name:  # an object that did not want a class after all
             t = ANY
         self._alias_types[name] = t
         return AliasDef(name, loc.key, doc, T.hint(t), T.names_in(t))
@@ -112,7 +112,7 @@ class DefinitionsMixin:
         props = schema.get("properties") or {}
         prop_locs: dict[str, Loc] = schema.get(PROP_LOCS, {})
         required = set(r for r in schema.get("required") or [] if isinstance(r, str))
-        alloc = NameAllocator(reserved=_PYDANTIC_ATTRS | {"model_config"})
+        alloc = NameAllocator(reserved=MODEL_BASE_ATTRS)
         json_names = {j for j in props if isinstance(j, str)}
         fields: list[Field] = []
         shape: dict[str, tuple[str, TypeExpr, bool]] = {}
@@ -121,15 +121,12 @@ class DefinitionsMixin:
             if not isinstance(jname, str):
                 continue
             ploc = prop_locs.get(jname) or loc.child("properties", jname)
-            base = snake(jname)
-            if base.startswith("model_"):
-                base = base + "_"
-            base = py_ident(base, prefix="field", reserved=_PYDANTIC_ATTRS)
+            base = py_name(snake(jname), prefix="field", reserved=MODEL_BASE_ATTRS)
             while base in json_names and base != jname:
                 base += "_"  # populate_by_name: a Python name must not be another field's JSON name
             py = alloc.allocate(base, jname)
             plain = snake(jname)
-            escaped_only = py == plain + "_" and (plain in PY_RESERVED or plain in _PYDANTIC_ATTRS)
+            escaped_only = py == plain + "_" and (plain in KEYWORDS or plain in MODEL_BASE_ATTRS)
             if py != plain and not escaped_only:
                 self.sink.info(f"property '{jname}' is named '{py}' in Python", ploc.pointer, source=self._src(ploc))
             t = self.type_of(pschema, ploc, f"{name}{pascal(jname) or 'Field'}")
@@ -150,7 +147,7 @@ class DefinitionsMixin:
             default = None
             # a value the schema fixes (const, a one-value enum) is the default of an optional
             # field, and is sent even when the caller leaves it unset (readOnly never is)
-            fixed = None if is_req or read_only or T.is_nullable(t) else fixed_value(t, self.defs)
+            fixed = None if is_req or read_only or T.is_nullable(t) else fixed_value(t, self.definition)
             if fixed is not None:
                 default = fixed
                 t = T.nullable(t)
@@ -168,7 +165,7 @@ class DefinitionsMixin:
                     default=default,
                     doc=_doc(p),
                     pointer=ploc.key,
-                    secret=_is_secret(jname, p, name),
+                    secret=_is_secret(jname, p, self._provisional(name)),
                     deprecated=bool(p.get("deprecated")),
                     read_only=read_only,
                     always_sent=fixed is not None,
@@ -202,7 +199,7 @@ class DefinitionsMixin:
     def _resolve_defaults(self) -> None:
         """Write the defaults of the fields built so far (see :func:`.literals.field_default`);
         a default that does not fit its field's type is reported and left out."""
-        known = Known(self.defs, self._model_shapes, self._alias_types)
+        known = Known(self.defs, self._model_shapes, self._alias_types, self.class_of)
         pending, self._pending_defaults = self._pending_defaults, []
         for f, value, t, ploc in pending:
             f.default = field_default(value, t, known) if is_json(value) else "None"
@@ -218,12 +215,13 @@ class DefinitionsMixin:
         """Flag the optional discriminator properties that have a default (the value that selects
         their variant) as always sent. Runs once every definition is built: a model can be a
         variant of a union that is read after the model itself."""
+        props = {(self.class_of(name), prop) for name, prop in self.discriminator_props}
         for d in self.defs.values():
             if not isinstance(d, ModelDef):
                 continue
             for f in d.fields:
                 if (
-                    (d.name, f.json_name) in self.discriminator_props
+                    (d.name, f.json_name) in props
                     and not f.required
                     and not f.read_only
                     and f.default not in (None, "None")
@@ -240,13 +238,46 @@ def _file_input(t: TypeExpr) -> TypeExpr:
     return t
 
 
+#: Names that are secrets as a whole: their last word, or last words (``clientSecret``,
+#: ``access_token``, ``x-api-key``, ``privateKey``); ``token`` only alone or after a word that
+#: makes it a credential (``max_tokens``, ``token_count``, ``next_page_token`` are not secrets).
+_SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "apikey", "privatekey", "secretkey"})
+_SECRET_PAIRS = frozenset(
+    {
+        ("api", "key"), ("private", "key"), ("secret", "key"), ("signing", "key"),
+        ("encryption", "key"), ("access", "token"), ("refresh", "token"), ("id", "token"),
+        ("auth", "token"), ("bearer", "token"), ("session", "token"), ("api", "token"),
+        ("oauth", "token"), ("security", "token"), ("secret", "token"), ("client", "token"),
+    }
+)  # fmt: skip
+
+
+_NOT_SECRET = re.compile(r"(?i)(url|uri|endpoint|type|id|ids|expiry|expires_?at|expires_?in|scopes?|count)$")
+
+
+def is_secret_name(jname: str) -> bool:
+    """True when a property name is a secret as a whole word (``password``, ``client_secret``,
+    ``apiKey``, ``access_token``, ``token``), not when it merely contains one (``max_tokens``,
+    ``token_count``, ``password_expires_at``)."""
+    ws = [w.lower() for w in words(jname)]
+    if not ws:
+        return False
+    return ws == ["token"] or ws[-1] in _SECRET_WORDS or tuple(ws[-2:]) in _SECRET_PAIRS
+
+
 def _is_secret(jname: str, schema: dict[str, Any], model_name: str) -> bool:
+    """Masked in ``repr``: a ``format: password`` or ``writeOnly`` field (sent, never shown
+    back), a string named as a secret (:func:`is_secret_name`), and the string fields of
+    Versori's ``CredentialData*`` models but the ones that name rather than hold a credential."""
     if schema.get("format") == "password" or schema.get("writeOnly") is True:
         return True
-    if re.search(r"(?i)(url|uri|endpoint|type|id|ids|expiry|expires_?at|expires_?in|scopes?|count)$", jname):
-        return False
-    if _SECRET_NAME.search(jname):
+    typ = schema.get("type")
+    if typ is not None and typ != "string" and not (isinstance(typ, list) and "string" in typ):
+        return False  # a number, a flag, a list or an object is no secret by its name
+    if is_secret_name(jname):
         return True
-    return model_name.lower().startswith("credentialdata") and schema.get("type") == "string" and jname not in (
+    if _NOT_SECRET.search(jname):
+        return False
+    return model_name.lower().startswith("credentialdata") and typ == "string" and jname not in (
         "username", "clientId", "authorizeUrl", "tokenUrl", "additionalParams", "mTLSCredentialId", "scopes"
     )  # fmt: skip

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..ir.model import (
     ANY,
     NONE,
-    AliasDef,
     Definition,
     DictOf,
     EnumDef,
@@ -49,20 +48,16 @@ def literal_type(values: list[Any]) -> TypeExpr:
     return LiteralOf(tuple(dict.fromkeys(lits)))
 
 
-def fixed_value(t: TypeExpr, defs: dict[str, Definition]) -> str | None:
+def fixed_value(t: TypeExpr, definition: Callable[[str], Definition | None]) -> str | None:
     """The Python expression of the only value ``t`` allows: the value of a one-value ``Literal``
     (``const``, ``enum: [x]``) or the member of a one-member enum (by the enum's own class name,
     never an alias of it, which the models module defines last); ``None`` when ``t`` allows more
-    (or ``None`` itself)."""
+    (or ``None`` itself). ``definition`` gives the class behind a name (through aliases of it)."""
     if isinstance(t, LiteralOf):
         return t.values[0] if len(t.values) == 1 else None
     if not isinstance(t, Named):
         return None
-    d = defs.get(t.name)
-    for _ in range(len(defs)):  # an alias of an alias ... of the enum (content-deduplicated copies)
-        if not (isinstance(d, AliasDef) and d.hint in defs):
-            break
-        d = defs[d.hint]
+    d = definition(t.name)
     if isinstance(d, EnumDef) and len(d.members) == 1:
         return f"{d.name}.{d.members[0].name}"
     return None
@@ -100,6 +95,9 @@ class Known:
     defs: dict[str, Definition]
     models: dict[str, ModelShape] = field(default_factory=dict)
     aliases: dict[str, TypeExpr] = field(default_factory=dict)
+    #: the class a name in a type hint stands for (a schema's use of its class, an alias of a
+    #: shared class: see ``ClassNamesMixin.class_of``)
+    resolve: Callable[[str], str] = lambda name: name
 
 
 def field_default(value: Any, t: TypeExpr, known: Known) -> str:
@@ -206,6 +204,8 @@ def _scalar(value: Any, name: str) -> tuple[str, bool] | None:
 def _named(value: Any, name: str, known: Known, depth: int) -> tuple[str, bool] | None:
     """A default for a generated class or alias: an enum member, a model built field by field,
     or the aliased type's default."""
+    if name not in known.defs and name not in known.aliases and name not in known.models:
+        name = known.resolve(name)
     d = known.defs.get(name)
     if isinstance(d, EnumDef):
         if not _is_literal(value):

@@ -22,25 +22,31 @@ from ..ir.model import (
     SecurityScheme,
     TypeExpr,
 )
-from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, snake
+from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, py_name, snake
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
 from .schemas import SchemaBuilder
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-#: Names every generated method already uses for its own keyword arguments.
+#: Names a generated method already uses: ``self``, its ``**options`` (and their keys, the
+#: runtime's ``RequestOptions``), and what its body calls (``body_kwargs``). An argument of one of
+#: these names gets a numeric suffix; any other name, a builtin's included, is the spec's.
 METHOD_RESERVED = frozenset(
-    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
-)
-#: Attributes of the generated client that a resource must not shadow.
+    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+     "retry_non_idempotent", "body_kwargs"}
+)  # fmt: skip
+#: The public attributes of the generated clients (the runtime's ``SyncAPIClient`` and
+#: ``AsyncAPIClient``), and ``cached_property``, which the client's class body uses: a resource
+#: of one of these names would hide it. Checked against the runtime by ``tests/unit/test_names.py``.
 CLIENT_RESERVED = frozenset(
     {
-        "request", "close", "aclose", "base_url", "timeout", "max_retries", "with_raw_response",
-        "copy", "auth", "headers", "default_headers", "user_agent", "http_client", "models",
-        "resources", "token",
+        "request", "call", "call_paged", "close", "aclose", "is_closed", "base_url", "timeout",
+        "max_retries", "retry_non_idempotent", "cached_property",
     }
 )  # fmt: skip
+#: What :meth:`OperationBuilder._follow` gives for a ``$ref`` to nothing (already warned).
+DANGLING = object()
 _JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json")
 
 
@@ -93,13 +99,19 @@ class OperationBuilder:
 
         return report
 
-    def _follow(self, obj: Any, loc: Loc) -> tuple[Loc, Any]:
+    def _follow(self, obj: Any, loc: Loc, outcome: str) -> tuple[Loc, Any]:
+        """``obj`` at ``loc``, its chain of ``$ref`` followed; :data:`DANGLING` when it leads to
+        nothing, with a WARNING at the ``$ref`` that says ``outcome`` (what becomes of it)."""
         if isinstance(obj, dict) and "$ref" in obj:
             try:
                 return self.resolver.follow(obj, loc)
             except RefError as exc:
-                self.sink.error(f"unresolvable $ref '{obj.get('$ref')}': {exc}", loc.child("$ref").pointer)
-                return loc, None
+                self.sink.warning(
+                    f"unresolvable $ref '{obj.get('$ref')}': {exc}; {outcome}",
+                    loc.child("$ref").pointer,
+                    source=self.schemas._src(loc),
+                )
+                return loc, DANGLING
         return loc, obj
 
     def build(self, default_security: list[list[str]]) -> list[Resource]:
@@ -115,10 +127,18 @@ class OperationBuilder:
                 group_docs[tag["name"]] = str(tag.get("description") or "").strip()
         for path, item in paths.items():
             ploc = self.root.child("paths", path)
-            if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
-                self.sink.warning("a path must start with '/' and contain no '?' or '#'; path skipped", ploc.pointer)
+            if not isinstance(path, str) or not path.startswith("/") or "?" in path:
+                self.sink.warning("a path must start with '/' and contain no '?'; path skipped", ploc.pointer)
                 continue
-            ploc, item = self._follow(item, ploc)
+            fragment = path.partition("#")[2]
+            if any(c in fragment for c in "/{}#"):
+                self.sink.warning(
+                    "a '#' in a path only names a variant of it at its end (`/things#byName`, never "
+                    "sent); path skipped",
+                    ploc.pointer,
+                )
+                continue
+            ploc, item = self._follow(item, ploc, "path dropped")
             if not isinstance(item, dict):
                 continue
             shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
@@ -128,25 +148,42 @@ class OperationBuilder:
                     continue
                 tags = op.get("tags")
                 tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
-                if tag is None:
-                    segs = [s for s in str(path).split("/") if s and not s.startswith("{")]
+                if tag is None:  # (a '#fragment' tells apart variants of one path: not a name)
+                    segs = [s for s in path.split("#", 1)[0].split("/") if s and not s.startswith("{")]
                     tag = segs[0] if segs else "default"
                 groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
         resources: list[Resource] = []
         attrs = NameAllocator(reserved=CLIENT_RESERVED, on_rename=self._renamed("resource"))
         modules = NameAllocator(reserved={"__init__", *WINDOWS_DEVICE_NAMES}, casefold=True)
-        classes = NameAllocator(casefold=True)
         for tag in groups:  # names are handed out in document order ...
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
             module = modules.allocate(attr, tag)
-            cls = classes.allocate(py_ident(pascal(tag) or "Default", prefix="Group") + "Resource", tag)
+            cls = py_ident(pascal(tag) or "Default", prefix="Group")  # + "Resource": see name_classes
             names = NameAllocator(reserved={"with_raw_response"}, on_rename=self._renamed("method"))
             ops = [
                 self._operation(path, method, ploc.child(method), op, shared, default_security, names)
                 for path, method, ploc, op, shared, _ in groups[tag]
             ]
-            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag))
+            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag, len(resources)))
         return sorted(resources, key=lambda r: r.attr)  # ... and listed alphabetically
+
+    @staticmethod
+    def name_classes(resources: list[Resource], taken: set[str]) -> None:
+        """Name each resource's classes (``<Tag>Resource``, ``Async<Tag>Resource`` and their
+        ``...WithRawResponse``) in document order, clear of each other and of ``taken`` (the
+        model classes and the names a resource module imports), case-insensitively: a resource
+        module imports the models it uses."""
+        used = {n.lower() for n in taken}
+        for res in sorted(resources, key=lambda r: r.order):
+            base, n = res.class_name, 1
+            while True:
+                cls = f"{base}Resource{n if n > 1 else ''}"
+                forms = [f.lower() for f in (cls, "Async" + cls, cls + "WithRawResponse", "Async" + cls + "WithRawResponse")]
+                if not any(f in used for f in forms):
+                    break
+                n += 1
+            used.update(forms)
+            res.class_name = cls
 
     # -- one operation ------------------------------------------------------------------------
 
@@ -161,7 +198,7 @@ class OperationBuilder:
         names: NameAllocator,
     ) -> Operation:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
-        if not op_id:
+        if not op_id:  # (a '#fragment' of the path key gives its words too: variants stay apart)
             op_id = method + "_" + "_".join(
                 ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
             )
@@ -190,6 +227,7 @@ class OperationBuilder:
             operation_id=op_id,
             method=method,
             path=str(path),
+            wire_path=str(path).split("#", 1)[0],
             summary=summary,
             doc=doc,
             pointer=loc.pointer,
@@ -214,7 +252,7 @@ class OperationBuilder:
         path_loc = Loc(loc.uri, loc.pointer.rsplit("/", 1)[0], loc.base)
         for base_loc, plist in ((path_loc.child("parameters"), shared), (loc.child("parameters"), own)):
             for i, p in enumerate(plist):
-                ploc, p = self._follow(p, base_loc.child(i))
+                ploc, p = self._follow(p, base_loc.child(i), "parameter dropped")
                 if not isinstance(p, dict) or not isinstance(p.get("name"), str):
                     continue
                 where = p.get("in")
@@ -230,7 +268,7 @@ class OperationBuilder:
         # required first keeps signatures readable; keyword-only so order is cosmetic
         items.sort(key=lambda kv: (not (kv[1][1].get("required") or kv[0][0] == "path"), order[kv[0][0]]))
         for (where, jname), (ploc, p) in items:
-            desired = py_ident(snake(jname) or "param", prefix="param")
+            desired = py_name(snake(jname), prefix="param")
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
             if dup and where != "path":
                 desired = f"{desired.rstrip('_')}_{where}"
@@ -274,7 +312,9 @@ class OperationBuilder:
         rb = op.get("requestBody")
         if rb is None:
             return []
-        bloc, rb = self._follow(rb, loc.child("requestBody"))
+        bloc, rb = self._follow(rb, loc.child("requestBody"), "typed as Any")
+        if rb is DANGLING:
+            return [RequestBody("json", "application/json", "Any", False, "", bloc.key)]
         if not isinstance(rb, dict) or not isinstance(rb.get("content"), dict):
             return []
         content = rb["content"]
@@ -301,7 +341,7 @@ class OperationBuilder:
             else:
                 t = self.schemas.aliased(self.schemas.type_of(schema, sloc, hint_name), sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
-                    self.schemas.file_models.add(t.name)
+                    self.schemas.file_models.add(self.schemas.class_of(t.name))
                 hint = T.hint(t)
             out.append(
                 RequestBody(
@@ -317,7 +357,9 @@ class OperationBuilder:
         err: list[ResponseCase] = []
         for code, resp in responses.items():
             code = str(code)
-            rloc, resp = self._follow(resp, loc.child("responses", code))
+            rloc, resp = self._follow(resp, loc.child("responses", code), "typed as Any")
+            if resp is DANGLING:
+                resp = {"content": {"application/json": {}}}
             if not isinstance(resp, dict):
                 continue
             kind, t = "none", Prim("None")
@@ -395,7 +437,7 @@ class OperationBuilder:
             return None, None
         if isinstance(conf, dict) and conf.get("style") == "link" and hint.startswith("list["):
             return "LinkHeaderPagination(items_field=None)", hint.removesuffix(" | None")[5:-1]
-        model = self.schemas.defs.get(hint) if hint.isidentifier() else None
+        model = self.schemas.definition(hint)
         if not isinstance(model, ModelDef):
             return None, None
         by_json = {f.json_name: f for f in model.fields}

@@ -24,7 +24,7 @@ from ..ir.model import ANY, NONE, Definition, DictOf, Field, ListOf, Named, Prim
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
-from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
+from .class_names import ClassNamesMixin, _Group, _Pending
 from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
 from .literals import ModelShape, literal_type
@@ -61,14 +61,22 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         self.overrides = dict(overrides or {})
         self.sink = sink
         self.is31 = is31
-        self.classes = NameAllocator(
-            reserved=MODEL_MODULE_NAMES, on_rename=self._renamed, casefold=True
-        )
+        #: Class names, handed out last (:meth:`finalize_names`); until then every class,
+        #: alias and use of one is a token (see ``class_names.py``).
+        self.classes = NameAllocator(on_rename=self._renamed, casefold=True)
+        #: Definitions by token: a class under its own token, aliases under theirs.
         self.defs: dict[str, Definition] = {}
+        #: The token of each registered schema's use, by location (``Loc.key``).
         self._by_loc: dict[str, str] = {}
-        #: Inline schemas by content (see :func:`.class_names._content_key`): identical copies
-        #: share a class.
-        self._by_content: dict[tuple[str, str, str], str] = {}
+        #: Names to hand out, in registration order; tokens by key; what names want.
+        self._pending: list[_Pending] = []
+        self._pending_by_token: dict[str, _Pending] = {}
+        self._token_by_key: dict[str, str] = {}
+        self._wanted: dict[str, str] = {}
+        #: The class token each use token stands for.
+        self._class_of: dict[str, str] = {}
+        #: Identical inline schemas by content (see :func:`.class_names._content_key`).
+        self._groups: dict[tuple[str, str, str], list[_Group]] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
         self._queued: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
@@ -256,7 +264,9 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         name = self.register(loc, schema, hint)
         return Named(name)
 
-    def _ref(self, ref: Any, ref_loc: Loc, at: Loc) -> TypeExpr:
+    def _ref(self, ref: Any, ref_loc: Loc, at: Loc, outcome: str = "typed as Any") -> TypeExpr:
+        """The type ``ref`` (written at ``ref_loc``, resolved from ``at``) stands for; ``Any``
+        when it leads to nothing, with a WARNING there that says ``outcome``."""
         try:
             target_loc, target = self.resolver.lookup(ref, at)
             seen = {target_loc.key}
@@ -266,7 +276,7 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
                     raise RefError("$ref cycle: the reference chain points back to itself")
                 seen.add(target_loc.key)
         except RefError as exc:
-            self.sink.error(f"unresolvable $ref '{ref}': {exc}", ref_loc.pointer, source=self._src(ref_loc))
+            self.sink.warning(f"unresolvable $ref '{ref}': {exc}; {outcome}", ref_loc.pointer, source=self._src(ref_loc))
             return ANY
         if null_only(target):
             # ``enum: [null]``, ``type: "null"``...: its alias is ``None``, which is not a type

@@ -246,7 +246,7 @@ class VariantsMixin:
         key = f"{parent.key}/x-merged-variant/{alt.suffix}"
         if key in self._by_loc:
             return self._by_loc[key]
-        name = self.class_name(desired, key)
+        name = self.class_name(desired, parent, f"/x-merged-variant/{alt.suffix}")
         self._by_loc[key] = name
         self._queue.append((alt.loc, alt.view, name))
         self._queued[name] = (alt.loc, alt.view)

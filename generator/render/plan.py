@@ -6,19 +6,22 @@ here, as plain strings and lists, so templates only lay them out.
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase, SecurityScheme
+from ..normalize.class_names import GENERATED_IMPORTS
+from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
 from .text import comment, docstring_body, py_str, toml_str
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TYPING = ("Annotated", "Any", "Literal", "Mapping", "Union")
-_PYDANTIC = ("Discriminator", "Tag")
-_MODELS_RT = ("FileInput", "JsonDecimal", "UnknownVariant", "discriminate", "match_shape", "body_kwargs")
-_TYPES_RT = ("FileContent",)
+_ALWAYS_MODELS = ("BaseModel", "Field", "TypeAlias")
+_ALWAYS_RESOURCE = (
+    "cached_property", "Unpack", "Endpoint", "ResponseSpec", "AsyncAPIResource", "SyncAPIResource",
+    "APIResponse", "async_raw_method", "raw_method", "NOT_GIVEN", "NotGiven", "RequestOptions",
+)  # fmt: skip
 
 
 @dataclass
@@ -36,19 +39,43 @@ class FilePlan:
         return self.path.endswith(".py")
 
 
-def _imports_for(hints: list[str], model_names: set[str]) -> dict[str, list[str]]:
+def local_names(shadowed: Iterable[str]) -> dict[str, str]:
+    """How the generated code writes each name it imports: ``_Tag`` for a name a class of the
+    API bears (``Tag``), else the name itself."""
+    hidden = set(shadowed)
+    return {n: "_" + n if n in hidden else n for n in GENERATED_IMPORTS}
+
+
+def _imports_for(code: list[str], model_names: set[str], shadowed: list[str], always: Iterable[str] = ()) -> dict[str, Any]:
+    """What a module whose code is ``code`` imports, by source: each name the code uses (by the
+    name it is written with) or ``always`` needs, ``Tag as _Tag`` when aliased; and the model
+    classes it uses."""
     used: set[str] = set()
-    for h in hints:
-        used |= set(_IDENT.findall(h))
-    out = {
-        "typing": sorted(n for n in _TYPING if n in used),
-        "pydantic": sorted(n for n in _PYDANTIC if n in used),
-        "models_rt": sorted(n for n in _MODELS_RT if n in used),
-        "types_rt": sorted(n for n in _TYPES_RT if n in used),
+    for text in code:
+        used |= identifiers(text)
+    local = local_names(shadowed)
+    wanted = set(always)
+    out: dict[str, list[str]] = {}
+    for name, source in GENERATED_IMPORTS.items():
+        if name in wanted or local[name] in used:
+            out.setdefault(source, []).append(name if local[name] == name else f"{name} as {local[name]}")
+    insensitive = {k: sorted(v, key=str.lower) for k, v in out.items()}
+    modules = [m if m == local[m] else f"{m} as {local[m]}" for m in ("datetime", "decimal", "uuid") if m in out]
+    return {
+        "modules": sorted(modules),
+        "typing": insensitive.get("typing", []),
+        "pydantic": insensitive.get("pydantic", []),
+        "functools": insensitive.get("functools", []),
+        "models_rt": insensitive.get("_models", []),
+        "models_rt_sensitive": sorted(out.get("_models", [])),
+        "types_rt": insensitive.get("_types", []),
+        "base_client": insensitive.get("_base_client", []),
+        "pagination": sorted(out.get("_pagination", []), key=lambda n: (n.startswith(("AsyncPage", "SyncPage")), n)),
+        "resource": insensitive.get("_resource", []),
+        "response": insensitive.get("_response", []),
+        "builtins": [],
         "models": sorted(n for n in used if n in model_names),
-        "modules": sorted(m for m in ("datetime", "uuid", "decimal") if re.search(rf"\b{m}\.", " ".join(hints))),
     }
-    return out
 
 
 def _py_tuple(names: list[str]) -> str:
@@ -89,11 +116,11 @@ class MethodView:
     path: str
 
 
-def _response_spec(r: ResponseCase) -> str:
+def _response_spec(r: ResponseCase, n: dict[str, str]) -> str:
     extra = ""
     if r.kind == "json" and r.media_type.split(";")[0].strip() != "application/json":
         extra = f", {py_str(r.media_type)}"
-    return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
+    return f"{n['ResponseSpec']}({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
 def _body_class(hint: str) -> str:
@@ -102,8 +129,11 @@ def _body_class(hint: str) -> str:
     return hint if hint.isidentifier() and hint[0].isupper() else "None"
 
 
-def _method_view(op: Operation, class_name: str, default_security: list[list[str]]) -> MethodView:
+def _method_view(op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str]) -> MethodView:
+    """The method of ``op`` on the resource ``class_name``; ``n``: how the module writes the
+    names it imports (:func:`local_names`)."""
     sig: list[str] = []
+    not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
     for p in op.params:
         if p.required:
@@ -114,7 +144,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
         hints = list(dict.fromkeys(b.hint for b in op.bodies))
         bhint = " | ".join(hints)
         required = any(b.required for b in op.bodies)
-        sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | NotGiven = NOT_GIVEN")
+        sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | {not_given}")
         doc = op.bodies[0].doc
         if len(op.bodies) > 1:
             # a body is sent as the first kind its type fits; a later kind of the same (or an
@@ -133,14 +163,14 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             args_doc.append(f"{body_arg}: {doc}")
         if op.content_type_arg:
             media = [mt for b in op.bodies for mt in b.media_types]
-            sig.append(f"{op.content_type_arg}: Literal[{', '.join(py_str(mt) for mt in media)}] | NotGiven = NOT_GIVEN")
+            sig.append(f"{op.content_type_arg}: {n['Literal']}[{', '.join(py_str(mt) for mt in media)}] | {not_given}")
             args_doc.append(
                 f"{op.content_type_arg}: the media type to send the body as, and its Content-Type "
                 f"(default: the first one that fits the body's type)."
             )
     for p in op.params:
         if not p.required:
-            sig.append(f"{p.py_name}: {p.hint} | NotGiven = NOT_GIVEN")
+            sig.append(f"{p.py_name}: {p.hint} | {not_given}")
     # an argument is documented when the spec describes it or its wire name differs; the
     # per-call ``**options`` are documented once, in the resource class docstring
     for p in op.params:
@@ -149,10 +179,10 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             args_doc.append(f"{p.py_name}: {p.doc}{wire}")
         elif wire:
             args_doc.append(f"{p.py_name}: the {p.location} parameter{wire}")
-    sig.append("**options: Unpack[RequestOptions]")
+    sig.append(f"**options: {n['Unpack']}[{n['RequestOptions']}]")
     # the operation's fixed parts go to one module-level Endpoint shared by the sync and async
     # methods; what varies per call (parameters, body, options) is passed to ``call``
-    fixed = [py_str(op.method.upper()), py_str(op.path)]
+    fixed = [py_str(op.method.upper()), py_str(op.wire_path)]  # (a path key's '#fragment' is not sent)
     call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
@@ -163,7 +193,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
             call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
-    fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r)}" for r in op.responses) + "}")
+    fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r, n)}" for r in op.responses) + "}")
     if op.errors:
         fixed.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
     for loc in ("query", "path", "header"):
@@ -175,7 +205,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             kind = op.bodies[0].kind
             kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
             if kind in ("form", "multipart"):
-                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}", None),))')
+                call.append(f'**{n["body_kwargs"]}({body_arg}, ((None, "{kind}", None),))')
             else:
                 call.append(f"{kw}={body_arg}")
             ct = op.bodies[0].content_type
@@ -189,20 +219,20 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
                 for b in op.bodies
                 for mt in b.media_types
             )
-            call.append(f"**body_kwargs({body_arg}, ({kinds},), {op.content_type_arg})")
+            call.append(f"**{n['body_kwargs']}({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
     call.append("options=options")
-    endpoint = f"Endpoint({', '.join(fixed)})"
+    endpoint = f"{n['Endpoint']}({', '.join(fixed)})"
     ret = aret = op.return_hint
     if op.pagination:
-        item = op.page_item_hint or "Any"
-        ret = f"SyncPage[{op.return_hint}, {item}]"
-        aret = f"AsyncPage[{op.return_hint}, {item}]"
-        endpoint_hint = f"PagedEndpoint[{op.return_hint}, {item}]"
-        endpoint = f"PagedEndpoint({', '.join(fixed)}, pagination={op.pagination})"
+        item = op.page_item_hint or n["Any"]
+        ret = f"{n['SyncPage']}[{op.return_hint}, {item}]"
+        aret = f"{n['AsyncPage']}[{op.return_hint}, {item}]"
+        endpoint_hint = f"{n['PagedEndpoint']}[{op.return_hint}, {item}]"
+        endpoint = f"{n['PagedEndpoint']}({', '.join(fixed)}, pagination={op.pagination})"
     else:
-        endpoint_hint = f"Endpoint[{op.return_hint}]"
+        endpoint_hint = f"{n['Endpoint']}[{op.return_hint}]"
     summary = op.summary or op.operation_id
     doc_parts = [summary]
     if op.doc and op.doc != op.summary:
@@ -230,18 +260,21 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
 
 
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
-    methods = [_method_view(op, res.class_name, api.default_security) for op in res.operations]
-    hints = []
+    n = local_names(api.shadowed)
+    methods = [_method_view(op, res.class_name, api.default_security, n) for op in res.operations]
+    code = []
     for m in methods:
-        hints += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
-    imports = _imports_for(hints, model_names)
+        code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
     pages = any(op.pagination for op in res.operations)
+    always = _ALWAYS_RESOURCE + (("PagedEndpoint", "AsyncPage", "SyncPage") if pages else ())
+    imports = _imports_for(code, model_names, api.shadowed, always)
     return FilePlan(
         path=f"{api.package}/resources/{res.module}.py",
         template="resource.py.jinja",
         context={
             "banner": banner,
             "res": res,
+            "n": n,
             "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
             "class_doc": docstring_body(
                 (res.doc or f"Operations tagged `{res.tag or res.attr}`.")
@@ -262,45 +295,65 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             ),
             "methods": methods,
             "imports": imports,
-            "pages": pages,
-            "pagination": sorted({op.pagination.split("(", 1)[0] for op in res.operations if op.pagination}),
-            "base_client_imports": ["Endpoint", "PagedEndpoint", "ResponseSpec"] if pages else ["Endpoint", "ResponseSpec"],
-            "uses_body_kwargs": any("body_kwargs" in " ".join(m.call) for m in methods),
         },
     )
 
 
+def _shadowed_in_class(d: ModelDef, code: list[str]) -> dict[str, str]:
+    """``{name: _name}`` of the names the class body ``code`` uses that one of the class's own
+    fields hides there (pydantic reads a field's annotation among the class's attributes, where a
+    field ``list`` with a default is that default): the builtins and the names the models module
+    imports. Those are written under a private alias in that class."""
+    fields = {f.py_name for f in d.fields}
+    used: set[str] = set()
+    for text in code:
+        used |= identifiers(text)
+    return {
+        name: "_" + name
+        for name in sorted(fields & used)
+        if hasattr(builtins, name) or name in GENERATED_IMPORTS
+    }
+
+
 def _models_context(api: Api, banner: str) -> dict[str, Any]:
-    hints: list[str] = []
+    n = local_names(api.shadowed)
+    code: list[str] = []
     views: list[dict[str, Any]] = []
+    hidden: set[str] = set()
     for d in api.definitions:
         if isinstance(d, EnumDef):
-            views.append({"kind": "enum", "name": d.name, "doc": docstring_body(d.doc), "base": "OpenStrEnum" if d.base == "str" else "OpenIntEnum", "members": d.members})
+            base = n["OpenStrEnum"] if d.base == "str" else n["OpenIntEnum"]
+            code.append(base)
+            views.append({"kind": "enum", "name": d.name, "doc": docstring_body(d.doc), "base": base, "members": d.members})
         elif isinstance(d, ModelDef):
-            fields = []
-            for f in d.fields:
-                ann = f.hint if f.py_name == f.json_name else f"Annotated[{f.hint}, Field(alias={py_str(f.json_name)})]"
-                hints.append(ann)
-                line = f"{f.py_name}: {ann}" + (f" = {f.default}" if f.default is not None else "")
-                if f.default is not None:
-                    hints.append(f.default)  # (a default may need datetime, uuid, decimal)
-                doc = f.doc + ("\n\nDeprecated." if f.deprecated else "")
-                fields.append({"line": line, "doc": docstring_body(doc)})
             secrets = sorted(f.py_name for f in d.fields if f.secret)
             # class-level statements before the fields, each its own paragraph
             settings = []
             if d.extra == "forbid":
-                settings.append('model_config = ConfigDict(extra="forbid")')
+                settings.append(f'model_config = {n["ConfigDict"]}(extra="forbid")')
             if secrets:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in secrets) + "})"
-                settings.append(f"__secret_fields__: ClassVar[frozenset[str]] = {frozen}")
+                settings.append(f"__secret_fields__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             always = [f.py_name for f in d.fields if f.always_sent]
             if always:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in always) + "})"
-                settings.append(f"__always_sent__: ClassVar[frozenset[str]] = {frozen}")
+                settings.append(f"__always_sent__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             if d.extra_hint:
-                hints.append(d.extra_hint)
-                settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = Field(init=False)")
+                settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = {n['Field']}(init=False)")
+            typed = []
+            for f in d.fields:
+                ann = f.hint if f.py_name == f.json_name else f"{n['Annotated']}[{f.hint}, {n['Field']}(alias={py_str(f.json_name)})]"
+                typed.append((f, ann, f" = {f.default}" if f.default is not None else ""))
+            aliases = _shadowed_in_class(d, settings + [ann + default for _, ann, default in typed])
+            hidden |= set(aliases)
+            settings = [rename_identifiers(line, aliases) for line in settings]
+            code += settings
+            fields = []
+            for f, ann, default in typed:
+                ann, default = rename_identifiers(ann, aliases), rename_identifiers(default, aliases)
+                code.append(ann + default)
+                doc = f.doc + ("\n\nDeprecated." if f.deprecated else "")
+                fields.append({"line": f"{f.py_name}: {ann}{default}", "doc": docstring_body(doc)})
             views.append(
                 {
                     "kind": "model",
@@ -310,22 +363,29 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                     "doc": docstring_body(d.doc or ("" if fields or settings else f"The `{d.name}` schema.")),
                     "settings": settings,
                     "fields": fields,
-                    "forbid": d.extra == "forbid",
-                    "classvars": bool(secrets or always),
                 }
             )
         elif isinstance(d, AliasDef):
-            hints.append(d.hint)
+            code.append(d.hint)
             views.append({"kind": "alias", "name": d.name, "doc": docstring_body(d.doc), "hint": d.hint})
-    imports = _imports_for(hints + ["Field"], set())
+    imports = _imports_for(code, set(), api.shadowed, _ALWAYS_MODELS)
+    # a name a field hides in its class is imported a second time, under a private alias
+    builtin_aliases = sorted(f"{name} as _{name}" for name in hidden if hasattr(builtins, name))
+    for name in sorted(hidden - {b.split(" ")[0] for b in builtin_aliases}):
+        source = GENERATED_IMPORTS[name]
+        if source == name:
+            imports["modules"] = sorted({*imports["modules"], f"{name} as _{name}"})
+        else:
+            key = {"typing": "typing", "pydantic": "pydantic", "_models": "models_rt"}.get(source)
+            if key:
+                imports[key] = sorted({*imports[key], f"{name} as _{name}"}, key=str.lower)
+    imports["builtins"] = builtin_aliases
     return {
         "banner": banner,
         "defs": views,
         "imports": imports,
+        "n": n,
         "all": sorted(d.name for d in api.definitions),
-        "uses_config": any(v.get("forbid") for v in views),
-        "uses_classvar": any(v.get("classvars") for v in views),
-        "uses_enum": sorted({v["base"] for v in views if v["kind"] == "enum"}),
     }
 
 

@@ -677,7 +677,7 @@ def test_readme_create_connection(
     cred = conn.credentials.action[0].credential
     assert type(cred.data) is M.CredentialDataOAuth2Client
     assert cred.data.client_id == "cid" and cred.data.scopes == ["read"]
-    assert cred.type_ is M.CredentialType.OAUTH2_CLIENT
+    assert cred.type is M.CredentialType.OAUTH2_CLIENT
     asc = conn.credentials.action[0].auth_scheme_config
     assert type(asc) is M.AuthSchemeConfigOAuth2
     assert type(asc.grant) is M.AuthSchemeConfigOAuth2GrantClientCredentials
@@ -756,7 +756,7 @@ def test_every_credential_data_shape_parses_into_its_model_and_round_trips(
             type(parsed_container.data),
         )
         assert parsed_container.model_dump(mode="json", by_alias=True, exclude_unset=True) == value
-        assert parsed_container.type_ == ctype
+        assert parsed_container.type == ctype
 
 
 def test_the_seed_none_credential(connect_models: types.ModuleType) -> None:
@@ -764,7 +764,7 @@ def test_the_seed_none_credential(connect_models: types.ModuleType) -> None:
     seed = {"name": "<string>", "type": "none", "data": {}}
     cred = M.CredentialCreate.model_validate(seed)
     assert type(cred.data) is M.CredentialDataNone
-    assert cred.type_ is M.CredentialType.NONE
+    assert cred.type is M.CredentialType.NONE
     assert cred.model_dump(mode="json", by_alias=True, exclude_unset=True) == seed
     assert cred.to_dict() == seed
     with pytest.raises(pydantic.ValidationError):
@@ -846,8 +846,8 @@ def test_unknown_enum_values_do_not_fail_parsing(connect_models: types.ModuleTyp
     ]
     conn = M.Connection.model_validate(data)
     parsed = conn.credentials.action[0].credential
-    assert parsed.type_ == "quantum-key" and parsed.type_.value == "quantum-key"
-    assert isinstance(parsed.type_, M.CredentialType)
+    assert parsed.type == "quantum-key" and parsed.type.value == "quantum-key"
+    assert isinstance(parsed.type, M.CredentialType)
     assert parsed.usages[0].connection.connector.protocol == "grpc"
     assert wire(conn) == data
     assert M.MessageSeverity("fatal").value == "fatal"

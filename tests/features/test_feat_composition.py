@@ -4,11 +4,12 @@ object" unions and nullability (3.0 ``nullable``, 3.1 type arrays, ``{type: "nul
 from __future__ import annotations
 
 import datetime
+import inspect
 
 import pydantic
 import pytest
 
-from features_helpers import round_trip, spec
+from features_helpers import Recorder, round_trip, spec
 
 ALLOF = spec(
     "comp_allof",
@@ -482,7 +483,39 @@ INLINE_COPIES = spec(
     """
     openapi: 3.1.0
     info: {title: Copies, version: "1"}
-    paths: {}
+    paths:
+      /a:
+        get:
+          operationId: getA
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {type: object, properties: {x: {type: string}}}
+      /b:
+        get:
+          operationId: getB
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {type: object, properties: {x: {type: string}}}
+            "201":
+              description: created
+              content:
+                application/json:
+                  schema: {type: object, properties: {x: {type: string}}}
+      /c:
+        put:
+          operationId: putC
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object, properties: {x: {type: string}}}
+          responses:
+            "204": {description: ok}
     components:
       schemas:
         Push:
@@ -499,18 +532,40 @@ INLINE_COPIES = spec(
 
 
 def test_identical_inline_schemas_share_one_class(gen) -> None:
-    """An inline schema written again elsewhere with the same content is one class; the copy's
-    own name is an alias of it (GitHub's webhook payloads repeat whole objects). A schema that
-    differs (``other``: login is an integer) keeps its own class."""
+    """An inline schema written again elsewhere with the same content is one class when the names
+    of its uses end alike; the class is named by what they have in common (``PushSender`` and
+    ``PullSender`` share ``Sender``, its enum is ``SenderKind``) and each use's name is an alias
+    of it (GitHub's webhook payloads repeat whole objects). A schema that differs (``other``:
+    login is an integer) keeps its own class."""
     g = gen(INLINE_COPIES)
     m = g.models
-    assert m.PullSender is m.PushSender  # its members are the first copy's (PushSenderKind)
-    assert m.PullOther is not m.PushSender
+    assert m.PullSender is m.PushSender is m.Sender
+    assert m.PullOther is not m.Sender
     pull = m.Pull.model_validate({"sender": {"login": "a", "kind": "Bot"}, "other": {"login": 1}})
-    assert isinstance(pull.sender, m.PushSender) and pull.sender.kind == m.PushSenderKind.BOT
+    assert type(pull.sender) is m.Sender and pull.sender.kind == m.SenderKind.BOT
+    assert not hasattr(m, "PushSenderKind") and not hasattr(m, "PullSenderKind")
     assert round_trip(m.Pull, {"sender": {"login": "a", "kind": "Robot"}}) == {
         "sender": {"login": "a", "kind": "Robot"}
     }
     source = g.source("models.py")
-    assert source.count("class PushSender(") == 1 and "class PullSender(" not in source
-    assert "PullSender: TypeAlias = PushSender" in source
+    assert source.count("class Sender(") == 1 and "class PushSender(" not in source and "class PullSender(" not in source
+    assert "PullSender: TypeAlias = Sender" in source and "PushSender: TypeAlias = Sender" in source
+    assert "sender: PushSender | None" in source and "sender: PullSender | None" in source
+
+
+def test_a_shared_class_is_never_named_after_another_use(gen) -> None:
+    """Two operations returning the same inline object share ``GetResponse``; each method's
+    signature names its own use (``GetBResponse``). A request body of the same content is its own
+    class (a body is not a response); the two responses of one operation are one name."""
+    g = gen(INLINE_COPIES)
+    m = g.models
+    rec = Recorder(200, json={"x": "1"})
+    client = g.client(rec)
+    got = client.b.get_b()
+    assert type(got).__name__ == "GetResponse" and got.x == "1"
+    assert type(client.a.get_a()) is m.GetResponse is m.GetAResponse is m.GetBResponse
+    assert inspect.signature(client.b.get_b).return_annotation == "GetBResponse"
+    assert inspect.signature(client.a.get_a).return_annotation == "GetAResponse"
+    assert m.PutCBody is not m.GetResponse and m.PutCBody.__name__ == "PutCBody"
+    assert not hasattr(m, "GetBResponse2")
+    assert {"GetResponse", "GetAResponse", "GetBResponse", "PutCBody"} <= set(dir(m))

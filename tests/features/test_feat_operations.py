@@ -203,7 +203,7 @@ def test_query_styles(gen) -> None:
         tags=["a", "b"],
         ids=[1, 2, 3],
         pipes=["x", "y"],
-        filter_=m.Filter.model_validate({"status": "on", "range": {"min": 1, "max": 5}}),
+        filter=m.Filter.model_validate({"status": "on", "range": {"min": 1, "max": 5}}),
         point=m.Point(x=3, y=4),
     )
     q = rec.last.url.params.multi_items()
@@ -251,7 +251,7 @@ def test_async_client_sends_the_same_request(gen) -> None:
         return await client.items.get_item(item_id=3, limit="x", tags=["a", "b"], x_trace="t")
 
     got = asyncio.run(go())
-    assert got.id_ == 3
+    assert got.id == 3
     assert rec.last.url.path == "/items/3"
     assert rec.last.url.params.get_list("tags") == ["a", "b"]
     assert rec.last.headers["X-Trace"] == "t"
@@ -349,7 +349,7 @@ def test_response_range_and_vendor_json(gen) -> None:
         headers={"Content-Type": "application/vnd.acme.item+json"},
     )
     got = g.client(rec).items.get_item(item_id=9, limit="1")
-    assert got.id_ == 9 and got.tags == ["t"]
+    assert got.id == 9 and got.tags == ["t"]
     assert got.model_dump(by_alias=True, exclude_unset=True) == {"id": 9, "tags": ["t"], "more": 1}
 
 
@@ -513,3 +513,68 @@ def test_a_title_naming_a_standard_module_does_not_shadow_it() -> None:
     assert default_names("datetime") == ("datetime-client", "datetime_client")
     assert default_names("HTTPX API") == ("httpx-client", "httpx_client")
     assert default_names("Versori Connect API") == ("versori-connect", "versori_connect")
+
+
+FRAGMENTS = spec(
+    "path_fragments",
+    """
+    openapi: 3.1.0
+    info: {title: Fragments, version: "1"}
+    paths:
+      /things/{thingId}:
+        get:
+          operationId: getThing
+          parameters:
+            - {name: thingId, in: path, required: true, schema: {type: string}}
+          responses:
+            "200": {description: ok, content: {application/json: {schema: {type: object, properties: {key: {type: string}}}}}}
+      /things/{thingId}#byName:
+        get:
+          operationId: getThingByName
+          parameters:
+            - {name: thingId, in: path, required: true, schema: {type: string}}
+            - {name: name, in: query, required: true, schema: {type: string}}
+          responses:
+            "200": {description: ok, content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}}
+      /cookies:
+        get:
+          parameters:
+            - {name: flavour, in: cookie, schema: {type: string}}
+          responses:
+            "204": {description: ok}
+      /cookies#formExploded:
+        get:
+          parameters:
+            - {name: flavours, in: cookie, explode: true, schema: {type: array, items: {type: string}}}
+          responses:
+            "204": {description: ok}
+      /search?q=1:
+        get:
+          operationId: searchWithQuery
+          responses:
+            "204": {description: ok}
+    """,
+)
+
+
+def test_path_keys_with_a_fragment_are_distinct_operations_sent_without_it(gen) -> None:
+    """``/things/{thingId}#byName`` describes a variant of ``/things/{thingId}``: its own method,
+    the request goes to ``/things/{thingId}``. A key with a query stays refused (a WARNING)."""
+    g = gen(FRAGMENTS)
+    assert g.ok, g.describe()
+    assert not g.diags(pointer="/paths/~1things~1{thingId}#byName"), g.describe()
+    rec = Recorder(200, json={"name": "n"})
+    client = g.client(rec)
+    assert client.things.get_thing_by_name(thing_id="7", name="n").name == "n"
+    assert rec.last.url.raw_path == b"/things/7?name=n" and "#" not in str(rec.last.url)
+    rec.json = {"key": "7"}
+    assert client.things.get_thing(thing_id="7").key == "7"
+    assert rec.last.url.raw_path == b"/things/7"
+    # without an operationId the fragment's words name the method; both are in one resource
+    rec.status, rec.json = 204, None
+    client.cookies.get_cookies_form_exploded(flavours=["a", "b"])
+    assert rec.last.url.raw_path == b"/cookies" and rec.last.headers["cookie"]
+    client.cookies.get_cookies(flavour="x")
+    assert rec.last.url.raw_path == b"/cookies" and rec.last.headers["cookie"] == "flavour=x"
+    assert [d.level for d in g.diags(pointer="/paths/~1search?q=1")] == ["WARNING"]
+    assert not hasattr(client, "search")

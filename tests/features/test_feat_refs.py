@@ -131,7 +131,7 @@ def test_ref_into_a_path_with_escaped_and_percent_encoded_tokens(gen) -> None:
     rec = Recorder(200, json={"name": "rex"})
     client = g.client(rec)
     other = client.other.get_other()
-    pet = client.pets.get_pet(id_="7")
+    pet = client.pets.get_pet(id="7")
     assert type(other) is type(pet)  # one class for one schema
     assert other.name == "rex"
     assert rec.last.url.path == "/pets/7"
@@ -268,7 +268,7 @@ def test_31_id_anchor_and_defs(gen) -> None:
     c = m.Customer.model_validate(data)
     assert round_trip(m.Customer, data) == data
     assert c.address.country == m.Country.NL
-    assert type(c.address.zip_) is type(c.local)  # $id + fragment and a plain pointer: one class
+    assert type(c.address.zip) is type(c.local)  # $id + fragment and a plain pointer: one class
     with pytest.raises(Exception):
         m.Customer.model_validate({"local": {}})  # Zip requires code
     assert c.external.currency == "EUR"

@@ -182,7 +182,7 @@ def test_the_always_sent_decision_is_the_generators(gen) -> None:
     m = gen(FIXED).models
     assert m.UserMessage.__always_sent__ == {"role"}
     assert m.ToolMessage.__always_sent__ == {"role"}
-    assert m.Chat.__always_sent__ == {"object_"}  # not the plain default `temperature`
+    assert m.Chat.__always_sent__ == {"object"}  # not the plain default `temperature`
     assert m.Cat.__always_sent__ == {"pet_type"}  # not `nickname`
 
 
@@ -232,7 +232,7 @@ def test_raw_response_of_an_operation_with_a_body(gen) -> None:
     g = gen(RAW)
     rec = Recorder(200, json={"id": 7})
     for raw in both(g, rec, lambda c: c.items.with_raw_response.get_item(item_id=7)):
-        assert raw.parse().id_ == 7 and raw.headers["content-type"] == "application/json"
+        assert raw.parse().id == 7 and raw.headers["content-type"] == "application/json"
 
 
 MEDIA = spec(

@@ -81,7 +81,7 @@ def list_connections(client: Any, **kw: Any) -> Any:
 
 def assert_one_page(page: Any) -> None:
     assert isinstance(page.model, M.ConnectorConnectionPage)
-    assert [s.id_ for s in page.model.items] == ["c1"]
+    assert [s.id for s in page.model.items] == ["c1"]
 
 
 # --- connection faults -------------------------------------------------------------------------
@@ -216,13 +216,13 @@ def test_cursor_pagination_follows_after(mode: str, server: FaultServer) -> None
     if mode == "sync":
 
         def op(client: Any) -> Any:
-            return [s.id_ for s in list_connections(client, first=2).iter_all()]
+            return [s.id for s in list_connections(client, first=2).iter_all()]
 
     else:
 
         async def op(client: Any) -> Any:  # type: ignore[misc]
             page = await list_connections(client, first=2)
-            return [s.id_ async for s in page]
+            return [s.id async for s in page]
 
     assert call(mode, server.url, op) == ["c1", "c2", "c3", "c4", "c5"]
     assert [dict(r.query).get("after") for r in server.requests] == [None, "p2", "p3"]

@@ -158,13 +158,15 @@ def test_field_names_escape_keywords_builtins_and_pydantic_attributes(build_ir) 
     assert api is not None
     (model,) = [d for d in api.definitions if isinstance(d, ModelDef)]
     py = {f.json_name: f.py_name for f in model.fields}
+    # keywords and the attributes of the models' base class get a trailing '_'; builtins and
+    # soft keywords keep the spec's name
     assert py["class"] == "class_"
-    assert py["type"] == "type_"
-    assert py["id"] == "id_"
+    assert py["type"] == "type"
+    assert py["id"] == "id"
     assert py["from"] == "from_"
     assert py["model_config"] == "model_config_"
     assert py["model_dump"] == "model_dump_"
-    assert py["fields"] == "fields_"
+    assert py["fields"] == "fields"
     assert py["schema"] == "schema_"
     assert py["json"] == "json_"
     assert py["validate"] == "validate_"
@@ -205,7 +207,8 @@ def test_class_name_collisions_are_resolved_in_document_order_with_an_info(build
         "foo_bar": {"type": "object", "properties": {"a": {"type": "string"}}},
         "FooBar": {"type": "object", "properties": {"b": {"type": "string"}}},
         "foo-bar": {"type": "object", "properties": {"c": {"type": "string"}}},
-        "Field": {"type": "object", "properties": {"d": {"type": "string"}}},  # used by models.py
+        # named like what models.py imports: they keep their names (models.py aliases its imports)
+        "Field": {"type": "object", "properties": {"d": {"type": "string"}}},
         "BaseModel": {"type": "object", "properties": {"e": {"type": "string"}}},
     }
     spec = {
@@ -222,9 +225,10 @@ def test_class_name_collisions_are_resolved_in_document_order_with_an_info(build
             "foo_bar": "FooBar",
             "FooBar": "FooBar2",
             "foo-bar": "FooBar3",
-            "Field": "Field2",
-            "BaseModel": "BaseModel2",
+            "Field": "Field",
+            "BaseModel": "BaseModel",
         }
+        assert api.shadowed == ["BaseModel", "Field"]
         infos = [d for d in sink.items if d.level == Level.INFO]
         assert any("'FooBar' is taken; using 'FooBar2'" in d.message for d in infos)
 
@@ -277,3 +281,50 @@ def test_resource_renames_are_info_diagnostics(build_ir) -> None:
     assert any(d.level == Level.INFO and "things2" in d.message for d in sink.items), [
         d.render() for d in sink.items
     ]
+
+
+def test_reserved_names_are_what_the_runtime_defines(generate_package) -> None:
+    """The names a field, an argument or a resource may not take are exactly the attributes the
+    generated package's own classes have: the models' base class, the per-call options, the
+    clients (so the lists stay true when the runtime changes)."""
+    import functools
+    import importlib
+
+    from generator.normalize.definitions import MODEL_BASE_ATTRS
+    from generator.normalize.operations import CLIENT_RESERVED, METHOD_RESERVED
+
+    pkg = generate_package(_ops_spec())
+    base = importlib.import_module(f"{pkg.__name__}._models").BaseModel
+    assert MODEL_BASE_ATTRS == {n for n in dir(base) if not n.startswith("_")}
+    options = importlib.import_module(f"{pkg.__name__}._types").RequestOptions
+    assert set(options.__annotations__) <= METHOD_RESERVED
+    resources = {r for r in dir(pkg.Client) if isinstance(getattr(pkg.Client, r), functools.cached_property)}
+    for cls in (pkg.Client, pkg.AsyncClient):
+        client = cls(base_url="http://localhost")
+        public = {n for n in (*dir(cls), *vars(client)) if not n.startswith("_")} - resources
+        assert public <= CLIENT_RESERVED, public - CLIENT_RESERVED
+    assert CLIENT_RESERVED - {"cached_property"} <= {n for n in dir(pkg.AsyncClient)} | {
+        n for n in dir(pkg.Client)
+    } | set(vars(pkg.Client(base_url="http://localhost")))
+
+
+def test_rename_identifiers_leaves_strings_attributes_and_keywords_alone() -> None:
+    from generator.normalize.finalize import identifiers, rename_identifiers
+
+    code = 'Annotated[list[Tag] | None, Field(alias="Tag"), Tag("Tag")] = datetime.datetime.now(Tag=1)'
+    got = rename_identifiers(code, {"Tag": "_Tag", "datetime": "_datetime", "list": "_list"})
+    assert got == 'Annotated[_list[_Tag] | None, Field(alias="Tag"), _Tag("Tag")] = _datetime.datetime.now(Tag=1)'
+    assert identifiers(code) == {"Annotated", "list", "Tag", "None", "Field", "datetime"}
+    assert identifiers("Any = None") == {"Any", "None"}  # a default, not a keyword argument
+    assert rename_identifiers("x2 == 1e5 and 'a\\'Tag'", {"x2": "y", "e5": "z", "Tag": "_"}) == "y == 1e5 and 'a\\'Tag'"
+
+
+def test_secret_names_are_whole_words() -> None:
+    from generator.normalize.definitions import is_secret_name
+
+    for name in ("password", "newPassword", "secret", "client_secret", "api_key", "apiKey", "x-api-key",
+                 "APIKey", "access_token", "refreshToken", "token", "privateKey", "passphrase", "idToken"):
+        assert is_secret_name(name), name
+    for name in ("max_tokens", "input_tokens", "token_count", "tokens", "next_page_token", "token_type",
+                 "password_expires_at", "secret_name", "api_key_id", "tokenizer", "keyword", "secretive"):
+        assert not is_secret_name(name), name

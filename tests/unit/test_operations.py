@@ -151,7 +151,7 @@ def test_path_level_parameters_are_shared_and_overridden_per_operation(build_ir)
         "int",
         "path level",
     )
-    assert [p.py_name for p in ops["delete_pet"].params][0] == "id_"  # required first
+    assert [p.py_name for p in ops["delete_pet"].params][0] == "id"  # required first
 
 
 def test_reserved_header_parameters_are_left_to_the_client(build_ir) -> None:
@@ -364,7 +364,7 @@ def test_generated_multipart_operation_sends_files(generate_package) -> None:
 
     client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     body = models.UploadBody(file=("a.txt", b"hello bytes", "text/plain"), note="n1")
-    assert client.files.upload(id_="x/1", body=body) is None
+    assert client.files.upload(id="x/1", body=body) is None
     (req,) = seen
     assert req.method == "POST" and req.url.raw_path == b"/v1/upload/x%2F1"
     assert req.headers["content-type"].startswith("multipart/form-data; boundary=")
@@ -377,5 +377,25 @@ def test_a_spec_without_operations_still_generates_a_client(generate_package) ->
     doc = spec({}, schemas={"Pet": PET})
     pkg = generate_package(doc)
     models = sys.modules[f"{pkg.__name__}.models"]
-    assert models.Pet.model_validate({"id": "1"}).id_ == "1"
+    assert models.Pet.model_validate({"id": "1"}).id == "1"
     assert pkg.Client(base_url="http://localhost").base_url == httpx.URL("http://localhost")
+
+
+def test_a_path_key_with_a_fragment_keeps_it_and_sends_without_it(build_ir) -> None:
+    """``Operation.path`` is the spec's key as written (the contract sweep maps operations by it);
+    ``wire_path`` is what is sent."""
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things/{id}#byName": {"get": {"responses": {"204": {"description": "ok"}}}},
+            "/things/{id}": {"get": {"responses": {"204": {"description": "ok"}}}},
+        },
+    }
+    api, sink = build_ir(spec)
+    assert api is not None, [d.render() for d in sink.items]
+    (res,) = api.resources
+    ops = {op.path: op for op in res.operations}
+    assert ops["/things/{id}#byName"].wire_path == "/things/{id}" == ops["/things/{id}"].wire_path
+    assert ops["/things/{id}#byName"].py_name != ops["/things/{id}"].py_name
+    assert res.attr == "things"

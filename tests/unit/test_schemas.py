@@ -127,7 +127,7 @@ def test_all_of_merges_properties_and_required(build_ir) -> None:
     d = defs_of(api)
     assert isinstance(d["Cat"], ModelDef)
     assert fields_of(d["Cat"]) == {
-        "id": ("id_", "str", True),
+        "id": ("id", "str", True),
         "kind": ("kind", norm("Literal['cat']"), True),
         "color": ("color", norm("Literal['red'] | None"), False),
         "lives": ("lives", "int", True),

@@ -157,7 +157,7 @@ class BigQueryConnectorUpdateProtocol(OpenStrEnum):
     BIGQUERY = "bigquery"
 
 
-class ActionErrorSeverity(OpenStrEnum):
+class ErrorSeverity(OpenStrEnum):
     """How serious the problem is, which decides how it is shown: warnings might appear in a modal dialog while errors
     appear inline."""
 
@@ -165,7 +165,7 @@ class ActionErrorSeverity(OpenStrEnum):
     WARNING = "warning"
 
 
-class ActionHTTPParameterType(OpenStrEnum):
+class HTTPParameterType(OpenStrEnum):
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     STRING = "string"
@@ -197,13 +197,13 @@ class Error(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
 
 
 class PageInfo(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
 
 
@@ -219,7 +219,7 @@ class Message(BaseModel):
 
 
 class AuthSchemeConfigBase(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -234,7 +234,7 @@ class AuthSchemeConfigBase(BaseModel):
 class AuthSchemeConfigNone(BaseModel):
     """Placeholder config whose schemeType is `none`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -251,7 +251,7 @@ class AuthSchemeConfigNone(BaseModel):
 class AuthSchemeConfigAPIKey(BaseModel):
     """Configures how a Connector authenticates to the system with an API key credential."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -272,7 +272,7 @@ class AuthSchemeConfigAPIKey(BaseModel):
 class AuthSchemeConfigBasicAuth(BaseModel):
     """Placeholder config whose schemeType is `basic-auth`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -361,9 +361,7 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"additional_token_params"})
-
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -419,7 +417,7 @@ class AuthSchemeConfigHMAC(BaseModel):
     It can sign the body of outgoing requests, but is more often used on incoming requests (such as webhook Triggers)
     to check that the caller is allowed to invoke the Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -448,7 +446,7 @@ class AuthSchemeConfigHMAC(BaseModel):
 class AuthSchemeConfigCertificate(BaseModel):
     """Placeholder config whose schemeType is `certificate`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -475,7 +473,7 @@ class ConnectionVariable(BaseModel):
 class ConnectorSummaryBase(BaseModel):
     """Protocol-independent summary of a Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -495,7 +493,7 @@ class ConnectorSummaryBase(BaseModel):
 class CredentialUsageConnection(BaseModel):
     """A Connection that uses a Credential, together with a summary of its Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -653,13 +651,13 @@ class CredentialDataCertificate(BaseModel):
 class Credential(BaseModel):
     """Base type of every credential, holding the properties all credential types share."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Credential."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
     """Identifier of the Organisation owning the Credential."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     name: str
     """Credential name."""
 
@@ -744,7 +742,7 @@ class Credential(BaseModel):
 class ConnectionCredential(BaseModel):
     """Pairs a Credential with the AuthSchemeConfig that says how it is used against the Connection's Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
     credential: Credential
 
@@ -762,7 +760,7 @@ class Connection(BaseModel):
     """Holds the credentials used by the owning Connector's Actions and Triggers, plus variables that tailor the Connector
     for this particular connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -781,7 +779,7 @@ class Connection(BaseModel):
 class ConnectorVersion(BaseModel):
     """One version of a Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the ConnectorVersion. Mostly internal: externally a version is addressed by its `name` plus
     the Connector `id`."""
 
@@ -813,7 +811,7 @@ class ConnectorVersion(BaseModel):
 class ConnectorBase(BaseModel):
     """Fields shared by Connectors of every protocol."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -853,7 +851,7 @@ class ConnectorBase(BaseModel):
 class HTTPConnector(BaseModel):
     """A connector to an external system reached over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -896,7 +894,7 @@ class HTTPConnector(BaseModel):
 class BigQueryConnector(BaseModel):
     """A connector to a Google BigQuery dataset."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -940,7 +938,7 @@ class ConnectorPage(BaseModel):
     """One page of Connectors."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     connectors: list[Connector]
 
@@ -950,7 +948,7 @@ class ConnectorUpdateBase(BaseModel):
 
     Versions cannot be changed through this endpoint."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -978,7 +976,7 @@ class HTTPConnectorUpdate(BaseModel):
     """Request body of the UpdateHTTPConnector endpoint. Connections cannot be changed through it; use the
     `UpdateConnection` endpoint instead."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -1015,7 +1013,7 @@ class BigQueryConnectorUpdate(BaseModel):
     """Request body of the UpdateBigQueryConnector endpoint. Connections cannot be changed through it; use the
     `UpdateConnection` endpoint instead."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -1088,7 +1086,7 @@ class InitialiseOAuth2ConnectionResponse(BaseModel):
 class ConnectionSummary(BaseModel):
     """Short summary of a Connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1106,7 +1104,7 @@ class ConnectorConnectionPage(BaseModel):
     """One page of Connection summaries."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     items: list[ConnectionSummary] | None = None
 
@@ -1117,7 +1115,7 @@ class CredentialCreate(BaseModel):
     name: str
     """Credential name."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     data: Annotated[
         Union[
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
@@ -1224,7 +1222,7 @@ class ConnectionCredentialUpdate(BaseModel):
     `UpdateCredential` operation instead. `authSchemeConfig.schemeType` is immutable: add a new ConnectionCredential
     and remove the old one to change it."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
 
 
@@ -1242,7 +1240,7 @@ class ConnectionUpdate(BaseModel):
     """Changes to apply to an existing Connection: renaming it, editing its variables, and reordering or reconfiguring
     (AuthSchemeConfig) its ConnectionCredentials."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1259,7 +1257,7 @@ class ConnectorVersionsPage(BaseModel):
     """One page of ConnectorVersions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     items: list[ConnectorVersion]
 
@@ -1306,7 +1304,7 @@ class ActionError(BaseModel):
 class ActionCommon(BaseModel):
     """Fields shared by every Action."""
 
-    type_: Annotated[ActionTypeEnum, Field(alias="type")]
+    type: ActionTypeEnum
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1322,14 +1320,14 @@ class ActionCommon(BaseModel):
 class ActionBase(BaseModel):
     """Fields shared by every Action."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Action."""
 
     errors: list[ActionError] | None = None
     """Validation errors found for the Action. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[ActionTypeEnum, Field(alias="type")]
+    type: ActionTypeEnum
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1359,7 +1357,7 @@ class ActionHTTPParameter(BaseModel):
     required: bool
     """Whether the parameter must be provided."""
 
-    type_: Annotated[ActionHTTPParameterType, Field(alias="type")]
+    type: ActionHTTPParameterType
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     default: Any = None
@@ -1394,8 +1392,8 @@ class DefinitionCommon(BaseModel):
 class DefinitionReference(BaseModel):
     """Records another resource that references this Definition."""
 
-    type_: Annotated[DefinitionReferenceType, Field(alias="type")]
-    id_: Annotated[str, Field(alias="id")]
+    type: DefinitionReferenceType
+    id: str
     """Unique identifier of the Definition, Action or Trigger."""
 
     name: str
@@ -1407,7 +1405,7 @@ class Definition(BaseModel):
     """One type definition used by the Connector. The schema language follows the Definition's media type, e.g. JSON
     Schema for application/json."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition."""
 
     name: str
@@ -1439,7 +1437,7 @@ class Definition(BaseModel):
 class ActionDefinition(BaseModel):
     """Attaches a Definition to an Action."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the request body, unique within the Action."""
 
     definition: Definition
@@ -1472,7 +1470,7 @@ class ActionHTTPResponse(BaseModel):
     """HTTP status code expected from the endpoint. When absent this is the default response, used when no other response
     matches. An action can have only one default response, and status codes must not repeat."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     definitions: list[ActionDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml); linking two Definitions with the
     same media type is rejected."""
@@ -1481,7 +1479,7 @@ class ActionHTTPResponse(BaseModel):
 class ActionHTTPCommon(BaseModel):
     """Fields shared by every HTTP Action."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     path: ActionPath
     parameters: list[ActionHTTPParameter]
@@ -1493,14 +1491,14 @@ class ActionHTTPCommon(BaseModel):
 class ActionHTTP(BaseModel):
     """An Action performed over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Action."""
 
     errors: list[ActionError] | None = None
     """Validation errors found for the Action. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1524,7 +1522,7 @@ class ActionPage(BaseModel):
     """One page of Actions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     actions: list[Action]
 
@@ -1532,7 +1530,7 @@ class ActionPage(BaseModel):
 class DefinitionRefId(BaseModel):
     """Points to a Definition by its ID."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition."""
 
 
@@ -1576,7 +1574,7 @@ class ActionHTTPResponseCreate(BaseModel):
 class ActionHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Action."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     path: ActionPath
     parameters: list[ActionHTTPParameter]
@@ -1589,7 +1587,7 @@ class ActionHTTPCommonCreate(BaseModel):
 class ActionHTTPCreate(BaseModel):
     """An HTTP Action to create."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Action, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1628,7 +1626,7 @@ class TriggerError(BaseModel):
 class TriggerCommon(BaseModel):
     """Fields shared by every Trigger."""
 
-    type_: Annotated[TriggerTypeEnum, Field(alias="type")]
+    type: TriggerTypeEnum
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1644,14 +1642,14 @@ class TriggerCommon(BaseModel):
 class TriggerBase(BaseModel):
     """Fields shared by every Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Trigger."""
 
     errors: list[TriggerError] | None = None
     """Validation errors found for the Trigger. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[TriggerTypeEnum, Field(alias="type")]
+    type: TriggerTypeEnum
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1675,7 +1673,7 @@ class TriggerHTTPParameter(BaseModel):
     required: bool
     """Whether the parameter must be provided."""
 
-    type_: Annotated[TriggerHTTPParameterType, Field(alias="type")]
+    type: TriggerHTTPParameterType
     """Parameter type. Only scalar types are supported; contact support if you need complex types."""
 
     default: Any = None
@@ -1689,7 +1687,7 @@ class TriggerHTTPParameter(BaseModel):
 class TriggerDefinition(BaseModel):
     """Attaches a Definition to a Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the request body, unique within the Trigger."""
 
     definition: Definition
@@ -1722,7 +1720,7 @@ class TriggerHTTPResponse(BaseModel):
     """HTTP status code expected from the endpoint. When absent this is the default response, used when no other response
     matches. A Trigger can have only one default response, and status codes must not repeat."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     definitions: list[TriggerDefinition]
     """At most one Definition per media type (e.g. application/json or application/xml) for a Trigger; linking two
     Definitions with the same media type is rejected."""
@@ -1731,7 +1729,7 @@ class TriggerHTTPResponse(BaseModel):
 class TriggerHTTPCommon(BaseModel):
     """Fields shared by every HTTP Trigger."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     parameters: list[TriggerHTTPParameter]
     request_body: Annotated[TriggerHTTPRequestBody | None, Field(alias="requestBody")] = None
@@ -1742,14 +1740,14 @@ class TriggerHTTPCommon(BaseModel):
 class TriggerHTTP(BaseModel):
     """A Trigger received over HTTP."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Trigger."""
 
     errors: list[TriggerError] | None = None
     """Validation errors found for the Trigger. An empty array means it was validated without problems; an absent field
     means it has not been validated."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1772,7 +1770,7 @@ class TriggerPage(BaseModel):
     """One page of Triggers."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     triggers: list[Trigger]
 
@@ -1810,7 +1808,7 @@ class TriggerHTTPResponseCreate(BaseModel):
 class TriggerHTTPCommonCreate(BaseModel):
     """Fields shared when creating any HTTP Trigger."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     method: HTTPMethod
     parameters: list[TriggerHTTPParameter]
     request_body: Annotated[TriggerHTTPRequestBodyCreate | None, Field(alias="requestBody")] = None
@@ -1822,7 +1820,7 @@ class TriggerHTTPCommonCreate(BaseModel):
 class TriggerHTTPCreate(BaseModel):
     """An HTTP Trigger to create."""
 
-    type_: Annotated[Literal["http"], Field(alias="type")]
+    type: Literal["http"]
     name: str
     """Identifier of the Trigger, unique within the Connector and meant to be readable by people and programs alike (e.g.
     "GetProduct" or "get_products"); see the validation pattern."""
@@ -1846,7 +1844,7 @@ class DefinitionPage(BaseModel):
     """One page of Definitions."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     definitions: list[Definition]
 
@@ -1929,7 +1927,7 @@ class DefinitionsDelete(BaseModel):
 
     ids: list[str] | None = None
     names: list[str] | None = None
-    all_: Annotated[bool | None, Field(alias="all")] = None
+    all: bool | None = None
     """Delete every Definition. Cannot be combined with `ids` or `names`."""
 
 
@@ -1937,7 +1935,7 @@ class DefinitionsDeletePreconditionFailedDefinition(BaseModel):
     """Returned when Definitions cannot be deleted because a precondition failed, usually because another entity still
     references one of them."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     name: str
     referenced_by: Annotated[list[DefinitionReference], Field(alias="referencedBy")]
 
@@ -1952,7 +1950,7 @@ class DefinitionDeletePreconditionFailed(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
     definition: DefinitionsDeletePreconditionFailedDefinition | None = None
 
@@ -1960,7 +1958,7 @@ class DefinitionDeletePreconditionFailed(BaseModel):
 class DefinitionUpdate(BaseModel):
     """Request body for updating a Definition."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Definition; mandatory for updates."""
 
     name: str
@@ -1984,7 +1982,7 @@ class DefinitionUpdate(BaseModel):
 class Protocol(BaseModel):
     """A protocol Versori supports for talking to external systems."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Protocol. Mostly internal: externally the `slug` is used."""
 
     slug: str
@@ -2004,7 +2002,7 @@ class ProtocolPage(BaseModel):
     """One page of Protocols."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     protocols: list[Protocol]
 
@@ -2012,10 +2010,10 @@ class ProtocolPage(BaseModel):
 class AuthScheme(BaseModel):
     """An authentication scheme Versori supports for authenticating with external systems."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the AuthScheme. Mostly internal: externally the `slug` is used."""
 
-    type_: Annotated[AuthSchemeType, Field(alias="type")]
+    type: AuthSchemeType
     name: str
     """Display name of the AuthScheme."""
 
@@ -2025,7 +2023,7 @@ class AuthScheme(BaseModel):
 
 class AuthSchemePage(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     auth_schemes: Annotated[list[AuthScheme], Field(alias="authSchemes")]
 
@@ -2062,7 +2060,7 @@ class HTTPConnectorCreate(BaseModel):
 class ImportHTTPConnectorVersionMetadata(BaseModel):
     """Metadata part of the multipart/form-data request that creates a connector version."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
     version: str
     """Name of the version to create."""
 
@@ -2076,7 +2074,7 @@ class HTTPConnectorFromURLCreate(BaseModel):
     filetype: str | None = None
     """Format of the OpenAPI document: 'json' or 'yaml'."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
 
 
 class HTTPConnectorVersionFromURLCreate(BaseModel):
@@ -2088,7 +2086,7 @@ class HTTPConnectorVersionFromURLCreate(BaseModel):
     filetype: str | None = None
     """Format of the OpenAPI document: 'json' or 'yaml'."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
     version: str
     """Version to create for the connector."""
 
@@ -2112,7 +2110,7 @@ class ImportHTTPConnectorError(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
     messages: list[Message] | None = None
 
@@ -2120,7 +2118,7 @@ class ImportHTTPConnectorError(BaseModel):
 class ImportHTTPConnectorMetadata(BaseModel):
     """Metadata part of the multipart/form-data request that imports a Connector from another format."""
 
-    format_: Annotated[ConnectorFormat, Field(alias="format")]
+    format: ConnectorFormat
 
 
 class BigQueryConnectorCreate(BaseModel):
@@ -2136,7 +2134,7 @@ class BigQueryConnectorCreate(BaseModel):
 
 
 class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the credential used to start the connection; it supplies the client_secret when the authorization
     code is exchanged for an access token."""
 
@@ -2280,11 +2278,15 @@ DefinitionRef: TypeAlias = Annotated[
 ActionCreate: TypeAlias = ActionHTTPCreate
 """An Action to create."""
 
-TriggerErrorSeverity: TypeAlias = ActionErrorSeverity
+TriggerErrorSeverity: TypeAlias = ErrorSeverity
 
-TriggerHTTPParameterType: TypeAlias = ActionHTTPParameterType
+TriggerHTTPParameterType: TypeAlias = HTTPParameterType
 
 Trigger: TypeAlias = TriggerHTTP
 
 TriggerCreate: TypeAlias = TriggerHTTPCreate
 """A Trigger to create."""
+
+ActionErrorSeverity: TypeAlias = ErrorSeverity
+
+ActionHTTPParameterType: TypeAlias = HTTPParameterType

@@ -90,7 +90,7 @@ class InferredReference(BaseModel):
     """A reference to another object holding only its `id`; the kind of object is implied by where the reference
     appears."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
 
 
 class HubConnectionTemplateCreate(BaseModel):
@@ -138,7 +138,7 @@ class HubConnectionTemplate(BaseModel):
     Versori users do not create connections for the integration themselves; end users connect when they activate the
     integration from the embedded integration hub."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Hub Connection Template."""
 
     connector_id: Annotated[str, Field(alias="connectorId")]
@@ -184,13 +184,13 @@ class HubConnectionTemplatePage(BaseModel):
     """One page of Hub Connection Templates."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     connection_templates: Annotated[list[HubConnectionTemplate], Field(alias="connectionTemplates")]
 
 
 class EndUser(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Versori's identifier for the user. Most endpoints refer to users by externalId instead."""
 
     external_id: Annotated[str, Field(alias="externalId")]
@@ -214,7 +214,7 @@ class EndUser(BaseModel):
 
 
 class EndUserSummary(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Versori's identifier for the user. Most endpoints refer to users by externalId instead."""
 
     external_id: Annotated[str, Field(alias="externalId")]
@@ -245,7 +245,7 @@ class EndUserConnectionsPage(BaseModel):
     """One page of Connection summaries."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     connections: list[ConnectionSummary] | None = None
 
@@ -265,7 +265,7 @@ class EndUserCreate(BaseModel):
 
 class EndUserPage(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     users: list[EndUserSummary]
 
@@ -294,7 +294,7 @@ class IntegrationCreate(BaseModel):
 class Integration(BaseModel):
     """An embedded integration that end users can activate."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     name: str
     """Short integration name, usually the name of the Connector being integrated with."""
 
@@ -336,7 +336,7 @@ class IntegrationPage(BaseModel):
     """One page of integrations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     integrations: list[Integration]
 
@@ -372,7 +372,7 @@ class HubUpdate(BaseModel):
 class Hub(BaseModel):
     """A Hub."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Hub ID."""
 
     name: str
@@ -390,7 +390,7 @@ class HubsPage(BaseModel):
     in future."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     hubs: list[Hub]
 
@@ -398,7 +398,7 @@ class HubsPage(BaseModel):
 class EmbeddedIntegration(BaseModel):
     """An integration available to an end user, with everything the UI needs to decide how the user activates it."""
 
-    id_: Annotated[ULID, Field(alias="id")]
+    id: ULID
     """Unique identifier of the Integration."""
 
     name: str
@@ -429,7 +429,7 @@ class EmbeddedIntegrationSummary(BaseModel):
     It lacks some details required for activation; fetch the full integration with GetEmbeddedIntegration.
     """
 
-    id_: Annotated[ULID, Field(alias="id")]
+    id: ULID
     name: str
     """Short integration name, usually the name of the Connector being integrated with."""
 
@@ -453,7 +453,7 @@ class EmbeddedIntegrationPage(BaseModel):
     """One page of integrations to show to the user in an embedded integration hub."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     integrations: list[EmbeddedIntegrationSummary]
     total_connected: Annotated[int | None, Field(alias="totalConnected")] = None
@@ -463,7 +463,7 @@ class EmbeddedIntegrationPage(BaseModel):
 class EndUserActivation(BaseModel):
     """Summary of an end user's activation. User details are left out because the caller already knows the user."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     hub_id: Annotated[str, Field(alias="hubId")]
     integration: EmbeddedIntegrationSummary
 
@@ -472,13 +472,13 @@ class EndUserActivationPage(BaseModel):
     """One page of an end user's Activations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     activations: list[EndUserActivation]
 
 
 class Activation(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     user: EndUser
     hub_id: Annotated[str, Field(alias="hubId")]
     integration: EmbeddedIntegrationSummary
@@ -528,7 +528,7 @@ class ActivationPage(BaseModel):
     """One page of Activations."""
 
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     activations: list[Activation]
 
@@ -554,13 +554,13 @@ class Error(BaseModel):
     message: str
     """Error message intended for people."""
 
-    fields_: Annotated[list[ErrorField] | None, Field(alias="fields")] = None
+    fields: list[ErrorField] | None = None
     details: str | None = None
 
 
 class PageInfo(BaseModel):
     total_count: Annotated[int, Field(alias="totalCount")]
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
 
 
@@ -576,7 +576,7 @@ class Message(BaseModel):
 
 
 class AuthSchemeConfigBase(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -591,7 +591,7 @@ class AuthSchemeConfigBase(BaseModel):
 class AuthSchemeConfigNone(BaseModel):
     """Placeholder config whose schemeType is `none`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -608,7 +608,7 @@ class AuthSchemeConfigNone(BaseModel):
 class AuthSchemeConfigAPIKey(BaseModel):
     """Configures how a Connector authenticates to the system with an API key credential."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -629,7 +629,7 @@ class AuthSchemeConfigAPIKey(BaseModel):
 class AuthSchemeConfigBasicAuth(BaseModel):
     """Placeholder config whose schemeType is `basic-auth`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -718,9 +718,7 @@ class AuthSchemeConfigOAuth2(BaseModel):
     enters the client ID and secret when connecting, use `AuthSchemeConfigOAuth2ClientCredentials` instead.
     """
 
-    __secret_fields__: ClassVar[frozenset[str]] = frozenset({"additional_token_params"})
-
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -776,7 +774,7 @@ class AuthSchemeConfigHMAC(BaseModel):
     It can sign the body of outgoing requests, but is more often used on incoming requests (such as webhook Triggers)
     to check that the caller is allowed to invoke the Trigger."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -805,7 +803,7 @@ class AuthSchemeConfigHMAC(BaseModel):
 class AuthSchemeConfigCertificate(BaseModel):
     """Placeholder config whose schemeType is `certificate`; nothing else needs configuring."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Client-chosen identifier of the AuthSchemeConfig; it only needs to be unique within the array that contains it."""
 
     description: str
@@ -978,7 +976,7 @@ class CredentialCreate(BaseModel):
     name: str
     """Credential name."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     data: Annotated[
         Union[
             Annotated[CredentialDataNone, Tag("CredentialDataNone")],
@@ -1083,7 +1081,7 @@ class ConnectionCreate(BaseModel):
 class ConnectorSummaryBase(BaseModel):
     """Protocol-independent summary of a Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connector."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
@@ -1103,7 +1101,7 @@ class ConnectorSummaryBase(BaseModel):
 class CredentialUsageConnection(BaseModel):
     """A Connection that uses a Credential, together with a summary of its Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1128,13 +1126,13 @@ class CredentialUsage(BaseModel):
 class Credential(BaseModel):
     """Base type of every credential, holding the properties all credential types share."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Credential."""
 
     organisation_id: Annotated[str, Field(alias="organisationId")]
     """Identifier of the Organisation owning the Credential."""
 
-    type_: Annotated[CredentialType, Field(alias="type")]
+    type: CredentialType
     name: str
     """Credential name."""
 
@@ -1219,7 +1217,7 @@ class Credential(BaseModel):
 class ConnectionCredential(BaseModel):
     """Pairs a Credential with the AuthSchemeConfig that says how it is used against the Connection's Connector."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     auth_scheme_config: Annotated[AuthSchemeConfig, Field(alias="authSchemeConfig")]
     credential: Credential
 
@@ -1237,7 +1235,7 @@ class Connection(BaseModel):
     """Holds the credentials used by the owning Connector's Actions and Triggers, plus variables that tailor the Connector
     for this particular connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1256,7 +1254,7 @@ class Connection(BaseModel):
 class ConnectionSummary(BaseModel):
     """Short summary of a Connection."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the Connection. Mostly internal: public APIs usually identify a connection by its `name` plus
     the Connector's `id`."""
 
@@ -1314,7 +1312,7 @@ class InitialiseOAuth2ConnectionResponse(BaseModel):
 
 
 class InitialiseOAuth2ConnectionRequestCredential(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Identifier of the credential used to start the connection; it supplies the client_secret when the authorization
     code is exchanged for an access token."""
 
@@ -1329,6 +1327,10 @@ class CreateEndUserConnectionBody(BaseModel):
 
 
 class UpdateDynamicVariablesBody(BaseModel):
+    dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
+
+
+class UpdateDynamicVariablesResponse(BaseModel):
     dynamic_variables: Annotated[DynamicVariables | None, Field(alias="dynamicVariables")] = None
 
 
@@ -1425,5 +1427,3 @@ itself; the credential relies on this configuration to know how to authenticate.
 CredentialUsages: TypeAlias = list[CredentialUsage]
 """References to the Connectors that use this Credential. For performance it is only filled in by some endpoints: an
 absent property means usages were not loaded, while an empty array means no connector uses the credential."""
-
-UpdateDynamicVariablesResponse: TypeAlias = UpdateDynamicVariablesBody

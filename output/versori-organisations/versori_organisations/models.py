@@ -55,6 +55,13 @@ class RoleScopesItem(OpenStrEnum):
     HUB = "hub"
 
 
+class ResourceReferenceResourceType(OpenStrEnum):
+    ORGANISATION = "organisation"
+    SWITCHBOARD = "switchboard"
+    CONNECTION = "connection"
+    HUB = "hub"
+
+
 class InvitationInviteType(OpenStrEnum):
     TRANSFER_OWNERSHIP = "transfer_ownership"
     JOIN_ORGANISATION = "join_organisation"
@@ -91,14 +98,14 @@ class MonetaryValueCurrencyCode(OpenStrEnum):
 
 class PageInfo(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
 
 
 class Permission(BaseModel):
     """Fine-grained access to a resource. Permissions are fixed by Versori and cannot be customised."""
 
-    id_: Annotated[PermissionId | None, Field(alias="id")] = None
+    id: PermissionId | None = None
     """Readable identifier of the permission, e.g. switchboard.publish."""
 
     description: str | None = None
@@ -109,7 +116,7 @@ class Role(BaseModel):
     """A set of permissions that can be granted to a Member or Group. Roles are predefined for now; custom roles may come
     later."""
 
-    id_: Annotated[str | None, Field(alias="id")] = None
+    id: str | None = None
     name: str | None = None
     """Role name chosen by the user; unique within the Organisation."""
 
@@ -140,7 +147,7 @@ class RoleBinding(BaseModel):
 class Group(BaseModel):
     """A set of members of an Organisation, used to manage resource access for those members together."""
 
-    id_: Annotated[str | None, Field(alias="id")] = None
+    id: str | None = None
     name: str | None = None
     num_members: Annotated[int | None, Field(alias="numMembers")] = None
     num_service_accounts: Annotated[int | None, Field(alias="numServiceAccounts")] = None
@@ -150,7 +157,7 @@ class Group(BaseModel):
 
 class GroupsPage(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     groups: list[Group] | None = None
 
@@ -169,7 +176,7 @@ class ServiceAccount(BaseModel):
 
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
-    id_: Annotated[str | None, Field(alias="id")] = None
+    id: str | None = None
     name: str | None = None
     """Immutable, lower-case, readable identifier of the service account. Only letters, digits and hyphens are allowed,
     and it must begin with a letter. Unique within the Organisation."""
@@ -186,7 +193,7 @@ class ServiceAccount(BaseModel):
 
 class ServiceAccountsPage(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     service_accounts: Annotated[list[ServiceAccount] | None, Field(alias="serviceAccounts")] = None
 
@@ -207,7 +214,7 @@ class Invitation(BaseModel):
     """An invitation to join an Organisation. Unwanted invitations can be deleted or the email sent again; accepted ones
     are deleted automatically."""
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     email: str
     name: str
     picture: str
@@ -224,7 +231,7 @@ class Invitation(BaseModel):
 
 class InvitationsPage(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     invitations: list[Invitation] | None = None
 
@@ -247,7 +254,7 @@ class InvitationResend(BaseModel):
 class Member(BaseModel):
     """An identity that belongs to an Organisation."""
 
-    id_: Annotated[uuid.UUID, Field(alias="id")]
+    id: uuid.UUID
     """Unique identifier of the Member; a user in several Organisations has one Member object per Organisation."""
 
     identity_type: Annotated[MemberIdentityType, Field(alias="identityType")]
@@ -267,7 +274,7 @@ class Member(BaseModel):
 
 class MembersPage(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     members: list[Member] | None = None
 
@@ -275,7 +282,7 @@ class MembersPage(BaseModel):
 class Subscription(BaseModel):
     """Details of the subscription held in Versori's internal billing platform."""
 
-    id_: Annotated[str | None, Field(alias="id")] = None
+    id: str | None = None
     status: SubscriptionStatus | None = None
     """Current subscription status, e.g. "active"."""
 
@@ -340,7 +347,7 @@ class Billing(BaseModel):
 
 
 class Organisation(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     slug: str
     display_name: Annotated[str, Field(alias="displayName")]
     owner: str
@@ -355,7 +362,7 @@ class Organisation(BaseModel):
 
 class OrganisationsPage(BaseModel):
     total_count: Annotated[int | None, Field(alias="totalCount")] = None
-    next_: Annotated[str | None, Field(alias="next")] = None
+    next: str | None = None
     prev: str | None = None
     organisations: list[Organisation] | None = None
 
@@ -377,7 +384,7 @@ class SlugAvailability(BaseModel):
 
 
 class PublicKey(BaseModel):
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the public key."""
 
     name: str
@@ -398,7 +405,7 @@ class CreatePublicKey(BaseModel):
 class SigningKeySet(BaseModel):
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"private_key"})
 
-    id_: Annotated[str, Field(alias="id")]
+    id: str
     """Unique identifier of the public key."""
 
     name: str
@@ -493,8 +500,6 @@ class BillingWebhooksResponse(BaseModel):
 
 
 # Type aliases come last: they are evaluated when the module is imported.
-
-ResourceReferenceResourceType: TypeAlias = RoleScopesItem
 
 InvitationCreateInviteType: TypeAlias = InvitationInviteType
 

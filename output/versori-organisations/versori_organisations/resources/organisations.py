@@ -235,18 +235,15 @@ class OrganisationsResource(SyncAPIResource):
     def get_organisations(
         self,
         *,
-        filter_: str | NotGiven = NOT_GIVEN,
+        filter: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> OrganisationsPage:
         """List organisations
 
         Returns a page of the Organisations the current user belongs to. Without a filter, the active Organisation is always
         the first item of the first page; with one, the filter is matched case-insensitively as a substring of name and slug.
-
-        Args:
-            filter_: the query parameter (``filter``)
         """
-        return self._client.call(_GET_ORGANISATIONS, query={"filter": filter_}, options=options)
+        return self._client.call(_GET_ORGANISATIONS, query={"filter": filter}, options=options)
 
     def create_organisation(
         self,
@@ -705,12 +702,12 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     async def get_organisations(
         self,
         *,
-        filter_: str | NotGiven = NOT_GIVEN,
+        filter: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> OrganisationsPage:
         """List organisations (the async form of :meth:`OrganisationsResource.get_organisations`)."""
         return await self._client.call(
-            _GET_ORGANISATIONS, query={"filter": filter_}, options=options
+            _GET_ORGANISATIONS, query={"filter": filter}, options=options
         )
 
     async def create_organisation(

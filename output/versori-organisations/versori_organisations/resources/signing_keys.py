@@ -59,17 +59,14 @@ class SigningKeysResource(SyncAPIResource):
     def get_public_key(
         self,
         *,
-        id_: str,
+        id: str,
         **options: Unpack[RequestOptions],
     ) -> PublicKey:
         """Get a public key
 
         Returns the public key of the given Signing Key ID, for verifying JWTs signed with an Organisation's Signing Key.
-
-        Args:
-            id_: the path parameter (``id``)
         """
-        return self._client.call(_GET_PUBLIC_KEY, path_params={"id": id_}, options=options)
+        return self._client.call(_GET_PUBLIC_KEY, path_params={"id": id}, options=options)
 
     def list_signing_keys(
         self,
@@ -149,11 +146,11 @@ class AsyncSigningKeysResource(AsyncAPIResource):
     async def get_public_key(
         self,
         *,
-        id_: str,
+        id: str,
         **options: Unpack[RequestOptions],
     ) -> PublicKey:
         """Get a public key (the async form of :meth:`SigningKeysResource.get_public_key`)."""
-        return await self._client.call(_GET_PUBLIC_KEY, path_params={"id": id_}, options=options)
+        return await self._client.call(_GET_PUBLIC_KEY, path_params={"id": id}, options=options)
 
     async def list_signing_keys(
         self,
