@@ -102,6 +102,19 @@ REASONS: dict[str, str] = {
         "Authorization header (e.g. HTTP Basic and a bearer token together): no request can "
         "satisfy the document"
     ),
+    "prism-absent-deepobject": (
+        "an optional deepObject query parameter whose schema has required properties, left out "
+        "of the request: Prism 5.14.2 checks the absent parameter as an empty object and reports "
+        "its required properties missing"
+    ),
+    "prism-echoes-content-encoding": (
+        "the document declares a `Content-Encoding` response header (e.g. example `gzip`): Prism "
+        "5.14.2 sends that value without encoding the body, which no HTTP client can decode"
+    ),
+    "dangling-ref": (
+        "the document has a `$ref` to nothing (inside an example or a schema), so Prism refuses "
+        "to load it at all (its resolver's MissingPointerError names the pointer)"
+    ),
     "prism-nullable-array-query": (
         "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
         "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
@@ -302,6 +315,8 @@ class RequestContext:
     #: the operation's security requirements (alternatives, each a list of scheme names)
     security: list[list[str]] | None = None
     security_pointer: str = ""
+    #: the query string as sent (decoded names), to tell a parameter left out
+    sent_query: frozenset[str] = frozenset()
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -338,6 +353,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = _param_loc(ctx, "query", location[2])
         if param is not None and "array" in message and "null" in message and _nullable_array(values, param):
             return Finding(MOCK, "prism-nullable-array-query", param.pointer, message)
+    if len(location) == 3 and location[1] == "query" and violation.get("code") == "required" and ctx.params:
+        param = _param_loc(ctx, "query", location[2])
+        if param is not None and _absent_deep_object(values, param, ctx.sent_query):
+            return Finding(MOCK, "prism-absent-deepobject", param.pointer, message)
     if len(location) >= 3 and location[1] in ("path", "query", "header", "cookie") and ctx.params:
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
@@ -373,6 +392,18 @@ def _authorization_clash(values: Values, alternative: list[str]) -> bool:
     header (Basic and Bearer together): no request can carry both."""
     schemes = (values.doc.get("components") or {}).get("securitySchemes") or {}
     return sum(1 for name in alternative if _uses_authorization(schemes.get(name))) >= 2
+
+
+def _absent_deep_object(values: Values, param_loc: Loc, sent: frozenset[str]) -> bool:
+    """An optional ``deepObject`` query parameter the request left out (no ``name[...]`` key)."""
+    try:
+        _, param = values.deref(param_loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(param, dict) or param.get("required") or param.get("style") != "deepObject":
+        return False
+    name = str(param.get("name"))
+    return not any(key == name or key.startswith(name + "[") for key in sent)
 
 
 def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:

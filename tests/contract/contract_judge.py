@@ -48,6 +48,8 @@ def lost_values(intended: Any, sent: Any, where: str = "$") -> str:
         return ""
     if isinstance(intended, float) and isinstance(sent, (int, float)) and float(sent) == intended:
         return ""
+    if isinstance(intended, str) and isinstance(sent, str) and _same_instant(intended, sent):
+        return ""  # a date-time written another way (".000Z" and "Z", "+00:00"...)
     if intended != sent or type(intended) is bool and type(sent) is not bool:
         return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
     return ""
@@ -82,3 +84,18 @@ def conforms(value: Any, target: Any, pkg: Package, where: str) -> str:
     if unknown is not None and isinstance(value, unknown):
         return f"{where}: a known variant parsed as UnknownVariant"
     return ""
+
+
+def _same_instant(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same RFC 3339 date-time (or date, or time) written
+    differently."""
+    import datetime
+
+    if a == b:
+        return True
+    for parse in (datetime.datetime.fromisoformat, datetime.date.fromisoformat, datetime.time.fromisoformat):
+        try:
+            return parse(a.replace("Z", "+00:00")) == parse(b.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+    return False

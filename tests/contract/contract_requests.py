@@ -50,6 +50,8 @@ class Request:
     prefer: str | None = None
     #: a document defect the request is known to carry (Prism's refusal is then expected)
     expected: Finding | None = None
+    #: the URL the last send of this request went to (set when judged)
+    sent_url: str = ""
 
 
 class RequestPlanner:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 import time
 import traceback
@@ -43,8 +44,10 @@ if str(HERE) not in sys.path:
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from contract_classify import (  # noqa: E402
     CLIENT,
+    DOCUMENT,
     MOCK,
     Finding,
     RequestContext,
@@ -163,7 +166,7 @@ class OperationSweep:
             return getattr(getattr(client, resource), name)(**kwargs)
 
         result = drive(self.doc.pkg, flavor, self._client_kwargs(), invoke, recorder, pages=2)
-        self.result.requests += len(recorder.exchanges)
+        self.result.requests += max(len(recorder.exchanges), len(recorder.sent))
         if isinstance(result, self.doc.pkg.root.APIConnectionError) and self.doc.server_died():
             self.crashed = self.doc.restart_prism()
         return result, recorder
@@ -200,6 +203,9 @@ class OperationSweep:
             self.crashed = ""
             return
         if not recorder.exchanges:
+            if recorder.sent and "decompress" in str(result) and self._declares_response_header("content-encoding"):
+                self._add(Finding(MOCK, "prism-echoes-content-encoding", self.op_loc.pointer, short(result)), label, flavor)
+                return
             self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
             return
         first = recorder.exchanges[0]
@@ -255,6 +261,19 @@ class OperationSweep:
                     return True
         return False
 
+    def _declares_response_header(self, name: str) -> bool:
+        """Whether a response of the operation declares the header ``name``."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code in responses:
+            try:
+                _, resp = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                continue
+            headers = resp.get("headers") if isinstance(resp, dict) else None
+            if isinstance(headers, dict) and any(str(h).lower() == name for h in headers):
+                return True
+        return False
+
     def _declares_success(self) -> bool:
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         return any(str(code).startswith("2") for code in responses)
@@ -262,6 +281,7 @@ class OperationSweep:
     def _judge_request(self, exchange: Exchange, request: Request) -> Finding | None:
         """A finding when the request itself is wrong (Prism's violations or our own checks)."""
         violations = exchange.request_violations
+        request.sent_url = str(exchange.request.url)
         if violations:
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
@@ -296,7 +316,8 @@ class OperationSweep:
         alternatives = [list(r) for r in security if isinstance(r, dict)] if isinstance(security, list) else None
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where)
+        sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
+        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent)
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
@@ -491,6 +512,9 @@ class DocumentSweep:
         except PrismStartError as exc:
             if not exc.exited:  # still loading at the deadline: the sweep's limit, not Prism's
                 result.setup = Finding(CLIENT, "prism-start-timeout", "", f"Prism did not answer within {self.prism_deadline:.0f} s: {exc.log[-800:]}")
+            elif "MissingPointerError" in exc.log or "EMISSINGPOINTER" in exc.log:
+                found = re.search(r'token "[^"]*" in "([^"]+)" does not exist', exc.log)
+                result.setup = Finding(DOCUMENT, "dangling-ref", found.group(1) if found else "", exc.log[-1500:])
             else:
                 result.setup = Finding(MOCK, "prism-refuses-document", "", exc.log[-1500:])
             return False

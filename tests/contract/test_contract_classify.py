@@ -325,3 +325,51 @@ def test_basic_and_bearer_together_cannot_be_sent(tmp_path: Path) -> None:
     assert clash is not None and (clash.verdict, clash.reason) == (DOCUMENT, "unsatisfiable-security-requirement")
     assert request_rejected(values, unauthorized, RequestContext(security=[["basic", "key"]])) is None
     assert request_rejected(values, unauthorized, RequestContext(security=[["basic", "oauth"], ["key"]])) is None
+
+
+def test_prism_checks_an_absent_deep_object_as_empty(prism: Path, tmp_path: Path) -> None:
+    """An optional deepObject query parameter with a required property, left out: Prism 5.14.2
+    reports the property missing (and accepts the request once the parameter is sent)."""
+    sort = {"type": "object", "required": ["by"], "properties": {"by": {"type": "string"}}}
+    params = [{"name": "sort", "in": "query", "style": "deepObject", "explode": True, "schema": sort}]
+    doc = _doc({}, {"/x": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        absent = httpx.get(f"{server.url}/x")
+        sent = httpx.get(f"{server.url}/x", params={"sort[by]": "name"})
+    finally:
+        server.stop()
+    assert (absent.status_code, sent.status_code) == (422, 204), absent.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in absent.json()["validation"]]
+    ctx = RequestContext(None, {("query", "sort"): values.at("/paths/~1x/get/parameters/0")})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-absent-deepobject")
+    sent_ctx = RequestContext(None, ctx.params, sent_query=frozenset({"sort[by]"}))
+    assert request_rejected(values, violations, sent_ctx) is None
+
+
+def test_prism_echoes_a_declared_content_encoding(prism: Path, tmp_path: Path) -> None:
+    """A declared ``Content-Encoding`` response header: Prism 5.14.2 sends its example (``gzip``)
+    over a body it did not compress, which an HTTP client cannot decode."""
+    header = {"Content-Encoding": {"schema": {"type": "string", "example": "gzip"}}}
+    content = {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+    doc = _doc({}, {"/e": {"get": {"responses": {"200": {"description": "ok", "headers": header, "content": content}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        with pytest.raises(httpx.DecodingError):
+            httpx.get(f"{server.url}/e")
+    finally:
+        server.stop()
+
+
+def test_prism_refuses_a_document_with_a_dangling_ref_in_an_example(prism: Path, tmp_path: Path) -> None:
+    """A ``$ref`` to nothing inside an example: Prism's resolver refuses the whole document
+    (MissingPointerError), which the sweep reports as the document's defect."""
+    from contract_prism import PrismStartError
+
+    content = {"application/json": {"schema": {"type": "object"}, "example": {"a": {"$ref": "#/components/schemas/Nope/example"}}}}
+    doc = _doc({}, {"/d": {"get": {"responses": {"200": {"description": "ok", "content": content}}}}})
+    with pytest.raises(PrismStartError) as info:
+        _serve(prism, tmp_path, doc).stop()
+    assert info.value.exited and "MissingPointerError" in info.value.log
