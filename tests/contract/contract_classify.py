@@ -108,8 +108,9 @@ REASONS: dict[str, str] = {
         "its required properties missing"
     ),
     "prism-echoes-content-encoding": (
-        "the document declares a `Content-Encoding` response header (e.g. example `gzip`): Prism "
-        "5.14.2 sends that value without encoding the body, which no HTTP client can decode"
+        "the document declares a `Content-Encoding` (or `Transfer-Encoding`, `Content-Length`) "
+        "response header: Prism 5.14.2 sends its example value (`gzip`...) over a body it did not "
+        "encode that way, which no HTTP client can read"
     ),
     "dangling-ref": (
         "the document has a `$ref` to nothing (inside an example or a schema), so Prism refuses "

@@ -203,7 +203,10 @@ class OperationSweep:
             self.crashed = ""
             return
         if not recorder.exchanges:
-            if recorder.sent and "decompress" in str(result) and self._declares_response_header("content-encoding"):
+            transport = ("content-encoding", "transfer-encoding", "content-length")
+            if recorder.sent and isinstance(result, self.doc.pkg.root.APIConnectionError) and any(
+                self._declares_response_header(h) for h in transport
+            ):
                 self._add(Finding(MOCK, "prism-echoes-content-encoding", self.op_loc.pointer, short(result)), label, flavor)
                 return
             self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
