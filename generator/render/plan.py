@@ -96,13 +96,16 @@ def _response_spec(r: ResponseCase) -> str:
     return f"ResponseSpec({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
-def _body_class(hint: str) -> str:
-    """The class ``body_kwargs`` tells a body's kind by: the body's model class, or ``None``
-    (anything) when its type is not a plain class name."""
-    return hint if hint.isidentifier() and hint[0].isupper() else "None"
+def _body_class(hint: str, classes: set[str]) -> str:
+    """The class ``body_kwargs`` tells a body's kind by: the body's model or enum class, or
+    ``None`` (anything) when its type is not one (a primitive, a list, an alias: ``User = Any``
+    cannot be used with ``isinstance``)."""
+    return hint if hint in classes else "None"
 
 
-def _method_view(op: Operation, class_name: str, default_security: list[list[str]]) -> MethodView:
+def _method_view(
+    op: Operation, class_name: str, default_security: list[list[str]], classes: set[str]
+) -> MethodView:
     sig: list[str] = []
     args_doc: list[str] = []
     for p in op.params:
@@ -122,7 +125,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             reached: list[str] = []
             ways = []
             for b in op.bodies:
-                cls = _body_class(b.hint)
+                cls = _body_class(b.hint, classes)
                 if "None" in reached or cls in reached:
                     ways.append(f"{b.content_type} with `{op.content_type_arg}`")
                 else:
@@ -185,7 +188,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             # several: the call picks one (by the body's type, or the caller's choice) and sends
             # its Content-Type
             kinds = ", ".join(
-                f"({_body_class(b.hint)}, {py_str(b.kind)}, {py_str(mt)})"
+                f"({_body_class(b.hint, classes)}, {py_str(b.kind)}, {py_str(mt)})"
                 for b in op.bodies
                 for mt in b.media_types
             )
@@ -230,7 +233,8 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
 
 
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
-    methods = [_method_view(op, res.class_name, api.default_security) for op in res.operations]
+    classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
+    methods = [_method_view(op, res.class_name, api.default_security, classes) for op in res.operations]
     hints = []
     for m in methods:
         hints += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]

@@ -359,11 +359,20 @@ def body_kwargs(
         known = ", ".join(str(m) for _, _, m in kinds)
         raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
     for cls, kind, media_type in kinds:
-        if cls is None or (isinstance(cls, type) and isinstance(body, cls)):
+        if cls is None or _is_instance(body, cls):
             return _as_kwargs(body, kind, media_type)
     if kinds:
         return _as_kwargs(body, kinds[0][1], kinds[0][2])
     return _as_kwargs(body, "json", None)
+
+
+def _is_instance(value: Any, cls: Any) -> bool:
+    """``isinstance(value, cls)``, False for what is no class to test against (``typing.Any``,
+    a generic alias)."""
+    try:
+        return isinstance(cls, type) and isinstance(value, cls)
+    except TypeError:
+        return False
 
 
 def _as_kwargs(body: Any, kind: str, media_type: str | None) -> dict[str, Any]:
