@@ -160,12 +160,26 @@ class Parameter:
     style: tuple[str, bool] | None = None  # (style, explode) when not the location default
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """How one property of a form or multipart body is sent: its Encoding Object (OAS 3.1.0
+    4.8.15). ``style`` (with ``explode`` and ``allow_reserved``) when the Encoding Object gives
+    any of ``style``, ``explode``, ``allowReserved`` (the value is serialized like a query
+    parameter), else ``None`` (sent by content); ``content_type`` is its ``contentType``."""
+
+    style: str | None
+    explode: bool = False
+    allow_reserved: bool = False
+    content_type: str | None = None
+
+
 @dataclass
 class RequestBody:
     """How the request body is sent: ``kind`` is json | form | multipart | binary | text.
 
     ``content_type`` is the first declared media type of that kind, ``media_types`` every one
-    (in document order), each of which a call may choose.
+    (in document order), each of which a call may choose. ``encoding`` holds the Encoding
+    Objects of a form or multipart body's properties, by JSON name.
     """
 
     kind: str
@@ -175,6 +189,7 @@ class RequestBody:
     doc: str
     pointer: str
     media_types: list[str] = field(default_factory=list)
+    encoding: dict[str, Encoding] = field(default_factory=dict)
 
 
 @dataclass

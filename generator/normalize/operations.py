@@ -10,6 +10,7 @@ from typing import Any
 from ..diagnostics import DiagnosticSink
 from ..ir.model import (
     ANY,
+    Encoding,
     ListOf,
     ModelDef,
     Named,
@@ -59,6 +60,9 @@ def media_kind(media_type: str) -> str:
 
 
 _KIND_ORDER = {"json": 0, "multipart": 1, "form": 2, "binary": 3, "text": 4}
+#: The styles an Encoding Object may give a form or multipart body property (those of query
+#: parameters, OAS 3.1.0 4.8.15).
+_BODY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 
 class OperationBuilder:
@@ -303,13 +307,80 @@ class OperationBuilder:
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(t.name)
                 hint = T.hint(t)
+            encoding = {}
+            if kind in ("form", "multipart") and "encoding" in media:
+                encoding = self._encoding(media["encoding"], schema, sloc, bloc.child("content", mt, "encoding"))
             out.append(
                 RequestBody(
                     kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key,
-                    media_types=chosen[kind],
+                    media_types=chosen[kind], encoding=encoding,
                 )
             )
         return out
+
+    def _encoding(self, encoding: Any, schema: Any, sloc: Loc, loc: Loc) -> dict[str, Encoding]:
+        """The Encoding Objects of a form or multipart body (OAS 3.1.0 4.8.15), by property. One
+        that names no property of the body, or a ``style`` a body cannot use, is reported
+        (WARNING) and left out. ``style``, ``explode`` and ``allowReserved`` apply to both
+        media types, as OAS 3.1 says (3.0 gives them to forms only; a 3.0 document writing them
+        for a multipart body is taken at its word)."""
+        if not isinstance(encoding, dict):
+            self.sink.warning("'encoding' must be an object; it is ignored", loc.pointer)
+            return {}
+        known = self._property_names(schema, sloc, 0)
+        out: dict[str, Encoding] = {}
+        for name, enc in encoding.items():
+            eloc = loc.child(name)
+            if not isinstance(enc, dict):
+                self.sink.warning("an Encoding Object must be an object; it is ignored", eloc.pointer)
+                continue
+            if known is not None and name not in known:
+                self.sink.warning(
+                    f"this Encoding Object names '{name}', which is not a property of the request body; it is ignored",
+                    eloc.pointer,
+                )
+                continue
+            style = enc.get("style")
+            if style is not None and style not in _BODY_STYLES:
+                self.sink.warning(
+                    f"encoding style '{style}' cannot serialize a request body property (it is one of "
+                    f"{', '.join(_BODY_STYLES)}); it is ignored",
+                    eloc.child("style").pointer,
+                )
+                style = None
+            explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
+            reserved = enc.get("allowReserved") if isinstance(enc.get("allowReserved"), bool) else None
+            ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
+            if style is None and explode is None and reserved is None:
+                if ctype is not None:
+                    out[str(name)] = Encoding(None, content_type=ctype)
+                continue
+            style = style or "form"
+            out[str(name)] = Encoding(
+                style, explode if explode is not None else style == "form", bool(reserved), ctype
+            )
+        return out
+
+    def _property_names(self, schema: Any, loc: Loc, depth: int) -> set[str] | None:
+        """The property names of an object schema (through ``$ref`` and ``allOf``), or None when
+        they cannot be told (``additionalProperties``, a composition, a bad ``$ref``)."""
+        if depth > 16 or not isinstance(schema, dict):
+            return None
+        if "$ref" in schema:
+            try:
+                loc, schema = self.resolver.follow(schema, loc)  # (its type reports a bad one)
+            except RefError:
+                return None
+            return self._property_names(schema, loc, depth + 1)
+        names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+        if schema.get("additionalProperties") not in (None, False) or "oneOf" in schema or "anyOf" in schema:
+            return None
+        for i, part in enumerate(schema.get("allOf") or [] if isinstance(schema.get("allOf"), list) else []):
+            more = self._property_names(part, loc.child("allOf", i), depth + 1)
+            if more is None:
+                return None
+            names |= more
+        return {str(n) for n in names}
 
     def _responses(self, loc: Loc, op: dict[str, Any], label: str) -> tuple[list[ResponseCase], list[ResponseCase]]:
         responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}

@@ -10,7 +10,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase, SecurityScheme
+from ..ir.model import (
+    AliasDef,
+    Api,
+    Encoding,
+    EnumDef,
+    ModelDef,
+    Operation,
+    Resource,
+    ResponseCase,
+    SecurityScheme,
+)
 from ..paths import templates_dir
 from .text import comment, docstring_body, py_str, toml_str
 
@@ -60,6 +70,13 @@ def _py_alternatives(alternatives: list[list[str]]) -> str:
     """Security alternatives as a tuple of tuples: ``()``, ``(("a",), ("b", "c"))``."""
     inner = [_py_tuple(alt) for alt in alternatives]
     return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+
+
+def _py_encoding(e: Encoding) -> str:
+    """An Encoding Object as the runtime's ``BodyEncoding`` tuple literal."""
+    style = py_str(e.style) if e.style is not None else "None"
+    ctype = py_str(e.content_type) if e.content_type is not None else "None"
+    return f"({style}, {e.explode}, {e.allow_reserved}, {ctype})"
 
 
 def _doc_lines(*parts: str) -> str:
@@ -173,17 +190,24 @@ def _method_view(
         if loc in styles:
             fixed.append(f"{loc}_styles={{{', '.join(styles[loc])}}}")
     if body_arg:
+        encodings = [
+            f"{py_str(b.kind)}: {{{', '.join(f'{py_str(k)}: {_py_encoding(e)}' for k, e in b.encoding.items())}}}"
+            for b in op.bodies
+            if b.encoding
+        ]
+        if encodings:
+            fixed.append(f"encodings={{{', '.join(encodings)}}}")
         if not op.content_type_arg:
-            # one media type: the endpoint carries its Content-Type
+            # one media type: the endpoint carries its Content-Type (a form or multipart body's
+            # fields are read by ``body_kwargs``, which also gives its media type)
             kind = op.bodies[0].kind
-            kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
-            if kind in ("form", "multipart"):
-                call.append(f'**body_kwargs({body_arg}, ((None, "{kind}", None),))')
-            else:
-                call.append(f"{kw}={body_arg}")
             ct = op.bodies[0].content_type
-            if (kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and kind != "multipart":
-                fixed.append(f"content_type={py_str(ct)}")
+            if kind in ("form", "multipart"):
+                call.append(f"**body_kwargs({body_arg}, ((None, {py_str(kind)}, {py_str(ct)}),))")
+            else:
+                call.append(f"{'json' if kind == 'json' else 'content'}={body_arg}")
+                if (kind != "json" or ct.split(";")[0].strip() != "application/json") and "*" not in ct:
+                    fixed.append(f"content_type={py_str(ct)}")
         else:
             # several: the call picks one (by the body's type, or the caller's choice) and sends
             # its Content-Type

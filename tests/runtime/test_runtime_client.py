@@ -144,6 +144,23 @@ def test_form_and_content_bodies(mode: str) -> None:
     assert rec.requests[1].headers["content-type"] == "application/octet-stream"
 
 
+def test_empty_bodies_are_sent(mode: str) -> None:
+    """A body that is given is sent when empty: an empty form with its Content-Type, a multipart
+    body of no part (the closing boundary) with the given media type and a boundary."""
+    rec = Recorder()
+    perform(mode, mock_client_kwargs(mode, rec), "POST", "/f", form={"a": None})
+    perform(mode, mock_client_kwargs(mode, rec), "POST", "/m", multipart={"a": NOT_GIVEN})
+    perform(
+        mode, mock_client_kwargs(mode, rec), "POST", "/m", multipart={}, content_type="multipart/mixed"
+    )
+    form, multipart, mixed = rec.requests
+    assert (form.headers["content-type"], form.content) == ("application/x-www-form-urlencoded", b"")
+    for request, media in ((multipart, "multipart/form-data"), (mixed, "multipart/mixed")):
+        ctype = request.headers["content-type"]
+        assert ctype.startswith(f"{media}; boundary=")
+        assert request.content == f"--{ctype.split('boundary=')[1]}--\r\n".encode()
+
+
 def test_only_one_body_is_accepted(mode: str) -> None:
     rec = Recorder()
     with pytest.raises(ValueError, match="only one request body"):

@@ -13,6 +13,7 @@ import pytest
 
 from rtpkg._qs import (
     encode_cookie_value,
+    encode_form,
     encode_header_value,
     encode_path,
     encode_query,
@@ -113,6 +114,35 @@ def test_values_convert_inside_query() -> None:
 def test_unknown_style_is_refused() -> None:
     with pytest.raises(ValueError, match="Unsupported query style"):
         encode_query({"a": 1}, {"a": ("matrix", True)})
+
+
+def test_form_bodies_by_their_encoding() -> None:
+    """No Encoding Object: form rules (``+`` for a space, arrays repeated, objects exploded);
+    a style: RFC 3986 and the style; a ``contentType`` alone: the value's JSON text."""
+    encoding = {
+        "tags": ("pipeDelimited", False, False, None),
+        "link": ("form", True, True, None),
+        "meta": (None, False, False, "application/json"),
+        "id": (None, False, False, "text/plain"),
+    }
+    body = encode_form(
+        {
+            "plain": "a b",
+            "list": ["1", "2"],
+            "obj": {"k": "v w"},
+            "tags": ["a b", "c"],
+            "link": "http://x/?a=b c",
+            "meta": {"k": "v"},
+            "id": 7,
+            "none": None,
+            "skip": NOT_GIVEN,
+        },
+        encoding,
+    )
+    assert body == (
+        b"plain=a+b&list=1&list=2&k=v+w&tags=a%20b%7Cc&link=http://x/?a=b%20c"
+        b"&meta=%7B%22k%22%3A%22v%22%7D&id=7"
+    )
 
 
 def test_path_values_stay_inside_their_segment() -> None:

@@ -36,6 +36,7 @@ from ._constants import (
 )
 from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
 from ._qs import (
+    BodyEncoding,
     drop_absent,
     encode_header_value,
     encode_path,
@@ -180,6 +181,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         multipart: Mapping[str, object] | NotGiven,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None,
         security: Sequence[Sequence[str]] | None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None,
@@ -216,6 +218,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             content_type=content_type,
             extra_body=opts.get("extra_body"),
             read_streams=read_streams,
+            encodings=encodings,
         )
         if body.content_type is not None:
             header_map["content-type"] = ("Content-Type", body.content_type)
@@ -315,6 +318,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
         security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
@@ -337,7 +341,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 values are not sent.
             json, form, multipart, content: at most one body (JSON data or models,
                 urlencoded fields, multipart fields, raw bytes/str/binary stream).
-            content_type: overrides the body's ``Content-Type``.
+            content_type: the body's media type, its ``Content-Type`` (a multipart body's
+                gets its boundary).
+            encodings: the Encoding Objects of a form (``"form"``) or multipart
+                (``"multipart"``) body's properties, by wire name (``_qs.BodyEncoding``).
             security: the operation's security requirements: alternatives, each the
                 names of the schemes that must all be sent; the first whose every scheme
                 has a configured credential is applied (see ``_auth.select_auths``;
@@ -376,6 +383,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             multipart=multipart,
             content=content,
             content_type=content_type,
+            encodings=encodings,
             security=security,
             responses=responses,
             errors=errors,
@@ -477,6 +485,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
         security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
@@ -504,6 +513,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             multipart=multipart,
             content=content,
             content_type=content_type,
+            encodings=encodings,
             security=security,
             responses=responses,
             errors=errors,

@@ -346,8 +346,8 @@ def body_kwargs(
     json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
     the endpoint. The media type ``content_type`` names wins when given; otherwise the first
     entry whose class matches ``body`` (``None`` matches anything). A multipart body's
-    Content-Type is httpx's (it carries the boundary); a wildcard media type (``*/*``) sends the
-    kind's default.
+    Content-Type gets its boundary when sent; a wildcard media type (``*/*``) sends the kind's
+    default.
 
     Raises:
         ValueError: ``content_type`` is none of the media types in ``kinds``.
@@ -377,7 +377,7 @@ def _is_instance(value: Any, cls: Any) -> bool:
 
 def _as_kwargs(body: Any, kind: str, media_type: str | None) -> dict[str, Any]:
     out = _encoded(body, kind)
-    if media_type is not None and kind != "multipart" and "*" not in media_type:
+    if media_type is not None and "*" not in media_type:
         out["content_type"] = media_type
     return out
 

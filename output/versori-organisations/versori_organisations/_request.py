@@ -16,17 +16,20 @@ from typing import (
     Sequence,
     TypedDict,
     TypeVar,
-    Union,
     cast,
 )
-from urllib.parse import urlencode
 
 import httpx
 
 from ._auth import Auth
-from ._files import to_multipart
+from ._files import MultipartFiles, to_multipart
 from ._pagination import PageRequest, PaginationStrategy
-from ._qs import encode_cookie_value, encode_query
+from ._qs import (
+    BodyEncoding,
+    encode_cookie_value,
+    encode_form,
+    encode_query,
+)
 from ._response import ResponseSpec
 from ._serialization import dump_json, to_jsonable
 from ._types import NotGiven, RequestOptions
@@ -41,10 +44,6 @@ __all__ = [
     "fixed_parts",
     "prepare_body",
     "with_page_request",
-]
-
-_MultipartParts = list[
-    tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
 ]
 
 _T = TypeVar("_T")
@@ -65,6 +64,7 @@ class _Operation:
     security: Sequence[Sequence[str]] | None = None
     path_styles: Mapping[str, tuple[str, bool]] | None = None
     header_styles: Mapping[str, tuple[str, bool]] | None = None
+    encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +110,7 @@ def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -
         "header_styles": endpoint.header_styles,
         "content_type": endpoint.content_type,
         "security": endpoint.security,
+        "encodings": endpoint.encodings,
     }
     parts.update(params or {})
     return parts
@@ -120,7 +121,7 @@ class PreparedBody:
     """A request body encoded once (``prepare_body``) and sent by every attempt."""
 
     content: bytes | IO[bytes] | None = None
-    files: _MultipartParts | None = None
+    files: MultipartFiles | None = None
     content_type: str | None = None
     stream_position: int | None = None  # where to rewind a seekable stream
     replayable: bool = True  # False for a stream that cannot be sent twice
@@ -173,6 +174,18 @@ def with_page_request(call: Call, page: PageRequest) -> Call:
     return dataclasses.replace(call, query=tuple(query))
 
 
+def _multipart_type(content_type: str | None) -> tuple[str, str]:
+    """``(Content-Type, boundary)`` of a multipart body: ``content_type`` (default
+    ``multipart/form-data``) with its ``boundary`` parameter, a fresh one when it has none."""
+    media = content_type or "multipart/form-data"
+    for param in media.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary" and value.strip('"'):
+            return media, value.strip('"')
+    boundary = os.urandom(16).hex()
+    return f"{media.split(';', 1)[0].strip()}; boundary={boundary}", boundary
+
+
 def prepare_body(
     *,
     json: object,
@@ -182,9 +195,16 @@ def prepare_body(
     content_type: str | None,
     extra_body: Mapping[str, object] | None,
     read_streams: bool,
+    encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
 ) -> PreparedBody:
     """Encode the one body given (``json``, ``form``, ``multipart`` or ``content``, with
     ``extra_body`` merged in); ``read_streams`` reads a binary stream into memory.
+
+    A body that is given is sent even when empty: ``{}``, an empty form, a multipart body of
+    no part (its closing boundary), each with its Content-Type. ``encodings`` holds the
+    Encoding Objects of the form (``"form"``) and multipart (``"multipart"``) body's
+    properties (``_qs.encode_form``, ``_files.to_multipart``). A multipart body's Content-Type
+    is ``content_type`` (default ``multipart/form-data``) with the boundary.
 
     Raises:
         ValueError: more than one body is given.
@@ -198,21 +218,21 @@ def prepare_body(
     extra = dict(extra_body or {})
 
     if not isinstance(form, NotGiven):
-        pairs = encode_query({**form, **extra})
         return PreparedBody(
-            content=urlencode(pairs).encode("ascii"),
+            content=encode_form({**form, **extra}, (encodings or {}).get("form")),
             content_type=content_type or "application/x-www-form-urlencoded",
         )
     if not isinstance(multipart, NotGiven):
-        data, files = to_multipart({**multipart, **extra})
-        parts: _MultipartParts = []
-        for name, value in data.items():
-            for item in value if isinstance(value, list) else [value]:
-                parts.append((name, (None, item.encode("utf-8"), None)))
+        parts = to_multipart({**multipart, **extra}, (encodings or {}).get("multipart"))
+        multipart_type, boundary = _multipart_type(content_type)
+        if not parts:  # httpx sends no body for no part: the closing boundary alone
+            return PreparedBody(
+                content=f"--{boundary}--\r\n".encode("ascii"), content_type=multipart_type
+            )
         replayable = all(
-            isinstance(part[1], bytes) or _rewind_position(part[1]) is not None for _, part in files
+            isinstance(part[1], bytes) or _rewind_position(part[1]) is not None for _, part in parts
         )
-        return PreparedBody(files=parts + files, replayable=replayable)
+        return PreparedBody(files=parts, content_type=multipart_type, replayable=replayable)
     if not isinstance(content, NotGiven):
         if extra:
             raise TypeError("extra_body cannot be merged into a raw content body")
