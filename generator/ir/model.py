@@ -158,6 +158,8 @@ class Parameter:
     doc: str
     pointer: str
     style: tuple[str, bool] | None = None  # (style, explode) when not the location default
+    #: ``allowReserved`` of a query parameter: RFC 3986 reserved characters sent unencoded.
+    allow_reserved: bool = False
 
 
 @dataclass(frozen=True)

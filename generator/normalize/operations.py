@@ -269,9 +269,11 @@ class OperationBuilder:
                 e = explode if isinstance(explode, bool) else s == "form"
                 style_pair = (s, e)
             doc = str(p.get("description") or "").strip()
-            out.append(
-                Parameter(py, jname, where, T.hint(t), required, doc, ploc.key, style_pair)
+            param = Parameter(
+                py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
+                allow_reserved=where == "query" and p.get("allowReserved") is True,
             )
+            out.append(param)
         return out
 
     def _bodies(self, loc: Loc, op: dict[str, Any], label: str) -> list[RequestBody]:

@@ -178,7 +178,10 @@ def _method_view(
     styles: dict[str, list[str]] = {}
     for p in op.params:
         by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
-        if p.style and p.location in ("query", "path", "header"):
+        if p.allow_reserved:
+            style, explode = p.style or ("form", True)
+            styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(style)}, {explode}, True)")
+        elif p.style and p.location in ("query", "path", "header"):
             styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:

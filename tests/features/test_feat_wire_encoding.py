@@ -1,6 +1,6 @@
 """How values are encoded on the wire, sync and async: a body typed ``Any`` among several media
 types; a given body with no field set is still sent, the Encoding Object of form and multipart
-bodies."""
+bodies; query strings percent-encoded per RFC 3986 (``allowReserved`` honoured)."""
 
 from __future__ import annotations
 
@@ -163,6 +163,65 @@ def test_a_multipart_body_with_fields_keeps_its_boundary_in_the_content_type(gen
     both(g, rec, lambda c: c.files.upload(body=g.models.UploadBody(title="t", file=b"F")))
     for request in rec.requests:
         assert [(n, c) for n, _, c in _parts(request)] == [("file", b"F"), ("title", b"t")]
+
+
+# --- query strings: RFC 3986 ------------------------------------------------------------------
+
+QUERY = spec(
+    "wire_query",
+    """
+    openapi: 3.1.0
+    info: {title: WireQuery, version: "1"}
+    paths:
+      /search:
+        get:
+          operationId: search
+          parameters:
+            - {name: required query, in: query, required: true, schema: {type: string}}
+            - {name: tags, in: query, explode: false, schema: {type: array, items: {type: string}}}
+            - {name: words, in: query, style: spaceDelimited, explode: false, schema: {type: array, items: {type: string}}}
+            - {name: alts, in: query, style: pipeDelimited, explode: false, schema: {type: array, items: {type: string}}}
+            - name: f
+              in: query
+              style: deepObject
+              schema: {type: object, properties: {lo: {type: integer}}}
+            - {name: next, in: query, allowReserved: true, schema: {type: string}}
+            - {name: q, in: query, schema: {type: string}}
+          responses: {"204": {description: ok}}
+    """,
+)
+
+
+def test_query_strings_are_percent_encoded_per_rfc_3986(gen) -> None:
+    """OAS query parameters follow RFC 6570 / RFC 3986: a space is ``%20`` (never ``+``, which
+    a strict server reads as a plus sign), in names too; reserved characters are percent-encoded
+    unless the parameter says ``allowReserved: true`` (then ``:/?@!$&'()*+,;=`` and
+    percent-encoded triples pass unchanged); delimiters are encoded like the path's."""
+    g = gen(QUERY)
+    assert g.ok, g.describe()
+    rec = Recorder(204)
+    both(
+        g,
+        rec,
+        lambda c: c.search.search(
+            required_query="this always",
+            tags=["a b", "c"],
+            words=["x", "y"],
+            alts=["1", "2"],
+            f=g.models.SearchF(lo=5),
+            next_="https://x.test/a b?c=d%2Fe",
+            q="1+1=2 & ü",
+            extra_query={"extra key": "a+b"},
+        ),
+    )
+    expected = (
+        "required%20query=this%20always&tags=a%20b%2Cc&words=x%20y&alts=1%7C2&f%5Blo%5D=5"
+        "&next=https://x.test/a%20b?c=d%2Fe&q=1%2B1%3D2%20%26%20%C3%BC&extra%20key=a%2Bb"
+    )
+    for request in rec.requests:
+        assert request.url.query.decode() == expected
+        assert request.url.params["required query"] == "this always"
+        assert request.url.params["q"] == "1+1=2 & ü"
 
 
 # --- a body typed Any among several media types -------------------------------------------

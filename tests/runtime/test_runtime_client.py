@@ -19,6 +19,8 @@ from rtpkg._exceptions import (
     InternalServerError,
     NotFoundError,
 )
+from rtpkg._pagination import PageRequest
+from rtpkg._request import with_page_request
 from rtpkg._types import NOT_GIVEN
 
 
@@ -159,6 +161,23 @@ def test_empty_bodies_are_sent(mode: str) -> None:
         ctype = request.headers["content-type"]
         assert ctype.startswith(f"{media}; boundary=")
         assert request.content == f"--{ctype.split('boundary=')[1]}--\r\n".encode()
+
+
+def test_a_page_url_keeps_the_query_the_server_wrote() -> None:
+    """Query pairs are held percent-encoded; the next page at a URL the server gave keeps that
+    URL's query as written, a next page by parameters encodes them like the first."""
+    http = httpx.Client(transport=httpx.MockTransport(Recorder()))
+    client = SyncAPIClient(base_url="http://t/v1", http_client=http)
+    first = client._prepare(
+        "GET", "/items", path_params=None, query={"q": "a b"}, query_styles=None, path_styles=None,
+        header_styles=None, headers=None, cookies=None, json=NOT_GIVEN, form=NOT_GIVEN,
+        multipart=NOT_GIVEN, content=NOT_GIVEN, content_type=None, encodings=None, security=None,
+        responses={}, errors=None, pagination=None, options=None, read_streams=False,
+    )
+    assert first.query == (("q", "a%20b"),)
+    following = with_page_request(first, PageRequest(url="http://t/v1/items?q=a+b&cursor=x%2By"))
+    assert following.query == (("q", "a+b"), ("cursor", "x%2By"))
+    assert with_page_request(first, PageRequest(params={"q": "c d"})).query == (("q", "c%20d"),)
 
 
 def test_only_one_body_is_accepted(mode: str) -> None:

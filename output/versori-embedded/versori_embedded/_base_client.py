@@ -40,7 +40,7 @@ from ._qs import (
     drop_absent,
     encode_header_value,
     encode_path,
-    encode_query,
+    query_pairs,
     to_param_str,
 )
 from ._request import (
@@ -171,7 +171,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         *,
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
-        query_styles: Mapping[str, tuple[str, bool]] | None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None,
         path_styles: Mapping[str, tuple[str, bool]] | None,
         header_styles: Mapping[str, tuple[str, bool]] | None,
         headers: Mapping[str, object] | None,
@@ -193,9 +193,9 @@ class _BaseClient(Generic[_HttpxClientT]):
         for invalid input, before any I/O."""
         opts: RequestOptions = options or {}
         url = self._url_for(encode_path(path, path_params or {}, path_styles))
-        encoded_query = encode_query(self._default_query)
-        encoded_query += encode_query(query or {}, query_styles)
-        encoded_query += encode_query(opts.get("extra_query") or {})
+        encoded_query = query_pairs(self._default_query)
+        encoded_query += query_pairs(query or {}, query_styles)
+        encoded_query += query_pairs(opts.get("extra_query") or {})
 
         # by lower-case name, as httpx.Headers replaces (a later value wins, in the first's place)
         header_map = {"user-agent": ("User-Agent", self._user_agent)}
@@ -308,7 +308,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
         path_styles: Mapping[str, tuple[str, bool]] | None = None,
         header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
@@ -333,7 +333,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 absolute URL.
             path_params: values for the template's placeholders (wire names).
             query, query_styles: query parameters (wire names) and their OpenAPI
-                ``(style, explode)``; see ``_qs.encode_query``.
+                ``(style, explode)``, or ``(style, explode, allowReserved)``; see
+                ``_qs.encode_query``. The query string is percent-encoded per RFC 3986
+                (``_qs.query_pairs``: a space is ``%20``).
             path_styles, header_styles: the ``(style, explode)`` of path parameters
                 (simple, label, matrix; see ``_qs.encode_path``) and of header parameters
                 (simple; an exploded object is ``k=v,k2=v2``), when not ``("simple", False)``.
@@ -475,7 +477,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
         path_styles: Mapping[str, tuple[str, bool]] | None = None,
         header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,

@@ -28,7 +28,9 @@ from ._qs import (
     BodyEncoding,
     encode_cookie_value,
     encode_form,
-    encode_query,
+    join_query,
+    query_pairs,
+    quote_query,
 )
 from ._response import ResponseSpec
 from ._serialization import dump_json, to_jsonable
@@ -59,7 +61,7 @@ class _Operation:
     path: str
     responses: Mapping[int | str, ResponseSpec]
     errors: Mapping[int | str, Any] | None = None
-    query_styles: Mapping[str, tuple[str, bool]] | None = None
+    query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None
     content_type: str | None = None
     security: Sequence[Sequence[str]] | None = None
     path_styles: Mapping[str, tuple[str, bool]] | None = None
@@ -133,7 +135,7 @@ class Call:
 
     method: str
     url: httpx.URL  # without query
-    query: tuple[tuple[str, str], ...]
+    query: tuple[tuple[str, str], ...]  # percent-encoded (name, value) pairs, before credentials
     headers: tuple[tuple[str, str], ...]  # before credentials
     extra_headers: tuple[tuple[str, str | None], ...]  # applied last; None removes
     cookies: tuple[tuple[str, str], ...]
@@ -160,17 +162,19 @@ def _rewind_position(stream: object) -> int | None:
 
 
 def with_page_request(call: Call, page: PageRequest) -> Call:
-    """The call that fetches the page described by ``page``."""
+    """The call that fetches the page described by ``page`` (a URL the server gave keeps its
+    query as the server encoded it)."""
     if page.url is not None:
         target = httpx.URL(page.url)
+        pairs = [piece.partition("=") for piece in target.query.decode("ascii").split("&") if piece]
         return dataclasses.replace(
             call,
             url=target.copy_with(query=None, fragment=None),
-            query=tuple(target.params.multi_items()),
+            query=tuple((name, value) for name, _, value in pairs),
         )
-    replaced = set(page.params) | set(page.remove)
+    replaced = {quote_query(name) for name in (*page.params, *page.remove)}
     query = [(k, v) for k, v in call.query if k not in replaced]
-    query.extend(encode_query(page.params))
+    query.extend(query_pairs(page.params))
     return dataclasses.replace(call, query=tuple(query))
 
 
@@ -275,10 +279,10 @@ def build_request(
     callables are re-read on each attempt). Also returns the query names that
     carry credentials, for log redaction."""
     headers = httpx.Headers(list(call.headers))
-    query = list(call.query)
+    credentials: list[tuple[str, str]] = []
     cookies: dict[str, str] = dict(call.cookies)
     for auth in call.auths:
-        auth.apply(headers, query, cookies)
+        auth.apply(headers, credentials, cookies)
     for name, override in call.extra_headers:
         if override is None:
             headers.pop(name, None)
@@ -288,15 +292,17 @@ def build_request(
         jar = "; ".join(f"{k}={encode_cookie_value(v)}" for k, v in cookies.items())
         existing = headers.get("Cookie")
         headers["Cookie"] = f"{existing}; {jar}" if existing else jar
-    secret_names = frozenset(k for k, v in query if (k, v) not in call.query)
+    secret_names = frozenset(name for name, _ in credentials)
+    query = [*call.query, *((quote_query(k), quote_query(v)) for k, v in credentials)]
+    # the query string as encoded (RFC 3986): httpx's ``params`` would write a space as ``+``
+    url = call.url.copy_with(query=join_query(query).encode("ascii")) if query else call.url
 
     body = call.body
     if body.stream_position is not None and not isinstance(body.content, bytes):
         cast(IO[bytes], body.content).seek(body.stream_position)
     request = http.build_request(
         call.method,
-        call.url,
-        params=tuple(query) or None,  # no empty merge: each one parses the URL again
+        url,
         headers=headers,
         content=body.content,
         files=body.files,

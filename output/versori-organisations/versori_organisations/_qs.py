@@ -27,6 +27,8 @@ __all__ = [
     "encode_path",
     "encode_query",
     "is_json_media",
+    "join_query",
+    "query_pairs",
     "quote_query",
     "to_param_str",
 ]
@@ -88,12 +90,14 @@ def _as_array(value: object) -> list[object] | None:
 
 def encode_query(
     params: Mapping[str, object],
-    styles: Mapping[str, tuple[str, bool]] | None = None,
+    styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
 ) -> list[tuple[str, str]]:
-    """Encode query parameters into ordered ``(name, value)`` pairs.
+    """Encode query parameters into ordered ``(name, value)`` pairs of text, before any
+    percent-encoding (:func:`query_pairs` applies it).
 
     ``params`` maps wire names to values; ``styles`` maps a wire name to its OpenAPI
-    ``(style, explode)``, defaulting to ``("form", True)``. Rules:
+    ``(style, explode)`` (a third item, ``allowReserved``, is ignored here), defaulting to
+    ``("form", True)``. Rules:
 
     * ``NOT_GIVEN`` and ``None`` values are dropped (not sent at all), as are empty
       arrays and objects.
@@ -111,7 +115,7 @@ def encode_query(
     for name, value in params.items():
         if not _present(value):
             continue
-        style, explode = (styles or {}).get(name, ("form", True))
+        style, explode = (styles or {}).get(name, ("form", True))[:2]
         if style not in QUERY_STYLES:
             raise ValueError(f"Unsupported query style {style!r} for `{name}`")
         if style == "deepObject":
@@ -155,6 +159,33 @@ def quote_query(text: str, allow_reserved: bool = False) -> str:
         piece if _PCT_TRIPLE.fullmatch(piece) else quote(piece, safe=_RESERVED_IN_QUERY)
         for piece in _PCT_TRIPLE.split(text)
     )
+
+
+def query_pairs(
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
+) -> list[tuple[str, str]]:
+    """Query parameters as percent-encoded ``(name, value)`` pairs, ready for
+    :func:`join_query`: :func:`encode_query`'s pairs through :func:`quote_query`; a parameter
+    whose ``styles`` entry is ``(style, explode, True)`` allows reserved characters in its
+    values. A delimiter a style puts between items (``,``, `` ``, ``|``) is percent-encoded like
+    the path's (``_PATH_COMMA``): servers read it alike once they decode the value.
+
+    Raises:
+        ValueError: for an unknown style.
+    """
+    out: list[tuple[str, str]] = []
+    for name, value in params.items():
+        style = (styles or {}).get(name)
+        reserved = style is not None and len(style) > 2 and bool(style[2])
+        for key, text in encode_query({name: value}, {name: style} if style else None):
+            out.append((quote_query(key), quote_query(text, reserved)))
+    return out
+
+
+def join_query(pairs: Sequence[tuple[str, str]]) -> str:
+    """Percent-encoded ``(name, value)`` pairs as a query string (without ``?``)."""
+    return "&".join(f"{name}={value}" for name, value in pairs)
 
 
 def is_json_media(media_type: str) -> bool:
