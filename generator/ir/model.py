@@ -199,7 +199,7 @@ class ResponseCase:
     """One declared response: ``key`` is ``200``, ``"2XX"`` or ``"default"`` (Python literal)."""
 
     key: str
-    kind: str  # json | text | binary | none
+    kind: str  # json | auto (JSON or text, by the response's Content-Type) | text | binary | none
     type_expr: str  # Python expression of the type to parse into, "None" when untyped
     hint: str
     media_type: str = "application/json"

@@ -60,9 +60,20 @@ def media_kind(media_type: str) -> str:
 
 
 _KIND_ORDER = {"json": 0, "multipart": 1, "form": 2, "binary": 3, "text": 4}
+#: Which declared response media type a call reads a body as: JSON first, then a wildcard.
+_RESPONSE_ORDER = {"json": 0, "auto": 1, "multipart": 2, "form": 3, "binary": 4, "text": 5}
 #: The styles an Encoding Object may give a form or multipart body property (those of query
 #: parameters, OAS 3.1.0 4.8.15).
 _BODY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
+
+
+def response_kind(media_type: str) -> str:
+    """Classify a response media type like :func:`media_kind`, except the wildcards ``*/*`` and
+    ``application/*``: ``auto``, a body read by the response's own Content-Type (JSON when it
+    says JSON, else text)."""
+    if media_type.split(";", 1)[0].strip().lower() in ("*/*", "application/*"):
+        return "auto"
+    return media_kind(media_type)
 
 
 class OperationBuilder:
@@ -399,24 +410,29 @@ class OperationBuilder:
                 self.sink.warning(f"a {code} response has no body; its declared content is ignored", rloc.child("content").pointer)
                 content = {}
             if content:
-                mts = sorted(content, key=lambda m: _KIND_ORDER.get(media_kind(m), 9))
+                mts = sorted(content, key=lambda m: _RESPONSE_ORDER.get(response_kind(m), 9))
                 mt = mts[0]
-                kind = media_kind(mt)
+                kind = response_kind(mt)
                 if kind in ("form", "multipart"):
                     kind = "binary"
                 media = content[mt] if isinstance(content[mt], dict) else {}
-                if kind == "json":
+                if kind in ("json", "auto"):
                     schema = media.get("schema")
                     rname = f"{label}Response{code if not code.startswith('2') else ''}"
                     sloc = rloc.child("content", mt, "schema")
                     t = self.schemas.aliased(self.schemas.type_of(schema, sloc, rname), sloc, rname) if schema is not None else ANY
+                    if kind == "auto" and t == Prim("bytes"):
+                        kind = "binary"  # a binary string of any media type
                 elif kind == "text":
                     t = Prim("str")
                 else:
                     t = Prim("bytes")
             key = code if code.isascii() and code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
             expr = _runtime_type_expr(t)
-            case = ResponseCase(key, kind, expr, T.hint(t), mt if content else "application/json")
+            hint = T.hint(t)
+            if kind == "auto" and t not in (ANY, Prim("str")):
+                hint = f"{hint} | str"  # a response that is not JSON is its text
+            case = ResponseCase(key, kind, expr, hint, mt if content else "application/json")
             if code.startswith("2"):
                 ok.append(case)
             elif code.lower() == "default":

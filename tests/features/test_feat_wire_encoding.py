@@ -1,6 +1,7 @@
 """How values are encoded on the wire, sync and async: a body typed ``Any`` among several media
 types; a given body with no field set is still sent, the Encoding Object of form and multipart
-bodies; query strings percent-encoded per RFC 3986 (``allowReserved`` honoured)."""
+bodies; query strings percent-encoded per RFC 3986 (``allowReserved`` honoured); responses of a
+wildcard media type read by their actual Content-Type."""
 
 from __future__ import annotations
 
@@ -222,6 +223,108 @@ def test_query_strings_are_percent_encoded_per_rfc_3986(gen) -> None:
         assert request.url.query.decode() == expected
         assert request.url.params["required query"] == "this always"
         assert request.url.params["q"] == "1+1=2 & ü"
+
+
+# --- responses of a wildcard media type -------------------------------------------------------
+
+WILDCARD = spec(
+    "wire_wildcard",
+    """
+    openapi: 3.0.3
+    info: {title: WireWildcard, version: "1"}
+    paths:
+      /text:
+        get:
+          operationId: anyText
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'*/*': {schema: {type: string}}}}
+      /thing:
+        get:
+          operationId: anyThing
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'*/*': {schema: {$ref: '#/components/schemas/Thing'}}}}
+      /app:
+        get:
+          operationId: appThing
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'application/*': {schema: {$ref: '#/components/schemas/Thing'}}}}
+      /count:
+        get:
+          operationId: anyCount
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'*/*': {schema: {type: integer}}}}
+      /blob:
+        get:
+          operationId: anyBlob
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'*/*': {schema: {type: string, format: binary}}}}
+      /untyped:
+        get:
+          operationId: anyUntyped
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'*/*': {}}}
+      /words:
+        get:
+          operationId: someText
+          tags: [w]
+          responses:
+            "200": {description: ok, content: {'text/*': {schema: {type: string}}}}
+    components:
+      schemas:
+        Thing:
+          type: object
+          properties:
+            id: {type: integer}
+    """,
+)
+
+
+def _reply(content: bytes, ctype: str) -> Recorder:
+    return Recorder(200, content=content, headers={"Content-Type": ctype})
+
+
+def _returns(g: Any, method: str) -> str:
+    return str(inspect.signature(getattr(g.client(Recorder()).w, method)).return_annotation)
+
+
+def test_a_wildcard_response_is_read_by_its_content_type(gen) -> None:
+    """``*/*``/``application/*``: JSON when the response says JSON (typed by the schema), text
+    otherwise (typed by the schema when the text fits it, e.g. an integer); the return type says
+    both (``Thing | str``)."""
+    g = gen(WILDCARD)
+    assert g.ok, g.describe()
+    m = g.models
+    cases = [
+        ("any_text", b"hello", "text/plain", "hello"),
+        ("any_text", b'"hello"', "application/json", "hello"),
+        ("any_thing", b'{"id": 1}', "application/json", m.Thing(id=1)),
+        ("any_thing", b"plain words", "text/plain; charset=utf-8", "plain words"),
+        ("app_thing", b'{"id": 2}', "application/vnd.thing+json", m.Thing(id=2)),
+        ("app_thing", b"<thing/>", "application/xml", "<thing/>"),
+        ("any_count", b"42", "text/plain", 42),
+        ("any_count", b"42", "application/json", 42),
+        ("any_count", b"many", "text/plain", "many"),
+        ("any_blob", b"\x00\xff", "image/png", b"\x00\xff"),
+        ("any_untyped", b'{"a": [1]}', "application/json", {"a": [1]}),
+        ("any_untyped", b"a,b", "text/csv", "a,b"),
+        ("some_text", b"words", "text/markdown", "words"),
+    ]
+    for method, content, ctype, expected in cases:
+        got = both(g, _reply(content, ctype), lambda c: getattr(c.w, method)())
+        assert got == [expected, expected], (method, ctype)
+        assert all(type(v) is type(expected) for v in got), (method, ctype, got)
+    assert _returns(g, "any_text") == "str"
+    assert _returns(g, "any_thing") == "Thing | str"
+    assert _returns(g, "app_thing") == "Thing | str"
+    assert _returns(g, "any_count") == "int | str"
+    assert _returns(g, "any_blob") == "bytes"
+    assert _returns(g, "any_untyped") == "Any"
 
 
 # --- a body typed Any among several media types -------------------------------------------
