@@ -160,6 +160,12 @@ class Parameter:
     style: tuple[str, bool] | None = None  # (style, explode) when not the location default
     #: ``allowReserved`` of a query parameter: RFC 3986 reserved characters sent unencoded.
     allow_reserved: bool = False
+    #: The media type of a parameter serialized by ``content`` (its value is sent as that
+    #: media type's text: JSON), else None.
+    content_type: str | None = None
+    #: A Python expression of the default a required parameter is sent with when the call
+    #: leaves it out (the schema's ``default``), else None.
+    default: str | None = None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def build_api(
     ops.check_security(data.get("security"), root.child("security"))
     resources = ops.build(default_security)
     schemas.build_queued()
+    ops.resolve_defaults()
     schemas.mark_always_sent()
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}

@@ -199,10 +199,14 @@ class DefinitionsMixin:
         self._model_shapes[name] = ModelShape(shape, closed=extra == "forbid")
         return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
 
+    def known_types(self) -> Known:
+        """The generated types built so far, for :func:`.literals.field_default`."""
+        return Known(self.defs, self._model_shapes, self._alias_types)
+
     def _resolve_defaults(self) -> None:
         """Write the defaults of the fields built so far (see :func:`.literals.field_default`);
         a default that does not fit its field's type is reported and left out."""
-        known = Known(self.defs, self._model_shapes, self._alias_types)
+        known = self.known_types()
         pending, self._pending_defaults = self._pending_defaults, []
         for f, value, t, ploc in pending:
             f.default = field_default(value, t, known) if is_json(value) else "None"

@@ -27,13 +27,17 @@ from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, sn
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
+from .literals import field_default, is_json
 from .schemas import SchemaBuilder
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Names every generated method already uses for its own keyword arguments.
 METHOD_RESERVED = frozenset(
-    {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
-)
+    {
+        "self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+        "body_kwargs", "json_param",  # (runtime helpers the generated calls use)
+    }
+)  # fmt: skip
 #: Attributes of the generated client that a resource must not shadow.
 CLIENT_RESERVED = frozenset(
     {
@@ -98,6 +102,8 @@ class OperationBuilder:
         #: The supported security schemes by name.
         self.schemes: dict[str, SecurityScheme] = {}
         self._seen_ids: set[str] = set()
+        #: Required parameters with a ``default``, built by :meth:`resolve_defaults`.
+        self._pending_defaults: list[tuple[Parameter, Any, TypeExpr, Loc]] = []
 
     def _renamed(self, what: str) -> Any:
         def report(key: str, desired: str, got: str) -> None:
@@ -254,10 +260,12 @@ class OperationBuilder:
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")
             sloc = ploc.child("schema")
+            content_type = None
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:
                 mt, media = next(iter(p["content"].items()))
                 schema = media.get("schema") if isinstance(media, dict) else None
                 sloc = ploc.child("content", mt, "schema")
+                content_type = str(mt)
             t = self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}") if schema is not None else Prim("str")
             t = self.schemas.aliased(t, sloc, f"{label}{pascal(jname)}")
             required = bool(p.get("required")) or where == "path"
@@ -283,9 +291,46 @@ class OperationBuilder:
             param = Parameter(
                 py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
                 allow_reserved=where == "query" and p.get("allowReserved") is True,
+                content_type=content_type,
             )
             out.append(param)
+            default = self._schema_default(schema, sloc)
+            if required and default is not ... and default is not None:
+                # built once every class is known (an enum member, see resolve_defaults)
+                self._pending_defaults.append((param, default, t, sloc))
         return out
+
+    def _schema_default(self, schema: Any, loc: Loc) -> Any:
+        """The ``default`` of ``schema`` (through ``$ref``, silently: its type reports a bad
+        one), or ``...`` when it has none."""
+        for _ in range(16):
+            if not isinstance(schema, dict):
+                return ...
+            if "default" in schema or "$ref" not in schema:
+                return schema.get("default", ...)
+            try:
+                loc, schema = self.resolver.follow(schema, loc)
+            except RefError:
+                return ...
+        return ...
+
+    def resolve_defaults(self) -> None:
+        """Give each required parameter whose schema has a ``default`` that default, so a call
+        may leave it out and still send it. Runs once every class is built; a default that does
+        not fit the parameter's type, or that is mutable (a list, an object: no signature
+        default), is reported (INFO) and the parameter stays a required argument."""
+        known = self.schemas.known_types()
+        for param, value, t, sloc in self._pending_defaults:
+            expr = field_default(value, t, known) if is_json(value) else "None"
+            if expr == "None" or expr.startswith("Field("):
+                self.sink.info(
+                    "this default cannot be the argument's default (it does not fit its type, or "
+                    "is a list or an object); the argument stays required",
+                    sloc.child("default").pointer,
+                )
+                continue
+            param.default = expr
+        self._pending_defaults = []
 
     def _bodies(self, loc: Loc, op: dict[str, Any], label: str) -> list[RequestBody]:
         rb = op.get("requestBody")

@@ -27,7 +27,7 @@ from .text import comment, docstring_body, py_str, toml_str
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TYPING = ("Annotated", "Any", "Literal", "Mapping", "Union")
 _PYDANTIC = ("Discriminator", "Tag")
-_MODELS_RT = ("FileInput", "JsonDecimal", "UnknownVariant", "discriminate", "match_shape", "body_kwargs")
+_MODELS_RT = ("FileInput", "JsonDecimal", "UnknownVariant", "discriminate", "match_shape", "body_kwargs", "json_param")
 _TYPES_RT = ("FileContent",)
 
 
@@ -70,6 +70,12 @@ def _py_alternatives(alternatives: list[list[str]]) -> str:
     """Security alternatives as a tuple of tuples: ``()``, ``(("a",), ("b", "c"))``."""
     inner = [_py_tuple(alt) for alt in alternatives]
     return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+
+
+def _is_json(media_type: str) -> bool:
+    """Whether a media type is JSON (``application/json``, ``+json``, ``/json``)."""
+    mt = media_type.split(";", 1)[0].strip().lower()
+    return mt.endswith("/json") or mt.endswith("+json")
 
 
 def _py_encoding(e: Encoding) -> str:
@@ -127,7 +133,7 @@ def _method_view(
     args_doc: list[str] = []
     for p in op.params:
         if p.required:
-            sig.append(f"{p.py_name}: {p.hint}")
+            sig.append(f"{p.py_name}: {p.hint}" + (f" = {p.default}" if p.default is not None else ""))
     body_arg = None
     if op.bodies:
         body_arg = op.body_arg
@@ -177,7 +183,9 @@ def _method_view(
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
     for p in op.params:
-        by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
+        # a parameter serialized by ``content`` as JSON is sent as its JSON text
+        value = f"json_param({p.py_name})" if p.content_type and _is_json(p.content_type) else p.py_name
+        by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {value}")
         if p.allow_reserved:
             style, explode = p.style or ("form", True)
             styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(style)}, {explode}, True)")

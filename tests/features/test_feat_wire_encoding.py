@@ -1,7 +1,8 @@
 """How values are encoded on the wire, sync and async: a body typed ``Any`` among several media
 types; a given body with no field set is still sent, the Encoding Object of form and multipart
 bodies; query strings percent-encoded per RFC 3986 (``allowReserved`` honoured); responses of a
-wildcard media type read by their actual Content-Type."""
+wildcard media type read by their actual Content-Type; required parameters
+(``content``-serialized, with a ``default``)."""
 
 from __future__ import annotations
 
@@ -371,6 +372,71 @@ def test_a_body_typed_any_is_sent_as_its_first_media_type(gen) -> None:
         ("text/plain", b"plain"),
         ("text/plain", b"plain"),
     ]
+
+
+# --- required parameters are always sent -----------------------------------------------------
+
+REQUIRED = spec(
+    "wire_required",
+    """
+    openapi: 3.0.3
+    info: {title: WireRequired, version: "1"}
+    paths:
+      /users:
+        get:
+          operationId: listUsers
+          parameters:
+            - {name: status, in: query, required: true, schema: {type: string}}
+            - name: filter
+              in: query
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      name: {type: string}
+            - {name: limit, in: query, required: true, schema: {type: integer, default: 20}}
+            - {name: order, in: query, required: true, schema: {type: string, enum: [asc, desc], default: asc}}
+            - {name: X-Mode, in: header, required: true, schema: {type: string, default: fast}}
+            - name: meta
+              in: query
+              content:
+                application/json:
+                  schema: {type: object, properties: {a: {type: integer}}}
+          responses: {"204": {description: ok}}
+    """,
+)
+
+
+def test_required_parameters_are_always_sent(gen) -> None:
+    """A required parameter with a ``default`` may be left out of the call, and its default is
+    sent; a parameter serialized by ``content`` (``application/json``) is sent as JSON text, so a
+    required empty object is ``{}``, not nothing (datamodel-code-generator
+    ``default_values_parameters.yaml``)."""
+    g = gen(REQUIRED)
+    assert g.ok, g.describe()
+    m = g.models
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.users.list_users(status="on", filter_=m.ListUsersFilter()))
+    both(
+        g,
+        rec,
+        lambda c: c.users.list_users(
+            status="on", filter_=m.ListUsersFilter(name="a b"), limit=5, order="desc", x_mode="slow",
+            meta=m.ListUsersMeta(a=1),
+        ),
+    )
+    sent = [(r.url.query.decode(), r.headers["X-Mode"]) for r in rec.requests]
+    assert sent == [
+        ("status=on&filter=%7B%7D&limit=20&order=asc", "fast"),
+        ("status=on&filter=%7B%7D&limit=20&order=asc", "fast"),
+        ("status=on&filter=%7B%22name%22%3A%22a%20b%22%7D&limit=5&order=desc&meta=%7B%22a%22%3A1%7D", "slow"),
+        ("status=on&filter=%7B%22name%22%3A%22a%20b%22%7D&limit=5&order=desc&meta=%7B%22a%22%3A1%7D", "slow"),
+    ]
+    params = inspect.signature(g.client(rec).users.list_users).parameters
+    assert params["limit"].default == 20 and params["x_mode"].default == "fast"
+    assert params["status"].default is inspect.Parameter.empty
 
 
 # --- the Encoding Object ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ __all__ = [
     "body_kwargs",
     "discriminate",
     "dump_sent",
+    "json_param",
     "match_shape",
     "to_jsonable",
 ]
@@ -323,6 +324,15 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (uuid.UUID, decimal.Decimal)):
         return str(value)
     return value
+
+
+def json_param(value: Any) -> Any:
+    """A parameter serialized by its ``content`` as ``application/json``: its compact JSON text
+    (a model as sent, :func:`dump_sent`), so an empty object is ``{}`` rather than nothing;
+    ``None`` and ``NOT_GIVEN`` are returned as they are (not sent)."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def _form_value(value: Any) -> Any:
