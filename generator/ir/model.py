@@ -95,6 +95,9 @@ class Field:
     #: ``const``/``enum``) or it is a discriminator property with a default (the value that
     #: selects this variant). Rendered as the model's ``__always_sent__``.
     always_sent: bool = False
+    #: The schema allows null: a ``None`` the caller set is sent as ``null``; any other field
+    #: leaves a ``None`` out. Rendered as the model's ``__nullable__``.
+    nullable: bool = False
 
 
 @dataclass

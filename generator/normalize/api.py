@@ -65,6 +65,7 @@ def build_api(
     schemas.build_queued()
     ops.resolve_defaults()
     schemas.mark_always_sent()
+    schemas.mark_nullable()
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)

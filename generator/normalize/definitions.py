@@ -24,6 +24,7 @@ from ..ir.model import (
     Named,
     Prim,
     TypeExpr,
+    UnionOf,
 )
 from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake
 from ..refs import Loc, RefError
@@ -148,6 +149,7 @@ class DefinitionsMixin:
             is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
             read_only = bool(p.get("readOnly"))
             default = None
+            declared = t  # (whether the schema allows null is decided in mark_nullable)
             # a value the schema fixes (const, a one-value enum) is the default of an optional
             # field, and is sent even when the caller leaves it unset (readOnly never is)
             fixed = None if is_req or read_only or T.is_nullable(t) else fixed_value(t, self.defs)
@@ -174,6 +176,7 @@ class DefinitionsMixin:
                     always_sent=fixed is not None,
                 )
             )
+            self._field_types.append((fields[-1], declared, self._schema_allows_null(pschema, ploc, 0)))
             dv = p.get("default", ...)
             if not is_req and dv is not ... and dv is not None:
                 # built once every class is known (a default may be a model defined later)
@@ -216,6 +219,48 @@ class DefinitionsMixin:
                     ploc.child("default").pointer,
                     source=self._src(ploc),
                 )
+
+    def mark_nullable(self) -> None:
+        """Flag the fields whose schema allows null (a type list or ``nullable``, a null
+        variant, a ``$ref`` to a schema that allows it, an untyped schema): only their ``None``
+        is sent (``Field.nullable``). Runs once every definition is built (an alias may be
+        defined after a model that uses it)."""
+        for f, t, declared_null in self._field_types:
+            f.nullable = declared_null or self._allows_null(t, set())
+
+    def _schema_allows_null(self, schema: Any, loc: Loc, depth: int) -> bool:
+        """Whether a schema says null is allowed, through ``$ref`` (a nullable object schema is a
+        class whose references do not say it): ``type: null`` or a type list with it, 3.0
+        ``nullable``, a null ``enum``/``const`` value, a ``oneOf``/``anyOf`` member allowing it."""
+        if depth > 16 or not isinstance(schema, dict):
+            return False
+        if "$ref" in schema:
+            try:
+                loc, target = self.resolver.follow(schema, loc)
+            except RefError:
+                return False
+            if self._schema_allows_null(target, loc, depth + 1):
+                return True
+        typ = schema.get("type")
+        if typ == "null" or (isinstance(typ, list) and "null" in typ) or schema.get("nullable") is True:
+            return True
+        if (isinstance(schema.get("enum"), list) and None in schema["enum"]) or ("const" in schema and schema["const"] is None):
+            return True
+        return any(
+            self._schema_allows_null(member, loc.child(key, i), depth + 1)
+            for key in ("oneOf", "anyOf")
+            for i, member in enumerate(schema.get(key) if isinstance(schema.get(key), list) else [])
+        )
+
+    def _allows_null(self, t: TypeExpr, seen: set[str]) -> bool:
+        """Whether ``None`` is a value of ``t``, through unions and aliases."""
+        if T.is_nullable(t):
+            return True
+        if isinstance(t, UnionOf):
+            return any(self._allows_null(v, seen) for v in t.variants)
+        if isinstance(t, Named) and t.name in self._alias_types and t.name not in seen:
+            return self._allows_null(self._alias_types[t.name], seen | {t.name})
+        return False
 
 
     def mark_always_sent(self) -> None:

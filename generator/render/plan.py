@@ -337,6 +337,10 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if always:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in always) + "})"
                 settings.append(f"__always_sent__: ClassVar[frozenset[str]] = {frozen}")
+            nullable = [f.py_name for f in d.fields if f.nullable]
+            if nullable:
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in nullable) + "})"
+                settings.append(f"__nullable__: ClassVar[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 hints.append(d.extra_hint)
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = Field(init=False)")
@@ -350,7 +354,7 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                     "settings": settings,
                     "fields": fields,
                     "forbid": d.extra == "forbid",
-                    "classvars": bool(secrets or always),
+                    "classvars": bool(secrets or always or nullable),
                 }
             )
         elif isinstance(d, AliasDef):

@@ -1,8 +1,8 @@
-"""How values are encoded on the wire, sync and async: a body typed ``Any`` among several media
-types; a given body with no field set is still sent, the Encoding Object of form and multipart
-bodies; query strings percent-encoded per RFC 3986 (``allowReserved`` honoured); responses of a
-wildcard media type read by their actual Content-Type; required parameters
-(``content``-serialized, with a ``default``)."""
+"""How values are encoded on the wire, sync and async: a given body with no field set is still
+sent, query strings are percent-encoded per RFC 3986 (``allowReserved`` honoured), responses of
+a wildcard media type are read by their actual Content-Type, a body typed ``Any`` among several
+media types, required parameters (``content``-serialized, with a ``default``), ``None`` only
+where the schema allows null, and the Encoding Object of form and multipart bodies."""
 
 from __future__ import annotations
 
@@ -437,6 +437,105 @@ def test_required_parameters_are_always_sent(gen) -> None:
     params = inspect.signature(g.client(rec).users.list_users).parameters
     assert params["limit"].default == 20 and params["x_mode"].default == "fast"
     assert params["status"].default is inspect.Parameter.empty
+
+
+# --- None is sent only where the schema allows null -----------------------------------------
+
+NULLS = spec(
+    "wire_nulls",
+    """
+    openapi: 3.1.0
+    info: {title: WireNulls, version: "1"}
+    paths:
+      /things:
+        post:
+          operationId: addThing
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Thing'}
+          responses: {"204": {description: ok}}
+    components:
+      schemas:
+        Thing:
+          type: object
+          required: [id, also]
+          properties:
+            id: {type: string}
+            also: {type: [string, "null"]}
+            name: {type: string}
+            note: {type: [string, "null"]}
+            ref: {$ref: '#/components/schemas/MaybeText'}
+            box: {$ref: '#/components/schemas/Box'}
+            anything: {}
+            child: {$ref: '#/components/schemas/Child'}
+            children:
+              type: array
+              items: {$ref: '#/components/schemas/Child'}
+        MaybeText:
+          type: [string, "null"]
+        Box:
+          type: [object, "null"]
+          properties:
+            n: {type: integer}
+        Child:
+          type: object
+          properties:
+            label: {type: string}
+            extra: {type: [integer, "null"]}
+    """,
+)
+
+NULLS30 = spec(
+    "wire_nulls30",
+    """
+    openapi: 3.0.3
+    info: {title: WireNulls30, version: "1"}
+    paths:
+      /things:
+        post:
+          operationId: addThing
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    name: {type: string}
+                    note: {type: string, nullable: true}
+          responses: {"204": {description: ok}}
+    """,
+)
+
+
+def test_none_is_sent_only_where_the_schema_allows_null(gen) -> None:
+    """A field the caller set to ``None`` is left out when its schema does not allow null (the
+    model still accepts ``None`` for an optional field), and sent as ``null`` when it does
+    (3.1 type lists, a ``$ref`` to a nullable schema or a nullable object's class, an untyped
+    schema, 3.0 ``nullable``), in nested models and lists of them too."""
+    g = gen(NULLS)
+    assert g.ok, g.describe()
+    m = g.models
+    body = m.Thing(
+        id="1", also=None, name=None, note=None, ref=None, box=None, anything=None,
+        child=m.Child(label=None, extra=None), children=[m.Child(label=None), m.Child(extra=None)],
+    )
+    expected = {
+        "id": "1", "also": None, "note": None, "ref": None, "box": None, "anything": None,
+        "child": {"extra": None}, "children": [{}, {"extra": None}],
+    }
+    assert body.to_dict() == expected
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.things.add_thing(body=body))
+    assert [sent_json(r) for r in rec.requests] == [expected, expected]
+    g30 = gen(NULLS30)
+    assert g30.ok, g30.describe()
+    rec = Recorder(204)
+    body30 = g30.models.AddThingBody(name=None, note=None)
+    both(g30, rec, lambda c: c.things.add_thing(body=body30))
+    assert [sent_json(r) for r in rec.requests] == [{"note": None}] * 2
 
 
 # --- the Encoding Object ----------------------------------------------------------------------
