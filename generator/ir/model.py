@@ -95,6 +95,9 @@ class Field:
     #: ``const``/``enum``) or it is a discriminator property with a default (the value that
     #: selects this variant). Rendered as the model's ``__always_sent__``.
     always_sent: bool = False
+    #: The schema allows null: a ``None`` the caller set is sent as ``null``; any other field
+    #: leaves a ``None`` out. Rendered as the model's ``__nullable__``.
+    nullable: bool = False
 
 
 @dataclass
@@ -158,6 +161,27 @@ class Parameter:
     doc: str
     pointer: str
     style: tuple[str, bool] | None = None  # (style, explode) when not the location default
+    #: ``allowReserved`` of a query parameter: RFC 3986 reserved characters sent unencoded.
+    allow_reserved: bool = False
+    #: The media type of a parameter serialized by ``content`` (its value is sent as that
+    #: media type's text: JSON), else None.
+    content_type: str | None = None
+    #: A Python expression of the default a required parameter is sent with when the call
+    #: leaves it out (the schema's ``default``), else None.
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one property of a form or multipart body is sent: its Encoding Object (OAS 3.1.0
+    4.8.15). ``style`` (with ``explode`` and ``allow_reserved``) when the Encoding Object gives
+    any of ``style``, ``explode``, ``allowReserved`` (the value is serialized like a query
+    parameter), else ``None`` (sent by content); ``content_type`` is its ``contentType``."""
+
+    style: str | None
+    explode: bool = False
+    allow_reserved: bool = False
+    content_type: str | None = None
 
 
 @dataclass
@@ -165,7 +189,8 @@ class RequestBody:
     """How the request body is sent: ``kind`` is json | form | multipart | binary | text.
 
     ``content_type`` is the first declared media type of that kind, ``media_types`` every one
-    (in document order), each of which a call may choose.
+    (in document order), each of which a call may choose. ``encoding`` holds the Encoding
+    Objects of a form or multipart body's properties, by JSON name.
     """
 
     kind: str
@@ -175,6 +200,7 @@ class RequestBody:
     doc: str
     pointer: str
     media_types: list[str] = field(default_factory=list)
+    encoding: dict[str, Encoding] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,7 +208,7 @@ class ResponseCase:
     """One declared response: ``key`` is ``200``, ``"2XX"`` or ``"default"`` (Python literal)."""
 
     key: str
-    kind: str  # json | text | binary | none
+    kind: str  # json | auto (JSON or text, by the response's Content-Type) | text | binary | none
     type_expr: str  # Python expression of the type to parse into, "None" when untyped
     hint: str
     media_type: str = "application/json"

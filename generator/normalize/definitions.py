@@ -24,6 +24,7 @@ from ..ir.model import (
     Named,
     Prim,
     TypeExpr,
+    UnionOf,
 )
 from ..ir.names import KEYWORDS, NameAllocator, pascal, py_ident, py_name, snake, upper_snake, words
 from ..refs import Loc, RefError
@@ -145,6 +146,7 @@ class DefinitionsMixin:
             is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
             read_only = bool(p.get("readOnly"))
             default = None
+            declared = t  # (whether the schema allows null is decided in mark_nullable)
             # a value the schema fixes (const, a one-value enum) is the default of an optional
             # field, and is sent even when the caller leaves it unset (readOnly never is)
             fixed = None if is_req or read_only or T.is_nullable(t) else fixed_value(t, self.definition)
@@ -171,6 +173,7 @@ class DefinitionsMixin:
                     always_sent=fixed is not None,
                 )
             )
+            self._field_types.append((fields[-1], declared, self._schema_allows_null(pschema, ploc, 0)))
             dv = p.get("default", ...)
             if not is_req and dv is not ... and dv is not None:
                 # built once every class is known (a default may be a model defined later)
@@ -196,10 +199,14 @@ class DefinitionsMixin:
         self._model_shapes[name] = ModelShape(shape, closed=extra == "forbid")
         return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
 
+    def known_types(self) -> Known:
+        """The generated types built so far, for :func:`.literals.field_default`."""
+        return Known(self.defs, self._model_shapes, self._alias_types, self.class_of)
+
     def _resolve_defaults(self) -> None:
         """Write the defaults of the fields built so far (see :func:`.literals.field_default`);
         a default that does not fit its field's type is reported and left out."""
-        known = Known(self.defs, self._model_shapes, self._alias_types, self.class_of)
+        known = self.known_types()
         pending, self._pending_defaults = self._pending_defaults, []
         for f, value, t, ploc in pending:
             f.default = field_default(value, t, known) if is_json(value) else "None"
@@ -210,6 +217,49 @@ class DefinitionsMixin:
                     source=self._src(ploc),
                 )
 
+    def mark_nullable(self) -> None:
+        """Flag the fields whose schema allows null (a type list or ``nullable``, a null
+        variant, a ``$ref`` to a schema that allows it, an untyped schema): only their ``None``
+        is sent (``Field.nullable``). Runs once every definition is built (an alias may be
+        defined after a model that uses it)."""
+        for f, t, declared_null in self._field_types:
+            f.nullable = declared_null or self._allows_null(t, set())
+
+    def _schema_allows_null(self, schema: Any, loc: Loc, depth: int) -> bool:
+        """Whether a schema says null is allowed, through ``$ref`` (a nullable object schema is a
+        class whose references do not say it): ``type: null`` or a type list with it, 3.0
+        ``nullable``, a null ``enum``/``const`` value, a ``oneOf``/``anyOf`` member allowing it."""
+        if depth > 16 or not isinstance(schema, dict):
+            return False
+        if "$ref" in schema:
+            try:
+                loc, target = self.resolver.follow(schema, loc)
+            except RefError:
+                return False
+            if self._schema_allows_null(target, loc, depth + 1):
+                return True
+        typ = schema.get("type")
+        if typ == "null" or (isinstance(typ, list) and "null" in typ) or schema.get("nullable") is True:
+            return True
+        if (isinstance(schema.get("enum"), list) and None in schema["enum"]) or ("const" in schema and schema["const"] is None):
+            return True
+        return any(
+            self._schema_allows_null(member, loc.child(key, i), depth + 1)
+            for key in ("oneOf", "anyOf")
+            for i, member in enumerate(schema.get(key) if isinstance(schema.get(key), list) else [])
+        )
+
+    def _allows_null(self, t: TypeExpr, seen: set[str]) -> bool:
+        """Whether ``None`` is a value of ``t``, through unions and aliases."""
+        if T.is_nullable(t):
+            return True
+        if isinstance(t, UnionOf):
+            return any(self._allows_null(v, seen) for v in t.variants)
+        if isinstance(t, Named) and t.name not in seen:
+            for name in (t.name, self.class_of(t.name)):  # a schema's use, then its class
+                if name in self._alias_types:
+                    return self._allows_null(self._alias_types[name], seen | {t.name})
+        return False
 
     def mark_always_sent(self) -> None:
         """Flag the optional discriminator properties that have a default (the value that selects

@@ -149,6 +149,7 @@ def finalize_api(
             op.pagination = fix(op.pagination) if op.pagination else op.pagination
             for p in op.params:
                 p.hint = fix(p.hint)
+                p.default = fix(p.default) if p.default else p.default
             for b in op.bodies:
                 b.hint = fix(b.hint)
             for r in (*op.responses, *op.errors):

@@ -10,6 +10,7 @@ from typing import Any
 from ..diagnostics import DiagnosticSink
 from ..ir.model import (
     ANY,
+    Encoding,
     ListOf,
     ModelDef,
     Named,
@@ -26,6 +27,7 @@ from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, py
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
+from .literals import field_default, is_json
 from .schemas import SchemaBuilder
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -34,7 +36,7 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: these names gets a numeric suffix; any other name, a builtin's included, is the spec's.
 METHOD_RESERVED = frozenset(
     {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
-     "retry_non_idempotent", "body_kwargs"}
+     "retry_non_idempotent", "body_kwargs", "json_param"}
 )  # fmt: skip
 #: The public attributes of the generated clients (the runtime's ``SyncAPIClient`` and
 #: ``AsyncAPIClient``), and ``cached_property``, which the client's class body uses: a resource
@@ -65,6 +67,20 @@ def media_kind(media_type: str) -> str:
 
 
 _KIND_ORDER = {"json": 0, "multipart": 1, "form": 2, "binary": 3, "text": 4}
+#: Which declared response media type a call reads a body as: JSON first, then a wildcard.
+_RESPONSE_ORDER = {"json": 0, "auto": 1, "multipart": 2, "form": 3, "binary": 4, "text": 5}
+#: The styles an Encoding Object may give a form or multipart body property (those of query
+#: parameters, OAS 3.1.0 4.8.15).
+_BODY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
+
+
+def response_kind(media_type: str) -> str:
+    """Classify a response media type like :func:`media_kind`, except the wildcards ``*/*`` and
+    ``application/*``: ``auto``, a body read by the response's own Content-Type (JSON when it
+    says JSON, else text)."""
+    if media_type.split(";", 1)[0].strip().lower() in ("*/*", "application/*"):
+        return "auto"
+    return media_kind(media_type)
 
 
 class OperationBuilder:
@@ -89,6 +105,8 @@ class OperationBuilder:
         #: The supported security schemes by name.
         self.schemes: dict[str, SecurityScheme] = {}
         self._seen_ids: set[str] = set()
+        #: Required parameters with a ``default``, built by :meth:`resolve_defaults`.
+        self._pending_defaults: list[tuple[Parameter, Any, TypeExpr, Loc]] = []
 
     def _renamed(self, what: str) -> Any:
         def report(key: str, desired: str, got: str) -> None:
@@ -277,10 +295,12 @@ class OperationBuilder:
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")
             sloc = ploc.child("schema")
+            content_type = None
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:
                 mt, media = next(iter(p["content"].items()))
                 schema = media.get("schema") if isinstance(media, dict) else None
                 sloc = ploc.child("content", mt, "schema")
+                content_type = str(mt)
             t = self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}") if schema is not None else Prim("str")
             t = self.schemas.aliased(t, sloc, f"{label}{pascal(jname)}")
             required = bool(p.get("required")) or where == "path"
@@ -303,10 +323,49 @@ class OperationBuilder:
                 e = explode if isinstance(explode, bool) else s == "form"
                 style_pair = (s, e)
             doc = str(p.get("description") or "").strip()
-            out.append(
-                Parameter(py, jname, where, T.hint(t), required, doc, ploc.key, style_pair)
+            param = Parameter(
+                py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
+                allow_reserved=where == "query" and p.get("allowReserved") is True,
+                content_type=content_type,
             )
+            out.append(param)
+            default = self._schema_default(schema, sloc)
+            if required and default is not ... and default is not None:
+                # built once every class is known (an enum member, see resolve_defaults)
+                self._pending_defaults.append((param, default, t, sloc))
         return out
+
+    def _schema_default(self, schema: Any, loc: Loc) -> Any:
+        """The ``default`` of ``schema`` (through ``$ref``, silently: its type reports a bad
+        one), or ``...`` when it has none."""
+        for _ in range(16):
+            if not isinstance(schema, dict):
+                return ...
+            if "default" in schema or "$ref" not in schema:
+                return schema.get("default", ...)
+            try:
+                loc, schema = self.resolver.follow(schema, loc)
+            except RefError:
+                return ...
+        return ...
+
+    def resolve_defaults(self) -> None:
+        """Give each required parameter whose schema has a ``default`` that default, so a call
+        may leave it out and still send it. Runs once every class is built; a default that does
+        not fit the parameter's type, or that is mutable (a list, an object: no signature
+        default), is reported (INFO) and the parameter stays a required argument."""
+        known = self.schemas.known_types()
+        for param, value, t, sloc in self._pending_defaults:
+            expr = field_default(value, t, known) if is_json(value) else "None"
+            if expr == "None" or expr.startswith("Field("):
+                self.sink.info(
+                    "this default cannot be the argument's default (it does not fit its type, or "
+                    "is a list or an object); the argument stays required",
+                    sloc.child("default").pointer,
+                )
+                continue
+            param.default = expr
+        self._pending_defaults = []
 
     def _bodies(self, loc: Loc, op: dict[str, Any], label: str) -> list[RequestBody]:
         rb = op.get("requestBody")
@@ -343,13 +402,80 @@ class OperationBuilder:
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(self.schemas.class_of(t.name))
                 hint = T.hint(t)
+            encoding = {}
+            if kind in ("form", "multipart") and "encoding" in media:
+                encoding = self._encoding(media["encoding"], schema, sloc, bloc.child("content", mt, "encoding"))
             out.append(
                 RequestBody(
                     kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key,
-                    media_types=chosen[kind],
+                    media_types=chosen[kind], encoding=encoding,
                 )
             )
         return out
+
+    def _encoding(self, encoding: Any, schema: Any, sloc: Loc, loc: Loc) -> dict[str, Encoding]:
+        """The Encoding Objects of a form or multipart body (OAS 3.1.0 4.8.15), by property. One
+        that names no property of the body, or a ``style`` a body cannot use, is reported
+        (WARNING) and left out. ``style``, ``explode`` and ``allowReserved`` apply to both
+        media types, as OAS 3.1 says (3.0 gives them to forms only; a 3.0 document writing them
+        for a multipart body is taken at its word)."""
+        if not isinstance(encoding, dict):
+            self.sink.warning("'encoding' must be an object; it is ignored", loc.pointer)
+            return {}
+        known = self._property_names(schema, sloc, 0)
+        out: dict[str, Encoding] = {}
+        for name, enc in encoding.items():
+            eloc = loc.child(name)
+            if not isinstance(enc, dict):
+                self.sink.warning("an Encoding Object must be an object; it is ignored", eloc.pointer)
+                continue
+            if known is not None and name not in known:
+                self.sink.warning(
+                    f"this Encoding Object names '{name}', which is not a property of the request body; it is ignored",
+                    eloc.pointer,
+                )
+                continue
+            style = enc.get("style")
+            if style is not None and style not in _BODY_STYLES:
+                self.sink.warning(
+                    f"encoding style '{style}' cannot serialize a request body property (it is one of "
+                    f"{', '.join(_BODY_STYLES)}); it is ignored",
+                    eloc.child("style").pointer,
+                )
+                style = None
+            explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
+            reserved = enc.get("allowReserved") if isinstance(enc.get("allowReserved"), bool) else None
+            ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
+            if style is None and explode is None and reserved is None:
+                if ctype is not None:
+                    out[str(name)] = Encoding(None, content_type=ctype)
+                continue
+            style = style or "form"
+            out[str(name)] = Encoding(
+                style, explode if explode is not None else style == "form", bool(reserved), ctype
+            )
+        return out
+
+    def _property_names(self, schema: Any, loc: Loc, depth: int) -> set[str] | None:
+        """The property names of an object schema (through ``$ref`` and ``allOf``), or None when
+        they cannot be told (``additionalProperties``, a composition, a bad ``$ref``)."""
+        if depth > 16 or not isinstance(schema, dict):
+            return None
+        if "$ref" in schema:
+            try:
+                loc, schema = self.resolver.follow(schema, loc)  # (its type reports a bad one)
+            except RefError:
+                return None
+            return self._property_names(schema, loc, depth + 1)
+        names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+        if schema.get("additionalProperties") not in (None, False) or "oneOf" in schema or "anyOf" in schema:
+            return None
+        for i, part in enumerate(schema.get("allOf") or [] if isinstance(schema.get("allOf"), list) else []):
+            more = self._property_names(part, loc.child("allOf", i), depth + 1)
+            if more is None:
+                return None
+            names |= more
+        return {str(n) for n in names}
 
     def _responses(self, loc: Loc, op: dict[str, Any], label: str) -> tuple[list[ResponseCase], list[ResponseCase]]:
         responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
@@ -368,24 +494,29 @@ class OperationBuilder:
                 self.sink.warning(f"a {code} response has no body; its declared content is ignored", rloc.child("content").pointer)
                 content = {}
             if content:
-                mts = sorted(content, key=lambda m: _KIND_ORDER.get(media_kind(m), 9))
+                mts = sorted(content, key=lambda m: _RESPONSE_ORDER.get(response_kind(m), 9))
                 mt = mts[0]
-                kind = media_kind(mt)
+                kind = response_kind(mt)
                 if kind in ("form", "multipart"):
                     kind = "binary"
                 media = content[mt] if isinstance(content[mt], dict) else {}
-                if kind == "json":
+                if kind in ("json", "auto"):
                     schema = media.get("schema")
                     rname = f"{label}Response{code if not code.startswith('2') else ''}"
                     sloc = rloc.child("content", mt, "schema")
                     t = self.schemas.aliased(self.schemas.type_of(schema, sloc, rname), sloc, rname) if schema is not None else ANY
+                    if kind == "auto" and t == Prim("bytes"):
+                        kind = "binary"  # a binary string of any media type
                 elif kind == "text":
                     t = Prim("str")
                 else:
                     t = Prim("bytes")
             key = code if code.isascii() and code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
             expr = _runtime_type_expr(t)
-            case = ResponseCase(key, kind, expr, T.hint(t), mt if content else "application/json")
+            hint = T.hint(t)
+            if kind == "auto" and t not in (ANY, Prim("str")):
+                hint = f"{hint} | str"  # a response that is not JSON is its text
+            case = ResponseCase(key, kind, expr, hint, mt if content else "application/json")
             if code.startswith("2"):
                 ok.append(case)
             elif code.lower() == "default":

@@ -95,6 +95,10 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         self._model_shapes: dict[str, ModelShape] = {}
         self._alias_types: dict[str, TypeExpr] = {}
         self._pending_defaults: list[tuple[Field, Any, TypeExpr, Loc]] = []
+        #: Every model field with its type as the schema gives it (before an optional field is
+        #: made ``| None``) and whether its schema says null is allowed: whether null is allowed
+        #: is decided once every alias is known (``mark_nullable``).
+        self._field_types: list[tuple[Field, TypeExpr, bool]] = []
         #: Unions merged with the object around them, by location (see ``variants.py``): the
         #: merged classes, the discriminator that tells them apart, the schemas being merged.
         self._alternatives_of: dict[str, list[Alternative] | None] = {}

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource, ResponseCase, SecurityScheme
+from ..ir.model import (
+    AliasDef,
+    Api,
+    Encoding,
+    EnumDef,
+    ModelDef,
+    Operation,
+    Resource,
+    ResponseCase,
+    SecurityScheme,
+)
 from ..normalize.class_names import GENERATED_IMPORTS
 from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
@@ -89,6 +99,19 @@ def _py_alternatives(alternatives: list[list[str]]) -> str:
     return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
 
 
+def _is_json(media_type: str) -> bool:
+    """Whether a media type is JSON (``application/json``, ``+json``, ``/json``)."""
+    mt = media_type.split(";", 1)[0].strip().lower()
+    return mt.endswith("/json") or mt.endswith("+json")
+
+
+def _py_encoding(e: Encoding) -> str:
+    """An Encoding Object as the runtime's ``BodyEncoding`` tuple literal."""
+    style = py_str(e.style) if e.style is not None else "None"
+    ctype = py_str(e.content_type) if e.content_type is not None else "None"
+    return f"({style}, {e.explode}, {e.allow_reserved}, {ctype})"
+
+
 def _doc_lines(*parts: str) -> str:
     return docstring_body("\n\n".join(p for p in parts if p))
 
@@ -123,21 +146,24 @@ def _response_spec(r: ResponseCase, n: dict[str, str]) -> str:
     return f"{n['ResponseSpec']}({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
-def _body_class(hint: str) -> str:
-    """The class ``body_kwargs`` tells a body's kind by: the body's model class, or ``None``
-    (anything) when its type is not a plain class name."""
-    return hint if hint.isidentifier() and hint[0].isupper() else "None"
+def _body_class(hint: str, classes: set[str]) -> str:
+    """The class ``body_kwargs`` tells a body's kind by: the body's model or enum class, or
+    ``None`` (anything) when its type is not one (a primitive, a list, an alias: ``User = Any``
+    cannot be used with ``isinstance``)."""
+    return hint if hint in classes else "None"
 
 
-def _method_view(op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str]) -> MethodView:
+def _method_view(
+    op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str], classes: set[str]
+) -> MethodView:
     """The method of ``op`` on the resource ``class_name``; ``n``: how the module writes the
-    names it imports (:func:`local_names`)."""
+    names it imports (:func:`local_names`); ``classes``: the model and enum classes."""
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
     for p in op.params:
         if p.required:
-            sig.append(f"{p.py_name}: {p.hint}")
+            sig.append(f"{p.py_name}: {p.hint}" + (f" = {p.default}" if p.default is not None else ""))
     body_arg = None
     if op.bodies:
         body_arg = op.body_arg
@@ -152,7 +178,7 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
             reached: list[str] = []
             ways = []
             for b in op.bodies:
-                cls = _body_class(b.hint)
+                cls = _body_class(b.hint, classes)
                 if "None" in reached or cls in reached:
                     ways.append(f"{b.content_type} with `{op.content_type_arg}`")
                 else:
@@ -187,8 +213,13 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
     for p in op.params:
-        by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {p.py_name}")
-        if p.style and p.location in ("query", "path", "header"):
+        # a parameter serialized by ``content`` as JSON is sent as its JSON text
+        value = f"{n['json_param']}({p.py_name})" if p.content_type and _is_json(p.content_type) else p.py_name
+        by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {value}")
+        if p.allow_reserved:
+            style, explode = p.style or ("form", True)
+            styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(style)}, {explode}, True)")
+        elif p.style and p.location in ("query", "path", "header"):
             styles.setdefault(p.location, []).append(f"{py_str(p.json_name)}: ({py_str(p.style[0])}, {p.style[1]})")
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
@@ -200,22 +231,29 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
         if loc in styles:
             fixed.append(f"{loc}_styles={{{', '.join(styles[loc])}}}")
     if body_arg:
+        encodings = [
+            f"{py_str(b.kind)}: {{{', '.join(f'{py_str(k)}: {_py_encoding(e)}' for k, e in b.encoding.items())}}}"
+            for b in op.bodies
+            if b.encoding
+        ]
+        if encodings:
+            fixed.append(f"encodings={{{', '.join(encodings)}}}")
         if not op.content_type_arg:
-            # one media type: the endpoint carries its Content-Type
+            # one media type: the endpoint carries its Content-Type (a form or multipart body's
+            # fields are read by ``body_kwargs``, which also gives its media type)
             kind = op.bodies[0].kind
-            kw = {"json": "json", "form": "form", "multipart": "multipart"}.get(kind, "content")
-            if kind in ("form", "multipart"):
-                call.append(f'**{n["body_kwargs"]}({body_arg}, ((None, "{kind}", None),))')
-            else:
-                call.append(f"{kw}={body_arg}")
             ct = op.bodies[0].content_type
-            if (kind in ("binary", "text") or ct.split(";")[0].strip() != "application/json") and kind != "multipart":
-                fixed.append(f"content_type={py_str(ct)}")
+            if kind in ("form", "multipart"):
+                call.append(f"**{n['body_kwargs']}({body_arg}, ((None, {py_str(kind)}, {py_str(ct)}),))")
+            else:
+                call.append(f"{'json' if kind == 'json' else 'content'}={body_arg}")
+                if (kind != "json" or ct.split(";")[0].strip() != "application/json") and "*" not in ct:
+                    fixed.append(f"content_type={py_str(ct)}")
         else:
             # several: the call picks one (by the body's type, or the caller's choice) and sends
             # its Content-Type
             kinds = ", ".join(
-                f"({_body_class(b.hint)}, {py_str(b.kind)}, {py_str(mt)})"
+                f"({_body_class(b.hint, classes)}, {py_str(b.kind)}, {py_str(mt)})"
                 for b in op.bodies
                 for mt in b.media_types
             )
@@ -261,7 +299,8 @@ def _method_view(op: Operation, class_name: str, default_security: list[list[str
 
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
     n = local_names(api.shadowed)
-    methods = [_method_view(op, res.class_name, api.default_security, n) for op in res.operations]
+    classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
+    methods = [_method_view(op, res.class_name, api.default_security, n, classes) for op in res.operations]
     code = []
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
@@ -338,6 +377,10 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if always:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in always) + "})"
                 settings.append(f"__always_sent__: {n['ClassVar']}[frozenset[str]] = {frozen}")
+            nullable = [f.py_name for f in d.fields if f.nullable]
+            if nullable:
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in nullable) + "})"
+                settings.append(f"__nullable__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = {n['Field']}(init=False)")
             typed = []

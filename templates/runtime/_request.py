@@ -16,17 +16,22 @@ from typing import (
     Sequence,
     TypedDict,
     TypeVar,
-    Union,
     cast,
 )
-from urllib.parse import urlencode
 
 import httpx
 
 from ._auth import Auth
-from ._files import to_multipart
+from ._files import MultipartFiles, to_multipart
 from ._pagination import PageRequest, PaginationStrategy
-from ._qs import encode_cookie_value, encode_query
+from ._qs import (
+    BodyEncoding,
+    encode_cookie_value,
+    encode_form,
+    join_query,
+    query_pairs,
+    quote_query,
+)
 from ._response import ResponseSpec
 from ._serialization import dump_json, to_jsonable
 from ._types import NotGiven, RequestOptions
@@ -43,10 +48,6 @@ __all__ = [
     "with_page_request",
 ]
 
-_MultipartParts = list[
-    tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
-]
-
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT")
 _ItemT = TypeVar("_ItemT")
@@ -60,11 +61,12 @@ class _Operation:
     path: str
     responses: Mapping[int | str, ResponseSpec]
     errors: Mapping[int | str, Any] | None = None
-    query_styles: Mapping[str, tuple[str, bool]] | None = None
+    query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None
     content_type: str | None = None
     security: Sequence[Sequence[str]] | None = None
     path_styles: Mapping[str, tuple[str, bool]] | None = None
     header_styles: Mapping[str, tuple[str, bool]] | None = None
+    encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +112,7 @@ def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -
         "header_styles": endpoint.header_styles,
         "content_type": endpoint.content_type,
         "security": endpoint.security,
+        "encodings": endpoint.encodings,
     }
     parts.update(params or {})
     return parts
@@ -120,7 +123,7 @@ class PreparedBody:
     """A request body encoded once (``prepare_body``) and sent by every attempt."""
 
     content: bytes | IO[bytes] | None = None
-    files: _MultipartParts | None = None
+    files: MultipartFiles | None = None
     content_type: str | None = None
     stream_position: int | None = None  # where to rewind a seekable stream
     replayable: bool = True  # False for a stream that cannot be sent twice
@@ -132,7 +135,7 @@ class Call:
 
     method: str
     url: httpx.URL  # without query
-    query: tuple[tuple[str, str], ...]
+    query: tuple[tuple[str, str], ...]  # percent-encoded (name, value) pairs, before credentials
     headers: tuple[tuple[str, str], ...]  # before credentials
     extra_headers: tuple[tuple[str, str | None], ...]  # applied last; None removes
     cookies: tuple[tuple[str, str], ...]
@@ -159,18 +162,32 @@ def _rewind_position(stream: object) -> int | None:
 
 
 def with_page_request(call: Call, page: PageRequest) -> Call:
-    """The call that fetches the page described by ``page``."""
+    """The call that fetches the page described by ``page`` (a URL the server gave keeps its
+    query as the server encoded it)."""
     if page.url is not None:
         target = httpx.URL(page.url)
+        pairs = [piece.partition("=") for piece in target.query.decode("ascii").split("&") if piece]
         return dataclasses.replace(
             call,
             url=target.copy_with(query=None, fragment=None),
-            query=tuple(target.params.multi_items()),
+            query=tuple((name, value) for name, _, value in pairs),
         )
-    replaced = set(page.params) | set(page.remove)
+    replaced = {quote_query(name) for name in (*page.params, *page.remove)}
     query = [(k, v) for k, v in call.query if k not in replaced]
-    query.extend(encode_query(page.params))
+    query.extend(query_pairs(page.params))
     return dataclasses.replace(call, query=tuple(query))
+
+
+def _multipart_type(content_type: str | None) -> tuple[str, str]:
+    """``(Content-Type, boundary)`` of a multipart body: ``content_type`` (default
+    ``multipart/form-data``) with its ``boundary`` parameter, a fresh one when it has none."""
+    media = content_type or "multipart/form-data"
+    for param in media.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary" and value.strip('"'):
+            return media, value.strip('"')
+    boundary = os.urandom(16).hex()
+    return f"{media.split(';', 1)[0].strip()}; boundary={boundary}", boundary
 
 
 def prepare_body(
@@ -182,9 +199,16 @@ def prepare_body(
     content_type: str | None,
     extra_body: Mapping[str, object] | None,
     read_streams: bool,
+    encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
 ) -> PreparedBody:
     """Encode the one body given (``json``, ``form``, ``multipart`` or ``content``, with
     ``extra_body`` merged in); ``read_streams`` reads a binary stream into memory.
+
+    A body that is given is sent even when empty: ``{}``, an empty form, a multipart body of
+    no part (its closing boundary), each with its Content-Type. ``encodings`` holds the
+    Encoding Objects of the form (``"form"``) and multipart (``"multipart"``) body's
+    properties (``_qs.encode_form``, ``_files.to_multipart``). A multipart body's Content-Type
+    is ``content_type`` (default ``multipart/form-data``) with the boundary.
 
     Raises:
         ValueError: more than one body is given.
@@ -198,21 +222,21 @@ def prepare_body(
     extra = dict(extra_body or {})
 
     if not isinstance(form, NotGiven):
-        pairs = encode_query({**form, **extra})
         return PreparedBody(
-            content=urlencode(pairs).encode("ascii"),
+            content=encode_form({**form, **extra}, (encodings or {}).get("form")),
             content_type=content_type or "application/x-www-form-urlencoded",
         )
     if not isinstance(multipart, NotGiven):
-        data, files = to_multipart({**multipart, **extra})
-        parts: _MultipartParts = []
-        for name, value in data.items():
-            for item in value if isinstance(value, list) else [value]:
-                parts.append((name, (None, item.encode("utf-8"), None)))
+        parts = to_multipart({**multipart, **extra}, (encodings or {}).get("multipart"))
+        multipart_type, boundary = _multipart_type(content_type)
+        if not parts:  # httpx sends no body for no part: the closing boundary alone
+            return PreparedBody(
+                content=f"--{boundary}--\r\n".encode("ascii"), content_type=multipart_type
+            )
         replayable = all(
-            isinstance(part[1], bytes) or _rewind_position(part[1]) is not None for _, part in files
+            isinstance(part[1], bytes) or _rewind_position(part[1]) is not None for _, part in parts
         )
-        return PreparedBody(files=parts + files, replayable=replayable)
+        return PreparedBody(files=parts, content_type=multipart_type, replayable=replayable)
     if not isinstance(content, NotGiven):
         if extra:
             raise TypeError("extra_body cannot be merged into a raw content body")
@@ -255,10 +279,10 @@ def build_request(
     callables are re-read on each attempt). Also returns the query names that
     carry credentials, for log redaction."""
     headers = httpx.Headers(list(call.headers))
-    query = list(call.query)
+    credentials: list[tuple[str, str]] = []
     cookies: dict[str, str] = dict(call.cookies)
     for auth in call.auths:
-        auth.apply(headers, query, cookies)
+        auth.apply(headers, credentials, cookies)
     for name, override in call.extra_headers:
         if override is None:
             headers.pop(name, None)
@@ -268,15 +292,17 @@ def build_request(
         jar = "; ".join(f"{k}={encode_cookie_value(v)}" for k, v in cookies.items())
         existing = headers.get("Cookie")
         headers["Cookie"] = f"{existing}; {jar}" if existing else jar
-    secret_names = frozenset(k for k, v in query if (k, v) not in call.query)
+    secret_names = frozenset(name for name, _ in credentials)
+    query = [*call.query, *((quote_query(k), quote_query(v)) for k, v in credentials)]
+    # the query string as encoded (RFC 3986): httpx's ``params`` would write a space as ``+``
+    url = call.url.copy_with(query=join_query(query).encode("ascii")) if query else call.url
 
     body = call.body
     if body.stream_position is not None and not isinstance(body.content, bytes):
         cast(IO[bytes], body.content).seek(body.stream_position)
     request = http.build_request(
         call.method,
-        call.url,
-        params=tuple(query) or None,  # no empty merge: each one parses the URL again
+        url,
         headers=headers,
         content=body.content,
         files=body.files,

@@ -132,10 +132,7 @@ def _record(stats_file: Path, case: ApiCase, flavor: str, result: OpResult) -> N
 
 #: Client defects these tests found and that are not fixed yet: the tests are expected to fail,
 #: strictly, so they turn red once the defect is fixed and the entry must go.
-OPEN_DEFECTS = {
-    "ImportHTTPConnectorVersion": "a required multipart body whose model has no field set is not sent at all (issue 15)",
-    "ImportHTTPConnector": "a required multipart body whose model has no field set is not sent at all (issue 15)",
-}
+OPEN_DEFECTS: dict[str, str] = {}
 
 
 def _marked(params: list[Any]) -> list[Any]:

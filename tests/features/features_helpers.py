@@ -9,6 +9,7 @@ workers) and what the single mypy test checks. Each spec gets its own package na
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import importlib
@@ -258,3 +259,20 @@ def members(enum_cls: Any) -> dict[str, Any]:
 
 def all_specs() -> Iterable[Spec]:
     return list(SPECS.values())
+
+
+def both(g: "Gen", rec: Recorder, invoke: Callable[[Any], Any], **kw: Any) -> list[Any]:
+    """``invoke(client)`` with a sync ``Client``, then awaited with an ``AsyncClient``; both
+    talk to ``rec``. Returns the two results."""
+    sync = invoke(g.client(rec, **kw))
+
+    async def run() -> Any:
+        client = g.pkg.AsyncClient(
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
+            base_url="http://t",
+            max_retries=0,
+            **kw,
+        )
+        return await invoke(client)
+
+    return [sync, asyncio.run(run())]

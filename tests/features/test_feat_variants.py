@@ -261,7 +261,10 @@ def test_union_of_enums_sends_the_values(gen) -> None:
     assert type(got.status) is m.BlankEnum and got.resolution is m.StatusEnum.OPEN
     body = m.Ticket(status=m.BlankEnum(""), resolution=m.StatusEnum.CLOSED, priority=None)
     g.client(rec).tickets.create_ticket(body=body)
-    assert sent_json(rec.last) == {"status": "", "resolution": "closed", "priority": None}
+    # priority's schema does not allow null: its None is not sent
+    assert sent_json(rec.last) == {"status": "", "resolution": "closed"}
+    g.client(rec).tickets.create_ticket(body=m.Ticket(status=None))
+    assert sent_json(rec.last) == {"status": None}
 
 
 SHAPES = spec(

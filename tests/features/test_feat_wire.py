@@ -5,33 +5,14 @@ path/header parameter styles (RFC 6570 label, matrix, explode) and security requ
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import inspect
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
 
-from features_helpers import Recorder, sent_json, spec
-
-
-def both(g: Any, rec: Recorder, invoke: Callable[[Any], Any], **kw: Any) -> list[Any]:
-    """``invoke(client)`` with a sync ``Client``, then awaited with an ``AsyncClient``; both
-    talk to ``rec``. Returns the two results."""
-    sync = invoke(g.client(rec, **kw))
-
-    async def run() -> Any:
-        client = g.pkg.AsyncClient(
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
-            base_url="http://t",
-            max_retries=0,
-            **kw,
-        )
-        return await invoke(client)
-
-    return [sync, asyncio.run(run())]
-
+from features_helpers import Recorder, both, sent_json, spec
 
 FIXED = spec(
     "wire_fixed",

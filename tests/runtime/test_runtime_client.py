@@ -19,6 +19,8 @@ from rtpkg._exceptions import (
     InternalServerError,
     NotFoundError,
 )
+from rtpkg._pagination import PageRequest
+from rtpkg._request import with_page_request
 from rtpkg._types import NOT_GIVEN
 
 
@@ -142,6 +144,40 @@ def test_form_and_content_bodies(mode: str) -> None:
     perform(mode, kwargs, "PUT", "/c", content=b"\x00raw")
     assert rec.requests[1].content == b"\x00raw"
     assert rec.requests[1].headers["content-type"] == "application/octet-stream"
+
+
+def test_empty_bodies_are_sent(mode: str) -> None:
+    """A body that is given is sent when empty: an empty form with its Content-Type, a multipart
+    body of no part (the closing boundary) with the given media type and a boundary."""
+    rec = Recorder()
+    perform(mode, mock_client_kwargs(mode, rec), "POST", "/f", form={"a": None})
+    perform(mode, mock_client_kwargs(mode, rec), "POST", "/m", multipart={"a": NOT_GIVEN})
+    perform(
+        mode, mock_client_kwargs(mode, rec), "POST", "/m", multipart={}, content_type="multipart/mixed"
+    )
+    form, multipart, mixed = rec.requests
+    assert (form.headers["content-type"], form.content) == ("application/x-www-form-urlencoded", b"")
+    for request, media in ((multipart, "multipart/form-data"), (mixed, "multipart/mixed")):
+        ctype = request.headers["content-type"]
+        assert ctype.startswith(f"{media}; boundary=")
+        assert request.content == f"--{ctype.split('boundary=')[1]}--\r\n".encode()
+
+
+def test_a_page_url_keeps_the_query_the_server_wrote() -> None:
+    """Query pairs are held percent-encoded; the next page at a URL the server gave keeps that
+    URL's query as written, a next page by parameters encodes them like the first."""
+    http = httpx.Client(transport=httpx.MockTransport(Recorder()))
+    client = SyncAPIClient(base_url="http://t/v1", http_client=http)
+    first = client._prepare(
+        "GET", "/items", path_params=None, query={"q": "a b"}, query_styles=None, path_styles=None,
+        header_styles=None, headers=None, cookies=None, json=NOT_GIVEN, form=NOT_GIVEN,
+        multipart=NOT_GIVEN, content=NOT_GIVEN, content_type=None, encodings=None, security=None,
+        responses={}, errors=None, pagination=None, options=None, read_streams=False,
+    )
+    assert first.query == (("q", "a%20b"),)
+    following = with_page_request(first, PageRequest(url="http://t/v1/items?q=a+b&cursor=x%2By"))
+    assert following.query == (("q", "a+b"), ("cursor", "x%2By"))
+    assert with_page_request(first, PageRequest(params={"q": "c d"})).query == (("q", "c%20d"),)
 
 
 def test_only_one_body_is_accepted(mode: str) -> None:

@@ -13,9 +13,13 @@ import pytest
 
 from rtpkg._qs import (
     encode_cookie_value,
+    encode_form,
     encode_header_value,
     encode_path,
     encode_query,
+    join_query,
+    query_pairs,
+    quote_query,
     to_param_str,
 )
 from rtpkg._types import NOT_GIVEN, NotGiven
@@ -113,6 +117,68 @@ def test_values_convert_inside_query() -> None:
 def test_unknown_style_is_refused() -> None:
     with pytest.raises(ValueError, match="Unsupported query style"):
         encode_query({"a": 1}, {"a": ("matrix", True)})
+
+
+def test_query_text_is_percent_encoded_per_rfc_3986() -> None:
+    """Everything but the unreserved characters is percent-encoded (a space is ``%20``, a
+    ``+`` is ``%2B``); ``allowReserved`` keeps the reserved characters a query may hold and
+    percent-encoded triples, not ``#``, ``[``, ``]`` or a lone ``%``."""
+    assert quote_query("a b+c/d?é~_.-") == "a%20b%2Bc%2Fd%3F%C3%A9~_.-"
+    reserved = quote_query("https://x/a b?c=d&e=%2F[#]%zz", allow_reserved=True)
+    assert reserved == "https://x/a%20b?c=d&e=%2F%5B%23%5D%25zz"
+
+
+def test_query_pairs_encode_names_values_and_delimiters() -> None:
+    styles = {
+        "tags": ("form", False),
+        "words": ("spaceDelimited", False),
+        "f": ("deepObject", True),
+        "next": ("form", True, True),
+        "raw": ("form", False, True),
+    }
+    pairs = query_pairs(
+        {
+            "a b": "c d",
+            "tags": ["x,y", "z"],
+            "words": ["p", "q"],
+            "f": {"lo": 1},
+            "next": "/p?q=1",
+            "raw": ["1", "2"],
+        },
+        styles,
+    )
+    assert join_query(pairs) == (
+        "a%20b=c%20d&tags=x%2Cy%2Cz&words=p%20q&f%5Blo%5D=1&next=/p?q=1&raw=1,2"
+    )
+
+
+def test_form_bodies_by_their_encoding() -> None:
+    """No Encoding Object: form rules (``+`` for a space, arrays repeated, objects exploded);
+    a style: RFC 3986 and the style; a ``contentType`` alone: the value's JSON text."""
+    encoding = {
+        "tags": ("pipeDelimited", False, False, None),
+        "link": ("form", True, True, None),
+        "meta": (None, False, False, "application/json"),
+        "id": (None, False, False, "text/plain"),
+    }
+    body = encode_form(
+        {
+            "plain": "a b",
+            "list": ["1", "2"],
+            "obj": {"k": "v w"},
+            "tags": ["a b", "c"],
+            "link": "http://x/?a=b c",
+            "meta": {"k": "v"},
+            "id": 7,
+            "none": None,
+            "skip": NOT_GIVEN,
+        },
+        encoding,
+    )
+    assert body == (
+        b"plain=a+b&list=1&list=2&k=v+w&tags=a%20b%7Cc&link=http://x/?a=b%20c"
+        b"&meta=%7B%22k%22%3A%22v%22%7D&id=7"
+    )
 
 
 def test_path_values_stay_inside_their_segment() -> None:

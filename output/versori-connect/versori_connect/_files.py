@@ -1,4 +1,5 @@
-"""Building ``multipart/form-data`` bodies from a mapping of fields."""
+"""Building ``multipart/form-data`` bodies from a mapping of fields (and their Encoding
+Objects)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,17 @@ from typing import IO, Mapping, Union
 
 import pydantic
 
-from ._qs import to_param_str
+from ._qs import BodyEncoding, encode_query, is_json_media, to_param_str
 from ._serialization import dump_json
 from ._types import NotGiven
 
-__all__ = ["MultipartData", "MultipartFiles", "is_file_content", "to_multipart"]
-
-MultipartData = dict[str, Union[str, list[str]]]
-"""Text fields for httpx's ``data=``: name -> value, or a list for repeated fields."""
+__all__ = ["MultipartFiles", "is_file_content", "to_multipart"]
 
 MultipartFiles = list[
     tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
 ]
-"""File parts for httpx's ``files=``: ``(field, (filename, content, content_type))``."""
+"""The parts of a multipart body, as httpx's ``files=``: ``(field, (filename, content,
+content_type))``; a text part has no file name."""
 
 
 def is_file_content(value: object) -> bool:
@@ -59,39 +58,71 @@ def _file_part(field: str, value: object) -> tuple[str | None, bytes | IO[bytes]
     return filename, content, content_type
 
 
-def to_multipart(fields: Mapping[str, object]) -> tuple[MultipartData, MultipartFiles]:
-    """Split multipart ``fields`` into httpx ``data`` and ``files`` arguments.
+def _declared_type(content_type: str | None) -> str | None:
+    """The Content-Type an Encoding Object's ``contentType`` gives a part: its first media
+    type that is not a wildcard (``image/png, image/*`` gives ``image/png``), else ``None``."""
+    for item in (content_type or "").split(","):
+        item = item.strip()
+        if item and "*" not in item:
+            return item
+    return None
 
-    * File values (``bytes``, a binary file object, an ``os.PathLike``, or a
-      ``(filename, content[, content_type])`` tuple) become file parts. A path is
-      read into memory and its file name used; bytes without a name use the field
-      name as file name. The content type defaults to one guessed from the file name.
-    * A list of files becomes repeated file parts with the same field name.
-    * ``str``, numbers, booleans, enums and dates become text fields.
-    * Dicts, lists and pydantic models become JSON parts
-      (``Content-Type: application/json``, no file name).
-    * ``NOT_GIVEN`` and ``None`` values are dropped.
 
-    Returns:
-        ``(data, files)`` to pass as ``httpx`` ``data=`` and ``files=``.
+def _part(
+    field: str, value: object, content_type: str | None
+) -> tuple[str | None, bytes | IO[bytes], str | None]:
+    """One part of ``value``: a file, a JSON part (objects, arrays, and any value whose
+    declared ``content_type`` is JSON) or a text part (its ``to_param_str``)."""
+    declared = _declared_type(content_type)
+    if _is_file(value):
+        filename, content, own_type = _file_part(field, value)
+        return filename, content, own_type or declared
+    if isinstance(value, (dict, list, tuple, pydantic.BaseModel)) or (
+        declared is not None and is_json_media(declared)
+    ):
+        json_type = declared if declared is not None and is_json_media(declared) else None
+        return None, dump_json(value), json_type or "application/json"
+    return None, to_param_str(value).encode("utf-8"), declared
+
+
+def to_multipart(
+    fields: Mapping[str, object], encoding: Mapping[str, BodyEncoding] | None = None
+) -> MultipartFiles:
+    """The parts of a ``multipart/form-data`` body of ``fields``, in order, as httpx ``files=``
+    entries ``(field, (filename, content, content_type))``.
+
+    Each field by its ``encoding`` (OAS 3.1.0 4.8.15, Encoding Object; see ``_qs.BodyEncoding``):
+
+    * with a ``style``: serialized like a query parameter of that style, one text part per
+      pair (an exploded array repeats its name, an exploded object sends a part per property,
+      ``deepObject`` names them ``field[key]``), never percent-encoded (OAS 3.1.2 4.8.15.1.2);
+    * else by content, a part per value and a part per item of an array (the items' content
+      types, OAS 4.8.15 ``contentType``): file values (``bytes``, a binary file object, an
+      ``os.PathLike``, or a ``(filename, content[, content_type])`` tuple) are file parts (a
+      path is read and its file name used, bytes are named after the field; the content type
+      is the tuple's, else the declared one, else guessed from the file name); objects, nested
+      arrays and values declared JSON are ``application/json`` parts; other values are text
+      parts (``str``, numbers, booleans, enums, dates), with the declared ``contentType`` when
+      there is one.
+
+    ``NOT_GIVEN`` and ``None`` values are dropped.
 
     Raises:
         TypeError: for a list mixing files and other values.
         OSError: when a path cannot be read.
     """
-    data: MultipartData = {}
-    files: MultipartFiles = []
+    parts: MultipartFiles = []
     for name, value in fields.items():
         if value is None or isinstance(value, NotGiven):
             continue
-        if _is_file(value):
-            files.append((name, _file_part(name, value)))
-        elif isinstance(value, list) and value and any(_is_file(v) for v in value):
-            if not all(_is_file(v) for v in value):
-                raise TypeError(f"Multipart field `{name}` mixes files and values")
-            files.extend((name, _file_part(name, v)) for v in value)
-        elif isinstance(value, (dict, list, tuple, pydantic.BaseModel)):
-            files.append((name, (None, dump_json(value), "application/json")))
-        else:
-            data[name] = to_param_str(value)
-    return data, files
+        style, explode, _, content_type = (encoding or {}).get(name) or (None, False, False, None)
+        files = isinstance(value, list) and any(_is_file(v) for v in value)
+        if isinstance(value, list) and files and not all(_is_file(v) for v in value):
+            raise TypeError(f"Multipart field `{name}` mixes files and values")
+        if style is not None and not files and not _is_file(value):
+            for key, text in encode_query({name: value}, {name: (style, explode)}):
+                parts.append((key, (None, text.encode("utf-8"), None)))
+            continue
+        items = value if isinstance(value, list) else [value]
+        parts.extend((name, _part(name, item, content_type)) for item in items if item is not None)
+    return parts

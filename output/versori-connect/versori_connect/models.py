@@ -779,6 +779,8 @@ class Connection(BaseModel):
 class ConnectorVersion(BaseModel):
     """One version of a Connector."""
 
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"published_at"})
+
     id: str
     """Unique identifier of the ConnectorVersion. Mostly internal: externally a version is addressed by its `name` plus
     the Connector `id`."""
@@ -1350,6 +1352,8 @@ class ActionHTTPParameter(BaseModel):
     """A parameter sent to the HTTP endpoint when the Action runs; the `in` field decides whether it is a query
     parameter, header or cookie."""
 
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"default"})
+
     name: str
     """Parameter name as sent to the HTTP endpoint."""
 
@@ -1665,6 +1669,8 @@ class TriggerBase(BaseModel):
 class TriggerHTTPParameter(BaseModel):
     """A parameter sent to the HTTP endpoint when the Trigger runs; the `in` field decides whether it is a query parameter,
     header or cookie."""
+
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"default"})
 
     name: str
     """Parameter name as sent to the HTTP endpoint."""

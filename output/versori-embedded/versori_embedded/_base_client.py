@@ -36,10 +36,11 @@ from ._constants import (
 )
 from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
 from ._qs import (
+    BodyEncoding,
     drop_absent,
     encode_header_value,
     encode_path,
-    encode_query,
+    query_pairs,
     to_param_str,
 )
 from ._request import (
@@ -170,7 +171,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         *,
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
-        query_styles: Mapping[str, tuple[str, bool]] | None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None,
         path_styles: Mapping[str, tuple[str, bool]] | None,
         header_styles: Mapping[str, tuple[str, bool]] | None,
         headers: Mapping[str, object] | None,
@@ -180,6 +181,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         multipart: Mapping[str, object] | NotGiven,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven,
         content_type: str | None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None,
         security: Sequence[Sequence[str]] | None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None,
@@ -191,9 +193,9 @@ class _BaseClient(Generic[_HttpxClientT]):
         for invalid input, before any I/O."""
         opts: RequestOptions = options or {}
         url = self._url_for(encode_path(path, path_params or {}, path_styles))
-        encoded_query = encode_query(self._default_query)
-        encoded_query += encode_query(query or {}, query_styles)
-        encoded_query += encode_query(opts.get("extra_query") or {})
+        encoded_query = query_pairs(self._default_query)
+        encoded_query += query_pairs(query or {}, query_styles)
+        encoded_query += query_pairs(opts.get("extra_query") or {})
 
         # by lower-case name, as httpx.Headers replaces (a later value wins, in the first's place)
         header_map = {"user-agent": ("User-Agent", self._user_agent)}
@@ -216,6 +218,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             content_type=content_type,
             extra_body=opts.get("extra_body"),
             read_streams=read_streams,
+            encodings=encodings,
         )
         if body.content_type is not None:
             header_map["content-type"] = ("Content-Type", body.content_type)
@@ -305,7 +308,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
         path_styles: Mapping[str, tuple[str, bool]] | None = None,
         header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
@@ -315,6 +318,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
         security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
@@ -329,7 +333,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 absolute URL.
             path_params: values for the template's placeholders (wire names).
             query, query_styles: query parameters (wire names) and their OpenAPI
-                ``(style, explode)``; see ``_qs.encode_query``.
+                ``(style, explode)``, or ``(style, explode, allowReserved)``; see
+                ``_qs.encode_query``. The query string is percent-encoded per RFC 3986
+                (``_qs.query_pairs``: a space is ``%20``).
             path_styles, header_styles: the ``(style, explode)`` of path parameters
                 (simple, label, matrix; see ``_qs.encode_path``) and of header parameters
                 (simple; an exploded object is ``k=v,k2=v2``), when not ``("simple", False)``.
@@ -337,7 +343,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 values are not sent.
             json, form, multipart, content: at most one body (JSON data or models,
                 urlencoded fields, multipart fields, raw bytes/str/binary stream).
-            content_type: overrides the body's ``Content-Type``.
+            content_type: the body's media type, its ``Content-Type`` (a multipart body's
+                gets its boundary).
+            encodings: the Encoding Objects of a form (``"form"``) or multipart
+                (``"multipart"``) body's properties, by wire name (``_qs.BodyEncoding``).
             security: the operation's security requirements: alternatives, each the
                 names of the schemes that must all be sent; the first whose every scheme
                 has a configured credential is applied (see ``_auth.select_auths``;
@@ -376,6 +385,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             multipart=multipart,
             content=content,
             content_type=content_type,
+            encodings=encodings,
             security=security,
             responses=responses,
             errors=errors,
@@ -467,7 +477,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         *,
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
-        query_styles: Mapping[str, tuple[str, bool]] | None = None,
+        query_styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
         path_styles: Mapping[str, tuple[str, bool]] | None = None,
         header_styles: Mapping[str, tuple[str, bool]] | None = None,
         headers: Mapping[str, object] | None = None,
@@ -477,6 +487,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         multipart: Mapping[str, object] | NotGiven = NOT_GIVEN,
         content: bytes | str | IO[bytes] | os.PathLike[str] | NotGiven = NOT_GIVEN,
         content_type: str | None = None,
+        encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None,
         security: Sequence[Sequence[str]] | None = None,
         responses: Mapping[int | str, ResponseSpec],
         errors: Mapping[int | str, Any] | None = None,
@@ -504,6 +515,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             multipart=multipart,
             content=content,
             content_type=content_type,
+            encodings=encodings,
             security=security,
             responses=responses,
             errors=errors,

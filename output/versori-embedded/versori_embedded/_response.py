@@ -52,13 +52,15 @@ class ResponseSpec:
         type: the schema type to validate a JSON body into (a pydantic model,
             ``list[Model]``, a primitive...). ``None`` returns the decoded JSON as is.
         kind: ``"json"`` (decode and validate), ``"text"`` (return ``str``),
-            ``"binary"`` (return ``bytes``) or ``"none"`` (return ``None``, e.g. 204).
+            ``"binary"`` (return ``bytes``), ``"none"`` (return ``None``, e.g. 204) or
+            ``"auto"`` (a wildcard media type such as ``*/*``: JSON when the response's
+            Content-Type says JSON, else its text, validated into ``type`` when it fits).
         media_type: the declared media type when it is not ``application/json``
             (e.g. ``application/schema+json``); it is what the ``Accept`` header asks for.
     """
 
     type: Any = None
-    kind: Literal["json", "text", "binary", "none"] = "json"
+    kind: Literal["json", "auto", "text", "binary", "none"] = "json"
     media_type: str | None = None
 
 
@@ -88,6 +90,9 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any
     With no spec, an empty body gives ``None`` and any other body its decoded JSON.
     Bodies of ``GC_PAUSE_BYTES`` or more are parsed within ``gc_paused()``.
 
+    An ``"auto"`` spec (a wildcard media type) reads a JSON Content-Type as JSON and any
+    other as text, the declared type when the text fits it (else the text).
+
     Raises:
         APIResponseValidationError: when a JSON body is not JSON or does not
             validate against ``spec.type``.
@@ -99,6 +104,8 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any
         return response.text, None
     if kind == "binary":
         return response.content, None
+    if kind == "auto" and spec is not None and not _says_json(response):
+        return _typed_text(response.text, spec.type), None
     with gc_paused(len(response.content) >= GC_PAUSE_BYTES):
         try:
             data = decode_json(response)
@@ -117,6 +124,23 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any
             raise APIResponseValidationError(
                 response=response, body=data, validation_error=exc
             ) from exc
+
+
+def _says_json(response: httpx.Response) -> bool:
+    """Whether the response's Content-Type is JSON (``application/json``, ``+json``)."""
+    media = str(response.headers.get("content-type", "")).split(";", 1)[0].strip().lower()
+    return media.endswith("/json") or media.endswith("+json")
+
+
+def _typed_text(text: str, tp: Any) -> Any:
+    """A text body as the declared type ``tp`` when it fits (``"42"`` for an integer), else the
+    text itself."""
+    if tp is None or tp is str or tp is Any:
+        return text
+    try:
+        return type_adapter(tp).validate_python(text)
+    except pydantic.ValidationError:
+        return text
 
 
 class APIResponse(Generic[R]):

@@ -115,6 +115,8 @@ class HubConnectorVariable(BaseModel):
     Variables live on the Connector and provide defaults for connecting, which the user may override when connecting.
     """
 
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"value", "description"})
+
     name: str
     """Name of the variable being set."""
 

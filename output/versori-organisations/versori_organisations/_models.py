@@ -40,6 +40,7 @@ __all__ = [
     "body_kwargs",
     "discriminate",
     "dump_sent",
+    "json_param",
     "match_shape",
     "to_jsonable",
 ]
@@ -68,7 +69,8 @@ class BaseModel(pydantic.BaseModel):
     names and the JSON names are accepted on input; ``repr`` never shows the fields listed in
     ``__secret_fields__``. A request sends the fields the caller set, plus those listed in
     ``__always_sent__`` (a value the schema fixes: ``const``, a one-value enum, a discriminator's
-    default), set or not.
+    default), set or not; a field set to ``None`` is sent as ``null`` only when it is listed in
+    ``__nullable__`` (its schema allows null), else left out.
     """
 
     model_config = ConfigDict(
@@ -81,6 +83,8 @@ class BaseModel(pydantic.BaseModel):
     )
     __secret_fields__: ClassVar[frozenset[str]] = frozenset()
     __always_sent__: ClassVar[frozenset[str]] = frozenset()
+    #: The fields whose schema allows null: only their ``None`` is sent (see :func:`dump_sent`).
+    __nullable__: ClassVar[frozenset[str]] = frozenset()
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -275,7 +279,10 @@ def _declaring_enum(value: Any, enums: Mapping[str, Sequence[Any]]) -> str | Non
 def dump_sent(model: pydantic.BaseModel) -> dict[str, Any]:
     """What ``model`` puts on the wire, as JSON-ready data by alias: the fields the caller set,
     and the fields of its ``__always_sent__`` (set or not, ``None`` excepted), in nested models,
-    lists and dicts of models too. Fields keep their declared order, unknown fields follow."""
+    lists and dicts of models too. A field set to ``None`` is left out unless its model lists it
+    in ``__nullable__`` (its schema allows null; a model without ``__nullable__``, not a
+    generated one, sends every ``None``). Fields keep their declared order, unknown fields
+    follow."""
     data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
     out = _with_fixed(model, data)
     return out if isinstance(out, dict) else data
@@ -283,13 +290,18 @@ def dump_sent(model: pydantic.BaseModel) -> dict[str, Any]:
 
 def _with_fixed(value: Any, data: Any) -> Any:
     """``data`` (``value`` dumped with ``exclude_unset``) with the always-sent fields of every
-    model in ``value`` added."""
+    model in ``value`` added and the ``None`` of fields that do not allow null removed."""
     if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
         always: frozenset[str] = getattr(type(value), "__always_sent__", frozenset())
+        nullable: frozenset[str] | None = getattr(type(value), "__nullable__", None)
         out: dict[str, Any] = {}
+        declared: set[str] = set()
         for name, info in type(value).model_fields.items():
             key = info.serialization_alias or info.alias or name
+            declared.add(key)
             if key in data:
+                if data[key] is None and nullable is not None and name not in nullable:
+                    continue  # the schema does not allow null
                 out[key] = _with_fixed(getattr(value, name), data[key])
             elif name in always:
                 item = getattr(value, name)
@@ -297,7 +309,7 @@ def _with_fixed(value: Any, data: Any) -> Any:
                     out[key] = item.value if isinstance(item, enum.Enum) else item
         extra = value.model_extra or {}
         for key, item in data.items():
-            if key not in out:
+            if key not in declared:
                 out[key] = _with_fixed(extra.get(key), item)
         return out
     if isinstance(value, (list, tuple)) and isinstance(data, list) and len(value) == len(data):
@@ -325,6 +337,15 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def json_param(value: Any) -> Any:
+    """A parameter serialized by its ``content`` as ``application/json``: its compact JSON text
+    (a model as sent, :func:`dump_sent`), so an empty object is ``{}`` rather than nothing;
+    ``None`` and ``NOT_GIVEN`` are returned as they are (not sent)."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+
+
 def _form_value(value: Any) -> Any:
     """Like :func:`to_jsonable`, but file inputs (bytes, file objects, paths, tuples) pass as is."""
     if isinstance(value, (bytes, tuple)) or hasattr(value, "read") or hasattr(value, "__fspath__"):
@@ -346,8 +367,8 @@ def body_kwargs(
     json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
     the endpoint. The media type ``content_type`` names wins when given; otherwise the first
     entry whose class matches ``body`` (``None`` matches anything). A multipart body's
-    Content-Type is httpx's (it carries the boundary); a wildcard media type (``*/*``) sends the
-    kind's default.
+    Content-Type gets its boundary when sent; a wildcard media type (``*/*``) sends the kind's
+    default.
 
     Raises:
         ValueError: ``content_type`` is none of the media types in ``kinds``.
@@ -359,16 +380,25 @@ def body_kwargs(
         known = ", ".join(str(m) for _, _, m in kinds)
         raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
     for cls, kind, media_type in kinds:
-        if cls is None or (isinstance(cls, type) and isinstance(body, cls)):
+        if cls is None or _is_instance(body, cls):
             return _as_kwargs(body, kind, media_type)
     if kinds:
         return _as_kwargs(body, kinds[0][1], kinds[0][2])
     return _as_kwargs(body, "json", None)
 
 
+def _is_instance(value: Any, cls: Any) -> bool:
+    """``isinstance(value, cls)``, False for what is no class to test against (``typing.Any``,
+    a generic alias)."""
+    try:
+        return isinstance(cls, type) and isinstance(value, cls)
+    except TypeError:
+        return False
+
+
 def _as_kwargs(body: Any, kind: str, media_type: str | None) -> dict[str, Any]:
     out = _encoded(body, kind)
-    if media_type is not None and kind != "multipart" and "*" not in media_type:
+    if media_type is not None and "*" not in media_type:
         out["content_type"] = media_type
     return out
 

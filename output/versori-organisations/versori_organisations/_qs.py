@@ -6,22 +6,30 @@ import datetime
 import enum
 import functools
 import re
-from typing import Mapping, Sequence
-from urllib.parse import quote
+from typing import Mapping, Sequence, Union
+from urllib.parse import quote, quote_plus
 
 import pydantic
 
 from ._models import dump_sent
+from ._serialization import dump_json
 from ._types import NotGiven
 
 __all__ = [
+    "BodyEncoding",
     "PATH_STYLES",
     "QUERY_STYLES",
+    "content_text",
     "drop_absent",
     "encode_cookie_value",
+    "encode_form",
     "encode_header_value",
     "encode_path",
     "encode_query",
+    "is_json_media",
+    "join_query",
+    "query_pairs",
+    "quote_query",
     "to_param_str",
 ]
 
@@ -30,6 +38,13 @@ QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject
 
 PATH_STYLES = frozenset({"simple", "label", "matrix"})
 """The OpenAPI ``style`` values accepted for path parameters."""
+
+BodyEncoding = tuple[Union[str, None], bool, bool, Union[str, None]]
+"""How one property of a form or multipart body is encoded (its OpenAPI Encoding Object):
+``(style, explode, allowReserved, contentType)``. ``style`` is ``None`` unless the Encoding
+Object gives one of ``style``, ``explode`` or ``allowReserved`` (then the value is serialized
+like a query parameter of that style); ``contentType`` is the media type of a value serialized
+by content (JSON text for a JSON media type) and, in a multipart body, the part's Content-Type."""
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -75,12 +90,14 @@ def _as_array(value: object) -> list[object] | None:
 
 def encode_query(
     params: Mapping[str, object],
-    styles: Mapping[str, tuple[str, bool]] | None = None,
+    styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
 ) -> list[tuple[str, str]]:
-    """Encode query parameters into ordered ``(name, value)`` pairs.
+    """Encode query parameters into ordered ``(name, value)`` pairs of text, before any
+    percent-encoding (:func:`query_pairs` applies it).
 
     ``params`` maps wire names to values; ``styles`` maps a wire name to its OpenAPI
-    ``(style, explode)``, defaulting to ``("form", True)``. Rules:
+    ``(style, explode)`` (a third item, ``allowReserved``, is ignored here), defaulting to
+    ``("form", True)``. Rules:
 
     * ``NOT_GIVEN`` and ``None`` values are dropped (not sent at all), as are empty
       arrays and objects.
@@ -98,7 +115,7 @@ def encode_query(
     for name, value in params.items():
         if not _present(value):
             continue
-        style, explode = (styles or {}).get(name, ("form", True))
+        style, explode = (styles or {}).get(name, ("form", True))[:2]
         if style not in QUERY_STYLES:
             raise ValueError(f"Unsupported query style {style!r} for `{name}`")
         if style == "deepObject":
@@ -121,6 +138,105 @@ def encode_query(
         else:
             pairs.append((name, to_param_str(value)))
     return pairs
+
+
+#: The RFC 3986 reserved characters a query value keeps unencoded when its parameter says
+#: ``allowReserved: true``: the sub-delimiters, ``:``, ``@``, ``/`` and ``?``. ``#``, ``[`` and
+#: ``]`` cannot appear in a query at all (RFC 3986 3.4), so they are percent-encoded still.
+_RESERVED_IN_QUERY = "!$&'()*+,;=:@/?"
+_PCT_TRIPLE = re.compile(r"(%[0-9A-Fa-f]{2})")
+
+
+def quote_query(text: str, allow_reserved: bool = False) -> str:
+    """``text`` percent-encoded as a query name or value (RFC 3986, RFC 6570 form expansion):
+    every character but the unreserved ones (``A-Z a-z 0-9 - . _ ~``), so a space is ``%20``,
+    never the ``+`` of HTML forms. With ``allow_reserved`` (OpenAPI ``allowReserved``, RFC 6570
+    reserved expansion) the reserved characters allowed in a query and percent-encoded triples
+    pass unchanged."""
+    if not allow_reserved:
+        return quote(text, safe="")
+    return "".join(
+        piece if _PCT_TRIPLE.fullmatch(piece) else quote(piece, safe=_RESERVED_IN_QUERY)
+        for piece in _PCT_TRIPLE.split(text)
+    )
+
+
+def query_pairs(
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool] | tuple[str, bool, bool]] | None = None,
+) -> list[tuple[str, str]]:
+    """Query parameters as percent-encoded ``(name, value)`` pairs, ready for
+    :func:`join_query`: :func:`encode_query`'s pairs through :func:`quote_query`; a parameter
+    whose ``styles`` entry is ``(style, explode, True)`` allows reserved characters in its
+    values. A delimiter a style puts between items (``,``, `` ``, ``|``) is percent-encoded like
+    the path's (``_PATH_COMMA``): servers read it alike once they decode the value.
+
+    Raises:
+        ValueError: for an unknown style.
+    """
+    out: list[tuple[str, str]] = []
+    for name, value in params.items():
+        style = (styles or {}).get(name)
+        reserved = style is not None and len(style) > 2 and bool(style[2])
+        for key, text in encode_query({name: value}, {name: style} if style else None):
+            out.append((quote_query(key), quote_query(text, reserved)))
+    return out
+
+
+def join_query(pairs: Sequence[tuple[str, str]]) -> str:
+    """Percent-encoded ``(name, value)`` pairs as a query string (without ``?``)."""
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def is_json_media(media_type: str) -> bool:
+    """Whether ``media_type`` is JSON (``application/json``, ``*/*+json``, ``*/json``)."""
+    mt = media_type.split(";", 1)[0].strip().lower()
+    return mt.endswith("/json") or mt.endswith("+json")
+
+
+def content_text(value: object, media_type: str) -> str:
+    """``value`` serialized by content: JSON text for a JSON ``media_type``, objects and arrays
+    (which have no other text form), else its parameter string (``to_param_str``)."""
+    if is_json_media(media_type) or isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+        return dump_json(value).decode("utf-8")
+    return to_param_str(value)
+
+
+def encode_form(
+    fields: Mapping[str, object], encoding: Mapping[str, BodyEncoding] | None = None
+) -> bytes:
+    """An ``application/x-www-form-urlencoded`` body of ``fields`` (wire names to JSON-ready
+    values), each field by its ``encoding`` (OAS 3.1.0 4.8.15, Encoding Object):
+
+    * a ``style`` (``form``, ``spaceDelimited``, ``pipeDelimited``, ``deepObject``) with
+      ``explode`` and ``allowReserved``: serialized like a query parameter of that style
+      (:func:`encode_query`; an exploded object sends its properties) and percent-encoded per
+      RFC 3986 (:func:`quote_query`, a space is ``%20``);
+    * a ``contentType`` only: the value's text in that media type (:func:`content_text`);
+    * no Encoding Object: style ``form``, exploded (arrays repeat the name, objects send their
+      properties).
+
+    Values without a style are encoded by the form rules (WHATWG URL, a space is ``+``).
+    ``None`` and ``NOT_GIVEN`` values are left out.
+
+    Raises:
+        ValueError: for an unknown style.
+    """
+    pieces: list[str] = []
+    for name, value in fields.items():
+        if not _present(value):
+            continue
+        style, explode, reserved, media = (encoding or {}).get(name) or (None, True, False, None)
+        if style is not None:
+            pairs = encode_query({name: value}, {name: (style, explode)})
+            pieces += [f"{quote_query(k)}={quote_query(v, reserved)}" for k, v in pairs]
+            continue
+        if media is not None:
+            pairs = [(name, content_text(value, media))]
+        else:
+            pairs = encode_query({name: value})
+        pieces += [f"{quote_plus(k, safe='')}={quote_plus(v, safe='')}" for k, v in pairs]
+    return "&".join(pieces).encode("ascii")
 
 
 def _encode_flat(obj: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -176,6 +176,8 @@ class ServiceAccount(BaseModel):
 
     __secret_fields__: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"email"})
+
     id: str | None = None
     name: str | None = None
     """Immutable, lower-case, readable identifier of the service account. Only letters, digits and hyphens are allowed,
@@ -281,6 +283,8 @@ class MembersPage(BaseModel):
 
 class Subscription(BaseModel):
     """Details of the subscription held in Versori's internal billing platform."""
+
+    __nullable__: ClassVar[frozenset[str]] = frozenset({"raw_data"})
 
     id: str | None = None
     status: SubscriptionStatus | None = None
