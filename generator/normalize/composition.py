@@ -259,7 +259,7 @@ class CompositionMixin:
         for value, ref in raw_map.items():
             if not isinstance(ref, str):
                 continue
-            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc)
+            t = _non_null(self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc))
             if isinstance(t, Named) and t in variants:
                 mapping[str(value)] = t.name
         mapped = set(mapping.values())
@@ -368,7 +368,7 @@ class CompositionMixin:
             for value, mref in disc["mapping"].items():
                 if not isinstance(mref, str):
                     continue
-                t = self._ref(_mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc)
+                t = _non_null(self._ref(_mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc))
                 if isinstance(t, Named) and t != named and t not in variants:
                     variants.append(t)
             if not variants:
@@ -426,6 +426,13 @@ def _look_alike_groups(
     for i, (name, _, _, _) in enumerate(objects):
         groups.setdefault(root(i), []).append(name)
     return list(groups.values())
+
+
+def _non_null(t: TypeExpr) -> TypeExpr:
+    """``t`` without ``None`` (the class a nullable ``$ref`` names)."""
+    if isinstance(t, UnionOf) and not t.selector and NONE in t.variants:
+        return T.union([v for v in t.variants if v != NONE])
+    return t
 
 
 def _json_kind(t: TypeExpr) -> str:

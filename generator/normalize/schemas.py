@@ -270,6 +270,7 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
             # that ``X | None`` could be written with; the reference is ``None`` itself
             return NONE
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
-        if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
-            return T.nullable(named)
-        return self._with_subtypes(named, target_loc, target)
+        t = self._with_subtypes(named, target_loc, target)
+        # a referenced schema that accepts null (3.0 ``nullable: true``, a type array with
+        # "null", a null variant, an enum listing null) makes the place that uses it accept null
+        return T.nullable(t) if isinstance(target, dict) and self._nullable(target, target_loc) else t
