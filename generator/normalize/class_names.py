@@ -70,6 +70,7 @@ class ClassNamesMixin:
         else:
             name = self.class_name(desired, loc.key)
         self._by_loc[loc.key] = name
+        self._sources[name] = (loc, schema)
         if content is not None:
             self._by_content[content] = name
         if isinstance(schema, dict) and isinstance(schema.get("enum"), list):

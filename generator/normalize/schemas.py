@@ -8,10 +8,10 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 :class:`SchemaBuilder` is the entry point (``api.py`` and ``operations.py`` use it). The type
 expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, nullability); the
 rest of its methods live by concern: class names and registration in ``class_names.py``,
-``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, a ``oneOf``/``anyOf``
-merged with the object around it in ``variants.py``, class bodies (enums, models and their
-fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as Python
-(``Literal`` types, field defaults built as typed values).
+``allOf``/``oneOf``/``anyOf`` in ``composition.py``, discriminators in ``discriminators.py``,
+a ``oneOf``/``anyOf`` merged with the object around it in ``variants.py``, class bodies (enums,
+models and their fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as
+Python (``Literal`` types, field defaults built as typed values).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from . import types as T
 from .class_names import MODEL_MODULE_NAMES, ClassNamesMixin
 from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
+from .discriminators import DiscriminatorsMixin
 from .literals import ModelShape, literal_type
 from .variants import Alternative, VariantsMixin
 
@@ -39,12 +40,12 @@ _STRING_FORMATS = {
 }
 
 
-class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, VariantsMixin):
+class SchemaBuilder(ClassNamesMixin, CompositionMixin, DiscriminatorsMixin, DefinitionsMixin, VariantsMixin):
     """Turns schemas into type expressions; owns the model-class namespace.
 
     ``defs`` maps a definition's Python name to it, in registration order.
     Diagnostics (renames, dropped constructs) go to ``sink``. The state every method shares is
-    set up here; the methods come from this module and the four mixins (see the module
+    set up here; the methods come from this module and the five mixins (see the module
     docstring).
     """
 
@@ -71,6 +72,8 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         self._by_content: dict[tuple[str, str, str], str] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
         self._queued: dict[str, tuple[Loc, Any]] = {}
+        #: Where each class's schema is and what it is, kept after its body is built.
+        self._sources: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
         self._raw: dict[str, Any] = {}
         self._merges = 0

@@ -248,6 +248,7 @@ class VariantsMixin:
             return self._by_loc[key]
         name = self.class_name(desired, key)
         self._by_loc[key] = name
+        self._sources[name] = (alt.loc, alt.view)
         self._queue.append((alt.loc, alt.view, name))
         self._queued[name] = (alt.loc, alt.view)
         return name
