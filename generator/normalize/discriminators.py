@@ -5,7 +5,10 @@ The property is found, in this order:
 
 - declared beside the ``oneOf``/``anyOf`` (``discriminator: {propertyName, mapping}``);
 - inherited: no discriminator beside the union, but each variant (or a schema its ``allOf``
-  reaches, at any depth) declares one on the same property.
+  reaches, at any depth) declares one on the same property;
+- implied: no discriminator anywhere, but every variant declares one same property with values
+  of its own (``const``, or an ``enum`` no other variant shares), as GitHub's repository rules
+  do (``type: {enum: [creation]}``, ``type: {enum: [update]}``...).
 
 The values: the entries of every mapping found for that property (the declared one first, then
 those of the variants and of their bases at every level, so that a subtype mapped by an
@@ -62,7 +65,7 @@ class DiscriminatorsMixin:
             if prop is None or not all(
                 any(d["propertyName"] == prop for d, _ in c) for c in chains
             ):
-                return None
+                return self._implied_tag(models)
         sources += [(d, dloc) for chain in chains for d, dloc in chain if d["propertyName"] == prop]
         return self._discriminated(models, prop, sources, declared=declared)
 
@@ -112,6 +115,23 @@ class DiscriminatorsMixin:
             for val in values:
                 mapping.setdefault(val, v.name)
         return self._tagged(variants, prop, mapping, by_shape=by_shape)
+
+    def _implied_tag(self: "SchemaBuilder", models: list[Named]) -> TypeExpr | None:
+        """A union whose variants each declare the same property with values no other variant
+        declares (``const``, ``enum``), told apart by it; None when no property does."""
+        first = self._peek(models[0].name) or {}
+        for prop in first.get("properties") or {}:
+            if not isinstance(prop, str):
+                continue
+            mapping: dict[str, str] = {}
+            for v in models:
+                values = self._tag_values(v.name, prop)
+                if not values or any(x in mapping for x in values):
+                    break
+                mapping.update(dict.fromkeys(values, v.name))
+            else:
+                return self._tagged(models, prop, mapping)
+        return None
 
     def _tagged(
         self: "SchemaBuilder",

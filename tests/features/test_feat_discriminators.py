@@ -168,6 +168,82 @@ UNTAGGED = spec(
     """,
 )
 
+IMPLIED = spec(
+    "disc_implied_by_enum",
+    """
+    openapi: 3.0.3
+    info: {title: Rules, version: "1"}
+    paths:
+      /rulesets:
+        post:
+          operationId: createRuleset
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Ruleset'}
+          responses:
+            "201":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Ruleset'}
+    components:
+      schemas:
+        Ruleset:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string}
+            rules:
+              type: array
+              items: {$ref: '#/components/schemas/rule'}
+        rule:
+          type: object
+          oneOf:
+            - $ref: '#/components/schemas/rule-creation'
+            - $ref: '#/components/schemas/rule-update'
+            - $ref: '#/components/schemas/rule-merge-queue'
+            - $ref: '#/components/schemas/rule-pattern'
+        rule-creation:
+          type: object
+          required: [type]
+          properties:
+            type: {type: string, enum: [creation]}
+        rule-update:
+          type: object
+          required: [type]
+          properties:
+            type: {type: string, enum: [update]}
+            parameters:
+              type: object
+              required: [update_allows_fetch_and_merge]
+              properties:
+                update_allows_fetch_and_merge: {type: boolean}
+        rule-merge-queue:
+          type: object
+          required: [type]
+          properties:
+            type: {type: string, enum: [merge_queue]}
+            parameters:
+              type: object
+              required: [max_entries]
+              properties:
+                max_entries: {type: integer}
+        rule-pattern:
+          type: object
+          required: [type, parameters]
+          properties:
+            type: {type: string, enum: [branch_name_pattern, tag_name_pattern]}
+            parameters:
+              type: object
+              required: [pattern]
+              properties:
+                pattern: {type: string}
+    """,
+)
+
+
 def _one(g, payload):
     return g.client(Recorder(json=payload))
 
@@ -221,3 +297,61 @@ def test_a_value_without_the_tag_property_parses_by_its_shape(gen) -> None:
         is m.Success
     )
     assert type(ta.validate_python({"name": "n"})) is m.UnknownVariant
+
+
+def test_variants_pinning_their_own_type_values_are_told_apart_by_them(gen) -> None:
+    g = gen(IMPLIED)
+    m = g.models
+    ta = pydantic.TypeAdapter(list[m.Rule])
+    rules = ta.validate_python(
+        [
+            {"type": "creation"},
+            {"type": "update"},
+            {"type": "update", "parameters": {"update_allows_fetch_and_merge": True}},
+            {"type": "merge_queue", "parameters": {"max_entries": 3}},
+            {"type": "tag_name_pattern", "parameters": {"pattern": "v*"}},
+        ]
+    )
+    assert [type(r) for r in rules] == [
+        m.RuleCreation,
+        m.RuleUpdate,
+        m.RuleUpdate,
+        m.RuleMergeQueue,
+        m.RulePattern,
+    ]
+    assert rules[3].parameters.max_entries == 3
+    # a value of one variant is never refused for another variant's required parameters
+    created = _one(
+        g, {"name": "r", "rules": [{"type": "merge_queue", "parameters": {"max_entries": 1}}]}
+    )
+    ruleset = created.rulesets.create_ruleset(
+        body=m.Ruleset(name="r", rules=[m.RuleCreation(type="creation")])
+    )
+    assert type(ruleset.rules[0]) is m.RuleMergeQueue
+    # a type no variant declares is an unknown variant (every variant pins its own values)
+    assert type(ta.validate_python([{"type": "brand_new"}])[0]) is m.UnknownVariant
+
+
+def test_implied_tag_union_sends_what_was_set(gen) -> None:
+    g = gen(IMPLIED)
+    m = g.models
+    rec = Recorder(status=201, json={"name": "r"})
+    g.client(rec).rulesets.create_ruleset(
+        body=m.Ruleset(
+            name="r",
+            rules=[
+                m.RuleUpdate(
+                    type="update",
+                    parameters=m.RuleUpdateParameters(update_allows_fetch_and_merge=False),
+                ),
+                {"type": "branch_name_pattern", "parameters": {"pattern": "main"}},
+            ],
+        )
+    )
+    assert sent_json(rec.last) == {
+        "name": "r",
+        "rules": [
+            {"type": "update", "parameters": {"update_allows_fetch_and_merge": False}},
+            {"type": "branch_name_pattern", "parameters": {"pattern": "main"}},
+        ],
+    }

@@ -111,14 +111,22 @@ def test_required_ref_to_a_30_nullable_component_accepts_null(gen) -> None:
     }
     assert round_trip(m.Issue, data) == data
     issue = m.Issue.model_validate(
-        {"id": 1, "assignee": {"login": "u"}, "closed_by": {"login": "v"}, "state": "open", "author": {"login": "a"}}
+        {
+            "id": 1,
+            "assignee": {"login": "u"},
+            "closed_by": {"login": "v"},
+            "state": "open",
+            "author": {"login": "a"},
+        }
     )
     assert isinstance(issue.assignee, m.NullableSimpleUser)
     assert isinstance(issue.closed_by, m.NullableSimpleUser)
     assert issue.state == m.NullableState.OPEN
     # still required (nullable is not optional), and a non-nullable component still refuses null
     with pytest.raises(pydantic.ValidationError):
-        m.Issue.model_validate({"id": 1, "closed_by": None, "state": None, "author": {"login": "a"}})
+        m.Issue.model_validate(
+            {"id": 1, "closed_by": None, "state": None, "author": {"login": "a"}}
+        )
     with pytest.raises(pydantic.ValidationError):
         m.Issue.model_validate({**data, "author": None})
 
@@ -142,9 +150,13 @@ def test_31_null_type_and_null_variant_components_accept_null_through_ref(gen) -
     m = gen(NULLABLE_31).models
     data = {"a": None, "b": None, "c": None, "d": {"login": "w"}}
     assert round_trip(m.Holder, data) == data
-    holder = m.Holder.model_validate({"a": {"login": "x"}, "b": {"login": "y"}, "c": {"login": "z"}, "d": {"login": "w"}})
+    holder = m.Holder.model_validate(
+        {"a": {"login": "x"}, "b": {"login": "y"}, "c": {"login": "z"}, "d": {"login": "w"}}
+    )
     assert isinstance(holder.a, m.MaybeUser) and isinstance(holder.b, m.User)
     with pytest.raises(pydantic.ValidationError):
-        m.Holder.model_validate({"b": None, "c": None, "d": {"login": "w"}})  # 'a' is still required
+        m.Holder.model_validate(
+            {"b": None, "c": None, "d": {"login": "w"}}
+        )  # 'a' is still required
     with pytest.raises(pydantic.ValidationError):
         m.Holder.model_validate({**data, "d": None})
