@@ -247,3 +247,7 @@ class Api:
     document_count: int = 1
     #: sha256 of the root document's bytes as they were loaded (hex).
     document_sha256: str = ""
+    #: Input classes of request bodies beside the classes of responses they stand for:
+    #: ``(input class, class of responses)``, in definition order (see
+    #: ``normalize/read_write.py``).
+    input_models: list[tuple[str, str]] = field(default_factory=list)

@@ -65,6 +65,7 @@ def build_api(
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)
+    definitions = _ordered(schemas.defs, sink)
     return Api(
         title=title,
         version=str(info.get("version") or "0.0.0"),
@@ -73,10 +74,11 @@ def build_api(
         project=project,
         base_url=_base_url(data),
         env_prefix=package.upper(),
-        definitions=_ordered(schemas.defs, sink),
+        definitions=definitions,
         resources=resources,
         security=security,
         default_security=default_security,
+        input_models=[(d.name, schemas.read_names[d.name]) for d in definitions if d.name in schemas.read_names],
     )
 
 

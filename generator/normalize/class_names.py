@@ -36,19 +36,26 @@ MODEL_MODULE_NAMES = frozenset(
 )  # fmt: skip
 
 
+#: Appended to a schema's location to key its input class (see ``read_write.py``).
+INPUT_KEY = "#input"
+
+
 class ClassNamesMixin:
     """Naming and registration, mixed into :class:`~generator.normalize.schemas.SchemaBuilder`
     (which sets up the state these methods share: ``classes``, ``defs``, ``_by_loc``...)."""
 
     def _renamed(self, key: str, desired: str, got: str) -> None:
-        self.sink.info(f"class name '{desired}' is taken; using '{got}'", key.split("#", 1)[-1])
+        self.sink.info(f"class name '{desired}' is taken; using '{got}'", key.removesuffix(INPUT_KEY).split("#", 1)[-1])
 
     def class_name(self, desired: str, key: str) -> str:
         """Allocate a class name for the schema at ``key`` (PascalCase of ``desired``)."""
         return self.classes.allocate(py_ident(pascal(desired), prefix="Model"), key)
 
     def register(self, loc: Loc, schema: Any, desired: str) -> str:
-        """Reserve a class name for the schema at ``loc`` and queue its body for building."""
+        """Reserve a class name for the schema at ``loc`` and queue its body for building (in a
+        request body, its input class when it has one: see ``read_write.py``)."""
+        if self._writing and self.write_differs(loc, schema):
+            return self.register_input(loc, schema, desired)
         if loc.key in self._by_loc:
             return self._by_loc[loc.key]
         override = self.overrides.get(loc.pointer) or (
@@ -82,10 +89,15 @@ class ClassNamesMixin:
 
     def build_queued(self) -> None:
         """Build the bodies of every registered definition (registering more as found)."""
-        while self._queue:
-            loc, schema, name = self._queue.pop(0)
-            self.defs[name] = self._definition(loc, schema, name)
-            self._queued.pop(name, None)
+        saved = self._writing
+        try:
+            while self._queue:
+                loc, schema, name = self._queue.pop(0)
+                self._writing = name in self._input_names
+                self.defs[name] = self._definition(loc, schema, name)
+                self._queued.pop(name, None)
+        finally:
+            self._writing = saved
         self._resolve_defaults()
 
     def aliased(self, t: TypeExpr, loc: Loc, desired: str) -> TypeExpr:
@@ -93,7 +105,8 @@ class ClassNamesMixin:
         (discriminated unions)."""
         if "Discriminator(" not in T.hint(t):
             return t
-        name = self.class_name(desired, loc.key + "#alias")
+        key, desired = self.alias_key(t, loc, desired)
+        name = self.class_name(desired, key)
         if name not in self.defs:
             self.defs[name] = AliasDef(name, loc.key, "", T.hint(t), T.names_in(t))
             self._alias_types[name] = t
@@ -112,7 +125,7 @@ class ClassNamesMixin:
         """The last pointer token of the schema registered as class ``name`` (else ``name``)."""
         for key, n in self._by_loc.items():
             if n == name:
-                return key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                return key.removesuffix(INPUT_KEY).rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
         return name
 
 

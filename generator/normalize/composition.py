@@ -240,11 +240,14 @@ class CompositionMixin:
         """The raw schema registered under class ``name`` (resolving allOf), or None."""
         if name in self._queued:
             loc, schema = self._queued[name]
-            return self._object_view(schema, loc)
-        d = self.defs.get(name)
-        if d is not None:
-            return self._raw.get(name)
-        return None
+            view = self._object_view(schema, loc)
+        elif name in self.defs:
+            view = self._raw.get(name)
+        else:
+            return None
+        if name in self._input_names:  # an input class: without its readOnly properties
+            return self.input_view(view, self._sources[name][0])
+        return view
 
     def _shape_matched(self, variants: list[TypeExpr], loc: Loc) -> TypeExpr:
         """A union told apart by the shape of the data (``match_shape``): objects by their

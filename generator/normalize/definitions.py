@@ -26,7 +26,7 @@ from ..ir.model import (
     TypeExpr,
 )
 from ..ir.names import PY_RESERVED, NameAllocator, pascal, py_ident, snake, upper_snake
-from ..refs import Loc, RefError
+from ..refs import Loc
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
@@ -121,6 +121,10 @@ class DefinitionsMixin:
             if not isinstance(jname, str):
                 continue
             ploc = prop_locs.get(jname) or loc.child("properties", jname)
+            # what the referenced schema says counts unless the property overrides it
+            p = self.property_view(pschema, ploc)
+            if self._writing and p.get("readOnly") is True:
+                continue  # an input class (a request body) leaves out what only the server sets
             base = snake(jname)
             if base.startswith("model_"):
                 base = base + "_"
@@ -136,16 +140,9 @@ class DefinitionsMixin:
             if name in self.file_models:
                 t = _file_input(t)
             deps |= T.names_in(t)
-            p = pschema if isinstance(pschema, dict) else {}
-            if "$ref" in p:
-                try:
-                    _, target = self.resolver.follow(p, ploc)
-                except RefError:
-                    target = {}
-                if isinstance(target, dict):
-                    # what the referenced schema says counts unless the property overrides it
-                    p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated", "format", "type")}, **(p if self.is31 else {})}
-            is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
+            # required readOnly: required in responses (input classes leave it out); required
+            # writeOnly: required in input classes only (the server never sends it)
+            is_req = jname in required and (self._writing or p.get("writeOnly") is not True)
             default = None
             if not is_req:
                 default = "None"

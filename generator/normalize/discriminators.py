@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir.model import Named, TypeExpr, UnionOf
 from ..refs import Loc, RefError
 from ..render.text import py_literal
+from .class_names import INPUT_KEY
 from .composition import PROP_LOCS, _mapping_ref, _non_null
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ class DiscriminatorsMixin:
         # the runtime's fallback tag ("UnknownVariant") parses into the base model, which keeps
         # the unknown subtype's fields as extra data
         union = UnionOf(union.variants[:-1] + (named,), selector=union.selector, tags=union.tags)
-        return self.aliased(union, loc, f"{named.name}Subtypes")
+        return self.aliased(union, loc, f"{self.read_names.get(named.name, named.name)}Subtypes")
 
     # -- what the variants declare ------------------------------------------------------------
 
@@ -277,4 +278,6 @@ class DiscriminatorsMixin:
             tloc, _ = self.resolver.follow(target, tloc)
         except RefError:
             return None
+        if self._writing and tloc.key + INPUT_KEY in self._by_loc:
+            return self._by_loc[tloc.key + INPUT_KEY]
         return self._by_loc.get(tloc.key)

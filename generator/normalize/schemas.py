@@ -10,8 +10,9 @@ expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, null
 rest of its methods live by concern: class names and registration in ``class_names.py``,
 ``allOf``/``oneOf``/``anyOf`` in ``composition.py``, discriminators in ``discriminators.py``,
 a ``oneOf``/``anyOf`` merged with the object around it in ``variants.py``, class bodies (enums,
-models and their fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as
-Python (``Literal`` types, field defaults built as typed values).
+models and their fields, aliases) in ``definitions.py``, the input classes of request bodies
+(``readOnly``/``writeOnly``) in ``read_write.py``; ``literals.py`` writes JSON values as Python
+(``Literal`` types, field defaults built as typed values).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
 from .discriminators import DiscriminatorsMixin
 from .literals import ModelShape, literal_type
+from .read_write import ReadWriteMixin
 from .variants import Alternative, VariantsMixin
 
 _STRING_FORMATS = {
@@ -40,12 +42,14 @@ _STRING_FORMATS = {
 }
 
 
-class SchemaBuilder(ClassNamesMixin, CompositionMixin, DiscriminatorsMixin, DefinitionsMixin, VariantsMixin):
+class SchemaBuilder(
+    ClassNamesMixin, CompositionMixin, DiscriminatorsMixin, DefinitionsMixin, VariantsMixin, ReadWriteMixin
+):
     """Turns schemas into type expressions; owns the model-class namespace.
 
     ``defs`` maps a definition's Python name to it, in registration order.
     Diagnostics (renames, dropped constructs) go to ``sink``. The state every method shares is
-    set up here; the methods come from this module and the five mixins (see the module
+    set up here; the methods come from this module and the six mixins (see the module
     docstring).
     """
 
@@ -96,6 +100,13 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DiscriminatorsMixin, Defi
         self._alternatives_disc: dict[str, dict[str, Any] | None] = {}
         self._alternatives_busy: set[str] = set()
         self._parts_of: dict[str, list[Any]] = {}
+        #: Request bodies (see ``read_write.py``): whether classes are being built for a request
+        #: (write mode); the input classes, each with the class of responses it stands beside;
+        #: whether a schema (by location) differs in a request.
+        self._writing = False
+        self._input_names: set[str] = set()
+        self.read_names: dict[str, str] = {}
+        self._differs: dict[str, bool] = {}
 
     # -- type expressions ---------------------------------------------------------------------
 
