@@ -70,8 +70,37 @@ PETS = spec(
                     text: {type: string}
           responses:
             "204": {description: ok}
+      /trees:
+        post:
+          operationId: createTree
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Branch'}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Branch'}
     components:
       schemas:
+        Branch:
+          type: object
+          required: [leaves]
+          properties:
+            leaves:
+              type: array
+              items: {$ref: '#/components/schemas/Leaf'}
+            label: {type: string}
+        Leaf:
+          type: object
+          required: [id, name]
+          properties:
+            id: {type: integer, readOnly: true}
+            name: {type: string}
+            branch: {$ref: '#/components/schemas/Branch'}
         AnimalPayload:
           type: object
           required: [typeDiscriminator]
@@ -231,3 +260,25 @@ def test_input_models_are_in_the_method_signatures(gen) -> None:
         {"name": "a", "animal": {"typeDiscriminator": "cat", "breed": "b", "livesRemaining": 1}}
     )
     assert type(req.animal) is m.CatPayloadInput
+
+
+def test_recursive_schemas_reach_their_read_only_properties_through_the_cycle(gen) -> None:
+    g = gen(PETS)
+    m = g.models
+    assert "id" not in field_names(m.LeafInput)
+    src = g.source()
+    assert "leaves: list[LeafInput]\n" in src.split("class BranchInput(", 1)[1]
+    assert "branch: BranchInput | None = None\n" in src.split("class LeafInput(", 1)[1]
+    rec = Recorder(
+        json={"leaves": [{"id": 1, "name": "a", "branch": {"leaves": [{"id": 2, "name": "b"}]}}]}
+    )
+    body = m.BranchInput(
+        leaves=[m.LeafInput(name="a", branch=m.BranchInput(leaves=[m.LeafInput(name="b")]))]
+    )
+    tree = g.client(rec).trees.create_tree(body=body)
+    assert sent_json(rec.last) == {"leaves": [{"name": "a", "branch": {"leaves": [{"name": "b"}]}}]}
+    assert (
+        type(tree) is m.Branch
+        and tree.leaves[0].id_ == 1
+        and tree.leaves[0].branch.leaves[0].id_ == 2
+    )
