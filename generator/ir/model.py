@@ -305,3 +305,7 @@ class Api:
     #: Names the generated code imports that a class of the API bears (a schema named ``Tag``):
     #: the generated modules import each as ``_<name>`` (see ``normalize/finalize.py``).
     shadowed: list[str] = field(default_factory=list)
+    #: Input classes of request bodies beside the classes of responses they stand for:
+    #: ``(input class, class of responses)``, in definition order (see
+    #: ``normalize/read_write.py``).
+    input_models: list[tuple[str, str]] = field(default_factory=list)

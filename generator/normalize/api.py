@@ -74,6 +74,9 @@ def build_api(
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or project)
+    definitions = _ordered(schemas.defs, sink)
+    # input classes beside the classes of responses, by their final names
+    read_names = {names.get(t, t): names.get(r, r) for t, r in schemas.read_names.items()}
     return Api(
         title=title,
         version=str(info.get("version") or "0.0.0"),
@@ -82,11 +85,12 @@ def build_api(
         project=project,
         base_url=_base_url(data),
         env_prefix=package.upper(),
-        definitions=_ordered(schemas.defs, sink),
+        definitions=definitions,
         resources=resources,
         security=security,
         default_security=default_security,
         shadowed=shadowed,
+        input_models=[(d.name, read_names[d.name]) for d in definitions if d.name in read_names],
     )
 
 

@@ -87,6 +87,10 @@ class _Group:
     words: list[tuple[str, ...]] = field(default_factory=list)
 
 
+#: Appended to a schema's location to key its input class (see ``read_write.py``).
+INPUT_KEY = "#input"
+
+
 class ClassNamesMixin:
     """Naming and registration, mixed into :class:`~generator.normalize.schemas.SchemaBuilder`
     (which sets up the state these methods share: ``classes``, ``defs``, ``_by_loc``,
@@ -145,7 +149,10 @@ class ClassNamesMixin:
 
     def register(self, loc: Loc, schema: Any, desired: str) -> str:
         """Register the schema at ``loc`` (its class body is queued for building); return the
-        token that names its use there."""
+        token that names its use there (in a request body, its input class when it has one: see
+        ``read_write.py``)."""
+        if self._writing and self.write_differs(loc, schema):
+            return self.register_input(loc, schema, desired)
         if loc.key in self._by_loc:
             return self._by_loc[loc.key]
         override = self.overrides.get(loc.pointer) or (
@@ -168,6 +175,7 @@ class ClassNamesMixin:
         use = self._token(loc, "#use", "", same_as=cls)
         self._by_loc[loc.key] = use
         self._class_of[use] = cls
+        self._sources[cls] = (loc, schema)
         if content is not None:
             wanted = _name_words(self._provisional(use))
             self._groups.setdefault(content, []).append(_Group(cls, [use], wanted, [wanted]))
@@ -195,10 +203,15 @@ class ClassNamesMixin:
 
     def build_queued(self) -> None:
         """Build the bodies of every registered definition (registering more as found)."""
-        while self._queue:
-            loc, schema, name = self._queue.pop(0)
-            self.defs[name] = self._definition(loc, schema, name)
-            self._queued.pop(name, None)
+        saved = self._writing
+        try:
+            while self._queue:
+                loc, schema, name = self._queue.pop(0)
+                self._writing = name in self._input_names
+                self.defs[name] = self._definition(loc, schema, name)
+                self._queued.pop(name, None)
+        finally:
+            self._writing = saved
         self._resolve_defaults()
 
     def aliased(self, t: TypeExpr, loc: Loc, desired: str) -> TypeExpr:
@@ -206,7 +219,8 @@ class ClassNamesMixin:
         (discriminated unions)."""
         if "Discriminator(" not in T.hint(t):
             return t
-        name = self.class_name(desired, loc, "#alias")
+        suffix, desired = self.alias_key(t, loc, desired)
+        name = self.class_name(desired, loc, suffix)
         if name not in self.defs:
             self.defs[name] = AliasDef(name, loc.key, "", T.hint(t), T.names_in(t))
             self._alias_types[name] = t
@@ -289,7 +303,7 @@ class ClassNamesMixin:
         """The last pointer token of the schema registered as ``name`` (else ``name``)."""
         for key, n in self._by_loc.items():
             if n == name:
-                return key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                return key.removesuffix(INPUT_KEY).rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
         return name
 
 

@@ -1,7 +1,7 @@
-"""Composition keywords: ``allOf`` merged into one object schema, ``oneOf``/``anyOf`` as unions,
-and discriminators (a ``discriminator`` next to the variants, inherited from them, or a base
-schema's ``mapping`` expanded into its subtypes). A union merged with the object around it is
-in ``variants.py``.
+"""Composition keywords: ``allOf`` merged into one object schema, ``oneOf``/``anyOf`` as unions.
+Discriminators (declared, inherited, implied by tag properties, a base schema's ``mapping``
+expanded into its subtypes) are in ``discriminators.py``; a union merged with the object around
+it is in ``variants.py``.
 
 A union of models is told apart by its discriminator property when there is one
 (``discriminate(...)``), else by the shape of the data (``match_shape(...)``), both runtime helpers;
@@ -219,17 +219,11 @@ class CompositionMixin:
             return variants[0]
         if ANY in variants:
             return ANY
-        disc = schema.get("discriminator")
         models = [v for v in variants if isinstance(v, Named) and isinstance(self._peek(v.name), dict)]
-        if not isinstance(disc, dict) and models and len(models) == len(variants):
-            inherited = [(self._peek(v.name) or {}).get("discriminator") for v in models]  # type: ignore[union-attr]
-            first = inherited[0]
-            if isinstance(first, dict) and all(
-                isinstance(d, dict) and d.get("propertyName") == first.get("propertyName") for d in inherited
-            ):
-                disc = first
-        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(models) == len(variants):
-            return self._discriminated(variants, disc, loc)
+        if len(models) == len(variants):
+            tagged = self._told_by_tag(models, schema, loc)
+            if tagged is not None:
+                return tagged
         if len(models) >= 2 or any(self._enum_named(v) is not None for v in variants):
             return self._shape_matched(variants, loc)
         return T.union(variants)
@@ -252,57 +246,14 @@ class CompositionMixin:
         name = self.class_of(name)
         if name in self._queued:
             loc, schema = self._queued[name]
-            return self._object_view(schema, loc)
-        d = self.defs.get(name)
-        if d is not None:
-            return self._raw.get(name)
-        return None
-
-    def _discriminated(self, variants: list[TypeExpr], disc: dict[str, Any], loc: Loc) -> TypeExpr:
-        prop = disc["propertyName"]
-        mapping: dict[str, str] = {}
-        raw_map = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
-        for value, ref in raw_map.items():
-            if not isinstance(ref, str):
-                continue
-            t = self._ref(_mapping_ref(ref), loc.child("discriminator", "mapping", value), loc, "mapping entry dropped")
-            if isinstance(t, Named) and t in variants:
-                mapping[str(value)] = t.name
-        mapped = set(mapping.values())
-        for v in variants:
-            assert isinstance(v, Named)
-            if v.name in mapped:
-                continue
-            view = self._peek(v.name) or {}
-            pschema = (view.get("properties") or {}).get(prop) if isinstance(view, dict) else None
-            values: list[Any] = []
-            if isinstance(pschema, dict):
-                if "const" in pschema:
-                    values = [pschema["const"]]
-                elif isinstance(pschema.get("enum"), list) and len(pschema["enum"]) == 1:
-                    values = list(pschema["enum"])
-                elif isinstance(pschema.get("default"), (str, int)) and not isinstance(pschema["default"], bool):
-                    # the variant's default value of the property is what it sends (and answers)
-                    values = [pschema["default"], self._reverse_name(v.name)]
-            if not values:
-                values = [self._reverse_name(v.name)]
-            for val in values:
-                mapping.setdefault(str(val), v.name)
-        return self._tagged(variants, prop, mapping)
-
-    def _tagged(self, variants: list[TypeExpr], prop: str, mapping: dict[str, str]) -> TypeExpr:
-        """The union of the models ``variants`` chosen by the value of ``prop`` (``mapping``:
-        value -> class name); other values parse into ``UnknownVariant``."""
-        for v in variants:
-            if isinstance(v, Named):
-                self.discriminator_props.add((v.name, prop))
-        names = tuple(v.name for v in variants if isinstance(v, Named))
-        selector = f"discriminate({py_literal(prop)}, {py_literal(dict(sorted(mapping.items())))})"
-        return UnionOf(
-            tuple(variants) + (Named("UnknownVariant"),),
-            selector=selector,
-            tags=names + ("UnknownVariant",),
-        )
+            view = self._object_view(schema, loc)
+        elif name in self.defs:
+            view = self._raw.get(name)
+        else:
+            return None
+        if name in self._input_names:  # an input class: without its readOnly properties
+            return self.input_view(view, self._sources[name][0])
+        return view
 
     def _shape_matched(self, variants: list[TypeExpr], loc: Loc) -> TypeExpr:
         """A union told apart by the shape of the data (``match_shape``): objects by their
@@ -359,43 +310,6 @@ class CompositionMixin:
         selector = f"match_shape({', '.join(args)})"
         return UnionOf(tuple(out_variants), selector=selector, tags=tuple(out_tags))
 
-    def _with_subtypes(self, named: Named, loc: Loc, target: Any) -> TypeExpr:
-        """A reference to a base schema whose ``discriminator`` has a ``mapping`` (and no
-        ``oneOf``/``anyOf``): the discriminated union of the mapped schemas, the base itself for
-        values the mapping does not list. Other references: ``named`` as it is."""
-        disc = target.get("discriminator") if isinstance(target, dict) else None
-        if (
-            not isinstance(disc, dict)
-            or not isinstance(disc.get("propertyName"), str)
-            or not isinstance(disc.get("mapping"), dict)
-            or not disc["mapping"]
-            or "oneOf" in target
-            or "anyOf" in target
-            or loc.key in self._expanding
-        ):
-            return named
-        self._expanding.add(loc.key)
-        try:
-            variants: list[TypeExpr] = []
-            for value, mref in disc["mapping"].items():
-                if not isinstance(mref, str):
-                    continue
-                t = self._ref(
-                    _mapping_ref(mref), loc.child("discriminator", "mapping", str(value)), loc, "mapping entry dropped"
-                )
-                if isinstance(t, Named) and t != named and t not in variants:
-                    variants.append(t)
-            if not variants:
-                return named
-            union = self._discriminated(variants, disc, loc)
-        finally:
-            self._expanding.discard(loc.key)
-        assert isinstance(union, UnionOf)
-        # the runtime's fallback tag ("UnknownVariant") parses into the base model, which keeps
-        # the unknown subtype's fields as extra data
-        union = UnionOf(union.variants[:-1] + (named,), selector=union.selector, tags=union.tags)
-        return self.aliased(union, loc, f"{named.name}Subtypes")
-
 
 def _normalized(schema: dict[str, Any], loc: Loc, builder: "SchemaBuilder") -> dict[str, Any]:
     """``schema`` with a non-object ``properties`` or a non-list ``required`` dropped (warned)."""
@@ -440,6 +354,13 @@ def _look_alike_groups(
     for i, (name, _, _, _) in enumerate(objects):
         groups.setdefault(root(i), []).append(name)
     return list(groups.values())
+
+
+def _non_null(t: TypeExpr) -> TypeExpr:
+    """``t`` without ``None`` (the class a nullable ``$ref`` names)."""
+    if isinstance(t, UnionOf) and not t.selector and NONE in t.variants:
+        return T.union([v for v in t.variants if v != NONE])
+    return t
 
 
 def _json_kind(t: TypeExpr) -> str:

@@ -122,6 +122,10 @@ class DefinitionsMixin:
             if not isinstance(jname, str):
                 continue
             ploc = prop_locs.get(jname) or loc.child("properties", jname)
+            # what the referenced schema says counts unless the property overrides it
+            p = self.property_view(pschema, ploc)
+            if self._writing and p.get("readOnly") is True:
+                continue  # an input class (a request body) leaves out what only the server sets
             base = py_name(snake(jname), prefix="field", reserved=MODEL_BASE_ATTRS)
             while base in json_names and base != jname:
                 base += "_"  # populate_by_name: a Python name must not be another field's JSON name
@@ -134,16 +138,9 @@ class DefinitionsMixin:
             if name in self.file_models:
                 t = _file_input(t)
             deps |= T.names_in(t)
-            p = pschema if isinstance(pschema, dict) else {}
-            if "$ref" in p:
-                try:
-                    _, target = self.resolver.follow(p, ploc)
-                except RefError:
-                    target = {}
-                if isinstance(target, dict):
-                    # what the referenced schema says counts unless the property overrides it
-                    p = {**{k: v for k, v in target.items() if k in ("readOnly", "writeOnly", "default", "deprecated", "format", "type")}, **(p if self.is31 else {})}
-            is_req = jname in required and not p.get("readOnly") and not p.get("writeOnly")
+            # required readOnly: required in responses (input classes leave it out); required
+            # writeOnly: required in input classes only (the server never sends it)
+            is_req = jname in required and (self._writing or p.get("writeOnly") is not True)
             read_only = bool(p.get("readOnly"))
             default = None
             declared = t  # (whether the schema allows null is decided in mark_nullable)

@@ -398,7 +398,7 @@ class OperationBuilder:
             elif schema is None:
                 hint = "Any" if kind == "json" else "Mapping[str, object]"
             else:
-                t = self.schemas.aliased(self.schemas.type_of(schema, sloc, hint_name), sloc, hint_name)
+                t = self.schemas.request_type(schema, sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(self.schemas.class_of(t.name))
                 hint = T.hint(t)

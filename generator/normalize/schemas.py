@@ -8,9 +8,10 @@ enum schemas get stable names from where they are used (``<Parent><Property>``,
 :class:`SchemaBuilder` is the entry point (``api.py`` and ``operations.py`` use it). The type
 expressions are built here (by ``type``/``format``, arrays, maps, ``$ref``, nullability); the
 rest of its methods live by concern: class names and registration in ``class_names.py``,
-``allOf``/``oneOf``/``anyOf`` and discriminators in ``composition.py``, a ``oneOf``/``anyOf``
-merged with the object around it in ``variants.py``, class bodies (enums, models and their
-fields, aliases) in ``definitions.py``; ``literals.py`` writes JSON values as Python
+``allOf``/``oneOf``/``anyOf`` in ``composition.py``, discriminators in ``discriminators.py``,
+a ``oneOf``/``anyOf`` merged with the object around it in ``variants.py``, class bodies (enums,
+models and their fields, aliases) in ``definitions.py``, the input classes of request bodies
+(``readOnly``/``writeOnly``) in ``read_write.py``; ``literals.py`` writes JSON values as Python
 (``Literal`` types, field defaults built as typed values).
 """
 
@@ -27,7 +28,9 @@ from . import types as T
 from .class_names import ClassNamesMixin, _Group, _Pending
 from .composition import ANNOTATION_KEYS, CompositionMixin, null_only
 from .definitions import DefinitionsMixin
+from .discriminators import DiscriminatorsMixin
 from .literals import ModelShape, literal_type
+from .read_write import ReadWriteMixin
 from .variants import Alternative, VariantsMixin
 
 _STRING_FORMATS = {
@@ -39,12 +42,14 @@ _STRING_FORMATS = {
 }
 
 
-class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, VariantsMixin):
+class SchemaBuilder(
+    ClassNamesMixin, CompositionMixin, DiscriminatorsMixin, DefinitionsMixin, VariantsMixin, ReadWriteMixin
+):
     """Turns schemas into type expressions; owns the model-class namespace.
 
     ``defs`` maps a definition's Python name to it, in registration order.
     Diagnostics (renames, dropped constructs) go to ``sink``. The state every method shares is
-    set up here; the methods come from this module and the four mixins (see the module
+    set up here; the methods come from this module and the six mixins (see the module
     docstring).
     """
 
@@ -79,6 +84,8 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         self._groups: dict[tuple[str, str, str], list[_Group]] = {}
         self._queue: list[tuple[Loc, Any, str]] = []
         self._queued: dict[str, tuple[Loc, Any]] = {}
+        #: Where each class's schema is and what it is, kept after its body is built.
+        self._sources: dict[str, tuple[Loc, Any]] = {}
         self._warned_nullable = False
         self._raw: dict[str, Any] = {}
         self._merges = 0
@@ -108,6 +115,13 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
         #: ``(class name, JSON property name)`` of every discriminator property: the model's own
         #: ``discriminator`` or that of a union it is a variant of (see ``mark_always_sent``).
         self.discriminator_props: set[tuple[str, str]] = set()
+        #: Request bodies (see ``read_write.py``): whether classes are being built for a request
+        #: (write mode); the input classes, each with the class of responses it stands beside;
+        #: whether a schema (by location) differs in a request.
+        self._writing = False
+        self._input_names: set[str] = set()
+        self.read_names: dict[str, str] = {}
+        self._differs: dict[str, bool] = {}
 
     # -- type expressions ---------------------------------------------------------------------
 
@@ -287,6 +301,7 @@ class SchemaBuilder(ClassNamesMixin, CompositionMixin, DefinitionsMixin, Variant
             # that ``X | None`` could be written with; the reference is ``None`` itself
             return NONE
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
-        if isinstance(target, dict) and isinstance(target.get("enum"), list) and None in target["enum"]:
-            return T.nullable(named)
-        return self._with_subtypes(named, target_loc, target)
+        t = self._with_subtypes(named, target_loc, target)
+        # a referenced schema that accepts null (3.0 ``nullable: true``, a type array with
+        # "null", a null variant, an enum listing null) makes the place that uses it accept null
+        return T.nullable(t) if isinstance(target, dict) and self._nullable(target, target_loc) else t

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir.model import Named, TypeExpr
 from ..ir.names import pascal
 from ..refs import Loc, RefError
+from .class_names import INPUT_KEY
 from .composition import PROP_LOCS, _mapping_ref, null_only
 
 if TYPE_CHECKING:
@@ -244,10 +245,20 @@ class VariantsMixin:
 
     def _register_alternative(self: "SchemaBuilder", alt: Alternative, parent: Loc, desired: str) -> str:
         key = f"{parent.key}/x-merged-variant/{alt.suffix}"
+        read = self._by_loc.get(key)
+        writing = self._writing and self.view_differs(alt.view, alt.loc)
+        if writing:  # the input class of this variant (see read_write.py)
+            key += INPUT_KEY
+            desired = f"{read}Input" if read else desired
         if key in self._by_loc:
             return self._by_loc[key]
         name = self.class_name(desired, parent, f"/x-merged-variant/{alt.suffix}")
         self._by_loc[key] = name
+        self._sources[name] = (alt.loc, alt.view)
+        if writing:
+            self._input_names.add(name)
+            if read:
+                self.read_names[name] = read
         self._queue.append((alt.loc, alt.view, name))
         self._queued[name] = (alt.loc, alt.view)
         return name

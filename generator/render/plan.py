@@ -464,7 +464,11 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     }
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),
-        FilePlan("README.md", "README.md.jinja", {**common, "examples": _readme_examples(api)}),
+        FilePlan(
+            "README.md",
+            "README.md.jinja",
+            {**common, "examples": _readme_examples(api), "input_model": api.input_models[0] if api.input_models else None},
+        ),
         FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
         FilePlan(f"{pkg}/py.typed", text=""),
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),

@@ -116,6 +116,15 @@ REASONS: dict[str, str] = {
         "the document has a `$ref` to nothing (inside an example or a schema), so Prism refuses "
         "to load it at all (its resolver's MissingPointerError names the pointer)"
     ),
+    "prism-made-up-discriminator-tag": (
+        "Prism made up a response whose discriminator property holds a value the document's "
+        "discriminator does not map (any string, such as 'string'): the client keeps a variant "
+        "it does not know as an UnknownVariant, by design (forward compatibility)"
+    ),
+    "example-unknown-discriminator-tag": (
+        "the document's example for this response holds a discriminator value its "
+        "discriminator does not map: the client keeps it as an UnknownVariant, by design"
+    ),
     "prism-nullable-array-query": (
         "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
         "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
@@ -242,6 +251,58 @@ def response_refused(
         if bad is not None:
             return Finding(DOCUMENT, "example-breaks-schema", bad[0], bad[1])
     return Finding(MOCK, "mock-response-breaks-schema", schema_loc.pointer, why)
+
+
+def unknown_tag(values: Values, loc: Loc, value: Any, depth: int = 0) -> tuple[str, str] | None:
+    """``(pointer of the discriminator, tag)`` of the first value inside ``value`` (checked
+    against the schema at ``loc``) whose discriminator property holds a value the discriminator
+    does not map (neither a ``mapping`` key nor a variant's schema name), or None."""
+    if depth > 12:
+        return None
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return None
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(value, list):
+        if isinstance(schema.get("items"), dict):
+            for item in value[:20]:
+                found = unknown_tag(values, loc.child("items"), item, depth + 1)
+                if found:
+                    return found
+        return None
+    if not isinstance(value, dict):
+        return None
+    disc = schema.get("discriminator")
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and isinstance(variants, list):
+        tag = value.get(disc["propertyName"])
+        if tag is not None:
+            mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+            names = {str(v["$ref"]).rsplit("/", 1)[-1] for v in variants if isinstance(v, dict) and "$ref" in v}
+            if str(tag) not in mapping and str(tag) not in names:
+                return loc.child("discriminator").pointer, str(tag)
+            target = mapping.get(str(tag)) or next(
+                (v["$ref"] for v in variants if isinstance(v, dict) and str(v.get("$ref", "")).endswith("/" + str(tag))), None
+            )
+            index = next((i for i, v in enumerate(variants) if isinstance(v, dict) and v.get("$ref") == target), None)
+            if index is not None:
+                key = "oneOf" if schema.get("oneOf") else "anyOf"
+                found = unknown_tag(values, loc.child(key, index), value, depth + 1)
+                if found:
+                    return found
+    for index, _ in enumerate(schema.get("allOf") or []):
+        found = unknown_tag(values, loc.child("allOf", index), value, depth + 1)
+        if found:
+            return found
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    for name, item in value.items():
+        if name in props:
+            found = unknown_tag(values, loc.child("properties", name), item, depth + 1)
+            if found:
+                return found
+    return None
 
 
 def untyped_object(values: Values, loc: Loc, depth: int = 0) -> bool:
@@ -573,6 +634,7 @@ __all__ = [
     "Shape",
     "escape",
     "invalid_examples",
+    "unknown_tag",
     "request_rejected",
     "response_refused",
     "unsatisfiable",

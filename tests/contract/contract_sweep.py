@@ -54,6 +54,7 @@ from contract_classify import (  # noqa: E402
     prism_crashed,
     request_rejected,
     response_refused,
+    unknown_tag,
 )
 from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E402
 from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
@@ -241,6 +242,14 @@ class OperationSweep:
             return
         problem = self._check_result(result)
         if problem:
+            media_loc = self._response_media(first)
+            made_up = unknown_tag(self.values, media_loc.child("schema"), json_or_none(first)) if media_loc else None
+            if "UnknownVariant" in problem and made_up is not None:
+                # the client keeps a variant it does not know as UnknownVariant, by design
+                static = request.prefer is None and media_loc is not None and _in_examples(self.values, media_loc, made_up[1])
+                verdict, reason = (DOCUMENT, "example-unknown-discriminator-tag") if static else (MOCK, "prism-made-up-discriminator-tag")
+                self._add(Finding(verdict, reason, made_up[0], f"tag {made_up[1]!r}: {problem}"), label, flavor)
+                return
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
 
     def _object_as_text(self) -> bool:
@@ -436,6 +445,17 @@ class OperationSweep:
 
 
 # --- one document -------------------------------------------------------------------------------
+
+
+def _in_examples(values: Values, media_loc: Loc, tag: str) -> bool:
+    """Whether the media type's own examples (what Prism serves statically) hold ``tag``."""
+    media = values.node(media_loc)
+    if not isinstance(media, dict):
+        return False
+    found = [media.get("example")] + [
+        e.get("value") for e in (media.get("examples") or {}).values() if isinstance(e, dict)
+    ] if isinstance(media.get("examples"), dict) else [media.get("example")]
+    return tag in json.dumps(found, default=str)
 
 
 def _faker_crashed(exchange: Exchange) -> bool:

@@ -373,3 +373,26 @@ def test_prism_refuses_a_document_with_a_dangling_ref_in_an_example(prism: Path,
     with pytest.raises(PrismStartError) as info:
         _serve(prism, tmp_path, doc).stop()
     assert info.value.exited and "MissingPointerError" in info.value.log
+
+
+def test_unknown_discriminator_tags_are_found_where_they_are(tmp_path: Path) -> None:
+    """The tag the sweep blames on Prism (or on an example) is one no mapping or variant name
+    covers, found at any depth; a mapped tag or a variant's name is not."""
+    from contract_classify import unknown_tag
+
+    schemas = {
+        "Pet": {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}},
+        },
+        "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        "Owner": {"type": "object", "properties": {"pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}},
+    }
+    values = _values(tmp_path, _doc(schemas))
+    owner = values.at("/components/schemas/Owner")
+    assert unknown_tag(values, owner, {"pets": [{"kind": "cat"}, {"kind": "Dog"}]}) is None
+    assert unknown_tag(values, owner, {"pets": [{"kind": "cat"}, {"kind": "string"}]}) == (
+        "/components/schemas/Pet/discriminator",
+        "string",
+    )

@@ -336,20 +336,28 @@ def test_array_object_and_date_defaults(gen) -> None:
 def test_read_only_and_write_only_required_fields(gen) -> None:
     g = gen(TYPES)
     m = g.models
-    # a request does not need the server-assigned 'id'; a response does not need 'secret'
+    # a request (the input class) has no server-assigned 'id'; a response does not need 'secret'
     rec = Recorder(201, json={"id": "srv-1", "name": "web"})
-    got = g.client(rec).servers.create_server(body=m.Server(name="web", secret="s3"))
+    got = g.client(rec).servers.create_server(body=m.ServerInput(name="web", secret="s3"))
     assert sent_json(rec.last) == {"name": "web", "secret": "s3"}
     assert isinstance(got, m.Server) and got.id == "srv-1" and got.secret is None
     with pytest.raises(pydantic.ValidationError):
         m.Server.model_validate({"id": "x"})  # 'name' is still required
+    with pytest.raises(pydantic.ValidationError):
+        m.Server.model_validate({"name": "web"})  # so is the read-only 'id', in a response
+    with pytest.raises(pydantic.ValidationError):
+        m.ServerInput(name="web")  # and the write-only 'secret', in a request
+    assert "id" not in m.ServerInput.model_fields
     assert "secret" in m.Server.__secret_fields__  # write-only: masked in repr
-    assert "s3" not in repr(m.Server(name="web", secret="s3"))
+    assert "s3" not in repr(m.ServerInput(name="web", secret="s3"))
 
 
 def test_read_only_on_the_referenced_schema(gen) -> None:
     g = gen(TYPES)
-    g.models.Owned(name="x")
+    m = g.models
+    # readOnly on the referenced schema counts: required (and typed) in what the server sends
+    assert m.Owned.model_fields["server_id"].is_required()
+    assert m.Owned.model_validate({"serverId": "s", "name": "x"}).server_id == "s"
 
 
 def test_deprecated_field_and_operation(gen) -> None:

@@ -1,5 +1,6 @@
 """``match_shape``: variants told apart by shape, groups of look-alike variants left to pydantic,
-enum variants chosen by the values they declare."""
+enum variants chosen by the values they declare; ``discriminate``: the tag's mapping, and for a
+value without a known tag the variant its shape fits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated, Union
 import pydantic
 from pydantic import Discriminator, Tag
 
-from rtpkg._models import BaseModel, OpenIntEnum, OpenStrEnum, match_shape
+from rtpkg._models import BaseModel, OpenIntEnum, OpenStrEnum, discriminate, match_shape
 
 
 class Status(OpenStrEnum):
@@ -83,3 +84,36 @@ def test_grouped_variants_are_left_to_pydantic() -> None:
     built = House(floor="1")
     assert ta.validate_python(built) is built
     assert ta.dump_python(built, mode="json", exclude_unset=True) == {"floor": "1"}
+
+
+def test_discriminate_maps_known_tags_and_matches_the_rest_by_shape() -> None:
+    fallback = [
+        ("Cat", ("kind", "meows"), ("kind", "meows"), False, True),
+        ("Dog", ("barks",), ("barks", "kind"), False, False),
+        ("Fish", ("fins",), ("fins", "kind"), True, False),
+    ]
+    select = discriminate("kind", {"cat": "Cat", "dog": "Dog", "fish": "Fish"}, fallback=fallback)
+    assert select({"kind": "cat"}) == "Cat"  # the tag wins over the shape
+    assert select({"kind": Status.OPEN}) == "UnknownVariant"  # an enum tag is read by its value
+    assert select({"barks": True}) == "Dog"  # no tag: the variant whose required keys it has
+    # an unknown tag is a variant this client does not know yet, whatever its shape
+    assert select({"kind": "wolf", "barks": True}) == "UnknownVariant"
+    assert select({"kind": "lion", "meows": 1}) == "UnknownVariant"
+    assert select({"fins": 2, "colour": "red"}) == "UnknownVariant"  # Fish is closed
+    assert select({"fins": 2}) == "Fish"
+    assert select({"hull": "x"}) == "UnknownVariant"  # fits nothing
+    assert select(Flat(rooms=1)) == "UnknownVariant"
+    assert discriminate("kind", {"cat": "Cat"})({"meows": 1}) == "UnknownVariant"  # no fallback
+
+
+def test_discriminate_prefers_the_variant_that_knows_most_keys() -> None:
+    fallback = [
+        ("Bar", ("$type",), ("$type", "bar", "foo"), False, False),
+        ("Qux", ("$type",), ("$type", "bar", "foo", "qux"), False, False),
+    ]
+    select = discriminate("$type", {"FooBar": "Bar", "BarQux": "Qux"}, fallback=fallback)
+    # without the tag the shape decides: a tie goes to the first declared
+    fallback = [(t, (), a, c, f) for t, _, a, c, f in fallback]
+    select = discriminate("$type", {"FooBar": "Bar", "BarQux": "Qux"}, fallback=fallback)
+    assert select({"bar": "b"}) == "Bar"
+    assert select({"qux": "q"}) == "Qux"

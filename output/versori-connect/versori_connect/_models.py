@@ -156,13 +156,22 @@ def _get(value: Any, key: str) -> Any:
     return None
 
 
-def discriminate(prop: str, mapping: Mapping[str, str]) -> Callable[[Any], str]:
+def discriminate(
+    prop: str,
+    mapping: Mapping[str, str],
+    fallback: Sequence[tuple[str, Sequence[str], Sequence[str], bool, bool]] = (),
+) -> Callable[[Any], str]:
     """A pydantic callable discriminator: read ``prop`` and map its value to a variant tag.
 
-    A value the mapping does not know selects ``"UnknownVariant"`` (data kept, nothing fails).
-    Model instances select their own class.
+    A value whose ``prop`` holds a value the mapping does not know is a variant this client does
+    not know yet (a newer server): it selects ``"UnknownVariant"`` (data kept, nothing fails). A
+    value without ``prop`` selects the variant of ``fallback`` it fits best, as
+    :func:`match_shape` would (``(tag, required JSON names, all JSON names, closed, tag fixed)``
+    per variant, in the spec's order; a variant that requires ``prop``, ``tag fixed``, is not
+    chosen), else ``"UnknownVariant"``. Model instances select their own class.
     """
     classes = set(mapping.values())
+    shapes = [(t, set(r), set(a), c, f) for t, r, a, c, f in fallback]
 
     def select(value: Any) -> str:
         if isinstance(value, pydantic.BaseModel) and type(value).__name__ in classes:
@@ -170,7 +179,21 @@ def discriminate(prop: str, mapping: Mapping[str, str]) -> Callable[[Any], str]:
         tag = _get(value, prop)
         if isinstance(tag, enum.Enum):
             tag = tag.value
-        return mapping.get(str(tag), "UnknownVariant")
+        if tag is not None:
+            return mapping.get(str(tag), "UnknownVariant")
+        if isinstance(value, pydantic.BaseModel):
+            value = value.model_dump(by_alias=True, exclude_unset=True)
+        if not isinstance(value, Mapping) or not shapes:
+            return "UnknownVariant"
+        keys = set(value)
+        best: tuple[int, int, str] | None = None
+        for index, (name, required, known, closed, fixed) in enumerate(shapes):
+            if (fixed and prop in keys) or not required <= keys or (closed and not keys <= known):
+                continue
+            score = (len(keys & known), -index, name)
+            if best is None or score[:2] > best[:2]:
+                best = score
+        return best[2] if best is not None else "UnknownVariant"
 
     return select
 
