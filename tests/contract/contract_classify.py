@@ -13,7 +13,9 @@ evidence in the document, and the evidence itself (what Prism said, what was sen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 from typing import Any, Iterator
 
 from contract_values import Shape, Values, escape
@@ -125,6 +127,20 @@ REASONS: dict[str, str] = {
         "the document's example for this response holds a discriminator value its "
         "discriminator does not map: the client keeps it as an UnknownVariant, by design"
     ),
+    "prism-reserved-characters-multipart": (
+        "a multipart part holding a reserved character (a non-exploded array `a,b`): Prism 5.14.2 "
+        "applies the form-urlencoded reserved-character check to multipart parts too, which OAS "
+        "3.1.2 4.8.15.1.2 says are never percent-encoded"
+    ),
+    "prism-readonly-required-in-composition": (
+        "a required readOnly property left out of a request body (as OAS prescribes) inside "
+        "oneOf/anyOf/allOf: Prism 5.14.2 drops readOnly properties from `required` only under "
+        "`properties`/`items`, so it reports them missing there"
+    ),
+    "prism-encoded-query-name": (
+        "a query parameter whose name needs percent-encoding (`a b`): Prism 5.14.2 looks it up by "
+        "its encoded form and reports it missing whether it is sent as `a%20b` or `a+b`"
+    ),
     "prism-nullable-array-query": (
         "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
         "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
@@ -148,9 +164,9 @@ BENIGN_CRASHES = {
         "splits the absent value (`undefined.split`) and exits"
     ),
     "Space/pipe/comma.. delimited style is only applicable to array parameter": (
-        "a query parameter of type object with style spaceDelimited or pipeDelimited (allowed for "
-        "objects by OAS 3.1.0 4.8.12.4): Prism 5.14.2 throws for any such parameter, sent or not, "
-        "because its deserializer accepts arrays only"
+        "a query parameter or form field of type object with style spaceDelimited or "
+        "pipeDelimited (allowed for objects by OAS 3.1.0 4.8.12.4): Prism 5.14.2 throws for any "
+        "such parameter, sent or not, because its deserializer accepts arrays only"
     ),
 }
 
@@ -401,6 +417,15 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")
+    if location[:2] == ["request", "body"] and ctx.body_kind == "multipart" and message == "Reserved characters used in request body":
+        return Finding(MOCK, "prism-reserved-characters-multipart", ctx.body_schema.pointer if ctx.body_schema else "", message)
+    missing = re.search(r"must have required property '([^']+)'", message)
+    if missing and location[:2] == ["request", "body"] and ctx.body_schema is not None:
+        if _read_only_somewhere(values, ctx.body_schema, missing.group(1)):
+            return Finding(MOCK, "prism-readonly-required-in-composition", ctx.body_schema.pointer, message)
+    if missing and location == ["request", "query"] and "%" in missing.group(1):
+        if unquote(missing.group(1)) in ctx.sent_query:
+            return Finding(MOCK, "prism-encoded-query-name", "", message)
     if location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if (
             violation.get("code") == "type"
@@ -466,6 +491,34 @@ def _absent_deep_object(values: Values, param_loc: Loc, sent: frozenset[str]) ->
         return False
     name = str(param.get("name"))
     return not any(key == name or key.startswith(name + "[") for key in sent)
+
+
+def _read_only_somewhere(values: Values, loc: Loc, name: str, seen: set[str] | None = None, depth: int = 0) -> bool:
+    """Whether a schema reached from ``loc`` (through ``$ref``, ``allOf``/``oneOf``/``anyOf``,
+    properties and items) declares a ``readOnly`` property ``name``."""
+    seen = set() if seen is None else seen
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or loc.key in seen or depth > 10:
+        return False
+    seen.add(loc.key)
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    if name in props:
+        try:
+            _, prop = values.deref(loc.child("properties", name))
+        except Exception:  # noqa: BLE001
+            prop = props[name]
+        if isinstance(prop, dict) and prop.get("readOnly") is True:
+            return True
+    for key in ("allOf", "oneOf", "anyOf"):
+        for index, _ in enumerate(schema.get(key) or []):
+            if _read_only_somewhere(values, loc.child(key, index), name, seen, depth + 1):
+                return True
+    if isinstance(schema.get("items"), dict) and _read_only_somewhere(values, loc.child("items"), name, seen, depth + 1):
+        return True
+    return any(_read_only_somewhere(values, loc.child("properties", p), name, seen, depth + 1) for p in props)
 
 
 def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:

@@ -396,3 +396,46 @@ def test_unknown_discriminator_tags_are_found_where_they_are(tmp_path: Path) -> 
         "/components/schemas/Pet/discriminator",
         "string",
     )
+
+
+def test_three_prism_request_checks_no_request_can_pass(prism: Path, tmp_path: Path) -> None:
+    """On one Prism 5.14.2: a required readOnly property left out inside ``oneOf`` is reported
+    missing (not when the schema is referenced directly); a non-exploded multipart array ``a,b``
+    fails the form-urlencoded reserved-character check; a query name with a space is found only
+    under its encoded form (``a%2520b``). Each is excused by its rule, and only then."""
+    dog = {"type": "object", "required": ["name", "id"], "properties": {"name": {"type": "string"}, "id": {"type": "string", "readOnly": True}}}
+    doc = _doc({"Dog": dog}, {
+        "/direct": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dog"}}}}, "responses": {"204": {"description": "ok"}}}},
+        "/wrapped": {"post": {"requestBody": {"content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Dog"}]}}}}, "responses": {"204": {"description": "ok"}}}},
+        "/form": {"post": {"requestBody": {"content": {"multipart/form-data": {
+            "schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}},
+            "encoding": {"tags": {"style": "form", "explode": False}},
+        }}}, "responses": {"204": {"description": "ok"}}}},
+        "/q": {"get": {"parameters": [{"name": "a b", "in": "query", "required": True, "schema": {"type": "string"}}], "responses": {"204": {"description": "ok"}}}},
+    })  # fmt: skip
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        direct = httpx.post(f"{server.url}/direct", json={"name": "x"})
+        wrapped = httpx.post(f"{server.url}/wrapped", json={"name": "x"})
+        form = httpx.post(f"{server.url}/form", files={"tags": (None, "a,b")})
+        spaced = httpx.get(f"{server.url}/q?a%20b=1")
+        double = httpx.get(f"{server.url}/q?a%2520b=1")
+    finally:
+        server.stop()
+    assert (direct.status_code, double.status_code) == (204, 204)
+
+    def violations(response: httpx.Response) -> list[dict[str, Any]]:
+        assert response.status_code == 422, response.text
+        return [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+
+    wrapped_schema = values.at("/paths/~1wrapped/post/requestBody/content/application~1json/schema")
+    found = request_rejected(values, violations(wrapped), RequestContext(wrapped_schema, {}))
+    assert found is not None and found.reason == "prism-readonly-required-in-composition"
+    form_schema = values.at("/paths/~1form/post/requestBody/content/multipart~1form-data/schema")
+    found = request_rejected(values, violations(form), RequestContext(form_schema, {}, body_kind="multipart"))
+    assert found is not None and found.reason == "prism-reserved-characters-multipart"
+    assert request_rejected(values, violations(form), RequestContext(form_schema, {}, body_kind="form")) is None
+    found = request_rejected(values, violations(spaced), RequestContext(None, {}, sent_query=frozenset({"a b"})))
+    assert found is not None and found.reason == "prism-encoded-query-name"
+    assert request_rejected(values, violations(spaced), RequestContext(None, {}, sent_query=frozenset())) is None
