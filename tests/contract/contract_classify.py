@@ -401,6 +401,15 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     """Prism rejected a request: a document defect or mock limitation when every violation is
     explained by a rule (each in ``REASONS``), else None (a client defect)."""
     explained = [_explain(values, v, ctx) for v in violations]
+    # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
+    # place: that one is explained by whatever explains the variant's own failure
+    places = {tuple(v.get("location") or ()) for v, f in zip(violations, explained) if f is not None}
+    explained = [
+        next((f for f in explained if f is not None), None)
+        if f is None and v.get("code") in ("oneOf", "anyOf") and tuple(v.get("location") or ()) in places
+        else f
+        for v, f in zip(violations, explained)
+    ]
     if not explained or any(f is None for f in explained):
         return None
     found = [f for f in explained if f is not None]
