@@ -141,6 +141,11 @@ REASONS: dict[str, str] = {
         "a query parameter whose name needs percent-encoding (`a b`): Prism 5.14.2 looks it up by "
         "its encoded form and reports it missing whether it is sent as `a%20b` or `a+b`"
     ),
+    "parameter-oneof-overlap": (
+        "a path, query, header or cookie parameter whose schema is `oneOf` a string and a number "
+        "or integer: on the wire every value is text, so a number fits both variants and "
+        "`oneOf` refuses it (the document would need `anyOf`)"
+    ),
     "prism-nullable-array-query": (
         "a query parameter whose schema is an array that also allows null (3.0 `nullable: true`, "
         "3.1 `type: [array, null]`), sent with one item: Prism 5.14.2 coerces a single query value "
@@ -453,6 +458,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = _param_loc(ctx, "query", location[2])
         if param is not None and _absent_deep_object(values, param, ctx.sent_query):
             return Finding(MOCK, "prism-absent-deepobject", param.pointer, message)
+    if len(location) == 3 and location[1] in ("path", "query", "header", "cookie") and violation.get("code") == "oneOf" and ctx.params:
+        param = _param_loc(ctx, location[1], location[2])
+        if param is not None and _string_and_number_variants(values, param):
+            return Finding(DOCUMENT, "parameter-oneof-overlap", param.pointer, message)
     if len(location) >= 3 and location[1] in ("path", "query", "header", "cookie") and ctx.params:
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
@@ -528,6 +537,24 @@ def _read_only_somewhere(values: Values, loc: Loc, name: str, seen: set[str] | N
     if isinstance(schema.get("items"), dict) and _read_only_somewhere(values, loc.child("items"), name, seen, depth + 1):
         return True
     return any(_read_only_somewhere(values, loc.child("properties", p), name, seen, depth + 1) for p in props)
+
+
+def _string_and_number_variants(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter's schema is a ``oneOf`` with both a string variant and a number or
+    integer one: in a URL or header every value is text, so a number also fits the string."""
+    try:
+        schema_loc, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    kinds = set()
+    for index, _ in enumerate(schema.get("oneOf") or [] if isinstance(schema, dict) else []):
+        try:
+            _, variant = values.deref(schema_loc.child("oneOf", index))
+        except Exception:  # noqa: BLE001
+            continue
+        if isinstance(variant, dict) and isinstance(variant.get("type"), str):
+            kinds.add(variant["type"])
+    return "string" in kinds and bool(kinds & {"integer", "number"})
 
 
 def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:

@@ -439,3 +439,22 @@ def test_three_prism_request_checks_no_request_can_pass(prism: Path, tmp_path: P
     found = request_rejected(values, violations(spaced), RequestContext(None, {}, sent_query=frozenset({"a b"})))
     assert found is not None and found.reason == "prism-encoded-query-name"
     assert request_rejected(values, violations(spaced), RequestContext(None, {}, sent_query=frozenset())) is None
+
+
+def test_a_oneof_of_string_and_integer_parameter_is_ambiguous_on_the_wire(prism: Path, tmp_path: Path) -> None:
+    """``/w/{id}`` with ``oneOf: [integer, string]``: ``/w/1`` fits both, and Prism refuses it
+    with a oneOf violation (the document's defect); a string-only parameter is not excused."""
+    params = [{"name": "id", "in": "path", "required": True, "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}]
+    doc = _doc({}, {"/w/{id}": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        number = httpx.get(f"{server.url}/w/1")
+        text = httpx.get(f"{server.url}/w/abc")
+    finally:
+        server.stop()
+    assert (number.status_code, text.status_code) == (422, 204), number.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in number.json()["validation"]]
+    ctx = RequestContext(None, {("path", "id"): values.at("/paths/~1w~1{id}/get/parameters/0")})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-oneof-overlap")
