@@ -332,7 +332,19 @@ class Values:
             parts.append(self._build(loc.child("allOf", index), seed, shape, stack))
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list) and schema[keyword]:
-                return self._variant(loc, schema, keyword, parts, seed, shape, stack)
+                value = self._variant(loc, schema, keyword, parts, seed, shape, stack)
+                if parts and shape.mode == "full" and not self.valid(loc, value, shape.write):
+                    # every property of the object around the union may make the value fit
+                    # several variants (oneOf of `required` lists): its required ones only
+                    fewer = Shape("required", shape.variant, shape.write)
+                    own = self._own_value(loc, schema, seed, fewer, stack)
+                    parts = ([] if own is _NOTHING else [own]) + [
+                        self._build(loc.child("allOf", i), seed, fewer, stack) for i, _ in enumerate(schema.get("allOf") or [])
+                    ]
+                    retry = self._variant(loc, schema, keyword, parts, seed, shape, stack)
+                    if self.valid(loc, retry, shape.write):
+                        return retry
+                return value
         if not parts:
             return "value"
         return merge(parts)
@@ -363,6 +375,7 @@ class Values:
                 except Unsatisfiable:
                     continue
                 combined = merge([*parts, value]) if parts else value
+                combined = self._fill_placeholders(loc, schema, combined, shape, stack)
                 if prop and isinstance(combined, dict) and isinstance(variant, dict) and "$ref" in variant:
                     ref = variant["$ref"]
                     tag = by_target.get(ref)
@@ -382,6 +395,24 @@ class Values:
         if invalid:
             return invalid[0]
         raise Unsatisfiable(f"no variant of {loc.pointer} can be built", loc)
+
+    def _fill_placeholders(
+        self, loc: Loc, schema: dict[str, Any], value: Any, shape: Shape, stack: tuple[str, ...]
+    ) -> Any:
+        """A variant that only makes some of the schema's own properties required
+        (``anyOf: [{required: [a]}, {required: [b]}]``) leaves placeholders: build those
+        properties from the schema around it."""
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        if not isinstance(value, dict) or not props:
+            return value
+        out = dict(value)
+        for key, item in value.items():
+            if isinstance(item, _Placeholder) and key in props:
+                try:
+                    out[key] = self._build(loc.child("properties", key), key, Shape("full", shape.variant, shape.write), stack)
+                except Unsatisfiable:
+                    pass
+        return out
 
     def _own_value(
         self, loc: Loc, schema: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
