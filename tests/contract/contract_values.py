@@ -22,12 +22,14 @@ and ``pattern``. A schema no value can be built for raises :class:`Unsatisfiable
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import openapi_schema_validator as osv
 from jsonschema.exceptions import best_match
@@ -91,6 +93,26 @@ _SHAPED = ("properties", "required", "additionalProperties", "allOf", "oneOf", "
            "patternProperties")  # fmt: skip
 _NOTHING: Any = object()
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _format_checker(base: Any) -> Any:
+    """``base`` (openapi-schema-validator's format checker) with ``uri`` checked as Prism (AJV's
+    formats) checks it: an absolute URI, with a scheme. (jsonschema checks ``uri`` only when an
+    optional package is installed; the generator's environment does not have it.)"""
+    checker = copy.deepcopy(base)
+
+    @checker.checks("uri", raises=ValueError)
+    def is_uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parsed = urlsplit(value)
+        return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parsed.scheme)) and " " not in value
+
+    return checker
+
+
+OAS30_FORMATS = _format_checker(osv.oas30_format_checker)
+OAS31_FORMATS = _format_checker(osv.oas31_format_checker)
 
 
 class Unsatisfiable(Exception):
@@ -221,13 +243,13 @@ class Values:
             if self.is30:
                 cls = osv.OAS30WriteValidator if write else osv.OAS30ReadValidator
                 found = cls(
-                    {"$ref": ref}, registry=self.registry, format_checker=osv.oas30_format_checker
+                    {"$ref": ref}, registry=self.registry, format_checker=OAS30_FORMATS
                 )
             else:
                 found = osv.OAS31Validator(
                     {"$ref": ref},
                     registry=self.write_registry if write else self.registry,
-                    format_checker=osv.oas31_format_checker,
+                    format_checker=OAS31_FORMATS,
                 )
             self._validators[key] = found
         return found
