@@ -50,12 +50,11 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
-    RequestContext,
     prism_crashed,
-    request_rejected,
     response_refused,
     unknown_tag,
 )
+from contract_violations import RequestContext, request_rejected  # noqa: E402
 from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E402
 from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
 from contract_requests import Request, RequestPlanner  # noqa: E402

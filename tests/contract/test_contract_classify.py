@@ -19,15 +19,14 @@ from contract_classify import (
     DOCUMENT,
     MOCK,
     REASONS,
-    RequestContext,
     prism_crashed,
     provably_empty,
-    request_rejected,
     response_refused,
     unsatisfiable,
     untyped_object,
 )
 from contract_prism import start_prism
+from contract_violations import RequestContext, request_rejected
 from contract_values import Shape, Values
 
 

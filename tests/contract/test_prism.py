@@ -43,7 +43,8 @@ import httpx
 import pytest
 from contract_classify import CLIENT, has_map_examples
 from contract_sweep import DocumentSweep, OpResult
-from contract_values import Values, ulid_for
+from contract_scalars import ulid_for
+from contract_values import Values
 from contract_wire import TLS, parse_violations
 
 from generator.diagnostics import DiagnosticSink
