@@ -272,6 +272,31 @@ def response_refused(
     return Finding(MOCK, "mock-response-breaks-schema", schema_loc.pointer, why)
 
 
+def _inherited_discriminator(values: Values, loc: Loc, variants: list[Any], depth: int) -> tuple[Loc, dict[str, Any]] | None:
+    """``(location, discriminator)`` every variant at ``loc`` inherits through ``allOf`` (the
+    OAS 3.0 parent-schema pattern: a ``oneOf`` of children whose common parent declares it), or
+    None."""
+    found: list[tuple[Loc, dict[str, Any]]] = []
+    for index in range(len(variants)):
+        todo, seen, disc = [loc.child(index)], 0, None
+        while todo and disc is None and seen < 12 + depth:
+            seen += 1
+            try:
+                here, schema = values.deref(todo.pop(0))
+            except Exception:  # noqa: BLE001
+                break
+            if not isinstance(schema, dict):
+                continue
+            if isinstance(schema.get("discriminator"), dict) and seen > 1:
+                disc = (here, schema["discriminator"])
+            todo += [here.child("allOf", i) for i, _ in enumerate(schema.get("allOf") or [])]
+        if disc is None:
+            return None
+        found.append(disc)
+    names = {d.get("propertyName") for _, d in found}
+    return found[0] if len(names) == 1 else None
+
+
 def unknown_tag(values: Values, loc: Loc, value: Any, depth: int = 0) -> tuple[str, str] | None:
     """``(pointer of the discriminator, tag)`` of the first value inside ``value`` (checked
     against the schema at ``loc``) whose discriminator property holds a value the discriminator
@@ -294,14 +319,19 @@ def unknown_tag(values: Values, loc: Loc, value: Any, depth: int = 0) -> tuple[s
     if not isinstance(value, dict):
         return None
     disc = schema.get("discriminator")
+    disc_loc = loc
     variants = schema.get("oneOf") or schema.get("anyOf")
+    if disc is None and isinstance(variants, list):
+        inherited = _inherited_discriminator(values, loc.child("oneOf" if schema.get("oneOf") else "anyOf"), variants, depth)
+        if inherited is not None:
+            disc_loc, disc = inherited
     if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and isinstance(variants, list):
         tag = value.get(disc["propertyName"])
         if tag is not None:
             mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
             names = {str(v["$ref"]).rsplit("/", 1)[-1] for v in variants if isinstance(v, dict) and "$ref" in v}
             if str(tag) not in mapping and str(tag) not in names:
-                return loc.child("discriminator").pointer, str(tag)
+                return disc_loc.child("discriminator").pointer, str(tag)
             target = mapping.get(str(tag)) or next(
                 (v["$ref"] for v in variants if isinstance(v, dict) and str(v.get("$ref", "")).endswith("/" + str(tag))), None
             )

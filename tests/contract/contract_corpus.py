@@ -47,8 +47,42 @@ from contract_sweep import DocResult  # noqa: E402
 
 #: The documents ``./dev.sh test`` sweeps (paths relative to the corpus folder).
 SAMPLE: list[str] = [
+    # small, plain: the smoke documents
     "oai-spec/examples/v3.0/petstore-expanded.yaml",
     "apis-guru/adyen.com_BinLookupService_50/openapi.yaml",
+    "apis-guru/1password.com_events_1.0.0/openapi.yaml",
+    "readme-oas-examples/3.0/petstore.yaml",
+    "oai-learn/v3.1/tictactoe.yaml",
+    "readme-oas-examples/3.1/train-travel.yaml",
+    # parameters: every style and location, cookies, defaults
+    "readme-oas-examples/3.0/parameters-style.yaml",
+    "readme-oas-examples/3.1/parameters-style.yaml",
+    "readme-oas-examples/3.0/parameters-cookies.yaml",
+    "datamodel-code-generator/default_values_parameters.yaml",
+    # unions, discriminators, enums, readOnly/writeOnly, 3.1 types
+    "readme-oas-examples/3.0/polymorphism.yaml",
+    "readme-oas-examples/3.0/discriminators.yaml",
+    "hey-api/3.1.x/discriminator-allof-member.yaml",
+    "hey-api/3.0.x/discriminator-allof-nested.json",
+    "readme-oas-examples/3.0/schema-enums.yaml",
+    "openapi-python-client/openapi_3.1_enums.yaml",
+    "readme-oas-examples/3.0/schema-visibility.yaml",
+    "hey-api/3.1.x/transforms-read-write-unevaluated.yaml",
+    "readme-oas-examples/3.1/schema-types.yaml",
+    "openapi-python-client/3.1_specific.openapi.yaml",
+    # bodies: multipart, form, binary, encodings, several media types, examples
+    "readme-oas-examples/3.0/file-uploads.yaml",
+    "readme-oas-examples/3.0/form-data.yaml",
+    "readme-oas-examples/3.0/schema-encoding-style.yaml",
+    "readme-oas-examples/3.0/response-multiple-mediatypes.yaml",
+    "oai-spec/tests-3.1/pass/request-body-examples.yaml",
+    "hey-api/3.1.x/sse-post.yaml",
+    # security schemes, alone and together; nested resources
+    "readme-oas-examples/3.0/security.yaml",
+    "readme-oas-examples/3.0/security-multiple.yaml",
+    "readme-oas-examples/3.1/security.yaml",
+    "hey-api/3.0.x/security-http-bearer-duplicate.json",
+    "hey-api/3.0.x/sdk-nested-classes.yaml",
 ]
 
 #: Seconds one document may take (generation, Prism's start and every request).

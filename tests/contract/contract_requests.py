@@ -85,11 +85,11 @@ class RequestPlanner:
             if candidate is not None and self.values.valid(schema_loc, candidate, write=False):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
-        if raw.get("required") and (value is None or (isinstance(value, list) and value and all(v is None for v in value))):
-            raise NullParameter(param_loc)  # null (or a list of nulls) has no form in a URL or header
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
             value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=False))
+        if raw.get("required") and (value is None or (isinstance(value, list) and all(v is None for v in value))):
+            raise NullParameter(param_loc)  # null (or a list of nulls only) has no form in a URL or header
         return value
 
     def _params(self, shape: Shape) -> dict[str, Any]:

@@ -397,6 +397,33 @@ def test_unknown_discriminator_tags_are_found_where_they_are(tmp_path: Path) -> 
     )
 
 
+def test_a_discriminator_inherited_through_allof_covers_a_oneof_of_children(tmp_path: Path) -> None:
+    """A ``oneOf`` without a discriminator whose variants all inherit one through ``allOf`` (the
+    OAS 3.0 parent-schema pattern) is read with the parent's discriminator, blamed at its pointer."""
+    from contract_classify import unknown_tag
+
+    vehicle = {
+        "type": "object",
+        "required": ["$type"],
+        "properties": {"$type": {"type": "string"}},
+        "discriminator": {"propertyName": "$type", "mapping": {"Car": "#/components/schemas/Car"}},
+    }
+    schemas = {
+        "Vehicle": vehicle,
+        "Car": {"allOf": [{"$ref": "#/components/schemas/Vehicle"}, {"type": "object", "properties": {"model": {"type": "string"}}}]},
+        "Volvo": {"allOf": [{"$ref": "#/components/schemas/Car"}, {"type": "object", "properties": {"belts": {"type": "integer"}}}]},
+        "Any": {"oneOf": [{"$ref": "#/components/schemas/Car"}, {"$ref": "#/components/schemas/Volvo"}]},
+        "Plain": {"oneOf": [{"$ref": "#/components/schemas/Vehicle"}, {"type": "string"}]},
+    }
+    values = _values(tmp_path, _doc(schemas))
+    anyone = values.at("/components/schemas/Any")
+    assert unknown_tag(values, anyone, {"$type": "Car"}) is None
+    assert unknown_tag(values, anyone, {"$type": "Volvo"}) is None  # a variant's schema name
+    assert unknown_tag(values, anyone, {"$type": "string"}) == ("/components/schemas/Vehicle/discriminator", "string")
+    # a variant that inherits nothing: no discriminator covers the oneOf
+    assert unknown_tag(values, values.at("/components/schemas/Plain"), {"$type": "string"}) is None
+
+
 def test_three_prism_request_checks_no_request_can_pass(prism: Path, tmp_path: Path) -> None:
     """On one Prism 5.14.2: a required readOnly property left out inside ``oneOf`` is reported
     missing (not when the schema is referenced directly); a non-exploded multipart array ``a,b``

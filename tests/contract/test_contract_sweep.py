@@ -68,3 +68,17 @@ def load_results(base: Path) -> tuple[list[tuple[str, str, DocResult]], float]:
         return [], 0.0
     wall = max(r[3] for r in rows) - min(r[2] for r in rows)
     return [(group, name, DocResult.from_json(json.dumps(data))) for group, name, _, _, data in rows], wall
+
+
+def test_the_fixed_sample_is_at_least_25_corpus_documents() -> None:
+    """The sample ``./dev.sh test`` sweeps names at least 25 documents, each a validator-valid
+    corpus document with operations (a renamed or dropped corpus file would shrink it silently)."""
+    from contract_corpus import SAMPLE, corpus_documents
+
+    docs = corpus_documents()
+    if not docs:
+        pytest.skip("the corpus is not here (../shared/specs is absent)")
+    by_name = {d.name: d for d in docs}
+    assert len(set(SAMPLE)) >= 25
+    missing = [name for name in SAMPLE if name not in by_name or by_name[name].group != "valid"]
+    assert not missing, f"sample documents not valid corpus documents with operations: {missing}"
