@@ -226,7 +226,7 @@ class OperationBuilder:
         py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), loc.pointer)
         label = pascal(op_id) or pascal(method)
         arg_names = NameAllocator(reserved=METHOD_RESERVED, on_rename=self._renamed("argument"))
-        params = self._parameters(loc, op, shared, label, arg_names)
+        params = self._parameters(loc, op, shared, label, arg_names, str(path).split("#", 1)[0])
         bodies = self._bodies(loc, op, label)
         body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
         several = sum(len(b.media_types) for b in bodies) > 1
@@ -263,7 +263,13 @@ class OperationBuilder:
         )
 
     def _parameters(
-        self, loc: Loc, op: dict[str, Any], shared: list[Any], label: str, arg_names: NameAllocator
+        self,
+        loc: Loc,
+        op: dict[str, Any],
+        shared: list[Any],
+        label: str,
+        arg_names: NameAllocator,
+        wire_path: str,
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
         own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
@@ -280,6 +286,16 @@ class OperationBuilder:
                 if where == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                     continue
                 merged[(where, p["name"])] = (ploc, p)
+        for name in dict.fromkeys(re.findall(r"\{([^{}]+)\}", wire_path)):
+            if ("path", name) not in merged:
+                # (a document defect: OAS 4.8.12.1 requires a Parameter Object for every template
+                # expression; the operation stays callable instead of sending an empty segment)
+                self.sink.warning(
+                    f"the path template names '{{{name}}}' but no path parameter declares it; "
+                    "it is a required string argument",
+                    loc.pointer,
+                )
+                merged[("path", name)] = (loc, {"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         out: list[Parameter] = []
         items = sorted(merged.items(), key=lambda kv: order[kv[0][0]])

@@ -116,6 +116,16 @@ REASONS: dict[str, str] = {
         "the document has a `$ref` to nothing (inside an example or a schema), so Prism refuses "
         "to load it at all (its resolver's MissingPointerError names the pointer)"
     ),
+    "prism-binary-body-as-text": (
+        "a request body of a binary media type (CBOR, protobuf...: the client takes the encoded "
+        "bytes) whose schema is an object: Prism 5.14.2 cannot decode it and checks the raw body "
+        "as a string against the object schema ('must be object'), whatever it holds"
+    ),
+    "prism-schema-too-complex": (
+        "Prism 5.14.2 answers 500 SCHEMA_TOO_COMPLEX when its faker gives up on a deep or recursive "
+        "response schema (json-schema-faker's depth and reference limits): the request passed "
+        "validation (no violation), but there is no response to parse"
+    ),
     "prism-made-up-discriminator-tag": (
         "Prism made up a response whose discriminator property holds a value the document's "
         "discriminator does not map (any string, such as 'string'): the client keeps a variant "

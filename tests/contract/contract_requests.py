@@ -102,6 +102,11 @@ class RequestPlanner:
             loc, raw = self.values.deref(loc)
             if not isinstance(raw, dict):
                 continue
+            if raw.get("name") != param.json_name:
+                # a path template expression no Parameter Object declares (the generator makes it
+                # a string argument, with a warning): any non-empty segment
+                kwargs[param.py_name] = f"sample-{param.json_name}"
+                continue
             # a path parameter is never empty (it is a URL segment): arrays get an item
             kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
         return kwargs

@@ -350,6 +350,8 @@ class OperationSweep:
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
+        if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
+            return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
         return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _response_media(self, exchange: Exchange) -> Loc | None:

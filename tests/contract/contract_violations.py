@@ -56,9 +56,10 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
     location = [str(t) for t in violation.get("location") or []]
     message = str(violation.get("message", ""))
-    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "text":
+    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind in ("text", "binary"):
         if _object_schema(values, ctx.body_schema):
-            return Finding(MOCK, "prism-non-json-body-as-text", ctx.body_schema.pointer if ctx.body_schema else "", message)
+            reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
+            return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")

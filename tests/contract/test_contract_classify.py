@@ -287,25 +287,36 @@ def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path,
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-nullable-array-query")
 
 
-def test_prism_checks_an_xml_body_as_a_string(prism: Path, tmp_path: Path) -> None:
-    """An ``application/xml`` body with an object schema: Prism 5.14.2 refuses a well-formed XML
-    document with "Request body must be object"; the rule excuses exactly that for text bodies."""
+@pytest.mark.parametrize(
+    ("media_type", "content", "kind", "reason"),
+    [
+        ("application/xml", b"<Pet><name>doggie</name></Pet>", "text", "prism-non-json-body-as-text"),
+        # {"name": "doggie"} in CBOR
+        ("application/apply-patch+cbor", bytes.fromhex("a1646e616d6566646f67676965"), "binary", "prism-binary-body-as-text"),
+    ],
+)
+def test_prism_checks_a_non_json_body_as_a_string(
+    prism: Path, tmp_path: Path, media_type: str, content: bytes, kind: str, reason: str
+) -> None:
+    """An XML (text) or CBOR (binary) body with an object schema: Prism 5.14.2 refuses a
+    well-formed document with "Request body must be object"; the rule excuses exactly that for
+    text and binary bodies, not for JSON ones."""
     schema = {"type": "object", "properties": {"name": {"type": "string"}}}
     doc = _doc({}, {"/x": {"post": {
-        "requestBody": {"content": {"application/xml": {"schema": schema}}},
+        "requestBody": {"content": {media_type: {"schema": schema}}},
         "responses": {"204": {"description": "ok"}},
     }}})  # fmt: skip
     values = _values(tmp_path, doc)
     server = _serve(prism, tmp_path, doc)
     try:
-        response = httpx.post(f"{server.url}/x", content=b"<Pet><name>doggie</name></Pet>", headers={"Content-Type": "application/xml"})
+        response = httpx.post(f"{server.url}/x", content=content, headers={"Content-Type": media_type})
     finally:
         server.stop()
     assert response.status_code in (400, 422), response.text
     violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
-    body = values.at("/paths/~1x/post/requestBody/content/application~1xml/schema")
-    found = request_rejected(values, violations, RequestContext(body, {}, body_kind="text"))
-    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-non-json-body-as-text")
+    body = values.at("/paths/~1x/post/requestBody/content/" + media_type.replace("/", "~1") + "/schema")
+    found = request_rejected(values, violations, RequestContext(body, {}, body_kind=kind))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, reason)
     assert request_rejected(values, violations, RequestContext(body, {}, body_kind="json")) is None
 
 

@@ -578,3 +578,42 @@ def test_path_keys_with_a_fragment_are_distinct_operations_sent_without_it(gen) 
     assert rec.last.url.raw_path == b"/cookies" and rec.last.headers["cookie"] == "flavour=x"
     assert [d.level for d in g.diags(pointer="/paths/~1search?q=1")] == ["WARNING"]
     assert not hasattr(client, "search")
+
+
+UNDECLARED_PATH_PARAMETER = spec(
+    "undeclared_path_parameter",
+    """
+    openapi: 3.1.0
+    info: {title: Undeclared, version: "1"}
+    paths:
+      /certificates/{certificate_id}:
+        get:
+          operationId: getCertificate
+          parameters:
+            - {name: certificate_id, in: path, required: true, schema: {type: string}}
+          responses:
+            "204": {description: ok}
+        delete:
+          operationId: deleteCertificate
+          responses:
+            "204": {description: ok}
+    """,
+)
+
+
+def test_a_path_template_expression_no_parameter_declares_is_a_required_argument(gen) -> None:
+    """``/certificates/{certificate_id}`` whose ``delete`` declares no ``certificate_id`` (the
+    OpenAI document does this): the method takes ``certificate_id`` as a required string, with a
+    WARNING at the operation, instead of always failing with an empty path segment."""
+    import inspect
+
+    g = gen(UNDECLARED_PATH_PARAMETER)
+    assert g.ok, g.describe()
+    warned = g.diags(pointer="/paths/~1certificates~1{certificate_id}/delete")
+    assert [d.level for d in warned] == ["WARNING"] and "certificate_id" in warned[0].message
+    rec = Recorder(204)
+    client = g.client(rec)
+    client.certificates.delete_certificate(certificate_id="cert_abc")
+    assert rec.last.method == "DELETE" and rec.last.url.raw_path == b"/certificates/cert_abc"
+    parameter = inspect.signature(client.certificates.delete_certificate).parameters["certificate_id"]
+    assert parameter.default is inspect.Parameter.empty and parameter.annotation in (str, "str")
