@@ -131,10 +131,10 @@ class RequestPlanner:
             return text, media_loc, text, set()  # (an argument already: not converted)
         parts: set[str] = set()
         if body.kind == "multipart" and isinstance(data, dict):
-            _, schema = self.values.deref(schema_loc)
+            object_loc, schema = self.values.deref(schema_loc)
             for name in (schema.get("properties") or {}) if isinstance(schema, dict) else {}:
                 try:
-                    _, sub = self.values.deref(schema_loc.child("properties", name))
+                    _, sub = self.values.deref(object_loc.child("properties", name))
                 except Unsatisfiable:
                     continue
                 if not isinstance(sub, dict):

@@ -617,3 +617,65 @@ def test_a_path_template_expression_no_parameter_declares_is_a_required_argument
     assert rec.last.method == "DELETE" and rec.last.url.raw_path == b"/certificates/cert_abc"
     parameter = inspect.signature(client.certificates.delete_certificate).parameters["certificate_id"]
     assert parameter.default is inspect.Parameter.empty and parameter.annotation in (str, "str")
+
+
+CURSOR_TYPES = spec(
+    "cursor_types",
+    """
+    openapi: 3.0.3
+    info: {title: Cursors, version: "1"}
+    paths:
+      /webhooks/failed:
+        get:
+          operationId: getFailedWebhooks
+          parameters:
+            - {name: after, in: query, schema: {type: integer, format: int64}}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/FailedWebhooks'}
+      /events:
+        get:
+          operationId: listEvents
+          parameters:
+            - {name: after, in: query, schema: {type: string}}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/EventPage'}
+    components:
+      schemas:
+        FailedWebhooks:
+          type: object
+          required: [values]
+          properties:
+            values: {type: array, items: {type: string}}
+            next: {type: string, format: uri, description: The URL of the next page.}
+        EventPage:
+          type: object
+          properties:
+            data: {type: array, items: {type: string}}
+            next: {type: string}
+    """,
+)
+
+
+def test_a_next_field_of_another_type_than_the_cursor_is_no_cursor(gen) -> None:
+    """Jira's failed-webhooks page has an integer ``after`` and a ``next`` that is the URL of the
+    next page: putting that URL into ``after`` sends a request the server refuses, so the
+    operation returns its page as it is; a string ``next`` beside a string ``after`` still pages."""
+    g = gen(CURSOR_TYPES)
+    assert g.ok, g.describe()
+    rec = Recorder(200, json={"values": ["a"], "next": "https://example.test/webhooks/failed?after=1700000000"})
+    client = g.client(rec)
+    page = client.webhooks.get_failed_webhooks()
+    assert type(page).__name__ == "FailedWebhooks", type(page)
+    assert page.values == ["a"] and page.next == "https://example.test/webhooks/failed?after=1700000000"
+    assert len(rec.requests) == 1
+    rec.json = {"data": ["x"], "next": None}
+    events = client.events.list_events()
+    assert type(events).__name__ != "EventPage" and list(events) == ["x"]
