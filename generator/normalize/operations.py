@@ -414,6 +414,8 @@ class OperationBuilder:
             elif schema is None:
                 hint = "Any" if kind == "json" else "Mapping[str, object]"
             else:
+                if kind == "multipart":
+                    self._check_multipart_schema(schema, sloc)
                 t = self.schemas.request_type(schema, sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(self.schemas.class_of(t.name))
@@ -428,6 +430,23 @@ class OperationBuilder:
                 )
             )
         return out
+
+    def _check_multipart_schema(self, schema: Any, sloc: Loc) -> None:
+        """WARNING when a multipart/form-data body's schema is a single value (a file, a string),
+        not an object: form data is a set of named parts. The client runtime sends such a value
+        as one part named ``file`` (what these documents' servers expect, e.g. Jira's
+        attachments)."""
+        loc, target = self._follow(schema, sloc, "the body is typed as Any")
+        if not isinstance(target, dict) or any(k in target for k in ("properties", "allOf", "oneOf", "anyOf")):
+            return
+        kind = target.get("type")
+        if isinstance(kind, str) and kind not in ("object", "null"):
+            self.sink.warning(
+                f"a multipart/form-data body is a set of named parts (an object), but this schema "
+                f"is a '{kind}': the value is sent as one part named 'file'",
+                loc.pointer,
+                source=self.schemas._src(loc),
+            )
 
     def _encoding(self, encoding: Any, schema: Any, sloc: Loc, loc: Loc) -> dict[str, Encoding]:
         """The Encoding Objects of a form or multipart body (OAS 3.1.0 4.8.15), by property. One

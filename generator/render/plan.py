@@ -306,6 +306,8 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
     pages = any(op.pagination for op in res.operations)
     always = _ALWAYS_RESOURCE + (("PagedEndpoint", "AsyncPage", "SyncPage") if pages else ())
+    if all(op.pagination for op in res.operations):
+        always = tuple(name for name in always if name != "Endpoint")  # every endpoint is paged
     imports = _imports_for(code, model_names, api.shadowed, always)
     return FilePlan(
         path=f"{api.package}/resources/{res.module}.py",

@@ -121,6 +121,12 @@ REASONS: dict[str, str] = {
         "bytes) whose schema is an object: Prism 5.14.2 cannot decode it and checks the raw body "
         "as a string against the object schema ('must be object'), whatever it holds"
     ),
+    "multipart-schema-not-object": (
+        "a multipart/form-data body whose schema is a single value (`type: string`, a file), not "
+        "an object: form data is a set of named parts, so every multipart body is an object and "
+        "none matches the schema (the client sends the value as one part named 'file', and "
+        "warns at the schema)"
+    ),
     "prism-schema-too-complex": (
         "Prism 5.14.2 answers 500 SCHEMA_TOO_COMPLEX when its faker gives up on a deep or recursive "
         "response schema (json-schema-faker's depth and reference limits): the request passed "
@@ -445,7 +451,8 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
 
     Proofs: ``minimum`` above ``maximum``; ``minLength`` above ``maxLength``; ``minItems`` above
     ``maxItems``; an ``enum`` none of whose members validates against the schema itself; a
-    ``required`` property whose own schema is ``false``."""
+    ``required`` property whose own schema is ``false``, or that ``additionalProperties: false``
+    forbids (not among ``properties``); an ``allOf`` part that is provably empty."""
     try:
         loc, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
@@ -477,10 +484,17 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
         return f"no member of enum {enum[:5]!r} validates against the schema itself"
+    for index, _ in enumerate(schema.get("allOf") or []):
+        inner = provably_empty(values, loc.child("allOf", index), seen)
+        if inner:
+            return f"allOf part {index}: {inner}"
     props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    closed = schema.get("additionalProperties") is False and not schema.get("patternProperties")
     for name in schema.get("required") or []:
         if props.get(name) is False:
             return f"required property {name!r} is `false`"
+        if closed and isinstance(name, str) and name not in props:
+            return f"required property {name!r} is not among the properties, and additionalProperties is false"
         if isinstance(name, str) and name in props:
             inner = provably_empty(values, loc.child("properties", name), seen)
             if inner:

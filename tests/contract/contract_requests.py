@@ -130,6 +130,10 @@ class RequestPlanner:
             text = data if isinstance(data, str) else json.dumps(data)
             return text, media_loc, text, set()  # (an argument already: not converted)
         parts: set[str] = set()
+        if body.kind == "multipart" and has_schema and not isinstance(data, dict):
+            _, schema = self.values.deref(schema_loc)
+            if isinstance(schema, dict) and (schema.get("format") in ("binary", "byte") or "contentMediaType" in schema):
+                return UPLOAD, media_loc, None, set()  # one file, sent as the part 'file'
         if body.kind == "multipart" and isinstance(data, dict):
             object_loc, schema = self.values.deref(schema_loc)
             for name in (schema.get("properties") or {}) if isinstance(schema, dict) else {}:

@@ -60,6 +60,9 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _object_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
+    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "multipart":
+        if _single_value_schema(values, ctx.body_schema):
+            return Finding(DOCUMENT, "multipart-schema-not-object", ctx.body_schema.pointer if ctx.body_schema else "", message)
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")
@@ -113,6 +116,18 @@ def _object_schema(values: Values, loc: Loc | None) -> bool:
     except Exception:  # noqa: BLE001
         return False
     return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+
+
+def _single_value_schema(values: Values, loc: Loc | None) -> bool:
+    """Whether the schema at ``loc`` is a single non-object value (``type: string``...)."""
+    if loc is None:
+        return False
+    try:
+        _, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return isinstance(kind, str) and kind not in ("object", "null") and "properties" not in schema
 
 
 #: Security schemes that put their credential in the one ``Authorization`` header.

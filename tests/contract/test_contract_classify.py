@@ -115,6 +115,13 @@ def test_overlapping_oneof_variants_are_a_document_defect(tmp_path: Path) -> Non
         ({"allOf": [{"type": "string"}, {"type": "integer"}]}, "disjoint types"),
         ({"type": "string", "enum": [1, 2]}, "no member of enum"),
         ({"type": "object", "required": ["a"], "properties": {"a": {"allOf": [{"type": "string"}, {"type": "boolean"}]}}}, "required property 'a'"),
+        # Jira's ScreenTypes: requires 'defaultScreen', declares 'default', allows nothing else
+        (
+            {"type": "object", "required": ["s"], "properties": {"s": {"allOf": [
+                {"type": "object", "additionalProperties": False, "required": ["defaultScreen"], "properties": {"default": {"type": "integer"}}},
+            ]}}},  # fmt: skip
+            "required property 'defaultScreen' is not among the properties",
+        ),
     ],
 )
 def test_provably_empty_schemas(tmp_path: Path, schema: dict[str, Any], proof: str) -> None:
@@ -318,6 +325,30 @@ def test_prism_checks_a_non_json_body_as_a_string(
     found = request_rejected(values, violations, RequestContext(body, {}, body_kind=kind))
     assert found is not None and (found.verdict, found.reason) == (MOCK, reason)
     assert request_rejected(values, violations, RequestContext(body, {}, body_kind="json")) is None
+
+
+def test_a_multipart_body_with_a_single_value_schema_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """``multipart/form-data`` whose schema is a binary string (Jira's ``addAttachment``): a form
+    is a set of named parts, so Prism refuses any multipart body ('must be string'); with an
+    object schema the same violation stays unexplained."""
+    doc = _doc({}, {"/x": {"post": {
+        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.post(f"{server.url}/x", files={"file": ("a.txt", b"attachment")})
+    finally:
+        server.stop()
+    assert response.status_code in (400, 422), response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    body = values.at("/paths/~1x/post/requestBody/content/multipart~1form-data/schema")
+    found = request_rejected(values, violations, RequestContext(body, {}, body_kind="multipart"))
+    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "multipart-schema-not-object")
+    (tmp_path / "o").mkdir()
+    other = _values(tmp_path / "o", _doc({"F": {"type": "object"}}))
+    assert request_rejected(other, violations, RequestContext(other.at("/components/schemas/F"), {}, body_kind="multipart")) is None
 
 
 def test_basic_and_bearer_together_cannot_be_sent(tmp_path: Path) -> None:

@@ -728,3 +728,41 @@ def test_an_encoding_the_client_cannot_apply_is_reported(gen) -> None:
     rec = Recorder(204)
     both(g, rec, lambda c: c.form.send_form(body=g.models.SendFormBody(a=["1", "2"])))
     assert [r.content for r in rec.requests] == [b"a=1&a=2"] * 2
+
+
+MULTIPART_SINGLE_FILE = spec(
+    "multipart_single_file",
+    """
+    openapi: 3.0.1
+    info: {title: Attachments, version: "1"}
+    paths:
+      /issues/{key}/attachments:
+        post:
+          operationId: addAttachment
+          parameters:
+            - {name: key, in: path, required: true, schema: {type: string}}
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema: {type: string, format: binary}
+          responses:
+            "204": {description: ok}
+    """,
+)
+
+
+def test_a_multipart_body_whose_schema_is_one_file_is_sent_as_a_file_part(gen) -> None:
+    """Jira's ``addAttachment`` declares ``multipart/form-data`` with a binary string schema, not an
+    object of parts: the call sent nothing and raised ``TypeError`` ('bytes' object is not a
+    mapping). Now: a WARNING at the schema, and the file goes out as one part named ``file``."""
+    g = gen(MULTIPART_SINGLE_FILE)
+    assert g.ok, g.describe()
+    pointer = "/paths/~1issues~1{key}~1attachments/post/requestBody/content/multipart~1form-data/schema"
+    assert [d.level for d in g.diags(pointer=pointer)] == ["WARNING"], g.describe()
+    rec = Recorder(204)
+    g.client(rec).issues.add_attachment(key="PRJ-1", body=b"\x00log line\n")
+    sent = rec.last
+    assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert b'Content-Disposition: form-data; name="file"' in sent.content
+    assert b"\x00log line\n" in sent.content

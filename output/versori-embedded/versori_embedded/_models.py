@@ -439,6 +439,10 @@ def _encoded(body: Any, kind: str) -> dict[str, Any]:
             }
             data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
             body = data
+        elif kind == "multipart" and body is not None and not isinstance(body, (Mapping, NotGiven)):
+            # a multipart body whose schema is one value (a file), not an object of parts: sent
+            # as one part named 'file' (the generator warns where the document does this)
+            body = {"file": body}
         return {kind: body}
     if kind in ("binary", "text"):
         return {"content": body}
