@@ -152,6 +152,11 @@ def _unknown_keys(
     return bad
 
 
+def _shown(target: str, limit: int = 120) -> str:
+    """``target`` as a message quotes it: at most ``limit`` characters."""
+    return target if len(target) <= limit else target[: limit - 3] + "..."
+
+
 def _kind(value: Any) -> str:
     """The JSON kind of ``value``, for messages."""
     if isinstance(value, dict):
@@ -290,7 +295,7 @@ def _check_action(i: int, raw: Any, src: str, sink: DiagnosticSink) -> Action | 
         return None
     if not has_update and remove is not True:
         sink.warning(
-            f"action {i} (target {target}) has neither 'update' nor 'remove: true'; it changes nothing",
+            f"action {i} (target {_shown(str(target))}) has neither 'update' nor 'remove: true'; it changes nothing",
             at,
             source=src,
         )
@@ -314,7 +319,7 @@ def _compile(target: str, i: int, pointer: str, src: str, sink: DiagnosticSink) 
     except RecursionError:
         reason = "it is nested too deeply"
     sink.error(
-        f"action {i}: target {target!r} is not an RFC 9535 JSONPath query: {reason}",
+        f"action {i}: target {_shown(target)!r} is not an RFC 9535 JSONPath query: {reason}",
         pointer,
         source=src,
     )
@@ -486,7 +491,7 @@ class _Applier:
     def _action(self, action: Action, at: tuple[str, ...]) -> None:
         from jsonpath_rfc9535 import JSONPathError
 
-        label = f"action {action.index} (target {action.target})"
+        label = f"action {action.index} (target {_shown(action.target)})"
         try:
             nodes = action.query.find(self.doc.data)
         except (JSONPathError, RecursionError) as exc:

@@ -375,6 +375,13 @@ def test_extends_naming_another_local_document_is_a_warning(tmp_path: Path) -> N
             "/actions/0/target",
             4,
         ),
+        (
+            "actions:\n  - target: '$[?" + "(" * 3000 + "@.a" + ")" * 3000 + "]'\n    remove: true\n",
+            HEAD,
+            "...' is not an RFC 9535 JSONPath query: it is nested too deeply",
+            "/actions/0/target",
+            4,
+        ),
     ],
 )
 def test_an_invalid_overlay_is_an_error_at_its_pointer(
