@@ -78,7 +78,12 @@ def _run(data: dict[str, Any], version: str, source: str, schemas_file: Path | N
 
 
 def _child(
-    conn: Connection, data: dict[str, Any] | None, version: str, source: str, schemas_file: Path | None
+    conn: Connection,
+    data: dict[str, Any] | None,
+    version: str,
+    source: str,
+    schemas_file: Path | None,
+    overlays: tuple[Path, ...] = (),
 ) -> None:
     try:
         if data is None:  # started before the parent loaded the document: load it here
@@ -86,7 +91,12 @@ def _child(
             from .validate import check_version
 
             own = DiagnosticSink()
-            data = load_document(Path(source), own).data
+            doc = load_document(Path(source), own)
+            if overlays:  # the document the parent validates is the overlaid one
+                from .overlay import overlay_document
+
+                overlay_document(doc, overlays, own)
+            data = doc.data
             version = check_version(data, own)
         conn.send(_to_json(_run(data, version, source, schemas_file)))
     except GenerationError:  # the parent reports why the document cannot be read
@@ -187,7 +197,12 @@ def _schemas_file(cache_dir: Path | None) -> Path | None:
 
 
 def _early_child(
-    conn: Connection, inbox: Connection, source: str, document_sha256: str, cache_dir: Path | None
+    conn: Connection,
+    inbox: Connection,
+    source: str,
+    document_sha256: str,
+    cache_dir: Path | None,
+    overlays: tuple[Path, ...],
 ) -> None:
     cached = PendingValidation(document_sha256, cache_dir, source).cached()
     if cached is not None:
@@ -207,11 +222,14 @@ def _early_child(
     finally:
         inbox.close()
     data, version = message if message is not None else (None, "")
-    _child(conn, data, version, source, _schemas_file(cache_dir))
+    _child(conn, data, version, source, _schemas_file(cache_dir), overlays)
 
 
-def start_validation_early(spec: Path, document_sha256: str, cache_dir: Path | None) -> PendingValidation | None:
-    """Begin validating the document at ``spec`` (whose bytes have ``document_sha256``) before this
+def start_validation_early(
+    spec: Path, document_sha256: str, cache_dir: Path | None, overlays: tuple[Path, ...] = ()
+) -> PendingValidation | None:
+    """Begin validating the document at ``spec`` with its ``overlays`` applied (whose inputs have
+    the digest ``document_sha256``, :func:`generator.pipeline.inputs_sha256`) before this
     process has loaded it, or even imported the rest of the pipeline: in a forked child that takes
     the findings from the cache, else imports the validator (half a second, overlapping this
     process's work) and then validates the document this process loads and hands over
@@ -222,7 +240,7 @@ def start_validation_early(spec: Path, document_sha256: str, cache_dir: Path | N
         return None
     pending = PendingValidation(document_sha256, cache_dir, str(spec))
     inbox, pending.inbox = multiprocessing.get_context("fork").Pipe(duplex=False)
-    _fork(pending, _early_child, inbox, str(spec), document_sha256, cache_dir)
+    _fork(pending, _early_child, inbox, str(spec), document_sha256, cache_dir, overlays)
     inbox.close()
     return pending
 

@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--allow-remote-refs", action="store_true", help="allow http(s) $refs")
     g.add_argument("--allow-outside-refs", action="store_true", help="allow file $refs outside the spec's folder")
     g.add_argument("--templates", help="folder of templates overriding the built-in ones")
+    _overlay_argument(g, "after a configured client's own overlays")
     g.add_argument("--no-cache", action="store_true", help="format everything again (ignore the format cache and previous output)")
     g.add_argument("-j", "--jobs", type=int, default=None, help="formatting processes (default: all cores)")
     g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -54,13 +55,29 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("spec", type=Path)
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics too")
+    _overlay_argument(v, "")
     d = sub.add_parser("diff", help="compare two versions of a spec as the user of the client feels them")
     d.add_argument("old", type=Path, help="the older OpenAPI document")
     d.add_argument("new", type=Path, help="the newer OpenAPI document")
     d.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="report format (default text)")
     d.add_argument("--fail-on", choices=("breaking", "any", "none"), default="none", help="exit 1 when there is a breaking change / any change")
     d.add_argument("--allow-outside-refs", action="store_true", help="allow file $refs outside each spec's folder")
+    _overlay_argument(d, "to both documents")
     return p
+
+
+def _overlay_argument(p: argparse.ArgumentParser, where: str) -> None:
+    """``--overlay FILE`` (repeatable): OpenAPI Overlays applied in order before validation."""
+    p.add_argument(
+        "--overlay",
+        dest="overlays",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="an OpenAPI Overlay (1.0.x) applied to the document before it is validated; repeatable, applied "
+        f"in order{' ' + where if where else ''}",
+    )
 
 
 def _shown_from(verbose: bool, quiet: bool) -> Level:
@@ -124,7 +141,9 @@ def _main(args: argparse.Namespace) -> int:
         return run_diff(args)
     if args.command == "validate":
         shown = _shown_from(args.verbose, False)
-        result = pipeline.validate(Options(spec=args.spec, strict=args.strict, shown_from=shown))
+        result = pipeline.validate(
+            Options(spec=args.spec, strict=args.strict, shown_from=shown, overlays=tuple(args.overlays))
+        )
         _print(result, args.verbose, False)
         worst = result.sink.worst
         if worst is not None and (worst >= Level.ERROR or (args.strict and worst >= Level.WARNING)):
@@ -162,6 +181,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
                     output=args.output or DEFAULT_OUTPUT,
                     package_name=args.package_name,
                     project_name=args.project_name,
+                    overlays=tuple(args.overlays),
                     **common,
                 ),
             )
@@ -174,7 +194,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
         print(f"ERROR {exc}", file=sys.stderr)
         return 2
     if not clients:
-        return [(str(DEFAULT_SPEC), Options(spec=DEFAULT_SPEC, output=args.output or DEFAULT_OUTPUT, package_name=args.package_name, project_name=args.project_name, **common))]
+        return [(str(DEFAULT_SPEC), Options(spec=DEFAULT_SPEC, output=args.output or DEFAULT_OUTPUT, package_name=args.package_name, project_name=args.project_name, overlays=tuple(args.overlays), **common))]
     if args.only:
         unknown = [n for n in args.only if n not in {c.name for c in clients}]
         if unknown:
@@ -192,6 +212,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
             class_names=c.class_names,
             pagination=c.pagination,
             version=c.version,
+            overlays=c.overlays + tuple(args.overlays),
             **{**common, "strict": args.strict or c.strict, "template_dir": args.templates or c.templates},
         )
         out.append((c.name, opts))

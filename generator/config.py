@@ -8,6 +8,7 @@ Example::
     output = "output"
     package-name = "versori_connect"
     project-name = "versori-connect"
+    overlays = ["overlays/connect-fixes.yaml"]   # optional: OpenAPI Overlays, applied in order
 
 Unknown keys are errors that name the nearest valid key.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 CLIENT_KEYS = (
     "name", "spec", "output", "package-name", "project-name", "strict", "templates",
-    "class-names", "pagination", "version",
+    "class-names", "pagination", "version", "overlays",
 )  # fmt: skip
 TOP_KEYS = ("clients",)
 
@@ -45,6 +46,7 @@ class ClientConfig:
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
+    overlays: tuple[Path, ...] = ()
 
 
 def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -87,6 +89,9 @@ def load_config(pyproject: Path) -> list[ClientConfig]:
         for key in ("class-names", "pagination"):
             if key in c and not isinstance(c[key], dict):
                 raise ConfigError(f"{cwhere}: '{key}' must be a table")
+        overlays = c.get("overlays", [])
+        if not isinstance(overlays, list) or not all(isinstance(o, str) for o in overlays):
+            raise ConfigError(f"{cwhere}: 'overlays' must be an array of paths (strings)")
         out.append(
             ClientConfig(
                 name=name,
@@ -99,6 +104,7 @@ def load_config(pyproject: Path) -> list[ClientConfig]:
                 class_names=dict(c.get("class-names", {})),
                 pagination=dict(c.get("pagination", {})),
                 version=c.get("version"),
+                overlays=tuple(base / o for o in overlays),
             )
         )
     names = [c.name for c in out]

@@ -97,6 +97,11 @@ class DiagnosticSink:
     #: The level from which diagnostics will be shown (None: not known). Those are located while
     #: a background validation is still running (see ``pipeline.finish_validation``).
     shown_from: Level | None = None
+    #: Documents changed by overlays, by source: a function from a JSON pointer into the changed
+    #: document to the file and pointer that wrote what is there
+    #: (:meth:`generator.overlay.Provenance.origin`). A diagnostic of such a document is moved
+    #: there as it is added.
+    origins: dict[str, Callable[[str], tuple[str, str]]] = field(default_factory=dict)
 
     def add(
         self, level: Level, message: str, pointer: str = "", *, source: str = "", code: str = ""
@@ -106,8 +111,18 @@ class DiagnosticSink:
         if source.startswith("file:"):
             source = uri_path(urlparse(source).path)
         self.items.append(
-            Diagnostic(level, message, pointer, source or self.default_source, code=code)
+            self._placed(Diagnostic(level, message, pointer, source or self.default_source, code=code))
         )
+
+    def _placed(self, d: Diagnostic) -> Diagnostic:
+        """``d`` moved to the file and pointer that wrote its node (see ``origins``)."""
+        origin = self.origins.get(d.source)
+        if origin is None:
+            return d
+        source, pointer = origin(d.pointer)
+        if source == d.source and pointer == d.pointer:
+            return d
+        return Diagnostic(d.level, d.message, pointer, source, 0, 0, d.code)
 
     def info(self, message: str, pointer: str = "", **kw: str) -> None:
         """Record an INFO diagnostic (e.g. a rename)."""
@@ -123,7 +138,7 @@ class DiagnosticSink:
 
     def extend(self, diags: Iterable[Diagnostic]) -> None:
         """Add diagnostics made elsewhere (e.g. by a worker process)."""
-        self.items.extend(diags)
+        self.items.extend(map(self._placed, diags) if self.origins else diags)
 
     @property
     def worst(self) -> Level | None:

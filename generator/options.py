@@ -35,6 +35,9 @@ class Options:
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
+    #: OpenAPI Overlays applied, in order, to the document before it is validated and generated
+    #: (generator.overlay).
+    overlays: tuple[Path, ...] = ()
     #: The level from which the caller shows diagnostics; they are located while the validator
     #: finishes. None: located only when rendered.
     shown_from: Level | None = None

@@ -1,5 +1,5 @@
-"""The only orchestrator: load -> validate -> normalize -> render -> format -> write, and the two
-side doors that answer a run, or part of it, without going that way.
+"""The only orchestrator: load -> overlay -> validate -> normalize -> render -> format -> write,
+and the two side doors that answer a run, or part of it, without going that way.
 
 :func:`generate` is one run of ``connect-codegen generate`` (``--check`` included) and
 :func:`validate` one of ``connect-codegen validate``: the command line parses its arguments into
@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from .diagnostics import DiagnosticSink, GenerationError, Level
 from .options import Options, Result, Summary
@@ -49,9 +49,9 @@ def generate(opts: Options, *, check: bool = False) -> Result:
     """
     cache_dir = _cache_dir(opts)
     try:
-        digest = hashlib.sha256(opts.spec.read_bytes()).hexdigest()
+        digest = inputs_sha256(opts.spec.read_bytes(), [p.read_bytes() for p in opts.overlays])
     except OSError:
-        digest = None  # load reports why the document cannot be read
+        digest = None  # load reports why the document (or an overlay) cannot be read
     early = None
     if digest is not None:
         # side door: validation forked early. The validator's child process starts first, so its
@@ -59,7 +59,7 @@ def generate(opts: Options, *, check: bool = False) -> Result:
         if opts.validate and not opts.strict:
             from .background import start_validation_early
 
-            early = start_validation_early(opts.spec, digest, cache_dir)
+            early = start_validation_early(opts.spec, digest, cache_dir, opts.overlays)
         # side door: an unchanged run is answered from its record. An unchanged document,
         # generator and output need none of the stages (not even their imports).
         from .uptodate import reuse
@@ -70,14 +70,15 @@ def generate(opts: Options, *, check: bool = False) -> Result:
                 early.cancel()
             return reused
     if check:
-        # load -> validate -> normalize -> render -> format, and what writing would change
+        # load -> overlay -> validate -> normalize -> render -> format, and what writing would
+        # change
         result = generate_files(opts, early)
         if result.ok and result.project_dir is not None:
             from .emit.write import check_report
 
             result.stale_report = check_report(result.files, result.project_dir)
         return result
-    # load -> validate -> normalize -> render -> format -> write
+    # load -> overlay -> validate -> normalize -> render -> format -> write
     result = run(opts, early)
     # the diagnostics that will be shown are located before they are recorded: a run answered from
     # the record shows them as they were recorded
@@ -90,9 +91,9 @@ def generate(opts: Options, *, check: bool = False) -> Result:
 
 
 def validate(opts: Options) -> Result:
-    """Check ``opts.spec`` as ``connect-codegen validate`` does: load -> validate -> normalize
-    (which finds what only following the document shows, e.g. a ``$ref`` to nothing), waiting for
-    the validator's findings; nothing is written. Diagnostics in ``Result.sink``."""
+    """Check ``opts.spec`` as ``connect-codegen validate`` does: load -> overlay -> validate ->
+    normalize (which finds what only following the document shows, e.g. a ``$ref`` to nothing),
+    waiting for the validator's findings; nothing is written. Diagnostics in ``Result.sink``."""
     sink = _sink(opts)
     result = Result(sink=sink)
     try:
@@ -118,12 +119,12 @@ def generate_files(opts: Options, early: PendingValidation | None = None) -> Res
 
 
 def _stages(opts: Options, early: PendingValidation | None, *, write: bool) -> Result:
-    """The route itself: load -> validate -> normalize -> render -> format -> write (with
+    """The route itself: load -> overlay -> validate -> normalize -> render -> format -> write (with
     ``write``). Raises nothing for a problem of the input: it is in ``Result.sink``."""
     sink = _sink(opts)
     result = Result(sink=sink)
     try:
-        # load -> validate (started; its findings join at the end) -> normalize
+        # load -> overlay -> validate (started; its findings join at the end) -> normalize
         api = build(opts, sink, result.timings, early)
         result.api = api
         if opts.strict and any(d.level >= Level.WARNING for d in sink.items):
@@ -142,6 +143,32 @@ def _stages(opts: Options, early: PendingValidation | None, *, write: bool) -> R
         # write
         _write(result, result.project_dir)
     return result
+
+
+#: Bump when applying the same overlays to the same document can give another document (the
+#: digest of a run's inputs keys the cached validation findings).
+OVERLAY_SEMANTICS = 1
+
+
+def inputs_sha256(spec: bytes, overlays: Sequence[bytes] = ()) -> str:
+    """The digest of a run's document: the sha256 of the spec's bytes, or, with overlays, a sha256
+    over it and each overlay's sha256 in order (the document validated and generated is a function
+    of these)."""
+    digest = hashlib.sha256(spec).hexdigest()
+    if not overlays:
+        return digest
+    h = hashlib.sha256(f"overlaid document {OVERLAY_SEMANTICS}\0{digest}".encode())
+    for raw in overlays:
+        h.update(f"\0{hashlib.sha256(raw).hexdigest()}".encode())
+    return h.hexdigest()
+
+
+def source_name(opts: Options) -> str:
+    """The document as the generated files' banner names it: its file name, and its overlays'."""
+    if not opts.overlays:
+        return opts.spec.name
+    word = "overlay" if len(opts.overlays) == 1 else "overlays"
+    return f"{opts.spec.name} with the {word} {', '.join(p.name for p in opts.overlays)}"
 
 
 def _cache_dir(opts: Options) -> Path | None:
@@ -173,7 +200,8 @@ def _names(api_title: str, opts: Options) -> tuple[str, str]:
 def build(
     opts: Options, sink: DiagnosticSink, timings: dict[str, float], early: PendingValidation | None = None
 ) -> Api:
-    """Load, check, validate and normalize ``opts.spec`` into the IR.
+    """Load ``opts.spec``, apply ``opts.overlays`` (:mod:`generator.overlay`), check, validate
+    and normalize the result into the IR.
 
     ``early`` is a validation started before the document was loaded here
     (:func:`generator.background.start_validation_early`); it is used when it validates the bytes
@@ -187,15 +215,23 @@ def build(
     from .validate import check_version
 
     t0 = time.perf_counter()
+    overlay_bytes: list[bytes] = []
     try:
         doc = load_document(opts.spec, sink)
         timings["load"] = time.perf_counter() - t0
+        if opts.overlays:
+            # overlay: the document validated and generated is the spec with its overlays applied
+            from .overlay import overlay_document
+
+            t0 = time.perf_counter()
+            overlay_bytes = [o.raw for o in overlay_document(doc, opts.overlays, sink)]
+            timings["overlay"] = time.perf_counter() - t0
         version = check_version(doc.data, sink)
     except GenerationError:
         if early is not None:
             early.cancel()
         raise
-    digest = hashlib.sha256(doc.raw).hexdigest()
+    digest = inputs_sha256(doc.raw, overlay_bytes)
     if opts.validate:
         t0 = time.perf_counter()
         if early is not None and not opts.strict and early.document_sha256 == digest:
@@ -293,7 +329,7 @@ def render_files(
     cache_dir = _cache_dir(opts)
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
-    for fp in plan(api, opts.spec.name):
+    for fp in plan(api, source_name(opts)):
         if fp.text is not None:
             rendered[fp.path] = fp.text
             verbatim.add(fp.path)  # runtime files are kept black-clean by their own test

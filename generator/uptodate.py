@@ -1,6 +1,7 @@
 """The whole-run shortcut: inputs already generated into an intact output are not generated again.
 
-A run's output is a pure function of the document's bytes, the options, and the generator itself
+A run's output is a pure function of the document's bytes (and its overlays' bytes, in order:
+:func:`generator.pipeline.inputs_sha256`), the options, and the generator itself
 (its code, its templates and the versions of black and the validator). After a successful run the
 cache folder keeps a small record under a hash of all of these (``<cache>/runs/<key>.json``): the sha256 of the manifest
 written to the project folder, the closing summary and every diagnostic. When the same inputs come again and every file the manifest lists is still exactly
@@ -31,7 +32,7 @@ from .paths import templates_dir, write_cache_file
 #: Bump when the record's layout changes.
 RECORD_VERSION = 1
 #: Distributions whose version can change the output or the diagnostics.
-_DISTRIBUTIONS = ("black", "openapi-spec-validator", "jsonschema-rs", "PyYAML")
+_DISTRIBUTIONS = ("black", "openapi-spec-validator", "jsonschema-rs", "PyYAML", "jsonpath-rfc9535")
 
 
 def _tree_digest(h: Any, root: Path, suffixes: tuple[str, ...] | None) -> None:
@@ -66,9 +67,10 @@ def generator_fingerprint() -> str:
 
 
 def run_key(opts: Options, document_sha256: str) -> str:
-    """The record key of generating the document whose bytes have ``document_sha256`` with
-    ``opts``: sha256 over the generator's fingerprint, every option that can change the output or
-    the diagnostics (not ``jobs`` or ``use_cache``), a user template folder's files, and the
+    """The record key of generating the document whose inputs have ``document_sha256`` (its bytes
+    and its overlays', :func:`generator.pipeline.inputs_sha256`) with ``opts``: sha256 over the
+    generator's fingerprint, every option that can change the output or the diagnostics (not
+    ``jobs`` or ``use_cache``; the overlays' paths), a user template folder's files, and the
     document's digest."""
     h = hashlib.sha256(generator_fingerprint().encode())
     described = {
@@ -84,6 +86,7 @@ def run_key(opts: Options, document_sha256: str) -> str:
         "class_names": opts.class_names,
         "pagination": opts.pagination,
         "version": opts.version,
+        "overlays": [str(p) for p in opts.overlays],
     }
     h.update(json.dumps(described, sort_keys=True, default=str).encode())
     if opts.template_dir:

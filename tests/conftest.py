@@ -250,6 +250,7 @@ def _generate_configured(once: Once, name: str) -> Generated:
                 class_names=c.class_names,
                 pagination=c.pagination,
                 version=c.version,
+                overlays=c.overlays,
             )
         )
         return {

@@ -17,7 +17,8 @@ from .render import render
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compare ``args.old`` with ``args.new``, print the report to stdout; return the exit code."""
+    """Compare ``args.old`` with ``args.new`` (each with ``args.overlays`` applied), print the
+    report to stdout; return the exit code."""
     sink = DiagnosticSink(locate=locate)
     try:
         report = diff_files(
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
             args.new,
             sink,
             allow_outside_refs=bool(getattr(args, "allow_outside_refs", False)),
+            overlays=tuple(getattr(args, "overlays", ()) or ()),
         )
     except GenerationError:
         report = None

@@ -8,6 +8,7 @@ Rules: :mod:`generator.diff`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..diagnostics import DiagnosticSink, GenerationError
 from ..load import Document, load_document
@@ -120,12 +121,16 @@ class Comparer(ComponentsMixin, ParametersMixin, RequestBodyMixin, ResponsesMixi
         self._responses(o, n, subject)
 
 
-def load_spec(path: Path, sink: DiagnosticSink) -> Document:
-    """Load ``path`` and check it looks like an OpenAPI document.
+def load_spec(
+    path: Path, sink: DiagnosticSink, change: Callable[[Document], object] | None = None
+) -> Document:
+    """Load ``path``, ``change`` it (overlays) and check it looks like an OpenAPI document.
 
     Raises :class:`GenerationError` (with an ERROR in ``sink``) when it cannot be used.
     """
     doc = load_document(path, sink)
+    if change is not None:
+        change(doc)
     if not isinstance(doc.data, dict) or not isinstance(
         doc.data.get("openapi", doc.data.get("swagger")), str
     ):
@@ -158,15 +163,25 @@ def compare_documents(
 
 
 def diff_files(
-    old: Path, new: Path, sink: DiagnosticSink, *, allow_outside_refs: bool = False
+    old: Path,
+    new: Path,
+    sink: DiagnosticSink,
+    *,
+    allow_outside_refs: bool = False,
+    overlays: tuple[Path, ...] = (),
 ) -> DiffReport:
-    """Load and compare two documents. Raises :class:`GenerationError` when either cannot be loaded
-    (the diagnostics are in ``sink``)."""
+    """Load and compare two documents, each with ``overlays`` applied in order
+    (:mod:`generator.overlay`; their ``extends`` is not compared with either document). Raises
+    :class:`GenerationError` when either cannot be loaded or an overlay cannot be applied (the
+    diagnostics are in ``sink``)."""
+    from ..overlay import apply_overlays, load_overlays
+
+    checked = load_overlays(overlays, sink) if overlays else []
     errors = 0
     docs: list[Document] = []
     for path in (old, new):
         try:
-            docs.append(load_spec(path, sink))
+            docs.append(load_spec(path, sink, lambda doc: apply_overlays(doc, checked, sink, check_extends=False)))
         except GenerationError:
             errors += 1
     if errors:

@@ -37,6 +37,8 @@ class Spec:
     validate: bool = False
     #: False for specs that are expected not to generate (syntax errors...): no mypy run.
     generates: bool = True
+    #: Files of ``files`` applied, in order, as OpenAPI Overlays (``Options.overlays``).
+    overlays: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:
@@ -56,6 +58,7 @@ def spec(
     filename: str = "openapi.yaml",
     validate: bool = False,
     generates: bool = True,
+    overlays: Iterable[str] = (),
 ) -> Spec:
     """Declare (and register) an inline spec; ``text`` and ``files`` are dedented."""
     s = Spec(
@@ -65,6 +68,7 @@ def spec(
         filename=filename,
         validate=validate,
         generates=generates,
+        overlays=tuple(overlays),
     )
     if name in SPECS and SPECS[name] != s:
         raise ValueError(f"two different specs are named {name!r}")
@@ -102,7 +106,13 @@ def produce(s: Spec, folder: Path) -> dict[str, Any]:
 
     root = write_inputs(s, folder / "spec")
     result = run(
-        Options(spec=root, output=folder / "out", package_name=s.package, validate=s.validate)
+        Options(
+            spec=root,
+            output=folder / "out",
+            package_name=s.package,
+            validate=s.validate,
+            overlays=tuple(root.parent / o for o in s.overlays),
+        )
     )
     return {
         "ok": result.ok and result.project_dir is not None,
