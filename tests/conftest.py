@@ -18,6 +18,7 @@ import dataclasses
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not {"__pycache__", ".mypy_cache"} & set(rel.parts):
+        if path.is_file() and not {"__pycache__", ".mypy_cache", ".ruff_cache"} & set(rel.parts):
             out[rel.as_posix()] = path.read_bytes()
     return out
 
@@ -338,6 +339,129 @@ def connect_pkg(connect_client: Generated) -> types.ModuleType:
 def connect_models(connect_pkg: types.ModuleType) -> types.ModuleType:
     """``versori_connect.models`` of the freshly generated client."""
     return sys.modules[f"{connect_pkg.__name__}.models"]
+
+
+#: How a user checks a generated project: each tool run in the project's folder with no options
+#: (the settings are in the project's ``pyproject.toml``).
+CLIENT_TOOLS: dict[str, tuple[str, ...]] = {
+    "black": ("black", "--check", "."),
+    "ruff-check": ("ruff", "check", "."),
+    "ruff-format": ("ruff", "format", "--check", "."),
+    "mypy": ("mypy",),
+    "pyright": ("pyright",),
+}
+
+
+def _listing(folder: Path) -> list[str]:
+    """The files under ``folder`` but ``__pycache__`` (other tests import generated packages)."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if "__pycache__" not in p.relative_to(folder).parts
+    )
+
+
+class ClientTools:
+    """Runs :data:`CLIENT_TOOLS` (the ``test`` extra's pinned versions, from this interpreter's
+    folder) in a generated project's folder. The environment keeps their caches out of the
+    project (``RUFF_CACHE_DIR``, ``MYPY_CACHE_DIR``, ``BLACK_CACHE_DIR``), puts this interpreter
+    first on ``PATH`` (pyright finds httpx and pydantic through it) and silences the ``pyright``
+    package's check for a newer release."""
+
+    def __init__(self, once: Once, cache_root: Path) -> None:
+        self._once = once
+        self._cache_root = cache_root
+
+    def env(self, project_dir: Path | None = None) -> dict[str, str]:
+        """The tools' environment; their caches in a folder of their own for ``project_dir``."""
+        bin_dir = str(Path(sys.executable).parent)
+        caches = self._cache_root / uuid.uuid5(uuid.NAMESPACE_URL, str(project_dir)).hex[:12]
+        return clean_env(
+            {
+                "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                "RUFF_CACHE_DIR": str(caches / "ruff"),
+                "MYPY_CACHE_DIR": str(caches / "mypy"),
+                "BLACK_CACHE_DIR": str(caches / "black"),
+                "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1",
+                "NO_COLOR": "1",
+            }
+        )
+
+    def executable(self, tool: str) -> str:
+        """The tool's script beside this interpreter; skips the test when it is not installed."""
+        script = Path(sys.executable).with_name(CLIENT_TOOLS[tool][0])
+        if not script.exists():
+            pytest.skip(f"{script.name} is not installed: `pip install -e '.[test]'` installs it")
+        if tool == "pyright":
+            self._pyright_ready(script)
+        return str(script)
+
+    def _pyright_ready(self, script: Path) -> None:
+        """The ``pyright`` package fetches its node program from the npm registry on first use
+        (once per run here, so that two workers do not install it at the same time); a machine
+        where that cannot happen skips the test, saying why."""
+
+        def produce(folder: Path) -> dict[str, Any]:
+            try:
+                proc = subprocess.run(
+                    [str(script), "--version"],
+                    env=self.env(),
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return {"ok": False, "report": str(exc)}
+            return {"ok": proc.returncode == 0, "report": proc.stdout + proc.stderr}
+
+        _, info = self._once("pyright-ready", produce)
+        if not info["ok"]:
+            pytest.skip(
+                "pyright cannot run here: the pyright package needs node (or nodeenv) and the npm "
+                "registry to fetch its node program:\n" + info["report"][-2000:]
+            )
+
+    def check(self, project_dir: Path, tool: str) -> None:
+        """Fail unless ``tool`` passes in ``project_dir`` having checked every Python file of it
+        (a tool that finds no file, or another project's settings excluding them, passes
+        vacuously), and leaves no file behind; the tool's report is the failure message."""
+        python = [
+            p
+            for p in project_dir.rglob("*.py")
+            if not {"__pycache__", ".mypy_cache"} & set(p.relative_to(project_dir).parts)
+        ]
+        before = _listing(project_dir)
+        proc = self.run(project_dir, tool)
+        report = f"`{' '.join(CLIENT_TOOLS[tool])}` in {project_dir}:\n{proc.stdout}{proc.stderr}"
+        assert proc.returncode == 0, report
+        seen = {
+            "black": rf"\b{len(python)} files? would be left unchanged",
+            "ruff-format": rf"\b{len(python) + 1} files? already formatted",  # and README.md
+            "mypy": rf"no issues found in {len(python)} source files?",
+            "pyright": r"\b0 errors",
+        }.get(tool)
+        assert seen is None or re.search(seen, report), f"not every file was checked: {report}"
+        assert "No Python files" not in report, report
+        assert _listing(project_dir) == before, f"{report}\nleft files in {project_dir}"
+
+    def run(self, project_dir: Path, tool: str) -> subprocess.CompletedProcess[str]:
+        """``tool`` (a key of :data:`CLIENT_TOOLS`) run in ``project_dir`` as a user runs it."""
+        command = [self.executable(tool), *CLIENT_TOOLS[tool][1:]]
+        return subprocess.run(
+            command,
+            cwd=project_dir,
+            env=self.env(project_dir),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+
+
+@pytest.fixture(scope="session")
+def client_tools(once: Once, run_root: Path) -> ClientTools:
+    """Runs black, ruff, mypy and pyright in a generated project's folder with no options
+    (:class:`ClientTools`)."""
+    return ClientTools(once, run_root / "client-tool-caches")
 
 
 # --- per-test helpers ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def tree(root: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not {"__pycache__", ".mypy_cache"} & set(rel.parts):
+        if path.is_file() and not {"__pycache__", ".mypy_cache", ".ruff_cache"} & set(rel.parts):
             out[rel.as_posix()] = path.read_bytes()
     return out
 

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 #: configuration is read from disk). black itself is imported only when something has to be
 #: formatted: a run that reuses every file never loads it.
 LINE_LENGTH = 100
-_MODE_TEXT = f"line_length={LINE_LENGTH} target_versions=py311"
+#: The oldest Python the generated code runs on (its ``requires-python``, black's target).
+PYTHON = (3, 11)
+_TARGET = f"PY{PYTHON[0]}{PYTHON[1]}"
+_MODE_TEXT = f"line_length={LINE_LENGTH} target_versions={_TARGET.lower()}"
 
 
 @cache
@@ -39,7 +42,7 @@ def _black() -> tuple["black.Mode", Callable[..., str]]:
     """
     import black
 
-    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+    mode = black.Mode(target_versions={black.TargetVersion[_TARGET]}, line_length=LINE_LENGTH)
     once: Any = getattr(black, "_format_str_once", None)
     return mode, once if once is not None else black.format_str
 

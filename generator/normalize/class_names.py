@@ -41,7 +41,8 @@ from . import types as T
 #: imported whole is its own source; ``_x`` is the package's runtime module ``_x``). A schema or
 #: tag of one of these names keeps it: the generated code then imports that name as ``_Name``.
 GENERATED_IMPORTS: dict[str, str] = {
-    **{n: "typing" for n in ("Annotated", "Any", "ClassVar", "Literal", "Mapping", "TypeAlias", "Union", "Unpack")},
+    **{n: "typing" for n in ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Unpack")},
+    **{n: "collections.abc" for n in ("Mapping",)},
     **{n: "pydantic" for n in ("ConfigDict", "Discriminator", "Field", "Tag")},
     **{n: "functools" for n in ("cached_property",)},
     **{n: n for n in ("datetime", "decimal", "uuid")},

@@ -6,7 +6,7 @@ from ..ir.model import DictOf, ListOf, LiteralOf, Named, Prim, TupleOf, TypeExpr
 
 
 def hint(t: TypeExpr) -> str:
-    """The Python annotation for ``t`` (``list[Foo] | None``, ``Annotated[Union[...], ...]``)."""
+    """The Python annotation for ``t`` (``list[Foo] | None``, ``Annotated[A | B, ...]``)."""
     if isinstance(t, Prim):
         return t.name
     if isinstance(t, Named):
@@ -25,7 +25,7 @@ def hint(t: TypeExpr) -> str:
                 hint(v) if v == Prim("None") else f'Annotated[{hint(v)}, Tag("{tag}")]'
                 for v, tag in zip(t.variants, t.tags)
             ]
-            return f"Annotated[Union[{', '.join(inner)}], Discriminator({t.selector})]"
+            return f"Annotated[{' | '.join(inner)}, Discriminator({t.selector})]"
         parts = [hint(v) for v in t.variants if v != Prim("None")]
         if any(v == Prim("None") for v in t.variants):
             parts.append("None")

@@ -22,16 +22,22 @@ from ..ir.model import (
     ResponseCase,
     SecurityScheme,
 )
+from ..emit.format import LINE_LENGTH, PYTHON
 from ..normalize.class_names import GENERATED_IMPORTS
 from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
+from .order import all_order, from_imports, import_order, module_order_key, straight_imports
 from .text import comment, docstring_body, py_str, toml_str
 
-_ALWAYS_MODELS = ("BaseModel", "Field", "TypeAlias")
-_ALWAYS_RESOURCE = (
-    "cached_property", "Unpack", "Endpoint", "ResponseSpec", "AsyncAPIResource", "SyncAPIResource",
-    "APIResponse", "async_raw_method", "raw_method", "NOT_GIVEN", "NotGiven", "RequestOptions",
-)  # fmt: skip
+#: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
+#: standard library modules imported whole, and the package's ``_x`` runtime modules).
+_STDLIB_FROM = frozenset({"builtins", "collections.abc", "functools", "typing"})
+_THIRD_PARTY = frozenset({"pydantic"})
+#: The runtime's credential class of each kind of security scheme (any other: an API key).
+_AUTH_CLASSES = {"bearer": "BearerAuth", "basic": "BasicAuth"}
+#: The names the resource template writes itself (every other import follows from the code).
+_RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
+_RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method")
 
 
 @dataclass
@@ -56,36 +62,35 @@ def local_names(shadowed: Iterable[str]) -> dict[str, str]:
     return {n: "_" + n if n in hidden else n for n in GENERATED_IMPORTS}
 
 
-def _imports_for(code: list[str], model_names: set[str], shadowed: list[str], always: Iterable[str] = ()) -> dict[str, Any]:
-    """What a module whose code is ``code`` imports, by source: each name the code uses (by the
-    name it is written with) or ``always`` needs, ``Tag as _Tag`` when aliased; and the model
-    classes it uses."""
+def _imported_names(code: list[str], shadowed: list[str], always: Iterable[str] = ()) -> dict[str, set[str]]:
+    """What a module whose code is ``code`` imports, by source (:data:`GENERATED_IMPORTS`):
+    each name the code uses (by the name it is written with) or ``always`` needs, ``Tag as
+    _Tag`` when aliased."""
     used: set[str] = set()
     for text in code:
         used |= identifiers(text)
     local = local_names(shadowed)
     wanted = set(always)
-    out: dict[str, list[str]] = {}
+    out: dict[str, set[str]] = {}
     for name, source in GENERATED_IMPORTS.items():
         if name in wanted or local[name] in used:
-            out.setdefault(source, []).append(name if local[name] == name else f"{name} as {local[name]}")
-    insensitive = {k: sorted(v, key=str.lower) for k, v in out.items()}
-    modules = [m if m == local[m] else f"{m} as {local[m]}" for m in ("datetime", "decimal", "uuid") if m in out]
-    return {
-        "modules": sorted(modules),
-        "typing": insensitive.get("typing", []),
-        "pydantic": insensitive.get("pydantic", []),
-        "functools": insensitive.get("functools", []),
-        "models_rt": insensitive.get("_models", []),
-        "models_rt_sensitive": sorted(out.get("_models", [])),
-        "types_rt": insensitive.get("_types", []),
-        "base_client": insensitive.get("_base_client", []),
-        "pagination": sorted(out.get("_pagination", []), key=lambda n: (n.startswith(("AsyncPage", "SyncPage")), n)),
-        "resource": insensitive.get("_resource", []),
-        "response": insensitive.get("_response", []),
-        "builtins": [],
-        "models": sorted(n for n in used if n in model_names),
-    }
+            out.setdefault(source, set()).add(name if local[name] == name else f"{name} as {local[name]}")
+    return out
+
+
+def _import_sections(groups: dict[str, set[str]], package: str, models: Iterable[str] = ()) -> list[list[str]]:
+    """The import statements of a generated module after ``from __future__``, by isort section
+    (the standard library, third party, the package; empty ones left out), from its names by
+    source and the ``models`` classes it uses; ``package`` is how the module reaches its
+    package's modules (``.`` or ``..``)."""
+    straight = [name for source, names in groups.items() for name in names if name.partition(" as ")[0] == source]
+    stdlib = {s: n for s, n in groups.items() if s in _STDLIB_FROM and n}
+    third = {s: n for s, n in groups.items() if s in _THIRD_PARTY and n}
+    local = {package + s: n for s, n in groups.items() if s.startswith("_") and n}
+    if set(models):
+        local[package + "models"] = set(models)
+    sections = [straight_imports(straight) + from_imports(stdlib), from_imports(third), from_imports(local)]
+    return [section for section in sections if section]
 
 
 def _py_tuple(names: list[str]) -> str:
@@ -305,10 +310,9 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
     pages = any(op.pagination for op in res.operations)
-    always = _ALWAYS_RESOURCE + (("PagedEndpoint", "AsyncPage", "SyncPage") if pages else ())
-    if all(op.pagination for op in res.operations):
-        always = tuple(name for name in always if name != "Endpoint")  # every endpoint is paged
-    imports = _imports_for(code, model_names, api.shadowed, always)
+    always = _RESOURCE_TEMPLATE + (_RESOURCE_TEMPLATE_METHODS if methods else ())
+    used_models = {name for text in code for name in identifiers(text) if name in model_names}
+    imports = _import_sections(_imported_names(code, api.shadowed, always), "..", used_models)
     return FilePlan(
         path=f"{api.package}/resources/{res.module}.py",
         template="resource.py.jinja",
@@ -336,6 +340,7 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             ),
             "methods": methods,
             "imports": imports,
+            "all": all_order([res.class_name, "Async" + res.class_name]),
         },
     )
 
@@ -413,24 +418,21 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
         elif isinstance(d, AliasDef):
             code.append(d.hint)
             views.append({"kind": "alias", "name": d.name, "doc": docstring_body(d.doc), "hint": d.hint})
-    imports = _imports_for(code, set(), api.shadowed, _ALWAYS_MODELS)
+    # the template writes the base class of models and the annotation of aliases
+    always = [n["BaseModel"]] if any(v["kind"] == "model" for v in views) else []
+    always += [n["TypeAlias"]] if any(v["kind"] == "alias" for v in views) else []
+    groups = _imported_names(code + always, api.shadowed)
     # a name a field hides in its class is imported a second time, under a private alias
-    builtin_aliases = sorted(f"{name} as _{name}" for name in hidden if hasattr(builtins, name))
-    for name in sorted(hidden - {b.split(" ")[0] for b in builtin_aliases}):
-        source = GENERATED_IMPORTS[name]
-        if source == name:
-            imports["modules"] = sorted({*imports["modules"], f"{name} as _{name}"})
-        else:
-            key = {"typing": "typing", "pydantic": "pydantic", "_models": "models_rt"}.get(source)
-            if key:
-                imports[key] = sorted({*imports[key], f"{name} as _{name}"}, key=str.lower)
-    imports["builtins"] = builtin_aliases
+    for name in hidden:
+        source = "builtins" if hasattr(builtins, name) else GENERATED_IMPORTS[name]
+        groups.setdefault(source, set()).add(f"{name} as _{name}")
     return {
         "banner": banner,
         "defs": views,
-        "imports": imports,
+        "imports": _import_sections(groups, "."),
+        "typed_extras": any(isinstance(d, ModelDef) and d.extra_hint for d in api.definitions),
         "n": n,
-        "all": sorted(d.name for d in api.definitions),
+        "all": all_order(d.name for d in api.definitions),
     }
 
 
@@ -463,18 +465,22 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "version": api.package_version or package_version(api.version),
         "default_security": _py_alternatives(api.default_security) if api.default_security else "",
         "uses_basic": any(s.kind == "basic" for s in api.security),
+        # the tool settings the generated pyproject.toml declares: those it was formatted with
+        "line_length": LINE_LENGTH,
+        "python_version": f"{PYTHON[0]}.{PYTHON[1]}",
+        "python_target": f"py{PYTHON[0]}{PYTHON[1]}",
     }
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),
         FilePlan(
             "README.md",
             "README.md.jinja",
-            {**common, "examples": _readme_examples(api), "input_model": api.input_models[0] if api.input_models else None},
+            {**common, **_readme_code(api, auth_params), "input_model": api.input_models[0] if api.input_models else None},
         ),
         FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
         FilePlan(f"{pkg}/py.typed", text=""),
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),
-        FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, "doc_title": docstring_body(api.title)}),
+        FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, **_client_imports(api), "doc_title": docstring_body(api.title)}),
         FilePlan(f"{pkg}/models.py", "models.py.jinja", _models_context(api, banner)),
         FilePlan(f"{pkg}/resources/__init__.py", "resources_init.py.jinja", common),
     ]
@@ -485,15 +491,71 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     return files
 
 
-def _readme_examples(api: Api) -> list[dict[str, str]]:
-    out = []
+def _client_imports(api: Api) -> dict[str, Any]:
+    """What ``_client.py`` imports: the credential classes its security schemes use, and (for
+    type checkers) each resource module's two classes, in isort's order."""
+    auth = {"Auth"} | {_AUTH_CLASSES.get(s.kind, "ApiKeyAuth") for s in api.security}
+    return {
+        "auth_imports": import_order(auth),
+        "resource_imports": [
+            {"module": r.module, "names": import_order([r.class_name, "Async" + r.class_name])}
+            for r in sorted(api.resources, key=lambda r: module_order_key(r.module))
+        ],
+    }
+
+
+def call_text(head: str, args: list[str], width: int = LINE_LENGTH, target: str = "") -> str:
+    """The statement ``target head(args...)`` (``target``: ``"result = "`` or nothing) laid out as
+    black and ruff's formatter lay it out at ``width`` columns: on one line; else the arguments
+    on one indented line between the brackets; else one argument a line, with a trailing comma.
+    The assignment is left out when its first line would not fit (the formatters would then wrap
+    the whole right-hand side in brackets)."""
+    text = _call_layout(target + head, args, width)
+    if target and len(text.split("\n", 1)[0]) > width:
+        return _call_layout(head, args, width)
+    return text
+
+
+def _call_layout(head: str, args: list[str], width: int) -> str:
+    one = f"{head}({', '.join(args)})"
+    if len(one) <= width or not args:
+        return one
+    if len("    " + ", ".join(args)) <= width:
+        return f"{head}(\n    {', '.join(args)}\n)"
+    return f"{head}(\n" + "".join(f"    {a},\n" for a in args) + ")"
+
+
+def import_text(module: str, names: list[str], width: int = LINE_LENGTH) -> str:
+    """``from module import names`` as the formatters lay it out at ``width`` columns: on one
+    line, else one name a line between brackets, with a trailing comma."""
+    one = f"from {module} import {', '.join(names)}"
+    if len(one) <= width:
+        return one
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def _readme_code(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any]:
+    """The README's Python examples, each laid out as the formatters would leave it (ruff's
+    formatter formats Python blocks in Markdown): the client's construction, and one call per
+    resource (its first operation, with its required arguments)."""
+    examples = []
     for res in api.resources:
         op = res.operations[0]
-        args = ", ".join(f"{p.py_name}=..." for p in op.params if p.required)
+        args = [f"{p.py_name}=..." for p in op.params if p.required]
         if op.bodies and any(b.required for b in op.bodies):
-            args = (args + ", " if args else "") + "body=..."
-        out.append({"attr": res.attr, "method": op.py_name, "args": args, "summary": " ".join((op.summary or op.operation_id).split())})
-    return out
+            args.append(f"{op.body_arg}=...")
+        examples.append(
+            {
+                "attr": res.attr,
+                "summary": " ".join((op.summary or op.operation_id).split()),
+                "call": call_text(f"client.{res.attr}.{op.py_name}", args, target="result = "),
+            }
+        )
+    return {
+        "examples": examples,
+        "import_line": import_text(api.package, ["Client", "AsyncClient", "APIStatusError"]),
+        "client_call": call_text("Client", [f'{s["param"]}="..."' for s in auth_params], target="client = "),
+    }
 
 
 def package_version(spec_version: str) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import os
 import pathlib
-from typing import IO, Mapping, Union
+from collections.abc import Mapping
+from typing import IO, cast
 
 import pydantic
 
@@ -16,9 +17,7 @@ from ._types import NotGiven
 
 __all__ = ["MultipartFiles", "is_file_content", "to_multipart"]
 
-MultipartFiles = list[
-    tuple[str, tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]]
-]
+MultipartFiles = list[tuple[str, tuple[str | None, bytes | IO[bytes], str | None]]]
 """The parts of a multipart body, as httpx's ``files=``: ``(field, (filename, content,
 content_type))``; a text part has no file name."""
 
@@ -30,23 +29,32 @@ def is_file_content(value: object) -> bool:
     )
 
 
+def _file_tuple(value: object) -> tuple[object, ...] | None:
+    """``value`` as a ``(filename, content[, content_type])`` tuple, if it is one."""
+    if isinstance(value, tuple):
+        items = cast("tuple[object, ...]", value)
+        if len(items) in (2, 3) and (items[0] is None or isinstance(items[0], str)):
+            return items
+    return None
+
+
 def _is_file(value: object) -> bool:
-    if isinstance(value, tuple) and len(value) in (2, 3):
-        return (value[0] is None or isinstance(value[0], str)) and is_file_content(value[1])
-    return is_file_content(value)
+    parts = _file_tuple(value)
+    return is_file_content(value if parts is None else parts[1])
 
 
 def _file_part(field: str, value: object) -> tuple[str | None, bytes | IO[bytes], str | None]:
-    filename: str | None
+    filename: str | None = None
     content_type: str | None = None
-    if isinstance(value, tuple):
-        filename, content = value[0], value[1]
-        if len(value) == 3:
-            content_type = value[2]
-    else:
-        filename, content = None, value
+    content = value
+    parts = _file_tuple(value)
+    if parts is not None:
+        filename = cast("str | None", parts[0])
+        content = parts[1]
+        if len(parts) == 3:
+            content_type = cast("str | None", parts[2])
     if isinstance(content, os.PathLike):
-        path = pathlib.Path(os.fspath(content))
+        path = pathlib.Path(os.fspath(cast("os.PathLike[str]", content)))
         if filename is None:
             filename = path.name
         return filename, path.read_bytes(), content_type
@@ -55,7 +63,7 @@ def _file_part(field: str, value: object) -> tuple[str | None, bytes | IO[bytes]
     if filename is None:
         name = getattr(content, "name", None)
         filename = os.path.basename(name) if isinstance(name, str) else field
-    return filename, content, content_type
+    return filename, cast("IO[bytes]", content), content_type
 
 
 def _declared_type(content_type: str | None) -> str | None:
@@ -77,12 +85,20 @@ def _part(
     if _is_file(value):
         filename, content, own_type = _file_part(field, value)
         return filename, content, own_type or declared
-    if isinstance(value, (dict, list, tuple, pydantic.BaseModel)) or (
-        declared is not None and is_json_media(declared)
-    ):
+    if _is_json_part(value) or (declared is not None and is_json_media(declared)):
         json_type = declared if declared is not None and is_json_media(declared) else None
         return None, dump_json(value), json_type or "application/json"
     return None, to_param_str(value).encode("utf-8"), declared
+
+
+def _list_items(value: object) -> list[object] | None:
+    """The items of ``value`` when it is a list (one part each)."""
+    return cast("list[object]", value) if isinstance(value, list) else None
+
+
+def _is_json_part(value: object) -> bool:
+    """Objects and arrays are sent as JSON parts."""
+    return isinstance(value, (dict, list, tuple, pydantic.BaseModel))
 
 
 def to_multipart(
@@ -116,13 +132,14 @@ def to_multipart(
         if value is None or isinstance(value, NotGiven):
             continue
         style, explode, _, content_type = (encoding or {}).get(name) or (None, False, False, None)
-        files = isinstance(value, list) and any(_is_file(v) for v in value)
-        if isinstance(value, list) and files and not all(_is_file(v) for v in value):
+        listed = _list_items(value)
+        items = [value] if listed is None else listed
+        files = listed is not None and any(_is_file(v) for v in listed)
+        if files and not all(_is_file(v) for v in items):
             raise TypeError(f"Multipart field `{name}` mixes files and values")
         if style is not None and not files and not _is_file(value):
             for key, text in encode_query({name: value}, {name: (style, explode)}):
                 parts.append((key, (None, text.encode("utf-8"), None)))
             continue
-        items = value if isinstance(value, list) else [value]
         parts.extend((name, _part(name, item, content_type)) for item in items if item is not None)
     return parts

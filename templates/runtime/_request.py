@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import (
     IO,
     Any,
     Generic,
-    Mapping,
-    Sequence,
     TypedDict,
     TypeVar,
     cast,
@@ -261,11 +260,12 @@ def prepare_body(
         )
     if isinstance(json, NotGiven) and not extra:
         return PreparedBody()
-    data_json = to_jsonable(json) if not isinstance(json, NotGiven) else {}
+    data_json: object = to_jsonable(json) if not isinstance(json, NotGiven) else {}
     if extra:
         if not isinstance(data_json, dict):
             raise TypeError("extra_body can only be merged into a JSON object body")
-        data_json = {**data_json, **cast(dict[str, object], to_jsonable(extra))}
+        fields = cast("dict[str, object]", data_json)
+        data_json = {**fields, **cast("dict[str, object]", to_jsonable(extra))}
     return PreparedBody(
         content=dump_json(data_json),
         content_type=content_type or "application/json",

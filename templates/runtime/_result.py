@@ -4,7 +4,8 @@ a page, or the raw ``APIResponse`` wrapping either. Shared by the sync and async
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import random
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -107,8 +107,8 @@ def parse_retry_after(
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    current = now or datetime.datetime.now(datetime.timezone.utc)
+        when = when.replace(tzinfo=datetime.UTC)
+    current = now or datetime.datetime.now(datetime.UTC)
     return (when - current).total_seconds()
 
 

@@ -1,5 +1,7 @@
 """Every package generated from this folder's specs: no unused imports in the generated modules
-(nothing dropped is imported) and one ``mypy --strict`` run over all of them."""
+(nothing dropped is imported), one ``mypy --strict`` run over all of them, one ``ruff check`` and
+``ruff format --check`` run over all of them (each with its own project's settings), and a few
+projects checked with every tool as their users run them (in the folder, with no options)."""
 
 from __future__ import annotations
 
@@ -44,19 +46,9 @@ def test_every_expected_spec_generates(gen) -> None:
     assert failing == expected
 
 
-#: Imports every generated module of a kind has whatever the spec says (layout, not content).
-BOILERPLATE = frozenset(
-    {
-        "Field", "TypeAlias", "BaseModel", "NOT_GIVEN", "NotGiven", "RequestOptions", "cast",
-        "Unpack", "cached_property", "ResponseSpec", "APIResponse", "AsyncAPIResource",
-        "SyncAPIResource", "async_raw_method", "raw_method",
-    }
-)  # fmt: skip
-
-
 def _generated_modules(g: Gen) -> list[Path]:
     pkg = g.package_dir
-    return [pkg / "models.py"] + sorted(
+    return [pkg / "models.py", pkg / "_client.py"] + sorted(
         p for p in (pkg / "resources").glob("*.py") if p.name != "__init__.py"
     )
 
@@ -86,14 +78,12 @@ def _unused_imports(source: str) -> list[str]:
 
 
 def test_generated_modules_import_nothing_unused(gen) -> None:
-    """Models and resource modules import only what they use: model classes, typing and pydantic
-    helpers, runtime helpers, ``datetime``/``uuid``/``decimal`` (fixed template imports aside)."""
+    """Models, client and resource modules import only what they use: model classes, typing and
+    pydantic helpers, runtime helpers, credential classes, ``datetime``/``uuid``/``decimal``."""
     problems = {}
     for g in generated(gen):
         for path in _generated_modules(g):
-            unused = [
-                n for n in _unused_imports(path.read_text(encoding="utf-8")) if n not in BOILERPLATE
-            ]
+            unused = _unused_imports(path.read_text(encoding="utf-8"))
             if unused:
                 problems[f"{g.spec.name}:{path.relative_to(g.package_dir)}"] = unused
     assert not problems, problems
@@ -172,3 +162,45 @@ def test_mypy_typed_additional_properties(mypy_report: dict) -> None:
 @pytest.mark.slow
 def test_mypy_binary_body(mypy_report: dict) -> None:
     assert not [l for l in _errors(mypy_report) if _known(l, mypy_report) == "file_content_body"]
+
+
+def _ruff(client_tools, gen, *args: str) -> subprocess.CompletedProcess[str]:
+    """``ruff ARGS`` over every feature project: each file by its own project's settings."""
+    ruff = client_tools.executable("ruff-check")
+    projects = [str(g.package_dir.parent) for g in generated(gen)]
+    assert len(projects) >= 10
+    return subprocess.run(
+        [ruff, *args, *projects],
+        env=client_tools.env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_generated_projects_pass_ruff_check(client_tools, gen) -> None:
+    """ruff's default rules with the settings each project declares: imports sorted as isort
+    sorts them, none unused, ``__all__`` sorted, ``X | Y`` unions, ``collections.abc`` types."""
+    proc = _ruff(client_tools, gen, "check", "--output-format", "concise")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_generated_projects_pass_ruff_format(client_tools, gen) -> None:
+    """ruff's formatter agrees with black (the generator's formatter) on every file, the
+    README's Python examples included."""
+    proc = _ruff(client_tools, gen, "format", "--check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: Projects checked with every tool, each run in the project's folder with no options.
+TOOL_PROJECTS = ("types_all", "ops_all", "names_shadow_runtime")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", ("black", "ruff-check", "ruff-format", "mypy", "pyright"))
+@pytest.mark.parametrize("name", TOOL_PROJECTS)
+def test_project_passes_its_tools_as_a_user_runs_them(client_tools, gen, name: str, tool: str) -> None:
+    """The generated ``pyproject.toml`` declares what the project was formatted and checked with
+    (line length, target Python, mypy and pyright strict), so each tool passes with no options."""
+    (g,) = [g for g in generated(gen) if g.spec.name == name]
+    client_tools.check(g.package_dir.parent, tool)

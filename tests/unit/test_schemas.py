@@ -47,12 +47,15 @@ def fields_of(model: ModelDef) -> dict[str, tuple[str, str, bool]]:
 
 
 def calls_in(expr: str, func: str) -> list[list[Any]]:
-    """The literal arguments of every call to ``func`` inside the expression ``expr``."""
-    return [
-        [ast.literal_eval(a) for a in node.args]
+    """The literal arguments of every call to ``func`` inside the expression ``expr``, in the
+    order they are written."""
+    calls = [
+        node
         for node in ast.walk(ast.parse(expr, mode="eval"))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == func
     ]
+    calls.sort(key=lambda node: (node.lineno, node.col_offset))
+    return [[ast.literal_eval(a) for a in node.args] for node in calls]
 
 
 def models_of(pkg: Any) -> Any:

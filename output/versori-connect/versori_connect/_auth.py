@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
-from typing import Callable, Literal, Mapping, MutableMapping, Protocol, Sequence, Union
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from typing import Literal, Protocol
 
 from ._qs import encode_header_value
 
 __all__ = ["ApiKeyAuth", "Auth", "BasicAuth", "BearerAuth", "SecretValue", "select_auths"]
 
-SecretValue = Union[str, Callable[[], str]]
+SecretValue = str | Callable[[], str]
 """A credential, or a callable returning the current one (called per request)."""
 
 
@@ -74,7 +75,7 @@ class BasicAuth:
         cookies: MutableMapping[str, str],
     ) -> None:
         """Set the ``Authorization`` header."""
-        raw = f"{self._username}:{_resolve(self._password)}".encode("utf-8")
+        raw = f"{self._username}:{_resolve(self._password)}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
 
     def __repr__(self) -> str:

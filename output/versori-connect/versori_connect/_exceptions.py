@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any, cast
 
 import httpx
 import pydantic
@@ -248,12 +249,13 @@ def _error_detail(body: object) -> str | None:
     """Find a human-readable message in common error body shapes."""
     if not isinstance(body, Mapping):
         return None
+    fields = cast("Mapping[object, object]", body)
     for key in ("message", "error", "detail", "title", "error_description"):
-        value = body.get(key)
+        value = fields.get(key)
         if isinstance(value, str) and value:
             return value[:_MAX_MESSAGE_TEXT]
         if isinstance(value, Mapping):
-            nested = value.get("message")
+            nested = cast("Mapping[object, object]", value).get("message")
             if isinstance(nested, str) and nested:
                 return nested[:_MAX_MESSAGE_TEXT]
     return None

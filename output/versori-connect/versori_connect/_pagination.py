@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import (
-    Any,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Generic,
-    Iterator,
-    Mapping,
-    Protocol,
-    TypeVar,
-)
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import httpx
 import pydantic
@@ -50,7 +41,7 @@ class PageRequest:
         url: an absolute URL that replaces the request URL and its whole query.
     """
 
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict[str, object])
     remove: tuple[str, ...] = ()
     url: str | None = None
 
@@ -90,7 +81,7 @@ def extract_field(data: object, path: str | None) -> Any:
         if isinstance(current, pydantic.BaseModel):
             current = _model_field(current, segment)
         elif isinstance(current, Mapping):
-            current = current.get(segment)
+            current = cast("Mapping[str, Any]", current).get(segment)
         else:
             return None
     return current
@@ -292,8 +283,7 @@ class _PageBase(Generic[ModelT, ItemT]):
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} items={len(self.items)} "
-            f"has_next_page={self.has_next_page()}>"
+            f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
         )
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import contextvars
 import datetime
 import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import (
     Any,
-    Awaitable,
-    Callable,
     Generic,
     Literal,
-    Mapping,
     ParamSpec,
     TypeVar,
 )
@@ -28,9 +26,9 @@ __all__ = [
     "ResponseSpec",
     "async_raw_method",
     "parse_body",
+    "raw_method",
     "select_by_status",
     "take_raw_response_request",
-    "raw_method",
 ]
 
 P = ParamSpec("P")
@@ -129,7 +127,7 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any
 def _says_json(response: httpx.Response) -> bool:
     """Whether the response's Content-Type is JSON (``application/json``, ``+json``)."""
     media = str(response.headers.get("content-type", "")).split(";", 1)[0].strip().lower()
-    return media.endswith("/json") or media.endswith("+json")
+    return media.endswith(("/json", "+json"))
 
 
 def _typed_text(text: str, tp: Any) -> Any:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Literal, Mapping, TypedDict, Union
+from collections.abc import Mapping
+from typing import IO, Literal, TypedDict, final
 
 import httpx
 
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 
+@final
 class NotGiven:
     """Marks an argument the caller did not pass, as distinct from an explicit ``None``.
 
@@ -63,17 +65,15 @@ Query = Mapping[str, object]
 Body = Mapping[str, object]
 """A JSON object body, or extra keys merged into one."""
 
-Timeout = Union[float, httpx.Timeout, None]
+Timeout = float | httpx.Timeout | None
 """Seconds (one float for every phase), an ``httpx.Timeout``, or ``None`` for no limit."""
 
-FileContent = Union[bytes, IO[bytes], "os.PathLike[str]"]
+FileContent = bytes | IO[bytes] | os.PathLike[str]
 """File bytes, an open binary file object, or a path to read."""
 
-FileTypes = Union[
-    FileContent,
-    tuple[Union[str, None], FileContent],
-    tuple[Union[str, None], FileContent, Union[str, None]],
-]
+FileTypes = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
 """A file part: content, ``(filename, content)`` or ``(filename, content, content_type)``."""
 
 

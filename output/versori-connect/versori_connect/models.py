@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import ConfigDict, Discriminator, Field, Tag
 
-from ._models import BaseModel, discriminate, FileInput, match_shape, OpenStrEnum, UnknownVariant
+from ._models import BaseModel, FileInput, OpenStrEnum, UnknownVariant, discriminate, match_shape
 
 
 class Category(OpenStrEnum):
@@ -667,19 +667,17 @@ class Credential(BaseModel):
     assumed about validity; an empty array means the Credential is valid."""
 
     data: Annotated[
-        Union[
-            Annotated[CredentialDataNone, Tag("CredentialDataNone")],
-            Annotated[CredentialDataString, Tag("CredentialDataString")],
-            Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[
-                CredentialDataBasicAuth | CredentialDataOAuth2Password,
-                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
-            ],
-            Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
-            Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
-        ],
+        Annotated[CredentialDataNone, Tag("CredentialDataNone")]
+        | Annotated[CredentialDataString, Tag("CredentialDataString")]
+        | Annotated[CredentialDataBinary, Tag("CredentialDataBinary")]
+        | Annotated[
+            CredentialDataBasicAuth | CredentialDataOAuth2Password,
+            Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+        ]
+        | Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")]
+        | Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")]
+        | Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")]
+        | Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         Discriminator(
             match_shape(
                 [
@@ -1119,19 +1117,17 @@ class CredentialCreate(BaseModel):
 
     type: CredentialType
     data: Annotated[
-        Union[
-            Annotated[CredentialDataNone, Tag("CredentialDataNone")],
-            Annotated[CredentialDataString, Tag("CredentialDataString")],
-            Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[
-                CredentialDataBasicAuth | CredentialDataOAuth2Password,
-                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
-            ],
-            Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
-            Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
-        ],
+        Annotated[CredentialDataNone, Tag("CredentialDataNone")]
+        | Annotated[CredentialDataString, Tag("CredentialDataString")]
+        | Annotated[CredentialDataBinary, Tag("CredentialDataBinary")]
+        | Annotated[
+            CredentialDataBasicAuth | CredentialDataOAuth2Password,
+            Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+        ]
+        | Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")]
+        | Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")]
+        | Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")]
+        | Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         Discriminator(
             match_shape(
                 [
@@ -2176,18 +2172,16 @@ class ImportHTTPConnectorMultipartBody(BaseModel):
 Tags: TypeAlias = dict[str, Any]
 
 AuthSchemeConfigOAuth2Grant: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            AuthSchemeConfigOAuth2GrantAuthorizationCode,
-            Tag("AuthSchemeConfigOAuth2GrantAuthorizationCode"),
-        ],
-        Annotated[
-            AuthSchemeConfigOAuth2GrantClientCredentials,
-            Tag("AuthSchemeConfigOAuth2GrantClientCredentials"),
-        ],
-        Annotated[AuthSchemeConfigOAuth2GrantPassword, Tag("AuthSchemeConfigOAuth2GrantPassword")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[
+        AuthSchemeConfigOAuth2GrantAuthorizationCode,
+        Tag("AuthSchemeConfigOAuth2GrantAuthorizationCode"),
+    ]
+    | Annotated[
+        AuthSchemeConfigOAuth2GrantClientCredentials,
+        Tag("AuthSchemeConfigOAuth2GrantClientCredentials"),
+    ]
+    | Annotated[AuthSchemeConfigOAuth2GrantPassword, Tag("AuthSchemeConfigOAuth2GrantPassword")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate(
             "grantType",
@@ -2201,15 +2195,13 @@ AuthSchemeConfigOAuth2Grant: TypeAlias = Annotated[
 ]
 
 AuthSchemeConfig: TypeAlias = Annotated[
-    Union[
-        Annotated[AuthSchemeConfigNone, Tag("AuthSchemeConfigNone")],
-        Annotated[AuthSchemeConfigAPIKey, Tag("AuthSchemeConfigAPIKey")],
-        Annotated[AuthSchemeConfigBasicAuth, Tag("AuthSchemeConfigBasicAuth")],
-        Annotated[AuthSchemeConfigOAuth2, Tag("AuthSchemeConfigOAuth2")],
-        Annotated[AuthSchemeConfigHMAC, Tag("AuthSchemeConfigHMAC")],
-        Annotated[AuthSchemeConfigCertificate, Tag("AuthSchemeConfigCertificate")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[AuthSchemeConfigNone, Tag("AuthSchemeConfigNone")]
+    | Annotated[AuthSchemeConfigAPIKey, Tag("AuthSchemeConfigAPIKey")]
+    | Annotated[AuthSchemeConfigBasicAuth, Tag("AuthSchemeConfigBasicAuth")]
+    | Annotated[AuthSchemeConfigOAuth2, Tag("AuthSchemeConfigOAuth2")]
+    | Annotated[AuthSchemeConfigHMAC, Tag("AuthSchemeConfigHMAC")]
+    | Annotated[AuthSchemeConfigCertificate, Tag("AuthSchemeConfigCertificate")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate(
             "schemeType",
@@ -2232,11 +2224,9 @@ CredentialUsages: TypeAlias = list[CredentialUsage]
 absent property means usages were not loaded, while an empty array means no connector uses the credential."""
 
 Connector: TypeAlias = Annotated[
-    Union[
-        Annotated[HTTPConnector, Tag("HTTPConnector")],
-        Annotated[BigQueryConnector, Tag("BigQueryConnector")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[HTTPConnector, Tag("HTTPConnector")]
+    | Annotated[BigQueryConnector, Tag("BigQueryConnector")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate("protocol", {"bigquery": "BigQueryConnector", "http": "HTTPConnector"})
     ),
@@ -2244,11 +2234,9 @@ Connector: TypeAlias = Annotated[
 """A connector to an external system."""
 
 ConnectorUpdate: TypeAlias = Annotated[
-    Union[
-        Annotated[HTTPConnectorUpdate, Tag("HTTPConnectorUpdate")],
-        Annotated[BigQueryConnectorUpdate, Tag("BigQueryConnectorUpdate")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[HTTPConnectorUpdate, Tag("HTTPConnectorUpdate")]
+    | Annotated[BigQueryConnectorUpdate, Tag("BigQueryConnectorUpdate")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate(
             "protocol", {"bigquery": "BigQueryConnectorUpdate", "http": "HTTPConnectorUpdate"}
@@ -2266,10 +2254,8 @@ ActionPath: TypeAlias = str
 Action: TypeAlias = ActionHTTP
 
 DefinitionRef: TypeAlias = Annotated[
-    Union[
-        Annotated[DefinitionRefId, Tag("DefinitionRefId")],
-        Annotated[DefinitionRefName, Tag("DefinitionRefName")],
-    ],
+    Annotated[DefinitionRefId, Tag("DefinitionRefId")]
+    | Annotated[DefinitionRefName, Tag("DefinitionRefName")],
     Discriminator(
         match_shape(
             [

@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import Auth, BearerAuth
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .resources.activations import AsyncActivationsResource, ActivationsResource
+    from .resources.activations import ActivationsResource, AsyncActivationsResource
     from .resources.connections import AsyncConnectionsResource, ConnectionsResource
     from .resources.connections2 import AsyncConnectionsResource2, ConnectionsResource2
     from .resources.connectors import AsyncConnectorsResource, ConnectorsResource
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from .resources.internal import AsyncInternalResource, InternalResource
     from .resources.miscellaneous import AsyncMiscellaneousResource, MiscellaneousResource
 
-__all__ = ["AsyncClient", "Client", "DEFAULT_BASE_URL"]
+__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
 
 #: The first server the spec declares.
 DEFAULT_BASE_URL = "https://platform.versori.com/api/embedded/v1"

@@ -77,13 +77,13 @@ class Attempts:
     """
 
     __slots__ = (
-        "call",
-        "retries_taken",
         "_initial_delay",
         "_max_delay",
         "_max_retry_after",
         "_request",
         "_shown_url",
+        "call",
+        "retries_taken",
     )
 
     def __init__(

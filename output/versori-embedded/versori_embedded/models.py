@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import ConfigDict, Discriminator, Field, Tag
 
-from ._models import BaseModel, discriminate, match_shape, OpenStrEnum, UnknownVariant
+from ._models import BaseModel, OpenStrEnum, UnknownVariant, discriminate, match_shape
 
 
 class MessageSeverity(OpenStrEnum):
@@ -980,19 +980,17 @@ class CredentialCreate(BaseModel):
 
     type: CredentialType
     data: Annotated[
-        Union[
-            Annotated[CredentialDataNone, Tag("CredentialDataNone")],
-            Annotated[CredentialDataString, Tag("CredentialDataString")],
-            Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[
-                CredentialDataBasicAuth | CredentialDataOAuth2Password,
-                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
-            ],
-            Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
-            Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
-        ],
+        Annotated[CredentialDataNone, Tag("CredentialDataNone")]
+        | Annotated[CredentialDataString, Tag("CredentialDataString")]
+        | Annotated[CredentialDataBinary, Tag("CredentialDataBinary")]
+        | Annotated[
+            CredentialDataBasicAuth | CredentialDataOAuth2Password,
+            Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+        ]
+        | Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")]
+        | Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")]
+        | Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")]
+        | Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         Discriminator(
             match_shape(
                 [
@@ -1144,19 +1142,17 @@ class Credential(BaseModel):
     assumed about validity; an empty array means the Credential is valid."""
 
     data: Annotated[
-        Union[
-            Annotated[CredentialDataNone, Tag("CredentialDataNone")],
-            Annotated[CredentialDataString, Tag("CredentialDataString")],
-            Annotated[CredentialDataBinary, Tag("CredentialDataBinary")],
-            Annotated[
-                CredentialDataBasicAuth | CredentialDataOAuth2Password,
-                Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
-            ],
-            Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")],
-            Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")],
-            Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")],
-            Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
-        ],
+        Annotated[CredentialDataNone, Tag("CredentialDataNone")]
+        | Annotated[CredentialDataString, Tag("CredentialDataString")]
+        | Annotated[CredentialDataBinary, Tag("CredentialDataBinary")]
+        | Annotated[
+            CredentialDataBasicAuth | CredentialDataOAuth2Password,
+            Tag("CredentialDataBasicAuth | CredentialDataOAuth2Password"),
+        ]
+        | Annotated[CredentialDataOAuth2Client, Tag("CredentialDataOAuth2Client")]
+        | Annotated[CredentialDataOAuth2Token, Tag("CredentialDataOAuth2Token")]
+        | Annotated[CredentialDataOAuth2Code, Tag("CredentialDataOAuth2Code")]
+        | Annotated[CredentialDataCertificate, Tag("CredentialDataCertificate")],
         Discriminator(
             match_shape(
                 [
@@ -1346,10 +1342,8 @@ DynamicVariables: TypeAlias = dict[str, Any]
 created, and the user fills in values when activating it."""
 
 ActivationConnectionCreate: TypeAlias = Annotated[
-    Union[
-        Annotated[ActivationConnectionCreateExisting, Tag("ActivationConnectionCreateExisting")],
-        Annotated[ActivationConnectionCreateNew, Tag("ActivationConnectionCreateNew")],
-    ],
+    Annotated[ActivationConnectionCreateExisting, Tag("ActivationConnectionCreateExisting")]
+    | Annotated[ActivationConnectionCreateNew, Tag("ActivationConnectionCreateNew")],
     Discriminator(
         match_shape(
             [
@@ -1375,18 +1369,16 @@ creating a new one."""
 ULID: TypeAlias = str
 
 AuthSchemeConfigOAuth2Grant: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            AuthSchemeConfigOAuth2GrantAuthorizationCode,
-            Tag("AuthSchemeConfigOAuth2GrantAuthorizationCode"),
-        ],
-        Annotated[
-            AuthSchemeConfigOAuth2GrantClientCredentials,
-            Tag("AuthSchemeConfigOAuth2GrantClientCredentials"),
-        ],
-        Annotated[AuthSchemeConfigOAuth2GrantPassword, Tag("AuthSchemeConfigOAuth2GrantPassword")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[
+        AuthSchemeConfigOAuth2GrantAuthorizationCode,
+        Tag("AuthSchemeConfigOAuth2GrantAuthorizationCode"),
+    ]
+    | Annotated[
+        AuthSchemeConfigOAuth2GrantClientCredentials,
+        Tag("AuthSchemeConfigOAuth2GrantClientCredentials"),
+    ]
+    | Annotated[AuthSchemeConfigOAuth2GrantPassword, Tag("AuthSchemeConfigOAuth2GrantPassword")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate(
             "grantType",
@@ -1400,15 +1392,13 @@ AuthSchemeConfigOAuth2Grant: TypeAlias = Annotated[
 ]
 
 AuthSchemeConfig: TypeAlias = Annotated[
-    Union[
-        Annotated[AuthSchemeConfigNone, Tag("AuthSchemeConfigNone")],
-        Annotated[AuthSchemeConfigAPIKey, Tag("AuthSchemeConfigAPIKey")],
-        Annotated[AuthSchemeConfigBasicAuth, Tag("AuthSchemeConfigBasicAuth")],
-        Annotated[AuthSchemeConfigOAuth2, Tag("AuthSchemeConfigOAuth2")],
-        Annotated[AuthSchemeConfigHMAC, Tag("AuthSchemeConfigHMAC")],
-        Annotated[AuthSchemeConfigCertificate, Tag("AuthSchemeConfigCertificate")],
-        Annotated[UnknownVariant, Tag("UnknownVariant")],
-    ],
+    Annotated[AuthSchemeConfigNone, Tag("AuthSchemeConfigNone")]
+    | Annotated[AuthSchemeConfigAPIKey, Tag("AuthSchemeConfigAPIKey")]
+    | Annotated[AuthSchemeConfigBasicAuth, Tag("AuthSchemeConfigBasicAuth")]
+    | Annotated[AuthSchemeConfigOAuth2, Tag("AuthSchemeConfigOAuth2")]
+    | Annotated[AuthSchemeConfigHMAC, Tag("AuthSchemeConfigHMAC")]
+    | Annotated[AuthSchemeConfigCertificate, Tag("AuthSchemeConfigCertificate")]
+    | Annotated[UnknownVariant, Tag("UnknownVariant")],
     Discriminator(
         discriminate(
             "schemeType",

@@ -30,6 +30,8 @@ from ._types import NOT_GIVEN, NotGiven
 from ._version import __spec_version__, __version__
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -41,9 +43,7 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
-    "DEFAULT_BASE_URL",
     "InternalServerError",
-    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",

@@ -12,13 +12,12 @@ import asyncio
 import os
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from typing import (
     IO,
     Any,
     Generic,
-    Mapping,
     Self,
-    Sequence,
     TypeVar,
     Unpack,
     cast,
@@ -230,7 +229,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             (
                 name,
                 (
-                    ",".join(to_param_str(v) for v in value)
+                    ",".join(to_param_str(v) for v in cast("Sequence[object]", value))
                     if isinstance(value, (list, tuple))
                     else to_param_str(value)
                 ),

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import Auth, BearerAuth
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -17,15 +18,15 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .resources.active_organisation import (
-        AsyncActiveOrganisationResource,
         ActiveOrganisationResource,
+        AsyncActiveOrganisationResource,
     )
     from .resources.organisations import AsyncOrganisationsResource, OrganisationsResource
     from .resources.signing_keys import AsyncSigningKeysResource, SigningKeysResource
     from .resources.slug import AsyncSlugResource, SlugResource
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
-__all__ = ["AsyncClient", "Client", "DEFAULT_BASE_URL"]
+__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
 
 #: The first server the spec declares.
 DEFAULT_BASE_URL = "https://platform.versori.com/api/organisations/v1"

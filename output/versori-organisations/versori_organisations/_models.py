@@ -16,7 +16,8 @@ import decimal
 import enum
 import json
 import uuid
-from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 import pydantic
 from pydantic import ConfigDict
@@ -147,7 +148,7 @@ class OpenIntEnum(int, enum.Enum):
 
 def _get(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
-        return value.get(key)
+        return cast("Mapping[str, Any]", value).get(key)
     if isinstance(value, pydantic.BaseModel):
         for name, info in type(value).model_fields.items():
             if info.alias == key or name == key:
@@ -185,7 +186,7 @@ def discriminate(
             value = value.model_dump(by_alias=True, exclude_unset=True)
         if not isinstance(value, Mapping) or not shapes:
             return "UnknownVariant"
-        keys = set(value)
+        keys = set(cast("Mapping[str, Any]", value))
         best: tuple[int, int, str] | None = None
         for index, (name, required, known, closed, fixed) in enumerate(shapes):
             if (fixed and prop in keys) or not required <= keys or (closed and not keys <= known):
@@ -245,8 +246,8 @@ def match_shape(
             return type(value).__name__
         if isinstance(value, pydantic.BaseModel):
             value = dump_sent(value)
-        if isinstance(value, Mapping) and objects:
-            keys = set(value)
+        if objects and isinstance(value, Mapping):
+            keys = set(cast("Mapping[str, Any]", value))
             best: tuple[int, int, str] | None = None
             for index, (tag, required, known, closed) in enumerate(objects):
                 if not required <= keys or (closed and not keys <= known):
@@ -308,13 +309,14 @@ def dump_sent(model: pydantic.BaseModel) -> dict[str, Any]:
     follow."""
     data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
     out = _with_fixed(model, data)
-    return out if isinstance(out, dict) else data
+    return cast("dict[str, Any]", out) if isinstance(out, dict) else data
 
 
 def _with_fixed(value: Any, data: Any) -> Any:
     """``data`` (``value`` dumped with ``exclude_unset``) with the always-sent fields of every
     model in ``value`` added and the ``None`` of fields that do not allow null removed."""
     if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
+        dumped = cast("dict[str, object]", data)
         always: frozenset[str] = getattr(type(value), "__always_sent__", frozenset())
         nullable: frozenset[str] | None = getattr(type(value), "__nullable__", None)
         out: dict[str, Any] = {}
@@ -322,23 +324,27 @@ def _with_fixed(value: Any, data: Any) -> Any:
         for name, info in type(value).model_fields.items():
             key = info.serialization_alias or info.alias or name
             declared.add(key)
-            if key in data:
-                if data[key] is None and nullable is not None and name not in nullable:
+            if key in dumped:
+                if dumped[key] is None and nullable is not None and name not in nullable:
                     continue  # the schema does not allow null
-                out[key] = _with_fixed(getattr(value, name), data[key])
+                out[key] = _with_fixed(getattr(value, name), dumped[key])
             elif name in always:
                 item = getattr(value, name)
                 if item is not None:
                     out[key] = item.value if isinstance(item, enum.Enum) else item
         extra = value.model_extra or {}
-        for key, item in data.items():
+        for key, item in dumped.items():
             if key not in declared:
                 out[key] = _with_fixed(extra.get(key), item)
         return out
-    if isinstance(value, (list, tuple)) and isinstance(data, list) and len(value) == len(data):
-        return [_with_fixed(v, d) for v, d in zip(value, data)]
+    if isinstance(value, (list, tuple)) and isinstance(data, list):
+        values, items = cast("Sequence[object]", value), cast("list[object]", data)
+        if len(values) == len(items):
+            return [_with_fixed(v, d) for v, d in zip(values, items)]
+        return items
     if isinstance(value, Mapping) and isinstance(data, dict):
-        return {k: _with_fixed(value.get(k), d) for k, d in data.items()}
+        mapping, fields = cast("Mapping[object, object]", value), cast("dict[str, object]", data)
+        return {k: _with_fixed(mapping.get(k), d) for k, d in fields.items()}
     return data
 
 
@@ -350,9 +356,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
-        return {k: to_jsonable(v) for k, v in value.items()}
+        return {k: to_jsonable(v) for k, v in cast("Mapping[object, object]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in cast("Sequence[object]", value)]
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, (uuid.UUID, decimal.Decimal)):
@@ -371,11 +377,18 @@ def json_param(value: Any) -> Any:
 
 def _form_value(value: Any) -> Any:
     """Like :func:`to_jsonable`, but file inputs (bytes, file objects, paths, tuples) pass as is."""
-    if isinstance(value, (bytes, tuple)) or hasattr(value, "read") or hasattr(value, "__fspath__"):
+    if _is_file_input(value):
         return value
     if isinstance(value, list):
-        return [_form_value(v) for v in value]
+        return [_form_value(v) for v in cast("list[object]", value)]
     return to_jsonable(value)
+
+
+def _is_file_input(value: object) -> bool:
+    """Bytes, a file object, a path, or a ``(filename, content[, content_type])`` tuple."""
+    return (
+        isinstance(value, (bytes, tuple)) or hasattr(value, "read") or hasattr(value, "__fspath__")
+    )
 
 
 def body_kwargs(

@@ -6,7 +6,8 @@ import datetime
 import enum
 import functools
 import re
-from typing import Mapping, Sequence, Union
+from collections.abc import Collection, Mapping, Sequence
+from typing import cast
 from urllib.parse import quote, quote_plus
 
 import pydantic
@@ -16,9 +17,9 @@ from ._serialization import dump_json
 from ._types import NotGiven
 
 __all__ = [
-    "BodyEncoding",
     "PATH_STYLES",
     "QUERY_STYLES",
+    "BodyEncoding",
     "content_text",
     "drop_absent",
     "encode_cookie_value",
@@ -27,6 +28,7 @@ __all__ = [
     "encode_path",
     "encode_query",
     "is_json_media",
+    "is_structured",
     "join_query",
     "query_pairs",
     "quote_query",
@@ -39,7 +41,7 @@ QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject
 PATH_STYLES = frozenset({"simple", "label", "matrix"})
 """The OpenAPI ``style`` values accepted for path parameters."""
 
-BodyEncoding = tuple[Union[str, None], bool, bool, Union[str, None]]
+BodyEncoding = tuple[str | None, bool, bool, str | None]
 """How one property of a form or multipart body is encoded (its OpenAPI Encoding Object):
 ``(style, explode, allowReserved, contentType)``. ``style`` is ``None`` unless the Encoding
 Object gives one of ``style``, ``explode`` or ``allowReserved`` (then the value is serialized
@@ -78,13 +80,15 @@ def _as_object(value: object) -> Mapping[str, object] | None:
     if isinstance(value, pydantic.BaseModel):
         return dump_sent(value)
     if isinstance(value, Mapping):
-        return {str(k): v for k, v in value.items() if _present(v)}
+        mapping = cast("Mapping[object, object]", value)
+        return {str(k): v for k, v in mapping.items() if _present(v)}
     return None
 
 
 def _as_array(value: object) -> list[object] | None:
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [item for item in value if _present(item)]
+        items = cast("Collection[object]", value)
+        return [item for item in items if _present(item)]
     return None
 
 
@@ -191,13 +195,18 @@ def join_query(pairs: Sequence[tuple[str, str]]) -> str:
 def is_json_media(media_type: str) -> bool:
     """Whether ``media_type`` is JSON (``application/json``, ``*/*+json``, ``*/json``)."""
     mt = media_type.split(";", 1)[0].strip().lower()
-    return mt.endswith("/json") or mt.endswith("+json")
+    return mt.endswith(("/json", "+json"))
+
+
+def is_structured(value: object) -> bool:
+    """Whether ``value`` is an object or an array (a model, a mapping, a list or a tuple)."""
+    return isinstance(value, (Mapping, list, tuple, pydantic.BaseModel))
 
 
 def content_text(value: object, media_type: str) -> str:
     """``value`` serialized by content: JSON text for a JSON ``media_type``, objects and arrays
     (which have no other text form), else its parameter string (``to_param_str``)."""
-    if is_json_media(media_type) or isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+    if is_json_media(media_type) or is_structured(value):
         return dump_json(value).decode("utf-8")
     return to_param_str(value)
 

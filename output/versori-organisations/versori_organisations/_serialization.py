@@ -7,7 +7,8 @@ import functools
 import gc
 import json
 import threading
-from typing import Any, Iterator, Mapping
+from collections.abc import Generator, Mapping
+from typing import Any, cast
 
 import httpx
 import pydantic
@@ -34,13 +35,15 @@ def to_jsonable(value: object) -> object:
     if isinstance(value, pydantic.BaseModel):
         return dump_sent(value)
     if isinstance(value, Mapping):
+        mapping = cast("Mapping[object, object]", value)
         return {
             str(key): to_jsonable(item)
-            for key, item in value.items()
+            for key, item in mapping.items()
             if not isinstance(item, NotGiven)
         }
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value if not isinstance(item, NotGiven)]
+        items = cast("list[object] | tuple[object, ...]", value)
+        return [to_jsonable(item) for item in items if not isinstance(item, NotGiven)]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     try:
@@ -90,7 +93,7 @@ _gc_resume = False
 
 
 @contextlib.contextmanager
-def gc_paused(active: bool = True) -> Iterator[None]:
+def gc_paused(active: bool = True) -> Generator[None, None, None]:
     """Pause the cyclic garbage collector while a large body becomes objects.
 
     A 10,000-item page makes tens of thousands of new objects, none in a cycle; every

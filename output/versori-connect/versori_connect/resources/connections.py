@@ -7,9 +7,9 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -22,7 +22,7 @@ from ..models import (
     InitialiseOAuth2ConnectionResponse,
 )
 
-__all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
+__all__ = ["AsyncConnectionsResource", "ConnectionsResource"]
 
 _INITIALISE_OAUTH2_CONNECTION: Endpoint[InitialiseOAuth2ConnectionResponse] = Endpoint(
     "POST",

@@ -7,9 +7,9 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connector,
@@ -21,7 +21,7 @@ from ..models import (
     UnpublishConnectorResponse,
 )
 
-__all__ = ["ConnectorVersionResource", "AsyncConnectorVersionResource"]
+__all__ = ["AsyncConnectorVersionResource", "ConnectorVersionResource"]
 
 _LIST_CONNECTOR_VERSIONS: PagedEndpoint[ConnectorVersionsPage, ConnectorVersion] = PagedEndpoint(
     "GET",

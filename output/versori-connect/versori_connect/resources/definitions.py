@@ -9,22 +9,22 @@ from functools import cached_property
 from typing import Any, Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Definition,
     DefinitionDeletePreconditionFailed,
     DefinitionPage,
-    DefinitionUpdate,
     Definitions,
     DefinitionsCreate,
     DefinitionsDelete,
+    DefinitionUpdate,
     Error,
 )
 
-__all__ = ["DefinitionsResource", "AsyncDefinitionsResource"]
+__all__ = ["AsyncDefinitionsResource", "DefinitionsResource"]
 
 _GET_DEFINITIONS: PagedEndpoint[DefinitionPage, Definition] = PagedEndpoint(
     "GET",

@@ -9,7 +9,7 @@ from typing import Literal, Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -21,7 +21,7 @@ from ..models import (
     ImportHTTPConnectorVersionMultipartBody,
 )
 
-__all__ = ["ProtocolHttpResource", "AsyncProtocolHttpResource"]
+__all__ = ["AsyncProtocolHttpResource", "ProtocolHttpResource"]
 
 _IMPORT_HTTP_CONNECTOR_VERSION: Endpoint[ImportHTTPConnectorResult] = Endpoint(
     "POST",

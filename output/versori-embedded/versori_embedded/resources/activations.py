@@ -8,13 +8,13 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     Activation,
     ActivationCreate,
     Error,
-    ULID,
     UpdateDynamicVariablesBody,
     UpdateDynamicVariablesResponse,
 )

@@ -8,16 +8,16 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     Error,
     InitialiseOAuth2ConnectionRequest,
     InitialiseOAuth2ConnectionResponse,
-    ULID,
 )
 
-__all__ = ["ConnectionsResource2", "AsyncConnectionsResource2"]
+__all__ = ["AsyncConnectionsResource2", "ConnectionsResource2"]
 
 _INITIALISE_OAUTH2_EMBEDDED_CONNECTION: Endpoint[InitialiseOAuth2ConnectionResponse] = Endpoint(
     "POST",

@@ -7,19 +7,19 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     Error,
     HubConnectionTemplate,
     HubConnectionTemplateCreate,
     HubConnectionTemplatePage,
-    ULID,
 )
 
-__all__ = ["ConnectorsResource", "AsyncConnectorsResource"]
+__all__ = ["AsyncConnectorsResource", "ConnectorsResource"]
 
 _LIST_INTEGRATION_CONNECTION_TEMPLATES: PagedEndpoint[
     HubConnectionTemplatePage, HubConnectionTemplate

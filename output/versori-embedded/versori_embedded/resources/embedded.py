@@ -7,11 +7,12 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     Connection,
     EmbeddedIntegration,
     EmbeddedIntegrationPage,
@@ -19,10 +20,9 @@ from ..models import (
     EndUserActivationPage,
     Error,
     GetEndUserIdentifierType,
-    ULID,
 )
 
-__all__ = ["EmbeddedResource", "AsyncEmbeddedResource"]
+__all__ = ["AsyncEmbeddedResource", "EmbeddedResource"]
 
 _GET_END_USER_CONNECTION: Endpoint[Connection] = Endpoint(
     "GET",

@@ -7,21 +7,21 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import CursorPagination, AsyncPage, SyncPage
+from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     EndUser,
     EndUserCreate,
     EndUserPage,
     EndUserSummary,
     Error,
     GetEndUserIdentifierType,
-    ULID,
 )
 
-__all__ = ["EndUsersResource", "AsyncEndUsersResource"]
+__all__ = ["AsyncEndUsersResource", "EndUsersResource"]
 
 _LIST_END_USERS: PagedEndpoint[EndUserPage, EndUserSummary] = PagedEndpoint(
     "GET",

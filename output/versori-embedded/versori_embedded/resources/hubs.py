@@ -8,21 +8,21 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
+    ULID,
     Error,
     Hub,
     HubCreate,
-    HubUpdate,
     HubsPage,
+    HubUpdate,
     Integration,
     IntegrationCreate,
-    ULID,
     UpdateIntegration,
 )
 
-__all__ = ["HubsResource", "AsyncHubsResource"]
+__all__ = ["AsyncHubsResource", "HubsResource"]
 
 _LIST_HUBS: Endpoint[HubsPage] = Endpoint(
     "GET",

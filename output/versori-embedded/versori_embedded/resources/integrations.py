@@ -8,11 +8,11 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models import Error, ListIntegrations, ULID
+from ..models import ULID, Error, ListIntegrations
 
-__all__ = ["IntegrationsResource", "AsyncIntegrationsResource"]
+__all__ = ["AsyncIntegrationsResource", "IntegrationsResource"]
 
 _LIST_INTEGRATIONS: Endpoint[ListIntegrations] = Endpoint(
     "GET",

@@ -8,11 +8,11 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models import DynamicVariables, Error, GetEndUserIdentifierType, IntegrationMetadata, ULID
+from ..models import ULID, DynamicVariables, Error, GetEndUserIdentifierType, IntegrationMetadata
 
-__all__ = ["InternalResource", "AsyncInternalResource"]
+__all__ = ["AsyncInternalResource", "InternalResource"]
 
 _UPDATE_INTEGRATION_METADATA: Endpoint[None] = Endpoint(
     "PUT",

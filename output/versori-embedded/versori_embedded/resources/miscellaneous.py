@@ -8,11 +8,11 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
-from .._types import NOT_GIVEN, NotGiven, RequestOptions
+from .._response import async_raw_method, raw_method
+from .._types import RequestOptions
 from ..models import HealthResponse
 
-__all__ = ["MiscellaneousResource", "AsyncMiscellaneousResource"]
+__all__ = ["AsyncMiscellaneousResource", "MiscellaneousResource"]
 
 _HEALTH_CHECK: Endpoint[HealthResponse] = Endpoint(
     "GET", "/healthz", responses={200: ResponseSpec(HealthResponse, "json")}

@@ -10,7 +10,7 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Billing,
@@ -37,7 +37,7 @@ from ..models import (
     UpdateSubscriptionRequest,
 )
 
-__all__ = ["OrganisationsResource", "AsyncOrganisationsResource"]
+__all__ = ["AsyncOrganisationsResource", "OrganisationsResource"]
 
 _GET_ORGANISATIONS: Endpoint[OrganisationsPage] = Endpoint(
     "GET",

@@ -8,11 +8,11 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
+from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import CreatePublicKey, Error, PublicKey
 
-__all__ = ["SigningKeysResource", "AsyncSigningKeysResource"]
+__all__ = ["AsyncSigningKeysResource", "SigningKeysResource"]
 
 _GET_PUBLIC_KEY: Endpoint[PublicKey] = Endpoint(
     "GET", "/keys/{id}", responses={200: ResponseSpec(PublicKey, "json")}, errors={"default": Error}

@@ -8,11 +8,11 @@ from typing import Unpack
 
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import APIResponse, async_raw_method, raw_method
-from .._types import NOT_GIVEN, NotGiven, RequestOptions
+from .._response import async_raw_method, raw_method
+from .._types import RequestOptions
 from ..models import BillingWebhooksResponse
 
-__all__ = ["WebhooksResource", "AsyncWebhooksResource"]
+__all__ = ["AsyncWebhooksResource", "WebhooksResource"]
 
 _BILLING_WEBHOOKS: Endpoint[BillingWebhooksResponse] = Endpoint(
     "POST", "/billing-webhooks", responses={200: ResponseSpec(BillingWebhooksResponse, "json")}
