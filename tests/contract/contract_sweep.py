@@ -465,6 +465,10 @@ def _faker_crashed(exchange: Exchange) -> bool:
     return exchange.prism_error == "UNKNOWN" and b"json-schema-faker" in exchange.body and not exchange.request_violations
 
 
+#: Seconds of loading after which a Prism that has not started is Prism's limit, not the sweep's.
+SLOW_START = 1200.0
+
+
 class DocumentSweep:
     """Generates the client of one document, starts Prism and sweeps every operation."""
 
@@ -534,7 +538,10 @@ class DocumentSweep:
         try:
             self._start_prism()
         except PrismStartError as exc:
-            if not exc.exited:  # still loading at the deadline: the sweep's limit, not Prism's
+            if not exc.exited and self.prism_deadline >= SLOW_START:
+                # still loading after a generous deadline: Prism's (stoplightio/prism#1479)
+                result.setup = Finding(MOCK, "prism-slow-start", "", f"Prism was still loading the document after {self.prism_deadline:.0f} s: {exc.log[-800:]}")
+            elif not exc.exited:  # still loading at a short deadline: the sweep's limit, not Prism's
                 result.setup = Finding(CLIENT, "prism-start-timeout", "", f"Prism did not answer within {self.prism_deadline:.0f} s: {exc.log[-800:]}")
             elif "MissingPointerError" in exc.log or "EMISSINGPOINTER" in exc.log:
                 found = re.search(r'token "[^"]*" in "([^"]+)" does not exist', exc.log)
