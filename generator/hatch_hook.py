@@ -30,8 +30,9 @@ and the keys ``project-name``, ``version``, ``strict``, ``templates``, ``class-n
 The generated project is written to ``<cache>/builds/<digest of the project folder and
 spec>/`` in the generator's cache folder (:func:`generator.paths.default_cache_dir`), so a
 repeated build of the same project with unchanged inputs is answered from the run's record
-(:mod:`generator.uptodate`) without generating anything; with the cache disabled, to a temporary
-folder removed after the build.
+(:mod:`generator.uptodate`) without generating anything. With the cache disabled, or when the
+project is an unpacked sdist (it holds ``PKG-INFO``: frontends unpack it into a new folder each
+time), it is written to a temporary folder removed after the build.
 """
 
 from __future__ import annotations
@@ -142,9 +143,10 @@ class ConnectCodegenBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 
     def _output_dir(self, spec: Path) -> Path:
         """Where the generated project is written: a folder of this project's own in the cache,
-        else a temporary folder (removed by :meth:`finalize`)."""
+        else (no cache, or an unpacked sdist: a new folder each build, which would only fill the
+        cache) a temporary folder, removed by :meth:`finalize`."""
         cache = default_cache_dir()
-        if cache is None:
+        if cache is None or (Path(self.root) / "PKG-INFO").is_file():
             self._temporary = tempfile.mkdtemp(prefix="connect-codegen-build-")
             return Path(self._temporary)
         key = hashlib.sha256(f"{Path(self.root).resolve()}\0{spec}".encode()).hexdigest()[:20]

@@ -4,7 +4,7 @@ and hatchling and build from the package index, with the build frontends a user 
 (``python -m build``, ``pip install .``).
 
 The virtual environment is made once per test session (shared by pytest-xdist's workers through a
-lock file beside their temporary folders): a minute or two the first time.
+lock file in the session's temporary folder): a minute or two.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with this checkout, hatchling and build installed; its python."""
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this session's folder, the same for every worker
     home = shared / "hatch-hook-venv"
     python = home / "venv" / "bin" / "python"
     with open(shared / "hatch-hook-venv.lock", "w") as lock:
@@ -72,9 +74,15 @@ def test_build_generates_the_client_into_the_wheel_and_its_inputs_into_the_sdist
     """``python -m build`` makes the sdist, then the wheel from the unpacked sdist: the sdist holds
     the spec and its overlay (no generated code), the wheel the generated package beside the
     project's own."""
-    built = _run([str(venv), "-m", "build", "--no-isolation"], cwd=project, env=_env(tmp_path / "cache"))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**_env(tmp_path / "cache"), "TMPDIR": str(temporary)}
+    built = _run([str(venv), "-m", "build", "--no-isolation"], cwd=project, env=env)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "connect-codegen: openapi/petstore.yaml -> petstore_client (generated)" in built.stdout + built.stderr
+    # the wheel was built from the unpacked sdist: generated into a temporary folder, since removed
+    assert not (tmp_path / "cache" / "builds").exists()
+    assert not list(temporary.rglob("connect-codegen-build-*"))
     (sdist,) = (project / "dist").glob("*.tar.gz")
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames()}
