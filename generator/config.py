@@ -82,33 +82,45 @@ def load_config(pyproject: Path) -> list[ClientConfig]:
         cwhere = f"{where} clients[{i}]"
         if not isinstance(c, dict):
             raise ConfigError(f"{cwhere}: must be a table")
-        _check_keys(c, CLIENT_KEYS, cwhere)
-        if not isinstance(c.get("spec"), str):
-            raise ConfigError(f"{cwhere}: 'spec' (a path) is required")
-        name = str(c.get("name") or Path(c["spec"]).stem)
-        for key in ("class-names", "pagination"):
-            if key in c and not isinstance(c[key], dict):
-                raise ConfigError(f"{cwhere}: '{key}' must be a table")
-        overlays = c.get("overlays", [])
-        if not isinstance(overlays, list) or not all(isinstance(o, str) for o in overlays):
-            raise ConfigError(f"{cwhere}: 'overlays' must be an array of paths (strings)")
-        out.append(
-            ClientConfig(
-                name=name,
-                spec=base / c["spec"],
-                output=base / str(c.get("output", "output")),
-                package_name=c.get("package-name"),
-                project_name=c.get("project-name"),
-                strict=bool(c.get("strict", False)),
-                templates=str(base / c["templates"]) if c.get("templates") else None,
-                class_names=dict(c.get("class-names", {})),
-                pagination=dict(c.get("pagination", {})),
-                version=c.get("version"),
-                overlays=tuple(base / o for o in overlays),
-            )
-        )
+        out.append(parse_client(c, base, cwhere))
     names = [c.name for c in out]
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise ConfigError(f"{where}: duplicate client names {dups}")
     return out
+
+
+def parse_client(
+    table: dict[str, Any], base: Path, where: str, allowed: tuple[str, ...] = CLIENT_KEYS
+) -> ClientConfig:
+    """One client's table (a ``[[tool.connect-codegen.clients]]`` entry, or the build hook's
+    ``[tool.hatch.build.hooks.connect-codegen]``), paths resolved against ``base``.
+
+    Only the keys in ``allowed`` may appear. Raises :class:`ConfigError` naming ``where`` for an
+    unknown key (with the nearest valid one), a wrong type or a missing ``spec``.
+    """
+    _check_keys(table, allowed, where)
+    if not isinstance(table.get("spec"), str):
+        raise ConfigError(f"{where}: 'spec' (a path) is required")
+    for key in ("class-names", "pagination"):
+        if key in table and not isinstance(table[key], dict):
+            raise ConfigError(f"{where}: '{key}' must be a table")
+    for key in ("package-name", "project-name", "version", "templates", "output"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"{where}: '{key}' must be a string")
+    overlays = table.get("overlays", [])
+    if not isinstance(overlays, list) or not all(isinstance(o, str) for o in overlays):
+        raise ConfigError(f"{where}: 'overlays' must be an array of paths (strings)")
+    return ClientConfig(
+        name=str(table.get("name") or Path(table["spec"]).stem),
+        spec=base / table["spec"],
+        output=base / str(table.get("output", "output")),
+        package_name=table.get("package-name"),
+        project_name=table.get("project-name"),
+        strict=bool(table.get("strict", False)),
+        templates=str(base / table["templates"]) if table.get("templates") else None,
+        class_names=dict(table.get("class-names", {})),
+        pagination=dict(table.get("pagination", {})),
+        version=table.get("version"),
+        overlays=tuple(base / o for o in overlays),
+    )
