@@ -32,6 +32,7 @@ else:
 
 __all__ = [
     "BaseModel",
+    "DateOrDateTime",
     "FileInput",
     "JsonDecimal",
     "OpenIntEnum",
@@ -58,6 +59,23 @@ JsonDecimal = Annotated[
     decimal.Decimal,
     pydantic.PlainSerializer(_decimal_json, return_type=int | float, when_used="json"),
 ]
+
+
+def _date_or_datetime(value: Any) -> Any:
+    """A date-only string (``2024-05-06``) as a ``datetime.date``; anything else unchanged."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: The validator of a value that is a date or a date-time (``anyOf`` of both formats): a
+#: date-only string is a date. Left to itself pydantic reads ``"2024-05-06"`` given in Python as
+#: the date-time at midnight, and sends ``2024-05-06T00:00:00``, which is no RFC 3339 date-time
+#: (it lacks the offset) and no date.
+DateOrDateTime = pydantic.BeforeValidator(_date_or_datetime)
 
 _MASK = "'**********'"
 
