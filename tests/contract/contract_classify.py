@@ -391,6 +391,26 @@ def untyped_object(values: Values, loc: Loc, depth: int = 0) -> bool:
     )
 
 
+def complex_schema(values: Values, loc: Loc, depth: int = 0) -> bool:
+    """Whether the schema at ``loc`` is an object or an array, or composes one (``allOf``,
+    ``anyOf``, ``oneOf``: Prism builds its made-up response from the members), refs followed."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or depth > 8:
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    if "object" in types or "array" in types or "properties" in schema:
+        return True
+    return any(
+        complex_schema(values, loc.child(key, i), depth + 1)
+        for key in ("allOf", "anyOf", "oneOf")
+        if isinstance(schema.get(key), list)
+        for i, _ in enumerate(schema[key])
+    )
+
+
 def _typed(values: Values, loc: Loc) -> bool:
     try:
         _, schema = values.deref(loc)
@@ -508,6 +528,7 @@ __all__ = [
     "MOCK",
     "Finding",
     "REASONS",
+    "complex_schema",
     "Shape",
     "escape",
     "invalid_examples",

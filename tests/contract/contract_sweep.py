@@ -50,6 +50,7 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
+    complex_schema,
     prism_crashed,
     response_refused,
     unknown_tag,
@@ -252,7 +253,8 @@ class OperationSweep:
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
 
     def _object_as_text(self) -> bool:
-        """Whether a 2xx response declares a non-JSON media type with an object schema."""
+        """Whether a 2xx response declares a non-JSON media type with an object or array schema
+        (also one composed of one)."""
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         for code in responses:
             if not str(code).startswith("2"):
@@ -264,13 +266,10 @@ class OperationSweep:
             for media_type in (resp.get("content") or {}) if isinstance(resp, dict) else {}:
                 if "json" in media_type:
                     continue
-                try:
-                    _, schema = self.values.deref(rloc.child("content", media_type, "schema"))
-                except Unsatisfiable:
-                    continue
-                if isinstance(schema, dict) and (schema.get("type") in ("object", "array") or "properties" in schema):
+                if complex_schema(self.values, rloc.child("content", media_type, "schema")):
                     return True
         return False
+
 
     def _declares_response_header(self, name: str) -> bool:
         """Whether a response of the operation declares the header ``name``."""

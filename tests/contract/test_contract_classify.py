@@ -19,6 +19,7 @@ from contract_classify import (
     DOCUMENT,
     MOCK,
     REASONS,
+    complex_schema,
     prism_crashed,
     provably_empty,
     response_refused,
@@ -267,6 +268,34 @@ def test_prism_cannot_answer_an_object_as_text(prism: Path, tmp_path: Path) -> N
         server.stop()
     assert response.status_code == 500
     assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_cannot_answer_a_composed_object_as_text(prism: Path, tmp_path: Path) -> None:
+    """The same for a ``*/*`` response whose object schema is an ``allOf`` or a ``oneOf``; the
+    sweep's ``complex_schema`` sees through the composition, and not into a plain number."""
+    schemas = {
+        "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "All": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"b": {"type": "string"}}}]},
+        "One": {"oneOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"c": {"type": "integer"}}}]},
+        "Number": {"type": "number"},
+    }
+    paths = {
+        f"/{name.lower()}": {"get": {"responses": {"200": {"description": "ok", "content": {"*/*": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}}}
+        for name in ("All", "One")
+    }
+    doc = _doc(schemas, paths)
+    values = _values(tmp_path, doc)
+    assert complex_schema(values, values.at("/components/schemas/All"))
+    assert complex_schema(values, values.at("/components/schemas/One"))
+    assert not complex_schema(values, values.at("/components/schemas/Number"))
+    server = _serve(prism, tmp_path, doc)
+    try:
+        answers = [httpx.get(f"{server.url}{path}") for path in paths]
+    finally:
+        server.stop()
+    for response in answers:
+        assert response.status_code == 500
+        assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
 
 
 def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path, tmp_path: Path) -> None:
