@@ -70,9 +70,15 @@ class RequestPlanner:
 
     def _param_value(self, param_loc: Loc, raw: dict[str, Any], shape: Shape) -> Any:
         schema_loc = param_loc.child("schema")
+        schema_at: Any = raw
         if "schema" not in raw and isinstance(raw.get("content"), dict) and raw["content"]:
             mt = next(iter(raw["content"]))
             schema_loc = param_loc.child("content", mt, "schema")
+            schema_at = raw["content"][mt]
+        if not isinstance(schema_at, dict) or "schema" not in schema_at:
+            # no schema (none written, an empty Media Type Object, a 3.2 itemSchema): any value
+            # is valid, and a string has a form in every location
+            return f"sample-{raw.get('name', 'p')}"
         candidates = []
         if "example" in raw:
             candidates.append(raw["example"])
