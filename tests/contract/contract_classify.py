@@ -169,6 +169,11 @@ REASONS: dict[str, str] = {
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
     ),
+    "prism-no-serializer": (
+        "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
+        "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "
+        "serializer for' that media type instead of a response (the pointer names it)"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"

@@ -349,9 +349,36 @@ class OperationSweep:
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
+        unserialisable = self._unserialisable(exchange)
+        if unserialisable:
+            pointer = self.op_loc.child("responses", unserialisable[0], "content", unserialisable[1]).pointer
+            return Finding(MOCK, "prism-no-serializer", pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
         return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
+
+    def _unserialisable(self, exchange: Exchange) -> tuple[str, str] | None:
+        """``(status, media type)`` of the declared response whose media type Prism says it has
+        no serializer for (500 UNKNOWN "Cannot find serializer for M"), the request being valid."""
+        if exchange.prism_error != "UNKNOWN" or exchange.request_violations:
+            return None
+        try:
+            title = str(json.loads(exchange.body).get("title", ""))
+        except (ValueError, AttributeError):
+            return None
+        prefix = "Cannot find serializer for "
+        if not title.startswith(prefix):
+            return None
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code, response in responses.items():
+            try:
+                _, response = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                continue
+            content = response.get("content") if isinstance(response, dict) else None
+            if isinstance(content, dict) and title[len(prefix):] in content:
+                return str(code), title[len(prefix):]
+        return None
 
     def _response_media(self, exchange: Exchange) -> Loc | None:
         responses = self.raw.get("responses")

@@ -298,6 +298,24 @@ def test_prism_cannot_answer_a_composed_object_as_text(prism: Path, tmp_path: Pa
         assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
 
 
+def test_prism_has_no_serializer_for_some_media_types(prism: Path, tmp_path: Path) -> None:
+    """A 200 response of ``application/zip`` without a schema, or of ``multipart/mixed``: Prism
+    5.14.2 answers 500 "Cannot find serializer for" the media type (and a plain JSON response
+    of the same document is served)."""
+    mixed = {"type": "object", "properties": {"a": {"type": "string"}}}
+    contents = {"zip": {"application/zip": {}}, "mixed": {"multipart/mixed": {"schema": mixed}}, "json": {"application/json": {"schema": mixed}}}
+    paths = {f"/{name}": {"get": {"responses": {"200": {"description": "ok", "content": c}}}} for name, c in contents.items()}
+    server = _serve(prism, tmp_path, _doc({}, paths))
+    try:
+        answers = {name: httpx.get(f"{server.url}/{name}") for name in contents}
+    finally:
+        server.stop()
+    assert answers["json"].status_code == 200
+    assert answers["zip"].status_code == answers["mixed"].status_code == 500
+    assert answers["zip"].json()["title"] == "Cannot find serializer for application/zip"
+    assert answers["mixed"].json()["title"] == "Cannot find serializer for multipart/mixed"
+
+
 def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path, tmp_path: Path) -> None:
     """``ids=a`` for a 3.0 ``nullable: true`` array: Prism 5.14.2 says "must be array,null"; the
     same request for a plain array passes, and so does the nullable one with two items."""
