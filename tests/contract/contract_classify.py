@@ -169,6 +169,11 @@ REASONS: dict[str, str] = {
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
     ),
+    "path-parameter-not-in-template": (
+        "the operation declares a required `in: path` parameter that its path template does not "
+        "name: it has no place in any URL, yet Prism 5.14.2 demands it (OAS 3.1.0 4.8.12.1: a "
+        "path parameter's name must occur in the path)"
+    ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
         "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "

@@ -327,7 +327,24 @@ class OperationSweep:
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
         sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent)
+        return RequestContext(
+            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params()
+        )
+
+    def _path_params(self) -> dict[str, str]:
+        """The ``in: path`` parameters the operation and its path item declare: name -> pointer."""
+        out: dict[str, str] = {}
+        item = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
+        for owner in (item, self.op_loc):
+            listed = self.values.node(owner).get("parameters") if isinstance(self.values.node(owner), dict) else None
+            for i, _ in enumerate(listed if isinstance(listed, list) else []):
+                try:
+                    loc, raw = self.values.deref(owner.child("parameters", i))
+                except Unsatisfiable:
+                    continue
+                if isinstance(raw, dict) and raw.get("in") == "path" and isinstance(raw.get("name"), str):
+                    out[raw["name"]] = loc.pointer
+        return out
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""

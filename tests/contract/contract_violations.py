@@ -31,6 +31,9 @@ class RequestContext:
     security_pointer: str = ""
     #: the query string as sent (decoded names), to tell a parameter left out
     sent_query: frozenset[str] = frozenset()
+    #: the operation's path template, and its declared path parameters: name -> JSON pointer
+    path_template: str = ""
+    path_params: dict[str, str] | None = None
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -101,6 +104,14 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
             return Finding(DOCUMENT, "parameter-nesting-undefined", param.pointer, message)
+    if len(location) == 2 and location[1] == "path" and missing and ctx.path_params:
+        # Prism lower-cases the names it reports; a path parameter the template does not name
+        # can be in no URL: Prism demands what no request can send
+        named = {n.lower() for n in re.findall(r"{([^}]+)}", ctx.path_template)}
+        declared = {n.lower(): n for n in ctx.path_params}
+        if missing.group(1).lower() in declared and missing.group(1).lower() not in named:
+            pointer = ctx.path_params[declared[missing.group(1).lower()]]
+            return Finding(DOCUMENT, "path-parameter-not-in-template", pointer, f"{message} (path {ctx.path_template})")
     if len(location) == 2 and location[1] == "path" and ctx.params:
         name = message.rsplit("'", 2)[-2] if message.count("'") >= 2 else ""
         if ("path", name) in ctx.params and not name.isascii():

@@ -573,3 +573,26 @@ def test_a_oneof_of_string_and_integer_parameter_is_ambiguous_on_the_wire(prism:
     ctx = RequestContext(None, {("path", "id"): values.at("/paths/~1w~1{id}/get/parameters/0")})
     found = request_rejected(values, violations, ctx)
     assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-oneof-overlap")
+
+
+def test_a_path_parameter_the_template_does_not_name_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """``/pets/{id}`` declaring a required path parameter ``petId``: Prism 5.14.2 demands
+    'petid', which no URL of the template can carry; a parameter the template names is not
+    excused."""
+    param = {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {"/pets/{id}": {"put": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.put(f"{server.url}/pets/1")
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert [v["message"] for v in violations] == ["Request path must have required property 'petid'"]
+    values = _values(tmp_path, doc)
+    pointer = "/paths/~1pets~1{id}/put/parameters/0"
+    ctx = RequestContext(None, {}, path_template="/pets/{id}", path_params={"petId": pointer})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "path-parameter-not-in-template", pointer)
+    named = RequestContext(None, {}, path_template="/pets/{petId}", path_params={"petId": pointer})
+    assert request_rejected(values, violations, named) is None
