@@ -174,6 +174,10 @@ REASONS: dict[str, str] = {
         "name: it has no place in any URL, yet Prism 5.14.2 demands it (OAS 3.1.0 4.8.12.1: a "
         "path parameter's name must occur in the path)"
     ),
+    "prism-empty-query-value": (
+        "a required query parameter sent with an empty value (`name=`, a valid empty string): "
+        "Prism 5.14.2 reads it as absent and reports the required property missing"
+    ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
         "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "

@@ -326,9 +326,11 @@ class OperationSweep:
         alternatives = [list(r) for r in security if isinstance(r, dict)] if isinstance(security, list) else None
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
-        sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
+        query = httpx.URL(request.sent_url).params.multi_items() if request.sent_url else []
+        sent = frozenset(k for k, _ in query)
+        empty = frozenset(k for k, v in query if v == "")
         return RequestContext(
-            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params()
+            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty
         )
 
     def _path_params(self) -> dict[str, str]:

@@ -34,6 +34,8 @@ class RequestContext:
     #: the operation's path template, and its declared path parameters: name -> JSON pointer
     path_template: str = ""
     path_params: dict[str, str] | None = None
+    #: the query names sent with an empty value (``name=``)
+    sent_empty_query: frozenset[str] = frozenset()
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -75,6 +77,8 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     if missing and location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if _read_only_somewhere(values, ctx.body_schema, missing.group(1)):
             return Finding(MOCK, "prism-readonly-required-in-composition", ctx.body_schema.pointer, message)
+    if missing and location == ["request", "query"] and missing.group(1) in {n.lower() for n in ctx.sent_empty_query}:
+        return Finding(MOCK, "prism-empty-query-value", "", message)
     if missing and location == ["request", "query"] and "%" in missing.group(1):
         if unquote(missing.group(1)) in ctx.sent_query:
             return Finding(MOCK, "prism-encoded-query-name", "", message)

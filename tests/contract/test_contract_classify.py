@@ -596,3 +596,28 @@ def test_a_path_parameter_the_template_does_not_name_is_a_document_defect(prism:
     assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "path-parameter-not-in-template", pointer)
     named = RequestContext(None, {}, path_template="/pets/{petId}", path_params={"petId": pointer})
     assert request_rejected(values, violations, named) is None
+
+
+def test_prism_reads_an_empty_query_value_as_absent(prism: Path, tmp_path: Path) -> None:
+    """``emptyOk=`` for a required string parameter (the empty string is valid): Prism 5.14.2
+    reports it missing; a parameter truly left out is not excused."""
+    params = [
+        {"name": "emptyOk", "in": "query", "required": True, "schema": {"type": "string", "default": ""}},
+        {"name": "other", "in": "query", "required": True, "schema": {"type": "string"}},
+    ]
+    doc = _doc({}, {"/q": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/q?emptyOk=&other=a")
+        left_out = httpx.get(f"{server.url}/q?emptyOk=x")
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert [v["message"] for v in violations] == ["Request query must have required property 'emptyok'"]
+    values = _values(tmp_path, doc)
+    ctx = RequestContext(None, {}, sent_query=frozenset({"emptyOk", "other"}), sent_empty_query=frozenset({"emptyOk"}))
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-empty-query-value")
+    absent = [{**v, "location": ["request", *v["location"]]} for v in left_out.json()["validation"]]
+    assert request_rejected(values, absent, RequestContext(None, {}, sent_query=frozenset({"emptyOk"}), sent_empty_query=frozenset())) is None
