@@ -178,6 +178,11 @@ REASONS: dict[str, str] = {
         "a required query parameter sent with an empty value (`name=`, a valid empty string): "
         "Prism 5.14.2 reads it as absent and reports the required property missing"
     ),
+    "prism-free-form-exploded-object": (
+        "a query parameter that is an object without `properties`, style form, exploded: its "
+        "keys are sent as query parameters of their own (OAS 3.1.0 4.8.12.4), which Prism 5.14.2 "
+        "maps back only for declared properties, so it reports the parameter missing"
+    ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
         "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "

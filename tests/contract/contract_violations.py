@@ -79,6 +79,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
             return Finding(MOCK, "prism-readonly-required-in-composition", ctx.body_schema.pointer, message)
     if missing and location == ["request", "query"] and missing.group(1) in {n.lower() for n in ctx.sent_empty_query}:
         return Finding(MOCK, "prism-empty-query-value", "", message)
+    if missing and location == ["request", "query"] and ctx.params:
+        param = _param_loc(ctx, "query", missing.group(1))
+        if param is not None and _free_form_exploded(values, param) and ctx.sent_query - {n for w, n in ctx.params if w == "query"}:
+            return Finding(MOCK, "prism-free-form-exploded-object", param.pointer, message)
     if missing and location == ["request", "query"] and "%" in missing.group(1):
         if unquote(missing.group(1)) in ctx.sent_query:
             return Finding(MOCK, "prism-encoded-query-name", "", message)
@@ -225,6 +229,20 @@ def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:
     if (where, name) in params:
         return params[(where, name)]
     return next((loc for (w, n), loc in params.items() if w == where and n.lower() == name.lower()), None)
+
+
+def _free_form_exploded(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter is an object without ``properties`` in style form, exploded (the
+    defaults): its keys stand in the query as parameters of their own."""
+    try:
+        _, raw = values.deref(param_loc)
+        _, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(raw, dict) or not isinstance(schema, dict) or raw.get("style", "form") != "form" or raw.get("explode", True) is not True:
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    return "object" in types and not schema.get("properties")
 
 
 def _nullable_array(values: Values, param_loc: Loc) -> bool:

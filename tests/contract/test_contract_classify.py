@@ -621,3 +621,32 @@ def test_prism_reads_an_empty_query_value_as_absent(prism: Path, tmp_path: Path)
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-empty-query-value")
     absent = [{**v, "location": ["request", *v["location"]]} for v in left_out.json()["validation"]]
     assert request_rejected(values, absent, RequestContext(None, {}, sent_query=frozenset({"emptyOk"}), sent_empty_query=frozenset())) is None
+
+
+def test_prism_misses_a_free_form_exploded_object_query(prism: Path, tmp_path: Path) -> None:
+    """``key1=value1`` for a required object query parameter without ``properties`` (form,
+    exploded): Prism 5.14.2 reports it missing; with ``key1`` a declared property it passes."""
+    free = {"name": "obj", "in": "query", "required": True, "schema": {"type": ["object", "null"]}}
+    props = {**free, "schema": {"type": "object", "properties": {"key1": {"type": "string"}}}}
+    paths = {
+        "/free": {"get": {"parameters": [free], "responses": {"204": {"description": "ok"}}}},
+        "/props": {"get": {"parameters": [props], "responses": {"204": {"description": "ok"}}}},
+    }
+    doc = _doc({}, paths)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/free?key1=value1")
+        declared = httpx.get(f"{server.url}/props?key1=value1")
+    finally:
+        server.stop()
+    assert declared.status_code == 204
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    values = _values(tmp_path, doc)
+    loc = values.at("/paths/~1free/get/parameters/0")
+    found = request_rejected(values, violations, RequestContext(None, {("query", "obj"): loc}, sent_query=frozenset({"key1"})))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-free-form-exploded-object")
+    # nothing of it sent: not excused
+    assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): loc}, sent_query=frozenset())) is None
+    typed = values.at("/paths/~1props/get/parameters/0")
+    assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): typed}, sent_query=frozenset({"key1"}))) is None
