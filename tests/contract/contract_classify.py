@@ -13,6 +13,7 @@ evidence in the document, and the evidence itself (what Prism said, what was sen
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -491,7 +492,8 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     Proofs: ``minimum`` above ``maximum``; ``minLength`` above ``maxLength``; ``minItems`` above
     ``maxItems``; an ``enum`` none of whose members validates against the schema itself; a
     ``required`` property whose own schema is ``false``, or that ``additionalProperties: false``
-    forbids (not among ``properties``); an ``allOf`` part that is provably empty."""
+    forbids (not among ``properties``); an ``allOf`` part that is provably empty; a ``oneOf``
+    whose every variant is written twice (a value valid under one is valid under its twin)."""
     try:
         loc, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
@@ -523,6 +525,12 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
         return f"no member of enum {enum[:5]!r} validates against the schema itself"
+    variants = schema.get("oneOf")
+    if isinstance(variants, list) and len(variants) > 1:
+        # a value valid under a variant written twice matches two: oneOf needs exactly one
+        keys = [json.dumps(v, sort_keys=True) for v in variants]
+        if all(keys.count(k) > 1 for k in keys):
+            return f"every oneOf variant is written twice ({variants[0]!r:.80}...): no value matches exactly one"
     for index, _ in enumerate(schema.get("allOf") or []):
         inner = provably_empty(values, loc.child("allOf", index), seen)
         if inner:

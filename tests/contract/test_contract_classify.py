@@ -123,6 +123,10 @@ def test_overlapping_oneof_variants_are_a_document_defect(tmp_path: Path) -> Non
             ]}}},  # fmt: skip
             "required property 'defaultScreen' is not among the properties",
         ),
+        (
+            {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}] * 2},
+            "every oneOf variant is written twice",
+        ),
     ],
 )
 def test_provably_empty_schemas(tmp_path: Path, schema: dict[str, Any], proof: str) -> None:
@@ -138,6 +142,10 @@ def test_a_satisfiable_schema_the_builder_misses_is_ours(tmp_path: Path) -> None
     values = _values(tmp_path, _doc({"S": {"type": "integer", "minimum": 1, "maximum": 5}}))
     finding = unsatisfiable(values, values.at("/components/schemas/S"), "made up")
     assert finding.verdict == CLIENT
+    # a oneOf with a twin pair and one other variant accepts the other variant's values
+    twins = {"oneOf": [{"type": "string"}, {"type": "string"}, {"type": "integer"}]}
+    values = _values(tmp_path, _doc({"T": twins}))
+    assert provably_empty(values, values.at("/components/schemas/T")) == ""
 
 
 # --- mock limitations (Prism's behaviour, shown on Prism itself) -----------------------------------
