@@ -493,7 +493,9 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     ``maxItems``; an ``enum`` none of whose members validates against the schema itself; a
     ``required`` property whose own schema is ``false``, or that ``additionalProperties: false``
     forbids (not among ``properties``); an ``allOf`` part that is provably empty; a ``oneOf``
-    whose every variant is written twice (a value valid under one is valid under its twin)."""
+    whose every variant is written twice (a value valid under one is valid under its twin); in a
+    3.1 document, a boolean ``exclusiveMinimum``/``exclusiveMaximum`` (read as 1 or 0) that leaves
+    no number between the bounds."""
     try:
         loc, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
@@ -509,6 +511,15 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
         a, b = schema.get(low), schema.get(high)
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
             return f"{low} {a} > {high} {b}"
+    if not values.is30:
+        # JSON Schema 2020-12: the exclusive bounds are numbers; the OAS 3.0 boolean form is read
+        # as a number too (true is 1), which is what the document then says
+        low = [(k, schema[k]) for k in ("exclusiveMinimum", "minimum") if isinstance(schema.get(k), (int, float))]
+        high = [(k, schema[k]) for k in ("exclusiveMaximum", "maximum") if isinstance(schema.get(k), (int, float))]
+        for (lk, lv) in low:
+            for (hk, hv) in high:
+                if (lv >= hv and "exclusive" in lk + hk) and any(isinstance(schema[k], bool) for k in (lk, hk)):
+                    return f"{lk} {schema[lk]!r} and {hk} {schema[hk]!r}: a boolean bound (the OAS 3.0 form) in a 3.1 schema is the number {int(schema[lk] if isinstance(schema[lk], bool) else schema[hk])}, and no number fits"
     types = []
     for index, part in enumerate(schema.get("allOf") or []):
         try:

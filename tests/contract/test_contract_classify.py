@@ -127,6 +127,10 @@ def test_overlapping_oneof_variants_are_a_document_defect(tmp_path: Path) -> Non
             {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}] * 2},
             "every oneOf variant is written twice",
         ),
+        (
+            {"type": "number", "minimum": 10, "maximum": 20, "exclusiveMinimum": True, "exclusiveMaximum": True},
+            "a boolean bound (the OAS 3.0 form) in a 3.1 schema",
+        ),
     ],
 )
 def test_provably_empty_schemas(tmp_path: Path, schema: dict[str, Any], proof: str) -> None:
