@@ -418,3 +418,41 @@ def test_a_date_or_date_time_keeps_what_it_was_given(gen) -> None:
     assert round_trip(m.When, {"maybe": None}) == {"maybe": None}
     stamp = datetime.datetime(2024, 5, 6, tzinfo=datetime.timezone.utc)
     assert m.When(either=stamp).either == stamp
+
+
+OBJECT_OR_STRING = spec(
+    "object_or_string",
+    """
+    openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths:
+      /pets:
+        get:
+          operationId: listPets
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    components:
+      schemas:
+        Pet:
+          type: [object, string]
+          required: [id]
+          properties:
+            id: {type: integer}
+    """,
+)
+
+
+def test_a_model_whose_type_also_allows_a_string_accepts_one(gen) -> None:
+    # `type: [object, string]` with properties: the class stands for the objects, and a place
+    # that refers to it takes a string too (it refused a valid response of strings)
+    g = gen(OBJECT_OR_STRING)
+    rec = Recorder(200, json=["Lorem", {"id": 1}])
+    got = g.client(rec).pets.list_pets()
+    assert got[0] == "Lorem"
+    assert isinstance(got[1], g.models.Pet) and got[1].id == 1
+    with pytest.raises(pydantic.ValidationError):
+        g.models.Pet.model_validate({"name": "no id"})
