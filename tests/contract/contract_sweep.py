@@ -446,7 +446,9 @@ class OperationSweep:
                 continue
             key = case.key.strip("'\"")
             if key == "default":
-                status = next((s for s in (500, 404, 400, 418) if str(s) not in declared), None)
+                # a status no declared code or range (4XX) covers: the client answers it with default
+                ranges = {d.upper() for d in declared}
+                status = next((s for s in (500, 404, 400, 418, 503) if str(s) not in declared and f"{str(s)[0]}XX" not in ranges), None)
             elif key.isdigit():
                 status = int(key)
             else:  # 4XX / 5XX
