@@ -184,6 +184,11 @@ REASONS: dict[str, str] = {
         "keys are sent as query parameters of their own (OAS 3.1.0 4.8.12.4), which Prism 5.14.2 "
         "maps back only for declared properties, so it reports the parameter missing"
     ),
+    "prism-composed-object-parameter": (
+        "a header or path parameter whose schema is a oneOf/anyOf with an object variant (no "
+        "`type` of its own): Prism 5.14.2 deserializes a simple-style object only for a schema "
+        "of `type: object`, so it checks the raw text against the variants ('must be object')"
+    ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
         "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "

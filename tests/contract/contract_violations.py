@@ -41,6 +41,8 @@ class RequestContext:
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
     """Prism rejected a request: a document defect or mock limitation when every violation is
     explained by a rule (each in ``REASONS``), else None (a client defect)."""
+    # Prism's warnings (a deprecated parameter, a security scheme it does not check) reject nothing
+    violations = [v for v in violations if v.get("severity", "Error") == "Error"]
     explained = [_explain(values, v, ctx) for v in violations]
     # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
     # place: that one is explained by whatever explains the variant's own failure
@@ -104,6 +106,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = _param_loc(ctx, "query", location[2])
         if param is not None and _absent_deep_object(values, param, ctx.sent_query):
             return Finding(MOCK, "prism-absent-deepobject", param.pointer, message)
+    if len(location) == 3 and location[1] in ("path", "header") and violation.get("code") == "type" and ctx.params:
+        param = _param_loc(ctx, location[1], location[2])
+        if param is not None and _composed_object(values, param):
+            return Finding(MOCK, "prism-composed-object-parameter", param.pointer, message)
     if len(location) == 3 and location[1] in ("path", "query", "header", "cookie") and violation.get("code") == "oneOf" and ctx.params:
         param = _param_loc(ctx, location[1], location[2])
         if param is not None and _string_and_number_variants(values, param):
@@ -229,6 +235,26 @@ def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:
     if (where, name) in params:
         return params[(where, name)]
     return next((loc for (w, n), loc in params.items() if w == where and n.lower() == name.lower()), None)
+
+
+def _composed_object(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter's schema has no ``type`` of its own but a ``oneOf``/``anyOf`` with an
+    object variant (``oneOf: [{$ref: Model}, {type: 'null'}]``)."""
+    try:
+        loc, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or "type" in schema:
+        return False
+    for key in ("oneOf", "anyOf"):
+        for i, _ in enumerate(schema.get(key) or [] if isinstance(schema.get(key), list) else []):
+            try:
+                _, variant = values.deref(loc.child(key, i))
+            except Exception:  # noqa: BLE001
+                continue
+            if isinstance(variant, dict) and (variant.get("type") == "object" or "properties" in variant):
+                return True
+    return False
 
 
 def _free_form_exploded(values: Values, param_loc: Loc) -> bool:

@@ -662,3 +662,35 @@ def test_prism_misses_a_free_form_exploded_object_query(prism: Path, tmp_path: P
     assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): loc}, sent_query=frozenset())) is None
     typed = values.at("/paths/~1props/get/parameters/0")
     assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): typed}, sent_query=frozenset({"key1"}))) is None
+
+
+def test_prism_reads_a_composed_object_header_as_text(prism: Path, tmp_path: Path) -> None:
+    """``X-P: prop,x`` for a header whose schema is ``oneOf: [object, null]``: Prism 5.14.2 says
+    'must be object'; the same header with a plain object schema passes."""
+    obj = {"type": "object", "properties": {"prop": {"type": "string"}}}
+    composed = {"name": "X-P", "in": "header", "required": True, "schema": {"oneOf": [obj, {"type": "null"}]}}
+    plain = {**composed, "schema": obj}
+    paths = {
+        "/composed": {"get": {"parameters": [composed], "responses": {"204": {"description": "ok"}}}},
+        "/plain": {"get": {"parameters": [plain], "responses": {"204": {"description": "ok"}}}},
+    }
+    doc = _doc({}, paths)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/composed", headers={"X-P": "prop,x"})
+        control = httpx.get(f"{server.url}/plain", headers={"X-P": "prop,x"})
+    finally:
+        server.stop()
+    assert control.status_code == 204, control.text
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert any(v["message"].endswith("must be object") for v in violations)
+    # a warning beside the errors (Prism's "deprecated") is no rejection to explain
+    violations.append({"location": ["request", "header", "x-p"], "severity": "Warning", "code": "deprecated", "message": "deprecated"})
+    values = _values(tmp_path, doc)
+    name = violations[0]["location"][2]
+    ctx = RequestContext(None, {("header", name): values.at("/paths/~1composed/get/parameters/0")})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-composed-object-parameter")
+    plain_ctx = RequestContext(None, {("header", name): values.at("/paths/~1plain/get/parameters/0")})
+    assert request_rejected(values, violations, plain_ctx) is None
