@@ -21,7 +21,7 @@ from contract_values import Shape, Unsatisfiable, Values
 from contract_wire import Package
 
 from generator.ir.model import Operation, RequestBody
-from generator.refs import Loc
+from generator.refs import Loc, RefError
 
 MAX_VARIANTS = 3
 UPLOAD = b"contract upload\n"
@@ -117,13 +117,19 @@ class RequestPlanner:
             kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
         return kwargs
 
-    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc, Any, set[str]]:
-        """``(argument, media type location, JSON-ready data, multipart JSON part names)``."""
+    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc | None, Any, set[str]]:
+        """``(argument, media type location (None when it cannot be reached), JSON-ready data,
+        multipart JSON part names)``."""
         uri, _, pointer = body.pointer.partition("#")
         rb_loc = Loc(uri, pointer, uri)
         media_loc = rb_loc.child("content", body.content_type)
         schema_loc = media_loc.child("schema")
-        media = self.values.node(media_loc)
+        try:
+            media = self.values.node(media_loc)
+        except (RefError, KeyError):
+            # the body's $ref leads nowhere (a cycle, a missing target): the generator typed it
+            # Any; any JSON value will do, and there is no schema to check it against
+            return None, None, {"key": "value"}, set()
         has_schema = isinstance(media, dict) and "schema" in media
         if has_schema and has_map_examples(self.values, schema_loc):
             note = f"body not validated by Prism (map-valued examples): {schema_loc.pointer}"
