@@ -155,6 +155,10 @@ class RequestPlanner:
                     continue
                 if not isinstance(sub, dict):
                     continue
+                if data.get(name) == []:
+                    # an empty array is no part at all in form data (its items are the parts):
+                    # the property would be missing; send one item
+                    data[name] = self.values.value(object_loc.child("properties", name), name, Shape("full", shape.variant, shape.write))
                 if sub.get("format") in ("binary", "byte") or "contentMediaType" in sub:
                     if name in data or shape.mode == "full":
                         data[name] = UPLOAD
