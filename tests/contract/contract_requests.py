@@ -52,6 +52,8 @@ class Request:
     expected: Finding | None = None
     #: the URL the last send of this request went to (set when judged)
     sent_url: str = ""
+    #: the body sent (set when judged)
+    sent_content: bytes | None = None
 
 
 class RequestPlanner:

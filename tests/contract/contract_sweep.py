@@ -292,6 +292,7 @@ class OperationSweep:
         """A finding when the request itself is wrong (Prism's violations or our own checks)."""
         violations = exchange.request_violations
         request.sent_url = str(exchange.request.url)
+        request.sent_content = exchange.request.content
         if violations:
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
@@ -329,8 +330,15 @@ class OperationSweep:
         query = httpx.URL(request.sent_url).params.multi_items() if request.sent_url else []
         sent = frozenset(k for k, _ in query)
         empty = frozenset(k for k, v in query if v == "")
+        valid = False
+        if request.body is not None and request.body.kind == "json" and request.body_loc is not None and request.sent_content is not None:
+            try:
+                sent_json = json.loads(request.sent_content) if request.sent_content else None
+                valid = self.values.node(request.body_loc).get("schema") is not None and self.values.valid(request.body_loc.child("schema"), sent_json)
+            except ValueError:
+                valid = False
         return RequestContext(
-            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty
+            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty, valid
         )
 
     def _path_params(self) -> dict[str, str]:

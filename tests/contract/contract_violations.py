@@ -36,6 +36,8 @@ class RequestContext:
     path_params: dict[str, str] | None = None
     #: the query names sent with an empty value (``name=``)
     sent_empty_query: frozenset[str] = frozenset()
+    #: our own validator found the JSON body sent valid against the document's schema
+    body_valid: bool = False
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -44,6 +46,7 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     # Prism's warnings (a deprecated parameter, a security scheme it does not check) reject nothing
     violations = [v for v in violations if v.get("severity", "Error") == "Error"]
     explained = [_explain(values, v, ctx) for v in violations]
+    explained = _other_variants(violations, explained, ctx)
     # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
     # place: that one is explained by whatever explains the variant's own failure
     places = {tuple(v.get("location") or ()) for v, f in zip(violations, explained) if f is not None}
@@ -58,6 +61,21 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     found = [f for f in explained if f is not None]
     worst = next((f for f in found if f.verdict == DOCUMENT), found[0])
     return worst
+
+
+def _other_variants(violations: list[dict[str, Any]], explained: list[Finding | None], ctx: RequestContext) -> list[Finding | None]:
+    """When Prism wrongly fails the variant a valid body was built for (a readOnly property it
+    demands), it also lists why every other variant of that oneOf/anyOf fails: those "required"
+    violations, at a place where it reports the oneOf/anyOf failure, are consequences. Only for
+    a body our own validator finds valid."""
+    readonly = next((f for f in explained if f is not None and f.reason == "prism-readonly-required-in-composition"), None)
+    if readonly is None or not ctx.body_valid:
+        return explained
+    composed = {tuple(v.get("location") or ()) for v in violations if v.get("code") in ("oneOf", "anyOf")}
+    return [
+        readonly if f is None and v.get("code") == "required" and tuple(v.get("location") or ()) in composed else f
+        for v, f in zip(violations, explained)
+    ]
 
 
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
