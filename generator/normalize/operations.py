@@ -317,7 +317,9 @@ class OperationBuilder:
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
             if dup and where != "path":
                 desired = f"{desired.rstrip('_')}_{where}"
-            py = arg_names.allocate(desired, ploc.pointer)
+            # a path expression no Parameter Object declares sits at the operation: its own key,
+            # or every such expression of the operation would get the first one's name
+            py = arg_names.allocate(desired, ploc.pointer if ploc != loc else f"{loc.pointer}/{{{jname}}}")
             if py != snake(jname):
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")

@@ -708,3 +708,28 @@ def test_a_header_name_no_http_message_can_carry_is_skipped_with_a_warning(gen) 
     g.client(rec).things.list_things(x_good="a")
     assert rec.last.headers["X-Good"] == "a"
     assert "header_param" not in inspect.signature(g.client(rec).things.list_things).parameters
+
+
+UNDECLARED_PATH_PARAMS = spec(
+    "undeclared_path_params",
+    """
+    openapi: 3.1.0
+    info: {title: Alerts, version: "1"}
+    paths:
+      /apps/{app_id}/alerts/{alert_id}:
+        post:
+          operationId: postAlert
+          responses:
+            "204": {description: none}
+    """,
+)
+
+
+def test_two_path_expressions_no_parameter_declares_are_two_arguments(gen) -> None:
+    # both are made required string arguments (with a warning each); the second was given the
+    # first one's name: 'duplicate argument' and nothing generated (DigitalOcean's spec)
+    g = gen(UNDECLARED_PATH_PARAMS)
+    assert len(g.diags("WARNING", "no path parameter declares it")) == 2
+    rec = Recorder(204)
+    g.client(rec).apps.post_alert(app_id="a1", alert_id="b2")
+    assert rec.last.url.path == "/apps/a1/alerts/b2"
