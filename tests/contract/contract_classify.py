@@ -189,6 +189,11 @@ REASONS: dict[str, str] = {
         "`type` of its own): Prism 5.14.2 deserializes a simple-style object only for a schema "
         "of `type: object`, so it checks the raw text against the variants ('must be object')"
     ),
+    "document-unreadable": (
+        "the document is not well-formed YAML/JSON (the evidence is the parser's message, e.g. a "
+        "tab where YAML wants indentation spaces): the generator refuses it with an ERROR, and "
+        "neither a client nor Prism can be built from it"
+    ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
         "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "

@@ -62,7 +62,7 @@ from contract_requests import Request, RequestPlanner  # noqa: E402
 from contract_values import Unsatisfiable, Values  # noqa: E402
 from contract_wire import Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
 
-from generator.diagnostics import Level  # noqa: E402
+from generator.diagnostics import GenerationError, Level  # noqa: E402
 from generator.ir.model import Api, Operation  # noqa: E402
 from generator.refs import Loc  # noqa: E402
 
@@ -671,7 +671,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="operationIds to sweep (default all)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
+    try:
+        sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
+    except GenerationError as exc:
+        # the document cannot be read at all (not YAML/JSON): the generator refuses it with the
+        # same ERROR, and there is nothing to sweep
+        unreadable = Finding(DOCUMENT, "document-unreadable", "", str(exc)[:2000])
+        sys.stdout.write(DocResult(str(args.spec), setup=unreadable).to_json() + "\n")
+        return 0
     result = sweep.run(async_every=args.async_every, only=set(args.only) if args.only else None)
     sys.stdout.write(result.to_json() + "\n")
     return 0

@@ -4,6 +4,7 @@ request violations Prism 5.14.2 reports wrongly or that no request can avoid."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 from contract_classify import DOCUMENT, MOCK
@@ -139,3 +140,19 @@ def test_other_variants_failures_follow_a_readonly_misreading(tmp_path: Path) ->
     assert request_rejected(values, violations, RequestContext(body, {}, body_valid=False)) is None
     # without the readOnly misreading, a missing property is the client's
     assert request_rejected(values, violations[1:], RequestContext(body, {}, body_valid=True)) is None
+
+
+def test_a_document_that_is_not_yaml_is_a_document_defect(tmp_path: Path, capsys: Any) -> None:
+    """A tab where YAML wants indentation: the generator refuses the document (an ERROR), and the
+    sweep reports it as unreadable instead of crashing (Adyen's CheckoutService 68)."""
+    import json
+
+    from contract_sweep import main
+    from generator.pipeline import Options, run
+
+    spec = tmp_path / "doc.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo:\n\ttitle: t\n  version: '1'\npaths: {}\n", encoding="utf-8")
+    assert not run(Options(spec=spec, output=tmp_path / "out", validate=False)).ok
+    assert main([str(spec), "--out", str(tmp_path / "sweep"), "--prism", "prism"]) == 0
+    setup = json.loads(capsys.readouterr().out)["setup"]
+    assert (setup["verdict"], setup["reason"]) == (DOCUMENT, "document-unreadable")
