@@ -406,8 +406,9 @@ def body_kwargs(
 
     ``kinds`` lists ``(model class or None, kind, media type)`` in preference order, kind being
     json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
-    the endpoint. The media type ``content_type`` names wins when given; otherwise the first
-    entry whose class matches ``body`` (``None`` matches anything). A multipart body's
+    the endpoint. The media type ``content_type`` names wins when given; otherwise raw content
+    (``bytes``, a file object) takes the first binary entry, and anything else the first entry
+    whose class matches ``body`` (``None`` matches anything). A multipart body's
     Content-Type gets its boundary when sent; a wildcard media type (``*/*``) sends the kind's
     default.
 
@@ -420,6 +421,12 @@ def body_kwargs(
                 return _as_kwargs(body, kind, media_type)
         known = ", ".join(str(m) for _, _, m in kinds)
         raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
+    if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
+        # raw content (bytes, a file object) goes to a binary media type when there is one,
+        # never into a JSON or text body
+        for _, kind, media_type in kinds:
+            if kind == "binary":
+                return _as_kwargs(body, kind, media_type)
     for cls, kind, media_type in kinds:
         if cls is None or _is_instance(body, cls):
             return _as_kwargs(body, kind, media_type)
