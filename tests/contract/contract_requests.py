@@ -87,15 +87,20 @@ class RequestPlanner:
         for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
             if isinstance(example, dict) and "value" in example:
                 candidates.append(example["value"])
-        # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules)
-        shape = Shape(shape.mode, shape.variant, write=False)
+        # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules,
+        # write rules for a schema marked writeOnly itself, which read rules refuse outright)
+        try:
+            write = bool(self.values.deref(schema_loc)[1].get("writeOnly") is True)
+        except (Unsatisfiable, AttributeError):
+            write = False
+        shape = Shape(shape.mode, shape.variant, write=write)
         for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate, write=False):
+            if candidate is not None and self.values.valid(schema_loc, candidate, write=write):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
-            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=False))
+            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=write))
         if raw.get("required") and (value is None or (isinstance(value, list) and all(v is None for v in value))):
             raise NullParameter(param_loc)  # null (or a list of nulls only) has no form in a URL or header
         return value
