@@ -14,6 +14,7 @@ evidence in the document, and the evidence itself (what Prism said, what was sen
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -193,6 +194,11 @@ REASONS: dict[str, str] = {
         "the document is not well-formed YAML/JSON (the evidence is the parser's message, e.g. a "
         "tab where YAML wants indentation spaces): the generator refuses it with an ERROR, and "
         "neither a client nor Prism can be built from it"
+    ),
+    "invalid-media-type": (
+        "the operation declares a media type that is no RFC 6838 type/subtype (e.g. "
+        "`openapi/python/client`, two slashes): Prism 5.14.2's parser throws 'invalid media "
+        "type' on it and exits"
     ),
     "prism-no-serializer": (
         "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
@@ -441,6 +447,28 @@ def complex_schema(values: Values, loc: Loc, depth: int = 0) -> bool:
     )
 
 
+#: An RFC 6838 media type (type/subtype, restricted-name characters, ``*`` for ranges).
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*")
+
+
+def invalid_media_type(values: Values, op_loc: Loc, raw: dict[str, Any]) -> str:
+    """The pointer of a request body or response media type of the operation at ``op_loc`` that
+    is no RFC 6838 ``type/subtype`` (``openapi/python/client``), else ""."""
+    places = [op_loc.child("requestBody")] if isinstance(raw.get("requestBody"), dict) else []
+    responses = raw.get("responses") if isinstance(raw.get("responses"), dict) else {}
+    places += [op_loc.child("responses", str(code)) for code in responses]
+    for place in places:
+        try:
+            loc, node = values.deref(place)
+        except Exception:  # noqa: BLE001
+            continue
+        content = node.get("content") if isinstance(node, dict) else None
+        for media_type in content if isinstance(content, dict) else {}:
+            if not _MEDIA_TYPE.fullmatch(str(media_type).split(";", 1)[0].strip()):
+                return loc.child("content", str(media_type)).pointer
+    return ""
+
+
 def _typed(values: Values, loc: Loc) -> bool:
     try:
         _, schema = values.deref(loc)
@@ -577,6 +605,7 @@ __all__ = [
     "Finding",
     "REASONS",
     "complex_schema",
+    "invalid_media_type",
     "Shape",
     "escape",
     "invalid_examples",

@@ -51,6 +51,7 @@ from contract_classify import (  # noqa: E402
     MOCK,
     Finding,
     complex_schema,
+    invalid_media_type,
     prism_crashed,
     response_refused,
     unknown_tag,
@@ -200,7 +201,11 @@ class OperationSweep:
             self.result.notes.append("Prism could not make up a response (json-schema-faker failed); static response used")
             result, recorder = self.send(request, flavor, None)
         if self.crashed:
-            self._add(prism_crashed(self.op_loc.pointer, self.crashed), label, flavor)
+            invalid = invalid_media_type(self.values, self.op_loc, self.raw)
+            crash = prism_crashed(self.op_loc.pointer, self.crashed)
+            if invalid and "invalid media type" in self.crashed:
+                crash = Finding(DOCUMENT, "invalid-media-type", invalid, self.crashed[-600:])
+            self._add(crash, label, flavor)
             self.crashed = ""
             return
         if not recorder.exchanges:

@@ -156,3 +156,16 @@ def test_a_document_that_is_not_yaml_is_a_document_defect(tmp_path: Path, capsys
     assert main([str(spec), "--out", str(tmp_path / "sweep"), "--prism", "prism"]) == 0
     setup = json.loads(capsys.readouterr().out)["setup"]
     assert (setup["verdict"], setup["reason"]) == (DOCUMENT, "document-unreadable")
+
+
+def test_a_media_type_with_two_slashes_is_found(tmp_path: Path) -> None:
+    """``openapi/python/client`` is no RFC 6838 media type (Prism's parser throws 'invalid media
+    type' on it and exits, as it did on openapi-python-client's baseline documents)."""
+    from contract_classify import invalid_media_type
+
+    op = {"requestBody": {"content": {"openapi/python/client": {"schema": {"type": "string"}}}},
+          "responses": {"200": {"description": "ok", "content": {"application/vnd.a+json; v=1": {}, "*/*": {}}}}}
+    values = _values(tmp_path, _doc({}, {"/x": {"post": op}}))
+    assert invalid_media_type(values, values.at("/paths/~1x/post"), op) == "/paths/~1x/post/requestBody/content/openapi~1python~1client"
+    sound = {"responses": op["responses"]}
+    assert invalid_media_type(values, values.at("/paths/~1x/post"), sound) == ""
