@@ -46,7 +46,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     **{n: "pydantic" for n in ("ConfigDict", "Discriminator", "Field", "Tag")},
     **{n: "functools" for n in ("cached_property",)},
     **{n: n for n in ("datetime", "decimal", "uuid")},
-    **{n: "_models" for n in ("BaseModel", "FileInput", "JsonDecimal", "OpenIntEnum", "OpenStrEnum",
+    **{n: "_models" for n in ("BaseModel", "DateOrDateTime", "FileInput", "JsonDecimal", "OpenIntEnum", "OpenStrEnum",
                               "UnknownVariant", "body_kwargs", "discriminate", "json_param", "match_shape")},
     **{n: "_types" for n in ("FileContent", "NOT_GIVEN", "NotGiven", "RequestOptions")},
     **{n: "_base_client" for n in ("Endpoint", "PagedEndpoint", "ResponseSpec")},

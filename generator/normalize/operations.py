@@ -51,6 +51,9 @@ CLIENT_RESERVED = frozenset(
 DANGLING = object()
 _JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json")
 
+#: An HTTP token (RFC 9110 5.6.2): what a header or cookie name must be.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
 
 def media_kind(media_type: str) -> str:
     """Classify a media type: json | form | multipart | text | binary."""
@@ -285,6 +288,14 @@ class OperationBuilder:
                     continue
                 if where == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                     continue
+                if where in ("header", "cookie") and not _TOKEN.fullmatch(p["name"]):
+                    # no HTTP message can carry it (RFC 9110 5.1, RFC 6265 4.1.1: a token)
+                    self.sink.warning(
+                        f"'{p['name']}' is not a valid {where} name (an HTTP token: no spaces, "
+                        "quotes or separators); parameter skipped",
+                        ploc.child("name").pointer,
+                    )
+                    continue
                 merged[(where, p["name"])] = (ploc, p)
         for name in dict.fromkeys(re.findall(r"\{([^{}]+)\}", wire_path)):
             if ("path", name) not in merged:
@@ -306,7 +317,9 @@ class OperationBuilder:
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
             if dup and where != "path":
                 desired = f"{desired.rstrip('_')}_{where}"
-            py = arg_names.allocate(desired, ploc.pointer)
+            # a path expression no Parameter Object declares sits at the operation: its own key,
+            # or every such expression of the operation would get the first one's name
+            py = arg_names.allocate(desired, ploc.pointer if ploc != loc else f"{loc.pointer}/{{{jname}}}")
             if py != snake(jname):
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")

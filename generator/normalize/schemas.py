@@ -282,6 +282,17 @@ class SchemaBuilder(
         name = self.register(loc, schema, hint)
         return Named(name)
 
+    def _beside_object(self, schema: Any, loc: Loc) -> list[TypeExpr]:
+        """The other types of a model's schema whose ``type`` lists ``object`` and more
+        (``[object, string]``): its class stands for the objects, these for the rest."""
+        types = schema.get("type") if isinstance(schema, dict) else None
+        if not isinstance(types, list) or "object" not in types or not schema.get("properties"):
+            return []
+        if schema.get("allOf") or schema.get("oneOf") or schema.get("anyOf") or "enum" in schema or "const" in schema:
+            return []
+        hint = self._ref_name(loc)
+        return [self._by_type(schema, t, loc, hint) for t in types if isinstance(t, str) and t not in ("object", "null")]
+
     def _ref(self, ref: Any, ref_loc: Loc, at: Loc, outcome: str = "typed as Any") -> TypeExpr:
         """The type ``ref`` (written at ``ref_loc``, resolved from ``at``) stands for; ``Any``
         when it leads to nothing, with a WARNING there that says ``outcome``."""
@@ -302,6 +313,9 @@ class SchemaBuilder(
             return NONE
         named = Named(self.register(target_loc, target, self._ref_name(target_loc)))
         t = self._with_subtypes(named, target_loc, target)
+        others = self._beside_object(target, target_loc)
+        if others:
+            t = T.union([t, *others])
         # a referenced schema that accepts null (3.0 ``nullable: true``, a type array with
         # "null", a null variant, an enum listing null) makes the place that uses it accept null
         return T.nullable(t) if isinstance(target, dict) and self._nullable(target, target_loc) else t

@@ -27,10 +27,19 @@ def hint(t: TypeExpr) -> str:
             ]
             return f"Annotated[{' | '.join(inner)}, Discriminator({t.selector})]"
         parts = [hint(v) for v in t.variants if v != Prim("None")]
+        dated = _DATE in t.variants and _DATE_TIME in t.variants
+        if dated:  # the date-time first: a string that is no date-only string is read as one
+            parts.remove(_DATE_TIME.name)
+            parts.insert(0, _DATE_TIME.name)
         if any(v == Prim("None") for v in t.variants):
             parts.append("None")
-        return " | ".join(parts)
+        # a date-only string given in Python is a date, not the date-time at midnight
+        return f"Annotated[{' | '.join(parts)}, DateOrDateTime]" if dated else " | ".join(parts)
     raise TypeError(t)  # pragma: no cover - the union of IR types is closed
+
+
+_DATE = Prim("datetime.date")
+_DATE_TIME = Prim("datetime.datetime")
 
 
 def names_in(t: TypeExpr) -> set[str]:

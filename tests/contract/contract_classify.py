@@ -13,6 +13,8 @@ evidence in the document, and the evidence itself (what Prism said, what was sen
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -175,6 +177,40 @@ REASONS: dict[str, str] = {
     "prism-cannot-serialise-object-as-text": (
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
+    ),
+    "path-parameter-not-in-template": (
+        "the operation declares a required `in: path` parameter that its path template does not "
+        "name: it has no place in any URL, yet Prism 5.14.2 demands it (OAS 3.1.0 4.8.12.1: a "
+        "path parameter's name must occur in the path)"
+    ),
+    "prism-empty-query-value": (
+        "a required query parameter sent with an empty value (`name=`, a valid empty string): "
+        "Prism 5.14.2 reads it as absent and reports the required property missing"
+    ),
+    "prism-free-form-exploded-object": (
+        "a query parameter that is an object without `properties`, style form, exploded: its "
+        "keys are sent as query parameters of their own (OAS 3.1.0 4.8.12.4), which Prism 5.14.2 "
+        "maps back only for declared properties, so it reports the parameter missing"
+    ),
+    "prism-composed-object-parameter": (
+        "a header or path parameter whose schema is a oneOf/anyOf with an object variant (no "
+        "`type` of its own): Prism 5.14.2 deserializes a simple-style object only for a schema "
+        "of `type: object`, so it checks the raw text against the variants ('must be object')"
+    ),
+    "document-unreadable": (
+        "the document is not well-formed YAML/JSON (the evidence is the parser's message, e.g. a "
+        "tab where YAML wants indentation spaces): the generator refuses it with an ERROR, and "
+        "neither a client nor Prism can be built from it"
+    ),
+    "invalid-media-type": (
+        "the operation declares a media type that is no RFC 6838 type/subtype (e.g. "
+        "`openapi/python/client`, two slashes): Prism 5.14.2's parser throws 'invalid media "
+        "type' on it and exits"
+    ),
+    "prism-no-serializer": (
+        "the response's media type is one Prism 5.14.2 has no serializer for (application/zip "
+        "without a schema, multipart/mixed, application/json-seq...): it answers 500 'Cannot find "
+        "serializer for' that media type instead of a response (the pointer names it)"
     ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
@@ -398,6 +434,48 @@ def untyped_object(values: Values, loc: Loc, depth: int = 0) -> bool:
     )
 
 
+def complex_schema(values: Values, loc: Loc, depth: int = 0) -> bool:
+    """Whether the schema at ``loc`` is an object or an array, or composes one (``allOf``,
+    ``anyOf``, ``oneOf``: Prism builds its made-up response from the members), refs followed."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or depth > 8:
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    if "object" in types or "array" in types or "properties" in schema:
+        return True
+    return any(
+        complex_schema(values, loc.child(key, i), depth + 1)
+        for key in ("allOf", "anyOf", "oneOf")
+        if isinstance(schema.get(key), list)
+        for i, _ in enumerate(schema[key])
+    )
+
+
+#: An RFC 6838 media type (type/subtype, restricted-name characters, ``*`` for ranges).
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*")
+
+
+def invalid_media_type(values: Values, op_loc: Loc, raw: dict[str, Any]) -> str:
+    """The pointer of a request body or response media type of the operation at ``op_loc`` that
+    is no RFC 6838 ``type/subtype`` (``openapi/python/client``), else ""."""
+    places = [op_loc.child("requestBody")] if isinstance(raw.get("requestBody"), dict) else []
+    responses = raw.get("responses") if isinstance(raw.get("responses"), dict) else {}
+    places += [op_loc.child("responses", str(code)) for code in responses]
+    for place in places:
+        try:
+            loc, node = values.deref(place)
+        except Exception:  # noqa: BLE001
+            continue
+        content = node.get("content") if isinstance(node, dict) else None
+        for media_type in content if isinstance(content, dict) else {}:
+            if not _MEDIA_TYPE.fullmatch(str(media_type).split(";", 1)[0].strip()):
+                return loc.child("content", str(media_type)).pointer
+    return ""
+
+
 def _typed(values: Values, loc: Loc) -> bool:
     try:
         _, schema = values.deref(loc)
@@ -459,7 +537,10 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     Proofs: ``minimum`` above ``maximum``; ``minLength`` above ``maxLength``; ``minItems`` above
     ``maxItems``; an ``enum`` none of whose members validates against the schema itself; a
     ``required`` property whose own schema is ``false``, or that ``additionalProperties: false``
-    forbids (not among ``properties``); an ``allOf`` part that is provably empty."""
+    forbids (not among ``properties``); an ``allOf`` part that is provably empty; a ``oneOf``
+    whose every variant is written twice (a value valid under one is valid under its twin); in a
+    3.1 document, a boolean ``exclusiveMinimum``/``exclusiveMaximum`` (read as 1 or 0) that leaves
+    no number between the bounds."""
     try:
         loc, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
@@ -475,6 +556,15 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
         a, b = schema.get(low), schema.get(high)
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
             return f"{low} {a} > {high} {b}"
+    if not values.is30:
+        # JSON Schema 2020-12: the exclusive bounds are numbers; the OAS 3.0 boolean form is read
+        # as a number too (true is 1), which is what the document then says
+        low = [(k, schema[k]) for k in ("exclusiveMinimum", "minimum") if isinstance(schema.get(k), (int, float))]
+        high = [(k, schema[k]) for k in ("exclusiveMaximum", "maximum") if isinstance(schema.get(k), (int, float))]
+        for (lk, lv) in low:
+            for (hk, hv) in high:
+                if (lv >= hv and "exclusive" in lk + hk) and any(isinstance(schema[k], bool) for k in (lk, hk)):
+                    return f"{lk} {schema[lk]!r} and {hk} {schema[hk]!r}: a boolean bound (the OAS 3.0 form) in a 3.1 schema is the number {int(schema[lk] if isinstance(schema[lk], bool) else schema[hk])}, and no number fits"
     types = []
     for index, part in enumerate(schema.get("allOf") or []):
         try:
@@ -491,6 +581,12 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
         return f"no member of enum {enum[:5]!r} validates against the schema itself"
+    variants = schema.get("oneOf")
+    if isinstance(variants, list) and len(variants) > 1:
+        # a value valid under a variant written twice matches two: oneOf needs exactly one
+        keys = [json.dumps(v, sort_keys=True) for v in variants]
+        if all(keys.count(k) > 1 for k in keys):
+            return f"every oneOf variant is written twice ({variants[0]!r:.80}...): no value matches exactly one"
     for index, _ in enumerate(schema.get("allOf") or []):
         inner = provably_empty(values, loc.child("allOf", index), seen)
         if inner:
@@ -515,6 +611,8 @@ __all__ = [
     "MOCK",
     "Finding",
     "REASONS",
+    "complex_schema",
+    "invalid_media_type",
     "Shape",
     "escape",
     "invalid_examples",

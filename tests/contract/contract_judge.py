@@ -50,6 +50,8 @@ def lost_values(intended: Any, sent: Any, where: str = "$") -> str:
         return ""
     if isinstance(intended, str) and isinstance(sent, str) and _same_instant(intended, sent):
         return ""  # a date-time written another way (".000Z" and "Z", "+00:00"...)
+    if isinstance(intended, str) and isinstance(sent, str) and _same_uuid(intended, sent):
+        return ""  # a UUID in the other case: RFC 4122 section 3 reads it case-insensitively
     if intended != sent or type(intended) is bool and type(sent) is not bool:
         return f"{where}: sent {sent!r:.100}, wanted {intended!r:.100}"
     return ""
@@ -84,6 +86,19 @@ def conforms(value: Any, target: Any, pkg: Package, where: str) -> str:
     if unknown is not None and isinstance(value, unknown):
         return f"{where}: a known variant parsed as UnknownVariant"
     return ""
+
+
+def _same_uuid(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same UUID in the canonical 8-4-4-4-12 form, differing in
+    case only (RFC 4122 section 3: case-insensitive on input, written in lower case on output)."""
+    import uuid
+
+    if len(a) != 36 or a.lower() != b.lower():
+        return False
+    try:
+        return uuid.UUID(a) == uuid.UUID(b)
+    except ValueError:
+        return False
 
 
 def _same_instant(a: str, b: str) -> bool:

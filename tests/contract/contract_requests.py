@@ -21,7 +21,7 @@ from contract_values import Shape, Unsatisfiable, Values
 from contract_wire import Package
 
 from generator.ir.model import Operation, RequestBody
-from generator.refs import Loc
+from generator.refs import Loc, RefError
 
 MAX_VARIANTS = 3
 UPLOAD = b"contract upload\n"
@@ -52,6 +52,8 @@ class Request:
     expected: Finding | None = None
     #: the URL the last send of this request went to (set when judged)
     sent_url: str = ""
+    #: the body sent (set when judged)
+    sent_content: bytes | None = None
 
 
 class RequestPlanner:
@@ -70,24 +72,35 @@ class RequestPlanner:
 
     def _param_value(self, param_loc: Loc, raw: dict[str, Any], shape: Shape) -> Any:
         schema_loc = param_loc.child("schema")
+        schema_at: Any = raw
         if "schema" not in raw and isinstance(raw.get("content"), dict) and raw["content"]:
             mt = next(iter(raw["content"]))
             schema_loc = param_loc.child("content", mt, "schema")
+            schema_at = raw["content"][mt]
+        if not isinstance(schema_at, dict) or "schema" not in schema_at:
+            # no schema (none written, an empty Media Type Object, a 3.2 itemSchema): any value
+            # is valid, and a string has a form in every location
+            return f"sample-{raw.get('name', 'p')}"
         candidates = []
         if "example" in raw:
             candidates.append(raw["example"])
         for example in (raw.get("examples") or {}).values() if isinstance(raw.get("examples"), dict) else []:
             if isinstance(example, dict) and "value" in example:
                 candidates.append(example["value"])
-        # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules)
-        shape = Shape(shape.mode, shape.variant, write=False)
+        # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules,
+        # write rules for a schema marked writeOnly itself, which read rules refuse outright)
+        try:
+            write = bool(self.values.deref(schema_loc)[1].get("writeOnly") is True)
+        except (Unsatisfiable, AttributeError):
+            write = False
+        shape = Shape(shape.mode, shape.variant, write=write)
         for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate, write=False):
+            if candidate is not None and self.values.valid(schema_loc, candidate, write=write):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
-            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=False))
+            value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=write))
         if raw.get("required") and (value is None or (isinstance(value, list) and all(v is None for v in value))):
             raise NullParameter(param_loc)  # null (or a list of nulls only) has no form in a URL or header
         return value
@@ -111,13 +124,19 @@ class RequestPlanner:
             kwargs[param.py_name] = self._param_value(loc, raw, Shape("full", shape.variant) if param.location == "path" else shape)
         return kwargs
 
-    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc, Any, set[str]]:
-        """``(argument, media type location, JSON-ready data, multipart JSON part names)``."""
+    def _body(self, body: RequestBody, shape: Shape) -> tuple[Any, Loc | None, Any, set[str]]:
+        """``(argument, media type location (None when it cannot be reached), JSON-ready data,
+        multipart JSON part names)``."""
         uri, _, pointer = body.pointer.partition("#")
         rb_loc = Loc(uri, pointer, uri)
         media_loc = rb_loc.child("content", body.content_type)
         schema_loc = media_loc.child("schema")
-        media = self.values.node(media_loc)
+        try:
+            media = self.values.node(media_loc)
+        except (RefError, KeyError):
+            # the body's $ref leads nowhere (a cycle, a missing target): the generator typed it
+            # Any; any JSON value will do, and there is no schema to check it against
+            return None, None, {"key": "value"}, set()
         has_schema = isinstance(media, dict) and "schema" in media
         if has_schema and has_map_examples(self.values, schema_loc):
             note = f"body not validated by Prism (map-valued examples): {schema_loc.pointer}"
@@ -143,6 +162,10 @@ class RequestPlanner:
                     continue
                 if not isinstance(sub, dict):
                     continue
+                if data.get(name) == []:
+                    # an empty array is no part at all in form data (its items are the parts):
+                    # the property would be missing; send one item
+                    data[name] = self.values.value(object_loc.child("properties", name), name, Shape("full", shape.variant, shape.write))
                 if sub.get("format") in ("binary", "byte") or "contentMediaType" in sub:
                     if name in data or shape.mode == "full":
                         data[name] = UPLOAD

@@ -68,7 +68,8 @@ PATTERN_CANDIDATES = [
 def _format_checker(base: Any) -> Any:
     """``base`` (openapi-schema-validator's format checker) with ``uri`` checked as Prism (AJV's
     formats) checks it: an absolute URI, with a scheme. (jsonschema checks ``uri`` only when an
-    optional package is installed; the generator's environment does not have it.)"""
+    optional package is installed; the generator's environment does not have it.) Also
+    ``duration``, ``json-pointer`` and ``relative-json-pointer``, with AJV's patterns."""
     checker = copy.deepcopy(base)
 
     @checker.checks("uri", raises=ValueError)
@@ -78,7 +79,17 @@ def _format_checker(base: Any) -> Any:
         parsed = urlsplit(value)
         return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parsed.scheme)) and " " not in value
 
+    # the formats AJV checks (ajv-formats' "full" patterns) that openapi-schema-validator does not
+    for name, pattern in _AJV_FORMATS.items():
+        checker.checks(name)(lambda value, pattern=pattern: not isinstance(value, str) or bool(pattern.fullmatch(value)))
     return checker
+
+
+_AJV_FORMATS = {
+    "duration": re.compile(r"P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)"),
+    "json-pointer": re.compile(r"(?:/(?:[^~/]|~0|~1)*)*"),
+    "relative-json-pointer": re.compile(r"(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~0|~1)*)*)"),
+}
 
 
 OAS30_FORMATS = _format_checker(osv.oas30_format_checker)

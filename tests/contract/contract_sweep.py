@@ -50,6 +50,8 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
+    complex_schema,
+    invalid_media_type,
     prism_crashed,
     response_refused,
     unknown_tag,
@@ -61,7 +63,7 @@ from contract_requests import Request, RequestPlanner  # noqa: E402
 from contract_values import Unsatisfiable, Values  # noqa: E402
 from contract_wire import Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
 
-from generator.diagnostics import Level  # noqa: E402
+from generator.diagnostics import GenerationError, Level  # noqa: E402
 from generator.ir.model import Api, Operation  # noqa: E402
 from generator.refs import Loc  # noqa: E402
 
@@ -199,7 +201,11 @@ class OperationSweep:
             self.result.notes.append("Prism could not make up a response (json-schema-faker failed); static response used")
             result, recorder = self.send(request, flavor, None)
         if self.crashed:
-            self._add(prism_crashed(self.op_loc.pointer, self.crashed), label, flavor)
+            invalid = invalid_media_type(self.values, self.op_loc, self.raw)
+            crash = prism_crashed(self.op_loc.pointer, self.crashed)
+            if invalid and "invalid media type" in self.crashed:
+                crash = Finding(DOCUMENT, "invalid-media-type", invalid, self.crashed[-600:])
+            self._add(crash, label, flavor)
             self.crashed = ""
             return
         if not recorder.exchanges:
@@ -252,7 +258,8 @@ class OperationSweep:
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
 
     def _object_as_text(self) -> bool:
-        """Whether a 2xx response declares a non-JSON media type with an object schema."""
+        """Whether a 2xx response declares a non-JSON media type with an object or array schema
+        (also one composed of one)."""
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         for code in responses:
             if not str(code).startswith("2"):
@@ -264,13 +271,10 @@ class OperationSweep:
             for media_type in (resp.get("content") or {}) if isinstance(resp, dict) else {}:
                 if "json" in media_type:
                     continue
-                try:
-                    _, schema = self.values.deref(rloc.child("content", media_type, "schema"))
-                except Unsatisfiable:
-                    continue
-                if isinstance(schema, dict) and (schema.get("type") in ("object", "array") or "properties" in schema):
+                if complex_schema(self.values, rloc.child("content", media_type, "schema")):
                     return True
         return False
+
 
     def _declares_response_header(self, name: str) -> bool:
         """Whether a response of the operation declares the header ``name``."""
@@ -293,6 +297,7 @@ class OperationSweep:
         """A finding when the request itself is wrong (Prism's violations or our own checks)."""
         violations = exchange.request_violations
         request.sent_url = str(exchange.request.url)
+        request.sent_content = exchange.request.content
         if violations:
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
@@ -327,8 +332,34 @@ class OperationSweep:
         alternatives = [list(r) for r in security if isinstance(r, dict)] if isinstance(security, list) else None
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
-        sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent)
+        query = httpx.URL(request.sent_url).params.multi_items() if request.sent_url else []
+        sent = frozenset(k for k, _ in query)
+        empty = frozenset(k for k, v in query if v == "")
+        valid = False
+        if request.body is not None and request.body.kind == "json" and request.body_loc is not None and request.sent_content is not None:
+            try:
+                sent_json = json.loads(request.sent_content) if request.sent_content else None
+                valid = self.values.node(request.body_loc).get("schema") is not None and self.values.valid(request.body_loc.child("schema"), sent_json)
+            except ValueError:
+                valid = False
+        return RequestContext(
+            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty, valid
+        )
+
+    def _path_params(self) -> dict[str, str]:
+        """The ``in: path`` parameters the operation and its path item declare: name -> pointer."""
+        out: dict[str, str] = {}
+        item = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
+        for owner in (item, self.op_loc):
+            listed = self.values.node(owner).get("parameters") if isinstance(self.values.node(owner), dict) else None
+            for i, _ in enumerate(listed if isinstance(listed, list) else []):
+                try:
+                    loc, raw = self.values.deref(owner.child("parameters", i))
+                except Unsatisfiable:
+                    continue
+                if isinstance(raw, dict) and raw.get("in") == "path" and isinstance(raw.get("name"), str):
+                    out[raw["name"]] = loc.pointer
+        return out
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
@@ -350,9 +381,36 @@ class OperationSweep:
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
+        unserialisable = self._unserialisable(exchange)
+        if unserialisable:
+            pointer = self.op_loc.child("responses", unserialisable[0], "content", unserialisable[1]).pointer
+            return Finding(MOCK, "prism-no-serializer", pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
         return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
+
+    def _unserialisable(self, exchange: Exchange) -> tuple[str, str] | None:
+        """``(status, media type)`` of the declared response whose media type Prism says it has
+        no serializer for (500 UNKNOWN "Cannot find serializer for M"), the request being valid."""
+        if exchange.prism_error != "UNKNOWN" or exchange.request_violations:
+            return None
+        try:
+            title = str(json.loads(exchange.body).get("title", ""))
+        except (ValueError, AttributeError):
+            return None
+        prefix = "Cannot find serializer for "
+        if not title.startswith(prefix):
+            return None
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        for code, response in responses.items():
+            try:
+                _, response = self.values.deref(self.op_loc.child("responses", str(code)))
+            except Unsatisfiable:
+                continue
+            content = response.get("content") if isinstance(response, dict) else None
+            if isinstance(content, dict) and title[len(prefix):] in content:
+                return str(code), title[len(prefix):]
+        return None
 
     def _response_media(self, exchange: Exchange) -> Loc | None:
         responses = self.raw.get("responses")
@@ -401,7 +459,9 @@ class OperationSweep:
                 continue
             key = case.key.strip("'\"")
             if key == "default":
-                status = next((s for s in (500, 404, 400, 418) if str(s) not in declared), None)
+                # a status no declared code or range (4XX) covers: the client answers it with default
+                ranges = {d.upper() for d in declared}
+                status = next((s for s in (500, 404, 400, 418, 503) if str(s) not in declared and f"{str(s)[0]}XX" not in ranges), None)
             elif key.isdigit():
                 status = int(key)
             else:  # 4XX / 5XX
@@ -623,7 +683,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="operationIds to sweep (default all)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
+    try:
+        sweep = DocumentSweep(args.spec, args.out, args.prism, args.package, prism_deadline=args.prism_deadline)
+    except GenerationError as exc:
+        # the document cannot be read at all (not YAML/JSON): the generator refuses it with the
+        # same ERROR, and there is nothing to sweep
+        unreadable = Finding(DOCUMENT, "document-unreadable", "", str(exc)[:2000])
+        sys.stdout.write(DocResult(str(args.spec), setup=unreadable).to_json() + "\n")
+        return 0
     result = sweep.run(async_every=args.async_every, only=set(args.only) if args.only else None)
     sys.stdout.write(result.to_json() + "\n")
     return 0

@@ -127,12 +127,20 @@ class Values:
     def deref(self, loc: Loc) -> tuple[Loc, Any]:
         """Follow ``$ref`` chains from ``loc``: the final location and node."""
         try:
+            self._loaded(loc)
             return self.resolver.follow(self.resolver.contents(loc), loc)
         except (RefError, KeyError) as exc:
             raise Unsatisfiable(f"{loc.key}: {exc}", loc) from None
 
     def node(self, loc: Loc) -> Any:
+        self._loaded(loc)
         return self.resolver.contents(loc)
+
+    def _loaded(self, loc: Loc) -> None:
+        """Load the document of ``loc`` (a parameter the IR names in another file, which the
+        resolver has not read for this process yet)."""
+        if loc.uri not in self.resolver.docs:
+            self.resolver._load(loc.uri)
 
     def operations(self) -> Iterator[tuple[str, str, Loc, dict[str, Any], Loc]]:
         """Every operation: ``(path key, method, path item location, operation, operation

@@ -31,12 +31,22 @@ class RequestContext:
     security_pointer: str = ""
     #: the query string as sent (decoded names), to tell a parameter left out
     sent_query: frozenset[str] = frozenset()
+    #: the operation's path template, and its declared path parameters: name -> JSON pointer
+    path_template: str = ""
+    path_params: dict[str, str] | None = None
+    #: the query names sent with an empty value (``name=``)
+    sent_empty_query: frozenset[str] = frozenset()
+    #: our own validator found the JSON body sent valid against the document's schema
+    body_valid: bool = False
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
     """Prism rejected a request: a document defect or mock limitation when every violation is
     explained by a rule (each in ``REASONS``), else None (a client defect)."""
+    # Prism's warnings (a deprecated parameter, a security scheme it does not check) reject nothing
+    violations = [v for v in violations if v.get("severity", "Error") == "Error"]
     explained = [_explain(values, v, ctx) for v in violations]
+    explained = _other_variants(violations, explained, ctx)
     # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
     # place: that one is explained by whatever explains the variant's own failure
     places = {tuple(v.get("location") or ()) for v, f in zip(violations, explained) if f is not None}
@@ -51,6 +61,21 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     found = [f for f in explained if f is not None]
     worst = next((f for f in found if f.verdict == DOCUMENT), found[0])
     return worst
+
+
+def _other_variants(violations: list[dict[str, Any]], explained: list[Finding | None], ctx: RequestContext) -> list[Finding | None]:
+    """When Prism wrongly fails the variant a valid body was built for (a readOnly property it
+    demands), it also lists why every other variant of that oneOf/anyOf fails: those "required"
+    violations, at a place where it reports the oneOf/anyOf failure, are consequences. Only for
+    a body our own validator finds valid."""
+    readonly = next((f for f in explained if f is not None and f.reason == "prism-readonly-required-in-composition"), None)
+    if readonly is None or not ctx.body_valid:
+        return explained
+    composed = {tuple(v.get("location") or ()) for v in violations if v.get("code") in ("oneOf", "anyOf")}
+    return [
+        readonly if f is None and v.get("code") == "required" and tuple(v.get("location") or ()) in composed else f
+        for v, f in zip(violations, explained)
+    ]
 
 
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
@@ -72,6 +97,12 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     if missing and location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if _read_only_somewhere(values, ctx.body_schema, missing.group(1)):
             return Finding(MOCK, "prism-readonly-required-in-composition", ctx.body_schema.pointer, message)
+    if missing and location == ["request", "query"] and missing.group(1) in {n.lower() for n in ctx.sent_empty_query}:
+        return Finding(MOCK, "prism-empty-query-value", "", message)
+    if missing and location == ["request", "query"] and ctx.params:
+        param = _param_loc(ctx, "query", missing.group(1))
+        if param is not None and _free_form_exploded(values, param) and ctx.sent_query - {n for w, n in ctx.params if w == "query"}:
+            return Finding(MOCK, "prism-free-form-exploded-object", param.pointer, message)
     if missing and location == ["request", "query"] and "%" in missing.group(1):
         if unquote(missing.group(1)) in ctx.sent_query:
             return Finding(MOCK, "prism-encoded-query-name", "", message)
@@ -93,6 +124,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = _param_loc(ctx, "query", location[2])
         if param is not None and _absent_deep_object(values, param, ctx.sent_query):
             return Finding(MOCK, "prism-absent-deepobject", param.pointer, message)
+    if len(location) == 3 and location[1] in ("path", "header") and violation.get("code") == "type" and ctx.params:
+        param = _param_loc(ctx, location[1], location[2])
+        if param is not None and _composed_object(values, param):
+            return Finding(MOCK, "prism-composed-object-parameter", param.pointer, message)
     if len(location) == 3 and location[1] in ("path", "query", "header", "cookie") and violation.get("code") == "oneOf" and ctx.params:
         param = _param_loc(ctx, location[1], location[2])
         if param is not None and _string_and_number_variants(values, param):
@@ -101,6 +136,14 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
             return Finding(DOCUMENT, "parameter-nesting-undefined", param.pointer, message)
+    if len(location) == 2 and location[1] == "path" and missing and ctx.path_params:
+        # Prism lower-cases the names it reports; a path parameter the template does not name
+        # can be in no URL: Prism demands what no request can send
+        named = {n.lower() for n in re.findall(r"{([^}]+)}", ctx.path_template)}
+        declared = {n.lower(): n for n in ctx.path_params}
+        if missing.group(1).lower() in declared and missing.group(1).lower() not in named:
+            pointer = ctx.path_params[declared[missing.group(1).lower()]]
+            return Finding(DOCUMENT, "path-parameter-not-in-template", pointer, f"{message} (path {ctx.path_template})")
     if len(location) == 2 and location[1] == "path" and ctx.params:
         name = message.rsplit("'", 2)[-2] if message.count("'") >= 2 else ""
         if ("path", name) in ctx.params and not name.isascii():
@@ -210,6 +253,40 @@ def _param_loc(ctx: RequestContext, where: str, name: str) -> Loc | None:
     if (where, name) in params:
         return params[(where, name)]
     return next((loc for (w, n), loc in params.items() if w == where and n.lower() == name.lower()), None)
+
+
+def _composed_object(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter's schema has no ``type`` of its own but a ``oneOf``/``anyOf`` with an
+    object variant (``oneOf: [{$ref: Model}, {type: 'null'}]``)."""
+    try:
+        loc, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict) or "type" in schema:
+        return False
+    for key in ("oneOf", "anyOf"):
+        for i, _ in enumerate(schema.get(key) or [] if isinstance(schema.get(key), list) else []):
+            try:
+                _, variant = values.deref(loc.child(key, i))
+            except Exception:  # noqa: BLE001
+                continue
+            if isinstance(variant, dict) and (variant.get("type") == "object" or "properties" in variant):
+                return True
+    return False
+
+
+def _free_form_exploded(values: Values, param_loc: Loc) -> bool:
+    """Whether the parameter is an object without ``properties`` in style form, exploded (the
+    defaults): its keys stand in the query as parameters of their own."""
+    try:
+        _, raw = values.deref(param_loc)
+        _, schema = values.deref(param_loc.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(raw, dict) or not isinstance(schema, dict) or raw.get("style", "form") != "form" or raw.get("explode", True) is not True:
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    return "object" in types and not schema.get("properties")
 
 
 def _nullable_array(values: Values, param_loc: Loc) -> bool:

@@ -19,6 +19,7 @@ from contract_classify import (
     DOCUMENT,
     MOCK,
     REASONS,
+    complex_schema,
     prism_crashed,
     provably_empty,
     response_refused,
@@ -122,6 +123,14 @@ def test_overlapping_oneof_variants_are_a_document_defect(tmp_path: Path) -> Non
             ]}}},  # fmt: skip
             "required property 'defaultScreen' is not among the properties",
         ),
+        (
+            {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}] * 2},
+            "every oneOf variant is written twice",
+        ),
+        (
+            {"type": "number", "minimum": 10, "maximum": 20, "exclusiveMinimum": True, "exclusiveMaximum": True},
+            "a boolean bound (the OAS 3.0 form) in a 3.1 schema",
+        ),
     ],
 )
 def test_provably_empty_schemas(tmp_path: Path, schema: dict[str, Any], proof: str) -> None:
@@ -137,6 +146,10 @@ def test_a_satisfiable_schema_the_builder_misses_is_ours(tmp_path: Path) -> None
     values = _values(tmp_path, _doc({"S": {"type": "integer", "minimum": 1, "maximum": 5}}))
     finding = unsatisfiable(values, values.at("/components/schemas/S"), "made up")
     assert finding.verdict == CLIENT
+    # a oneOf with a twin pair and one other variant accepts the other variant's values
+    twins = {"oneOf": [{"type": "string"}, {"type": "string"}, {"type": "integer"}]}
+    values = _values(tmp_path, _doc({"T": twins}))
+    assert provably_empty(values, values.at("/components/schemas/T")) == ""
 
 
 # --- mock limitations (Prism's behaviour, shown on Prism itself) -----------------------------------
@@ -267,6 +280,52 @@ def test_prism_cannot_answer_an_object_as_text(prism: Path, tmp_path: Path) -> N
         server.stop()
     assert response.status_code == 500
     assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_cannot_answer_a_composed_object_as_text(prism: Path, tmp_path: Path) -> None:
+    """The same for a ``*/*`` response whose object schema is an ``allOf`` or a ``oneOf``; the
+    sweep's ``complex_schema`` sees through the composition, and not into a plain number."""
+    schemas = {
+        "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "All": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"b": {"type": "string"}}}]},
+        "One": {"oneOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"c": {"type": "integer"}}}]},
+        "Number": {"type": "number"},
+    }
+    paths = {
+        f"/{name.lower()}": {"get": {"responses": {"200": {"description": "ok", "content": {"*/*": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}}}
+        for name in ("All", "One")
+    }
+    doc = _doc(schemas, paths)
+    values = _values(tmp_path, doc)
+    assert complex_schema(values, values.at("/components/schemas/All"))
+    assert complex_schema(values, values.at("/components/schemas/One"))
+    assert not complex_schema(values, values.at("/components/schemas/Number"))
+    server = _serve(prism, tmp_path, doc)
+    try:
+        answers = [httpx.get(f"{server.url}{path}") for path in paths]
+    finally:
+        server.stop()
+    for response in answers:
+        assert response.status_code == 500
+        assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_has_no_serializer_for_some_media_types(prism: Path, tmp_path: Path) -> None:
+    """A 200 response of ``application/zip`` without a schema, or of ``multipart/mixed``: Prism
+    5.14.2 answers 500 "Cannot find serializer for" the media type (and a plain JSON response
+    of the same document is served)."""
+    mixed = {"type": "object", "properties": {"a": {"type": "string"}}}
+    contents = {"zip": {"application/zip": {}}, "mixed": {"multipart/mixed": {"schema": mixed}}, "json": {"application/json": {"schema": mixed}}}
+    paths = {f"/{name}": {"get": {"responses": {"200": {"description": "ok", "content": c}}}} for name, c in contents.items()}
+    server = _serve(prism, tmp_path, _doc({}, paths))
+    try:
+        answers = {name: httpx.get(f"{server.url}/{name}") for name in contents}
+    finally:
+        server.stop()
+    assert answers["json"].status_code == 200
+    assert answers["zip"].status_code == answers["mixed"].status_code == 500
+    assert answers["zip"].json()["title"] == "Cannot find serializer for application/zip"
+    assert answers["mixed"].json()["title"] == "Cannot find serializer for multipart/mixed"
 
 
 def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path, tmp_path: Path) -> None:

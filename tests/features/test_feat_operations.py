@@ -679,3 +679,57 @@ def test_a_next_field_of_another_type_than_the_cursor_is_no_cursor(gen) -> None:
     rec.json = {"data": ["x"], "next": None}
     events = client.events.list_events()
     assert type(events).__name__ != "EventPage" and list(events) == ["x"]
+
+
+BAD_HEADER_NAME = spec(
+    "bad_header_name",
+    """
+    openapi: 3.1.0
+    info: {title: Headers, version: "1"}
+    paths:
+      /things:
+        get:
+          operationId: listThings
+          parameters:
+            - {name: header param, in: header, schema: {type: string}}
+            - {name: X-Good, in: header, schema: {type: string}}
+          responses:
+            "204": {description: none}
+    """,
+)
+
+
+def test_a_header_name_no_http_message_can_carry_is_skipped_with_a_warning(gen) -> None:
+    # 'header param' is no HTTP token: httpx refused the whole call (APIConnectionError: Illegal
+    # header name) whenever it was given; it is skipped, the other header still works
+    g = gen(BAD_HEADER_NAME)
+    assert g.diags("WARNING", "not a valid header name", "/paths/~1things/get/parameters/0/name")
+    rec = Recorder(204)
+    g.client(rec).things.list_things(x_good="a")
+    assert rec.last.headers["X-Good"] == "a"
+    assert "header_param" not in inspect.signature(g.client(rec).things.list_things).parameters
+
+
+UNDECLARED_PATH_PARAMS = spec(
+    "undeclared_path_params",
+    """
+    openapi: 3.1.0
+    info: {title: Alerts, version: "1"}
+    paths:
+      /apps/{app_id}/alerts/{alert_id}:
+        post:
+          operationId: postAlert
+          responses:
+            "204": {description: none}
+    """,
+)
+
+
+def test_two_path_expressions_no_parameter_declares_are_two_arguments(gen) -> None:
+    # both are made required string arguments (with a warning each); the second was given the
+    # first one's name: 'duplicate argument' and nothing generated (DigitalOcean's spec)
+    g = gen(UNDECLARED_PATH_PARAMS)
+    assert len(g.diags("WARNING", "no path parameter declares it")) == 2
+    rec = Recorder(204)
+    g.client(rec).apps.post_alert(app_id="a1", alert_id="b2")
+    assert rec.last.url.path == "/apps/a1/alerts/b2"

@@ -490,3 +490,38 @@ def test_an_unsatisfiable_security_requirement_is_reported(gen) -> None:
     (diag,) = g.diags("WARNING", contains="Authorization header")
     assert diag.pointer == "/paths/~1conflict/get/security/0"
     assert "basic, oauth" in diag.message
+
+
+RAW_OR_JSON = spec(
+    "raw_or_json",
+    """
+    openapi: 3.1.0
+    info: {title: Bodies, version: "1"}
+    paths:
+      /bodies:
+        post:
+          operationId: postBody
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object, properties: {a: {type: string}}}
+              multipart/form-data:
+                schema: {type: object, properties: {a: {type: string}}}
+              application/octet-stream:
+                schema: {type: string, format: binary}
+          responses:
+            "204": {description: none}
+    """,
+)
+
+
+def test_bytes_go_to_the_binary_media_type(gen) -> None:
+    # bytes were sent as a JSON string under application/json, the first media type listed
+    # (json and multipart share a class, so neither tells the body apart by its type)
+    g = gen(RAW_OR_JSON)
+    rec = Recorder(204)
+    g.client(rec).bodies.post_body(body=b"raw\x00bytes")
+    assert rec.last.headers["content-type"] == "application/octet-stream"
+    assert rec.last.content == b"raw\x00bytes"
+    g.client(rec).bodies.post_body(body=b'{"a": "x"}', content_type="application/json")
+    assert rec.last.headers["content-type"] == "application/json"  # content_type still wins

@@ -33,6 +33,7 @@ else:
 
 __all__ = [
     "BaseModel",
+    "DateOrDateTime",
     "FileInput",
     "JsonDecimal",
     "OpenIntEnum",
@@ -59,6 +60,23 @@ JsonDecimal = Annotated[
     decimal.Decimal,
     pydantic.PlainSerializer(_decimal_json, return_type=int | float, when_used="json"),
 ]
+
+
+def _date_or_datetime(value: Any) -> Any:
+    """A date-only string (``2024-05-06``) as a ``datetime.date``; anything else unchanged."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: The validator of a value that is a date or a date-time (``anyOf`` of both formats): a
+#: date-only string is a date. Left to itself pydantic reads ``"2024-05-06"`` given in Python as
+#: the date-time at midnight, and sends ``2024-05-06T00:00:00``, which is no RFC 3339 date-time
+#: (it lacks the offset) and no date.
+DateOrDateTime = pydantic.BeforeValidator(_date_or_datetime)
 
 _MASK = "'**********'"
 
@@ -401,8 +419,9 @@ def body_kwargs(
 
     ``kinds`` lists ``(model class or None, kind, media type)`` in preference order, kind being
     json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
-    the endpoint. The media type ``content_type`` names wins when given; otherwise the first
-    entry whose class matches ``body`` (``None`` matches anything). A multipart body's
+    the endpoint. The media type ``content_type`` names wins when given; otherwise raw content
+    (``bytes``, a file object) takes the first binary entry, and anything else the first entry
+    whose class matches ``body`` (``None`` matches anything). A multipart body's
     Content-Type gets its boundary when sent; a wildcard media type (``*/*``) sends the kind's
     default.
 
@@ -415,6 +434,12 @@ def body_kwargs(
                 return _as_kwargs(body, kind, media_type)
         known = ", ".join(str(m) for _, _, m in kinds)
         raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
+    if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
+        # raw content (bytes, a file object) goes to a binary media type when there is one,
+        # never into a JSON or text body
+        for _, kind, media_type in kinds:
+            if kind == "binary":
+                return _as_kwargs(body, kind, media_type)
     for cls, kind, media_type in kinds:
         if cls is None or _is_instance(body, cls):
             return _as_kwargs(body, kind, media_type)

@@ -1,0 +1,171 @@
+"""More claims behind the contract sweep's classification (see ``test_contract_classify``):
+request violations Prism 5.14.2 reports wrongly or that no request can avoid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+from contract_classify import DOCUMENT, MOCK
+from contract_violations import RequestContext, request_rejected
+from test_contract_classify import _doc, _serve, _values
+
+
+def test_a_path_parameter_the_template_does_not_name_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """``/pets/{id}`` declaring a required path parameter ``petId``: Prism 5.14.2 demands
+    'petid', which no URL of the template can carry; a parameter the template names is not
+    excused."""
+    param = {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {"/pets/{id}": {"put": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.put(f"{server.url}/pets/1")
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert [v["message"] for v in violations] == ["Request path must have required property 'petid'"]
+    values = _values(tmp_path, doc)
+    pointer = "/paths/~1pets~1{id}/put/parameters/0"
+    ctx = RequestContext(None, {}, path_template="/pets/{id}", path_params={"petId": pointer})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "path-parameter-not-in-template", pointer)
+    named = RequestContext(None, {}, path_template="/pets/{petId}", path_params={"petId": pointer})
+    assert request_rejected(values, violations, named) is None
+
+
+def test_prism_reads_an_empty_query_value_as_absent(prism: Path, tmp_path: Path) -> None:
+    """``emptyOk=`` for a required string parameter (the empty string is valid): Prism 5.14.2
+    reports it missing; a parameter truly left out is not excused."""
+    params = [
+        {"name": "emptyOk", "in": "query", "required": True, "schema": {"type": "string", "default": ""}},
+        {"name": "other", "in": "query", "required": True, "schema": {"type": "string"}},
+    ]
+    doc = _doc({}, {"/q": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/q?emptyOk=&other=a")
+        left_out = httpx.get(f"{server.url}/q?emptyOk=x")
+    finally:
+        server.stop()
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert [v["message"] for v in violations] == ["Request query must have required property 'emptyok'"]
+    values = _values(tmp_path, doc)
+    ctx = RequestContext(None, {}, sent_query=frozenset({"emptyOk", "other"}), sent_empty_query=frozenset({"emptyOk"}))
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-empty-query-value")
+    absent = [{**v, "location": ["request", *v["location"]]} for v in left_out.json()["validation"]]
+    assert request_rejected(values, absent, RequestContext(None, {}, sent_query=frozenset({"emptyOk"}), sent_empty_query=frozenset())) is None
+
+
+def test_prism_misses_a_free_form_exploded_object_query(prism: Path, tmp_path: Path) -> None:
+    """``key1=value1`` for a required object query parameter without ``properties`` (form,
+    exploded): Prism 5.14.2 reports it missing; with ``key1`` a declared property it passes."""
+    free = {"name": "obj", "in": "query", "required": True, "schema": {"type": ["object", "null"]}}
+    props = {**free, "schema": {"type": "object", "properties": {"key1": {"type": "string"}}}}
+    paths = {
+        "/free": {"get": {"parameters": [free], "responses": {"204": {"description": "ok"}}}},
+        "/props": {"get": {"parameters": [props], "responses": {"204": {"description": "ok"}}}},
+    }
+    doc = _doc({}, paths)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/free?key1=value1")
+        declared = httpx.get(f"{server.url}/props?key1=value1")
+    finally:
+        server.stop()
+    assert declared.status_code == 204
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    values = _values(tmp_path, doc)
+    loc = values.at("/paths/~1free/get/parameters/0")
+    found = request_rejected(values, violations, RequestContext(None, {("query", "obj"): loc}, sent_query=frozenset({"key1"})))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-free-form-exploded-object")
+    # nothing of it sent: not excused
+    assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): loc}, sent_query=frozenset())) is None
+    typed = values.at("/paths/~1props/get/parameters/0")
+    assert request_rejected(values, violations, RequestContext(None, {("query", "obj"): typed}, sent_query=frozenset({"key1"}))) is None
+
+
+def test_prism_reads_a_composed_object_header_as_text(prism: Path, tmp_path: Path) -> None:
+    """``X-P: prop,x`` for a header whose schema is ``oneOf: [object, null]``: Prism 5.14.2 says
+    'must be object'; the same header with a plain object schema passes."""
+    obj = {"type": "object", "properties": {"prop": {"type": "string"}}}
+    composed = {"name": "X-P", "in": "header", "required": True, "schema": {"oneOf": [obj, {"type": "null"}]}}
+    plain = {**composed, "schema": obj}
+    paths = {
+        "/composed": {"get": {"parameters": [composed], "responses": {"204": {"description": "ok"}}}},
+        "/plain": {"get": {"parameters": [plain], "responses": {"204": {"description": "ok"}}}},
+    }
+    doc = _doc({}, paths)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.get(f"{server.url}/composed", headers={"X-P": "prop,x"})
+        control = httpx.get(f"{server.url}/plain", headers={"X-P": "prop,x"})
+    finally:
+        server.stop()
+    assert control.status_code == 204, control.text
+    assert response.status_code == 422, response.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+    assert any(v["message"].endswith("must be object") for v in violations)
+    # a warning beside the errors (Prism's "deprecated") is no rejection to explain
+    violations.append({"location": ["request", "header", "x-p"], "severity": "Warning", "code": "deprecated", "message": "deprecated"})
+    values = _values(tmp_path, doc)
+    name = violations[0]["location"][2]
+    ctx = RequestContext(None, {("header", name): values.at("/paths/~1composed/get/parameters/0")})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-composed-object-parameter")
+    plain_ctx = RequestContext(None, {("header", name): values.at("/paths/~1plain/get/parameters/0")})
+    assert request_rejected(values, violations, plain_ctx) is None
+
+
+def test_other_variants_failures_follow_a_readonly_misreading(tmp_path: Path) -> None:
+    """A valid body for variant A of a oneOf, whose readOnly required 'bar' Prism demands: Prism
+    also lists why variant B fails ('x' missing). Those follow, only for a body our validator
+    finds valid (the violations are the ones Prism 5.14.2 reported for hey-api's full.yaml)."""
+    a = {"type": "object", "required": ["foo", "bar"], "properties": {"foo": {"type": "string"}, "bar": {"type": "string", "readOnly": True}}}
+    b = {"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}}}
+    doc = _doc({"A": a, "B": b, "Body": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}})
+    values = _values(tmp_path, doc)
+    body = values.at("/components/schemas/Body")
+    violations = [
+        {"location": ["request", "body"], "code": "required", "message": "Request body must have required property 'bar'"},
+        {"location": ["request", "body"], "code": "required", "message": "Request body must have required property 'x'"},
+        {"location": ["request", "body"], "code": "oneOf", "message": "Request body must match exactly one schema in oneOf"},
+    ]
+    found = request_rejected(values, violations, RequestContext(body, {}, body_valid=True))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-readonly-required-in-composition")
+    assert request_rejected(values, violations, RequestContext(body, {}, body_valid=False)) is None
+    # without the readOnly misreading, a missing property is the client's
+    assert request_rejected(values, violations[1:], RequestContext(body, {}, body_valid=True)) is None
+
+
+def test_a_document_that_is_not_yaml_is_a_document_defect(tmp_path: Path, capsys: Any) -> None:
+    """A tab where YAML wants indentation: the generator refuses the document (an ERROR), and the
+    sweep reports it as unreadable instead of crashing (Adyen's CheckoutService 68)."""
+    import json
+
+    from contract_sweep import main
+    from generator.pipeline import Options, run
+
+    spec = tmp_path / "doc.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo:\n\ttitle: t\n  version: '1'\npaths: {}\n", encoding="utf-8")
+    assert not run(Options(spec=spec, output=tmp_path / "out", validate=False)).ok
+    assert main([str(spec), "--out", str(tmp_path / "sweep"), "--prism", "prism"]) == 0
+    setup = json.loads(capsys.readouterr().out)["setup"]
+    assert (setup["verdict"], setup["reason"]) == (DOCUMENT, "document-unreadable")
+
+
+def test_a_media_type_with_two_slashes_is_found(tmp_path: Path) -> None:
+    """``openapi/python/client`` is no RFC 6838 media type (Prism's parser throws 'invalid media
+    type' on it and exits, as it did on openapi-python-client's baseline documents)."""
+    from contract_classify import invalid_media_type
+
+    op = {"requestBody": {"content": {"openapi/python/client": {"schema": {"type": "string"}}}},
+          "responses": {"200": {"description": "ok", "content": {"application/vnd.a+json; v=1": {}, "*/*": {}}}}}
+    values = _values(tmp_path, _doc({}, {"/x": {"post": op}}))
+    assert invalid_media_type(values, values.at("/paths/~1x/post"), op) == "/paths/~1x/post/requestBody/content/openapi~1python~1client"
+    sound = {"responses": op["responses"]}
+    assert invalid_media_type(values, values.at("/paths/~1x/post"), sound) == ""
