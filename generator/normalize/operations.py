@@ -427,8 +427,8 @@ class OperationBuilder:
             elif schema is None:
                 hint = "Any" if kind == "json" else "Mapping[str, object]"
             else:
-                if kind == "multipart":
-                    self._check_multipart_schema(schema, sloc)
+                if kind in ("multipart", "form"):
+                    self._check_form_schema(kind, mt, schema, sloc)
                 t = self.schemas.request_type(schema, sloc, hint_name)
                 if kind == "multipart" and isinstance(t, Named):
                     self.schemas.file_models.add(self.schemas.class_of(t.name))
@@ -444,19 +444,20 @@ class OperationBuilder:
             )
         return out
 
-    def _check_multipart_schema(self, schema: Any, sloc: Loc) -> None:
-        """WARNING when a multipart/form-data body's schema is a single value (a file, a string),
-        not an object: form data is a set of named parts. The client runtime sends such a value
-        as one part named ``file`` (what these documents' servers expect, e.g. Jira's
-        attachments)."""
+    def _check_form_schema(self, kind: str, media_type: str, schema: Any, sloc: Loc) -> None:
+        """WARNING when a multipart or form-urlencoded body's schema is a single value (a file,
+        a string), not an object: form data is a set of named fields. The client runtime sends
+        such a multipart value as one part named ``file`` (what these documents' servers expect,
+        e.g. Jira's attachments), and such a form value (text or bytes) as the encoded form."""
         loc, target = self._follow(schema, sloc, "the body is typed as Any")
         if not isinstance(target, dict) or any(k in target for k in ("properties", "allOf", "oneOf", "anyOf")):
             return
-        kind = target.get("type")
-        if isinstance(kind, str) and kind not in ("object", "null"):
+        what = target.get("type")
+        if isinstance(what, str) and what not in ("object", "null"):
+            sent = "as one part named 'file'" if kind == "multipart" else "as the encoded form it is"
             self.sink.warning(
-                f"a multipart/form-data body is a set of named parts (an object), but this schema "
-                f"is a '{kind}': the value is sent as one part named 'file'",
+                f"a {media_type} body is a set of named fields (an object), but this schema is a "
+                f"'{what}': the value is sent {sent}",
                 loc.pointer,
                 source=self.schemas._src(loc),
             )

@@ -123,6 +123,12 @@ REASONS: dict[str, str] = {
         "bytes) whose schema is an object: Prism 5.14.2 cannot decode it and checks the raw body "
         "as a string against the object schema ('must be object'), whatever it holds"
     ),
+    "form-schema-not-object": (
+        "an application/x-www-form-urlencoded body whose schema is a single value (`type: "
+        "string`...), not an object: a form is a set of named fields, so Prism reads every form "
+        "body as an object and none matches the schema (the client sends the caller's text as the "
+        "encoded form, and warns at the schema)"
+    ),
     "multipart-schema-not-object": (
         "a multipart/form-data body whose schema is a single value (`type: string`, a file), not "
         "an object: form data is a set of named parts, so every multipart body is an object and "

@@ -85,9 +85,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _object_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
-    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "multipart":
+    if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind in ("multipart", "form"):
         if _single_value_schema(values, ctx.body_schema):
-            return Finding(DOCUMENT, "multipart-schema-not-object", ctx.body_schema.pointer if ctx.body_schema else "", message)
+            reason = f"{ctx.body_kind}-schema-not-object"
+            return Finding(DOCUMENT, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")

@@ -386,28 +386,35 @@ def test_prism_checks_a_non_json_body_as_a_string(
     assert request_rejected(values, violations, RequestContext(body, {}, body_kind="json")) is None
 
 
-def test_a_multipart_body_with_a_single_value_schema_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
-    """``multipart/form-data`` whose schema is a binary string (Jira's ``addAttachment``): a form
-    is a set of named parts, so Prism refuses any multipart body ('must be string'); with an
-    object schema the same violation stays unexplained."""
+@pytest.mark.parametrize("kind", ["multipart", "form"])
+def test_a_form_body_with_a_single_value_schema_is_a_document_defect(prism: Path, tmp_path: Path, kind: str) -> None:
+    """``multipart/form-data`` whose schema is a binary string (Jira's ``addAttachment``), or a
+    form-urlencoded body whose schema is a string (hey-api's full.yaml): a form is a set of named
+    fields, so Prism refuses any such body ('must be string'); with an object schema the same
+    violation stays unexplained."""
+    media = "multipart/form-data" if kind == "multipart" else "application/x-www-form-urlencoded"
+    schema = {"type": "string", "format": "binary"} if kind == "multipart" else {"type": "string"}
     doc = _doc({}, {"/x": {"post": {
-        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}},
+        "requestBody": {"content": {media: {"schema": schema}}},
         "responses": {"204": {"description": "ok"}},
     }}})  # fmt: skip
     values = _values(tmp_path, doc)
     server = _serve(prism, tmp_path, doc)
     try:
-        response = httpx.post(f"{server.url}/x", files={"file": ("a.txt", b"attachment")})
+        if kind == "multipart":
+            response = httpx.post(f"{server.url}/x", files={"file": ("a.txt", b"attachment")})
+        else:
+            response = httpx.post(f"{server.url}/x", content=b"a=1", headers={"Content-Type": media})
     finally:
         server.stop()
     assert response.status_code in (400, 422), response.text
     violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
-    body = values.at("/paths/~1x/post/requestBody/content/multipart~1form-data/schema")
-    found = request_rejected(values, violations, RequestContext(body, {}, body_kind="multipart"))
-    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "multipart-schema-not-object")
+    body = values.at("/paths/~1x/post/requestBody/content/" + media.replace("/", "~1") + "/schema")
+    found = request_rejected(values, violations, RequestContext(body, {}, body_kind=kind))
+    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, f"{kind}-schema-not-object")
     (tmp_path / "o").mkdir()
     other = _values(tmp_path / "o", _doc({"F": {"type": "object"}}))
-    assert request_rejected(other, violations, RequestContext(other.at("/components/schemas/F"), {}, body_kind="multipart")) is None
+    assert request_rejected(other, violations, RequestContext(other.at("/components/schemas/F"), {}, body_kind=kind)) is None
 
 
 def test_basic_and_bearer_together_cannot_be_sent(tmp_path: Path) -> None:

@@ -766,3 +766,37 @@ def test_a_multipart_body_whose_schema_is_one_file_is_sent_as_a_file_part(gen) -
     assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
     assert b'Content-Disposition: form-data; name="file"' in sent.content
     assert b"\x00log line\n" in sent.content
+
+
+FORM_SINGLE_VALUE = spec(
+    "form_single_value",
+    """
+    openapi: 3.0.1
+    info: {title: Forms, version: "1"}
+    paths:
+      /submit:
+        post:
+          operationId: submitForm
+          requestBody:
+            required: true
+            content:
+              application/x-www-form-urlencoded:
+                schema: {type: string}
+          responses:
+            "204": {description: ok}
+    """,
+)
+
+
+def test_a_form_body_whose_schema_is_one_value_is_sent_as_the_given_form_text(gen) -> None:
+    """``application/x-www-form-urlencoded`` with a string schema (hey-api's full.yaml): the call
+    raised ``TypeError`` before sending. Now: a WARNING at the schema, and the caller's text is
+    sent as the encoded form, unchanged."""
+    g = gen(FORM_SINGLE_VALUE)
+    assert g.ok, g.describe()
+    pointer = "/paths/~1submit/post/requestBody/content/application~1x-www-form-urlencoded/schema"
+    assert [d.level for d in g.diags(pointer=pointer)] == ["WARNING"], g.describe()
+    rec = Recorder(204)
+    g.client(rec).submit.submit_form(body="a=1&b=two%20words")
+    assert rec.last.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert rec.last.content == b"a=1&b=two%20words"

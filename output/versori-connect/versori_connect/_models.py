@@ -481,6 +481,9 @@ def _encoded(body: Any, kind: str) -> dict[str, Any]:
             # a multipart body whose schema is one value (a file), not an object of parts: sent
             # as one part named 'file' (the generator warns where the document does this)
             body = {"file": body}
+        elif kind == "form" and isinstance(body, (str, bytes)):
+            # a form body whose schema is one value: the caller's text is the encoded form
+            return {"content": body}
         return {kind: body}
     if kind in ("binary", "text"):
         return {"content": body}
