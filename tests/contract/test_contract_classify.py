@@ -526,3 +526,23 @@ def test_a_oneof_of_string_and_integer_parameter_is_ambiguous_on_the_wire(prism:
     ctx = RequestContext(None, {("path", "id"): values.at("/paths/~1w~1{id}/get/parameters/0")})
     found = request_rejected(values, violations, ctx)
     assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-oneof-overlap")
+
+
+def test_a_return_hint_naming_a_stdlib_module_evaluates_without_models_importing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resource module imports ``uuid`` for its own ``-> uuid.UUID``; models.py, where no model
+    uses it, does not: the judge reads the hint with the stdlib modules the generator names."""
+    from contract_wire import Package
+
+    pkg = tmp_path / "p_hint_only"
+    pkg.mkdir()
+    for name in ("__init__.py", "models.py", "_models.py"):
+        (pkg / name).write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = Package("p_hint_only")
+    import datetime
+    import decimal
+    import uuid
+
+    assert package.type_of("uuid.UUID") is uuid.UUID
+    assert package.type_of("list[datetime.date] | None") == (list[datetime.date] | None)
+    assert package.type_of("decimal.Decimal") is decimal.Decimal
