@@ -127,6 +127,12 @@ REASONS: dict[str, str] = {
         "none matches the schema (the client sends the value as one part named 'file', and "
         "warns at the schema)"
     ),
+    "prism-informational-final-response": (
+        "the response Prism answers is a declared 1xx (101 Switching Protocols for a hijacked "
+        "stream, 100...): Prism 5.14.2 sends the informational status as the final response, "
+        "with no upgrade agreed, which no HTTP/1.1 client can read (httpx reports a connection "
+        "error); a 1xx is never a final response (RFC 9110 section 15.2)"
+    ),
     "prism-schema-too-complex": (
         "Prism 5.14.2 answers 500 SCHEMA_TOO_COMPLEX when its faker gives up on a deep or recursive "
         "response schema (json-schema-faker's depth and reference limits): the request passed "

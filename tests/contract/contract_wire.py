@@ -29,6 +29,10 @@ import httpx
 TLS = ssl.create_default_context()
 
 
+# What a 422 that names no violation (no ``sl-violations``, not Prism's own error) counts as.
+NO_VIOLATIONS_422: dict[str, Any] = {"message": "422 without sl-violations"}
+
+
 def parse_violations(header: str | None) -> list[dict[str, Any]]:
     """The violations of an ``sl-violations`` header.
 
@@ -84,7 +88,7 @@ class Exchange:
                 {**v, "location": ["request", *(v.get("location") or [])]} for v in listed if isinstance(v, dict)
             ] or [{"message": "422 UNPROCESSABLE_ENTITY without a validation list"}]
         if self.status == 422 and not found and not self.prism_error:
-            found = [{"message": "422 without sl-violations"}]
+            found = [NO_VIOLATIONS_422]
         return found
 
     @property

@@ -546,3 +546,42 @@ def test_a_return_hint_naming_a_stdlib_module_evaluates_without_models_importing
     assert package.type_of("uuid.UUID") is uuid.UUID
     assert package.type_of("list[datetime.date] | None") == (list[datetime.date] | None)
     assert package.type_of("decimal.Decimal") is decimal.Decimal
+
+
+def test_prism_answers_a_declared_1xx_as_the_final_response(prism: Path, tmp_path: Path) -> None:
+    """An operation whose only response is 101 (Docker's hijacked streams) or 100: Prism 5.14.2
+    sends the informational status as its final answer, which httpx cannot read (a connection
+    error, whatever the client); asked for ``code=101`` beside a 200, the same."""
+    ok = {"200": {"description": "ok"}}
+    doc = _doc({}, {
+        "/s101": {"get": {"responses": {"101": {"description": "upgrade"}, "400": {"description": "bad"}}}},
+        "/s100": {"get": {"responses": {"100": {"description": "continue"}}}},
+        "/both": {"get": {"responses": {"101": {"description": "upgrade"}, **ok}}},
+    })
+    server = _serve(prism, tmp_path, doc)
+    try:
+        for path, headers in (("/s101", {}), ("/s100", {}), ("/both", {"Prefer": "code=101"})):
+            with pytest.raises((httpx.RemoteProtocolError, httpx.ReadTimeout)):
+                httpx.get(f"{server.url}{path}", headers=headers, timeout=5)
+        assert httpx.get(f"{server.url}/both").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_prism_answers_a_declared_422_without_violations_and_names_them_when_rejecting(prism: Path, tmp_path: Path) -> None:
+    """An operation declaring only a 422: Prism 5.14.2 answers that 422 to a valid request with no
+    ``sl-violations``; to an invalid one (a required query parameter left out) it answers the
+    same 422 naming the violation, which is how the sweep tells the two apart."""
+    query = [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}]
+    doc = _doc({}, {
+        "/only422": {"get": {"responses": {"422": {"description": "unprocessable"}}}},
+        "/strict": {"get": {"parameters": query, "responses": {"422": {"description": "unprocessable"}}}},
+    })
+    server = _serve(prism, tmp_path, doc)
+    try:
+        valid = httpx.get(f"{server.url}/only422")
+        invalid = httpx.get(f"{server.url}/strict")
+    finally:
+        server.stop()
+    assert valid.status_code == 422 and "sl-violations" not in valid.headers
+    assert invalid.status_code == 422 and "sl-violations" in invalid.headers
