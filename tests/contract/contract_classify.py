@@ -127,6 +127,11 @@ REASONS: dict[str, str] = {
         "none matches the schema (the client sends the value as one part named 'file', and "
         "warns at the schema)"
     ),
+    "content-type-parameter-contradicts-body": (
+        "the document declares a `Content-Type` header parameter (which OpenAPI says SHALL be "
+        "ignored: the body's media type sets the header) whose enum leaves out the request body's "
+        "own media type; Prism 5.14.2 checks it, so no request with that body passes"
+    ),
     "prism-informational-final-response": (
         "the response Prism answers is a declared 1xx (101 Switching Protocols for a hijacked "
         "stream, 100...): Prism 5.14.2 sends the informational status as the final response, "

@@ -353,7 +353,24 @@ class OperationSweep:
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
         sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent)
+        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self._content_type_param())
+
+    def _content_type_param(self) -> Loc | None:
+        """The operation's (or its path item's) header parameter named Content-Type, if any."""
+        item_loc = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
+        for owner in (self.op_loc, item_loc):
+            try:
+                params = self.values.node(owner.child("parameters"))
+            except Exception:  # noqa: BLE001 - no parameters there
+                continue
+            for index in range(len(params) if isinstance(params, list) else 0):
+                try:
+                    loc, param = self.values.deref(owner.child("parameters", str(index)))
+                except Exception:  # noqa: BLE001 - a parameter the sweep cannot read
+                    continue
+                if isinstance(param, dict) and param.get("in") == "header" and str(param.get("name", "")).lower() == "content-type":
+                    return loc
+        return None
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""

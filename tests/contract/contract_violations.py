@@ -31,6 +31,8 @@ class RequestContext:
     security_pointer: str = ""
     #: the query string as sent (decoded names), to tell a parameter left out
     sent_query: frozenset[str] = frozenset()
+    #: a header parameter named Content-Type (which OpenAPI says to ignore), where it is
+    content_type_param: Loc | None = None
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -60,6 +62,9 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _object_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
+    if location == ["request", "header", "content-type"] and ctx.content_type_param is not None and ctx.body_schema is not None:
+        if _contradicts_body_media(values, ctx.content_type_param, ctx.body_schema):
+            return Finding(DOCUMENT, "content-type-parameter-contradicts-body", ctx.content_type_param.pointer, message)
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "multipart":
         if _single_value_schema(values, ctx.body_schema):
             return Finding(DOCUMENT, "multipart-schema-not-object", ctx.body_schema.pointer if ctx.body_schema else "", message)
@@ -106,6 +111,21 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if ("path", name) in ctx.params and not name.isascii():
             return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def _contradicts_body_media(values: Values, param: Loc, body_schema: Loc) -> bool:
+    """Whether a Content-Type header parameter's enum leaves out the media type of the body sent
+    (``body_schema`` is ``.../content/<media type>/schema``): no request with that body passes."""
+    try:
+        _, schema = values.deref(param.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    tokens = body_schema.pointer.split("/")
+    if len(tokens) < 3 or tokens[-1] != "schema" or tokens[-3] != "content":
+        return False
+    media = tokens[-2].replace("~1", "/").replace("~0", "~").split(";")[0].strip().lower()
+    enum = schema.get("enum") if isinstance(schema, dict) else None
+    return isinstance(enum, list) and bool(enum) and all(str(e).split(";")[0].strip().lower() != media for e in enum)
 
 
 def _object_schema(values: Values, loc: Loc | None) -> bool:

@@ -585,3 +585,32 @@ def test_prism_answers_a_declared_422_without_violations_and_names_them_when_rej
         server.stop()
     assert valid.status_code == 422 and "sl-violations" not in valid.headers
     assert invalid.status_code == 422 and "sl-violations" in invalid.headers
+
+
+def test_a_content_type_parameter_that_leaves_out_the_body_media_type_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """Docker's ``/build``: a ``Content-type`` header parameter (OpenAPI: SHALL be ignored) with
+    ``enum: [application/x-tar]`` beside an ``application/octet-stream`` body. Prism 5.14.2 checks
+    it, so the body sent as its own media type is refused; the rule names the parameter, and
+    only when the enum leaves the body's media type out."""
+    def op(enum: list[str]) -> dict[str, Any]:
+        param = {"name": "Content-type", "in": "header", "schema": {"type": "string", "enum": enum}}
+        body = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        return {"post": {"parameters": [param], "requestBody": body, "responses": {"204": {"description": "ok"}}}}
+
+    doc = _doc({}, {"/tar": op(["application/x-tar"]), "/octet": op(["application/octet-stream"])})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.post(f"{server.url}/tar", content=b"x", headers={"content-type": "application/octet-stream"})
+    finally:
+        server.stop()
+    assert refused.status_code == 422, refused.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in refused.json()["validation"]]
+    assert [v["location"] for v in violations] == [["request", "header", "content-type"]]
+    for path, expected in (("tar", "content-type-parameter-contradicts-body"), ("octet", None)):
+        body = values.at(f"/paths/~1{path}/post/requestBody/content/application~1octet-stream/schema")
+        ctx = RequestContext(body, {}, body_kind="binary", content_type_param=values.at(f"/paths/~1{path}/post/parameters/0"))
+        found = request_rejected(values, violations, ctx)
+        assert (found.reason if found else None) == expected
+        if found is not None:
+            assert (found.verdict, found.pointer) == (DOCUMENT, "/paths/~1tar/post/parameters/0")
