@@ -614,3 +614,37 @@ def test_a_content_type_parameter_that_leaves_out_the_body_media_type_is_a_docum
         assert (found.reason if found else None) == expected
         if found is not None:
             assert (found.verdict, found.pointer) == (DOCUMENT, "/paths/~1tar/post/parameters/0")
+
+
+def test_the_builder_reads_request_bodies_made_of_allof_parts_as_linode_writes_them(tmp_path: Path) -> None:
+    """Linode's request bodies: ``{allOf: [$ref Domain], required: [domain, type]}`` (the required
+    properties are declared only in the part: built from it, an enum member, not a placeholder);
+    ``allOf: [$ref Volume, {properties: {size: {readOnly: true}}}]`` (the part that marks ``size``
+    read-only wins: it is left out of the request); and a response model's property schema,
+    ``readOnly`` as a whole, reused as the body (OpenAPI 3.0: readOnly is relevant only for
+    properties, so the body itself may be sent)."""
+    domain = {"type": "object", "properties": {"domain": {"type": "string"}, "type": {"type": "string", "enum": ["master", "slave"]}, "id": {"type": "integer", "readOnly": True}}}
+    volume = {"type": "object", "properties": {"label": {"type": "string"}, "size": {"type": "integer", "example": 30}}}
+    entity = {"type": "object", "readOnly": True, "properties": {"id": {"type": "integer"}, "label": {"type": "string", "readOnly": True}}}
+    bodies = {
+        "domain": {"allOf": [{"$ref": "#/components/schemas/Domain"}], "required": ["domain", "type"]},
+        "volume": {"allOf": [{"$ref": "#/components/schemas/Volume"}, {"type": "object", "properties": {"size": {"readOnly": True}}}]},
+        "device": {"allOf": [{"$ref": "#/components/schemas/Entity"}], "required": ["id"], "type": "object"},
+    }
+    paths = {
+        f"/{name}": {"post": {"requestBody": {"content": {"application/json": {"schema": schema}}}, "responses": {"204": {"description": "ok"}}}}
+        for name, schema in bodies.items()
+    }
+    values = _values(tmp_path, _doc({"Domain": domain, "Volume": volume, "Entity": entity}, paths, version="3.0.3"))
+    built = {}
+    for name in bodies:
+        loc = values.at(f"/paths/~1{name}/post/requestBody/content/application~1json/schema")
+        for mode in ("required", "full"):
+            built[name, mode] = values.value(loc, shape=Shape(mode))
+    assert values.problems == []
+    assert built["domain", "required"]["type"] in ("master", "slave")
+    assert "size" not in built["volume", "full"] and "label" in built["volume", "full"]
+    assert built["device", "required"] == {"id": built["device", "required"]["id"]}
+    # a read-only property inside the body still may not be written
+    device = values.at("/paths/~1device/post/requestBody/content/application~1json/schema")
+    assert not values.valid(device, {"id": 1, "label": "x"})
