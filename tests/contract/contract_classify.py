@@ -159,8 +159,8 @@ REASONS: dict[str, str] = {
     ),
     "prism-readonly-required-in-composition": (
         "a required readOnly property left out of a request body (as OAS prescribes) inside "
-        "oneOf/anyOf/allOf: Prism 5.14.2 drops readOnly properties from `required` only under "
-        "`properties`/`items`, so it reports them missing there"
+        "oneOf/anyOf/allOf or an if/then/else branch: Prism 5.14.2 drops readOnly properties "
+        "from `required` only under `properties`/`items`, so it reports them missing there"
     ),
     "prism-encoded-query-name": (
         "a query parameter whose name needs percent-encoding (`a b`): Prism 5.14.2 looks it up by "

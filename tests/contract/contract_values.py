@@ -322,6 +322,27 @@ class Values:
         merged = merge(parts)
         if isinstance(merged, dict) and schema.get("allOf"):
             merged = self._fill_from_all_of(loc, merged, shape, stack)
+        if isinstance(merged, dict) and "if" in schema:
+            merged = self._conditional(loc, schema, merged, seed, shape, stack)
+        return merged
+
+    def _conditional(
+        self, loc: Loc, schema: dict[str, Any], value: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """An object with ``if``/``then``/``else``: the branch the value takes (``then`` when it
+        is valid against ``if``) adds what it requires (built in the required shape)."""
+        branch = "then" if self.valid(loc.child("if"), value, shape.write) else "else"
+        if not isinstance(schema.get(branch), dict):
+            return value
+        try:
+            part = self._build(loc.child(branch), seed, Shape("required", shape.variant, shape.write), stack)
+        except Unsatisfiable:
+            return value
+        if not isinstance(part, dict):
+            return value
+        merged = merge([value, part])
+        if isinstance(merged, dict):
+            merged = self._fill_placeholders(loc.child(branch), schema[branch], merged, shape, stack)
         return merged
 
     def _fill_from_all_of(self, loc: Loc, value: dict[str, Any], shape: Shape, stack: tuple[str, ...]) -> dict[str, Any]:

@@ -42,9 +42,13 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
     # place: that one is explained by whatever explains the variant's own failure
     places = {tuple(v.get("location") or ()) for v, f in zip(violations, explained) if f is not None}
+    # likewise "must match "then"/"else" schema" (code ``if``) follows a failure inside the branch
     explained = [
         next((f for f in explained if f is not None), None)
-        if f is None and v.get("code") in ("oneOf", "anyOf") and tuple(v.get("location") or ()) in places
+        if f is None and (
+            (v.get("code") in ("oneOf", "anyOf") and tuple(v.get("location") or ()) in places)
+            or (v.get("code") == "if" and _under(tuple(v.get("location") or ()), places))
+        )
         else f
         for v, f in zip(violations, explained)
     ]
@@ -53,6 +57,11 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     found = [f for f in explained if f is not None]
     worst = next((f for f in found if f.verdict == DOCUMENT), found[0])
     return worst
+
+
+def _under(location: tuple[Any, ...], places: set[tuple[Any, ...]]) -> bool:
+    """Whether one of ``places`` is ``location`` or inside it."""
+    return any(place[: len(location)] == location for place in places)
 
 
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
@@ -201,6 +210,9 @@ def _read_only_somewhere(values: Values, loc: Loc, name: str, seen: set[str] | N
         for index, _ in enumerate(schema.get(key) or []):
             if _read_only_somewhere(values, loc.child(key, index), name, seen, depth + 1):
                 return True
+    for key in ("then", "else"):
+        if isinstance(schema.get(key), dict) and _read_only_somewhere(values, loc.child(key), name, seen, depth + 1):
+            return True
     if isinstance(schema.get("items"), dict) and _read_only_somewhere(values, loc.child("items"), name, seen, depth + 1):
         return True
     return any(_read_only_somewhere(values, loc.child("properties", p), name, seen, depth + 1) for p in props)

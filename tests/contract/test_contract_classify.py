@@ -648,3 +648,38 @@ def test_the_builder_reads_request_bodies_made_of_allof_parts_as_linode_writes_t
     # a read-only property inside the body still may not be written
     device = values.at("/paths/~1device/post/requestBody/content/application~1json/schema")
     assert not values.valid(device, {"id": 1, "label": "x"})
+
+
+def test_a_conditional_object_is_built_on_its_branch_and_prism_misreads_readonly_there(prism: Path, tmp_path: Path) -> None:
+    """``if: {kind: const metric}`` with ``then``/``else`` each requiring a leaf whose required
+    ``id`` is readOnly: the builder adds the branch's required property (a valid request value),
+    and Prism 5.14.2 reports the readOnly ``id`` left out inside the branch missing, with a
+    "must match else" beside it: both excused by the readOnly rule, a missing ``label`` not."""
+    leaf = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}, "label": {"type": "string"}}}
+    envelope = {
+        "type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}},
+        "minProperties": 2, "maxProperties": 2,
+        "if": {"required": ["kind"], "properties": {"kind": {"const": "metric"}}},
+        "then": {"required": ["metricLeaf"], "properties": {"metricLeaf": {"$ref": "#/components/schemas/Leaf"}}},
+        "else": {"required": ["noteLeaf"], "properties": {"noteLeaf": {"$ref": "#/components/schemas/Leaf"}}},
+    }  # fmt: skip
+    body = {"type": "object", "required": ["payload"], "properties": {"payload": {"$ref": "#/components/schemas/Envelope"}}}
+    paths = {"/c": {"post": {"requestBody": {"content": {"application/json": {"schema": body}}}, "responses": {"204": {"description": "ok"}}}}}
+    doc = _doc({"Leaf": leaf, "Envelope": envelope}, paths)
+    values = _values(tmp_path, doc)
+    schema = values.at("/paths/~1c/post/requestBody/content/application~1json/schema")
+    for mode in ("required", "full"):
+        built = values.value(schema, shape=Shape(mode))
+        assert values.problems == [], (mode, built)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.post(f"{server.url}/c", json={"payload": {"kind": "note", "noteLeaf": {}}})
+    finally:
+        server.stop()
+    assert refused.status_code == 422, refused.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in refused.json()["validation"]]
+    assert {v["code"] for v in violations} == {"required", "if"}
+    found = request_rejected(values, violations, RequestContext(schema, {}))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-readonly-required-in-composition")
+    label = [{**v, "message": v["message"].replace("'id'", "'label'")} for v in violations]
+    assert request_rejected(values, label, RequestContext(schema, {})) is None
