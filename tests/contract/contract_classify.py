@@ -93,9 +93,10 @@ REASONS: dict[str, str] = {
         "request path and reports it missing, whatever is sent"
     ),
     "prism-non-json-body-as-text": (
-        "a request body of a text media type (XML, YAML...) whose schema is an object: Prism "
-        "5.14.2 checks the body text as a string against the object schema ('must be object'), "
-        "whatever it holds (a well-formed XML document is refused the same way)"
+        "a request body of a text media type (XML, YAML, text/plain...) whose schema is an object "
+        "or an array: Prism 5.14.2 checks the body text as a string against the schema ('must be "
+        "object', 'must be array'), whatever it holds (a well-formed XML document is refused the "
+        "same way)"
     ),
     "unsatisfiable-security-requirement": (
         "every security requirement of the operation needs two schemes that both use the one "
@@ -117,8 +118,8 @@ REASONS: dict[str, str] = {
         "to load it at all (its resolver's MissingPointerError names the pointer)"
     ),
     "prism-binary-body-as-text": (
-        "a request body of a binary media type (CBOR, protobuf...: the client takes the encoded "
-        "bytes) whose schema is an object: Prism 5.14.2 cannot decode it and checks the raw body "
+        "a request body of a binary media type (CBOR, protobuf, octet-stream...: the client takes "
+        "the encoded bytes) whose schema is an object (or an allOf of one): Prism 5.14.2 cannot decode it and checks the raw body "
         "as a string against the object schema ('must be object'), whatever it holds"
     ),
     "multipart-schema-not-object": (

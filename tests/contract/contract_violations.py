@@ -68,7 +68,7 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     location = [str(t) for t in violation.get("location") or []]
     message = str(violation.get("message", ""))
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind in ("text", "binary"):
-        if _object_schema(values, ctx.body_schema):
+        if _object_schema(values, ctx.body_schema) or _array_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
     if location == ["request", "header", "content-type"] and ctx.content_type_param is not None and ctx.body_schema is not None:
@@ -137,14 +137,30 @@ def _contradicts_body_media(values: Values, param: Loc, body_schema: Loc) -> boo
     return isinstance(enum, list) and bool(enum) and all(str(e).split(";")[0].strip().lower() != media for e in enum)
 
 
-def _object_schema(values: Values, loc: Loc | None) -> bool:
+def _array_schema(values: Values, loc: Loc | None) -> bool:
     if loc is None:
         return False
     try:
         _, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
         return False
-    return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+    return isinstance(schema, dict) and (schema.get("type") == "array" or "items" in schema)
+
+
+def _object_schema(values: Values, loc: Loc | None, depth: int = 0) -> bool:
+    """Whether the schema at ``loc`` is an object's (``type: object``, ``properties``, or an
+    ``allOf`` part that is: Docker's ``allOf: [$ref ContainerConfig, {...}]``)."""
+    if loc is None or depth > 8:
+        return False
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "object" or "properties" in schema:
+        return True
+    return any(_object_schema(values, loc.child("allOf", i), depth + 1) for i, _ in enumerate(schema.get("allOf") or []))
 
 
 def _single_value_schema(values: Values, loc: Loc | None) -> bool:

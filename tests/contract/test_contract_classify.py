@@ -294,21 +294,27 @@ def test_prism_reads_one_item_of_a_nullable_array_query_as_a_string(prism: Path,
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-nullable-array-query")
 
 
+_NAMED = {"type": "object", "properties": {"name": {"type": "string"}}}
+
+
 @pytest.mark.parametrize(
-    ("media_type", "content", "kind", "reason"),
+    ("media_type", "content", "kind", "reason", "schema"),
     [
-        ("application/xml", b"<Pet><name>doggie</name></Pet>", "text", "prism-non-json-body-as-text"),
+        ("application/xml", b"<Pet><name>doggie</name></Pet>", "text", "prism-non-json-body-as-text", _NAMED),
+        # Docker's PluginPull: a JSON array as text/plain
+        ("text/plain", b'[{"name": "doggie"}]', "text", "prism-non-json-body-as-text", {"type": "array", "items": _NAMED}),
         # {"name": "doggie"} in CBOR
-        ("application/apply-patch+cbor", bytes.fromhex("a1646e616d6566646f67676965"), "binary", "prism-binary-body-as-text"),
+        ("application/apply-patch+cbor", bytes.fromhex("a1646e616d6566646f67676965"), "binary", "prism-binary-body-as-text", _NAMED),
+        # Docker's ContainerCreate: an allOf of an object, as application/octet-stream
+        ("application/octet-stream", b'{"name": "doggie"}', "binary", "prism-binary-body-as-text", {"allOf": [_NAMED]}),
     ],
 )
 def test_prism_checks_a_non_json_body_as_a_string(
-    prism: Path, tmp_path: Path, media_type: str, content: bytes, kind: str, reason: str
+    prism: Path, tmp_path: Path, media_type: str, content: bytes, kind: str, reason: str, schema: dict[str, Any]
 ) -> None:
-    """An XML (text) or CBOR (binary) body with an object schema: Prism 5.14.2 refuses a
-    well-formed document with "Request body must be object"; the rule excuses exactly that for
-    text and binary bodies, not for JSON ones."""
-    schema = {"type": "object", "properties": {"name": {"type": "string"}}}
+    """An XML or text/plain (text) or CBOR or octet-stream (binary) body with an object or array
+    schema: Prism 5.14.2 refuses a well-formed document with "Request body must be object" (or
+    array); the rule excuses exactly that for text and binary bodies, not for JSON ones."""
     doc = _doc({}, {"/x": {"post": {
         "requestBody": {"content": {media_type: {"schema": schema}}},
         "responses": {"204": {"description": "ok"}},
