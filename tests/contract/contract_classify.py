@@ -133,6 +133,12 @@ REASONS: dict[str, str] = {
         "ignored: the body's media type sets the header) whose enum leaves out the request body's "
         "own media type; Prism 5.14.2 checks it, so no request with that body passes"
     ),
+    "ignored-header-parameter-required": (
+        "the document declares a required `Authorization` (or `Accept`) header parameter, which "
+        "OpenAPI says SHALL be ignored (credentials come from a security scheme, and the operation "
+        "names none): the client offers no such argument, and Prism 5.14.2 refuses every request "
+        "without the header"
+    ),
     "prism-informational-final-response": (
         "the response Prism answers is a declared 1xx (101 Switching Protocols for a hijacked "
         "stream, 100...): Prism 5.14.2 sends the informational status as the final response, "

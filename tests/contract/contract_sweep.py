@@ -353,10 +353,12 @@ class OperationSweep:
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
         sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self._content_type_param())
+        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self._ignored_headers())
 
-    def _content_type_param(self) -> Loc | None:
-        """The operation's (or its path item's) header parameter named Content-Type, if any."""
+    def _ignored_headers(self) -> dict[str, Loc]:
+        """The operation's (or its path item's) header parameters named Accept, Content-Type or
+        Authorization (which OpenAPI says SHALL be ignored), by lower-case name."""
+        found: dict[str, Loc] = {}
         item_loc = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
         for owner in (self.op_loc, item_loc):
             try:
@@ -368,9 +370,10 @@ class OperationSweep:
                     loc, param = self.values.deref(owner.child("parameters", str(index)))
                 except Exception:  # noqa: BLE001 - a parameter the sweep cannot read
                     continue
-                if isinstance(param, dict) and param.get("in") == "header" and str(param.get("name", "")).lower() == "content-type":
-                    return loc
-        return None
+                name = str(param.get("name", "")).lower() if isinstance(param, dict) else ""
+                if param.get("in") == "header" and name in ("accept", "content-type", "authorization"):
+                    found.setdefault(name, loc)
+        return found
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""

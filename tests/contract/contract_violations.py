@@ -31,8 +31,9 @@ class RequestContext:
     security_pointer: str = ""
     #: the query string as sent (decoded names), to tell a parameter left out
     sent_query: frozenset[str] = frozenset()
-    #: a header parameter named Content-Type (which OpenAPI says to ignore), where it is
-    content_type_param: Loc | None = None
+    #: the header parameters OpenAPI says to ignore (Accept, Content-Type, Authorization), by
+    #: lower-case name: where they are
+    ignored_headers: dict[str, Loc] | None = None
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -71,9 +72,15 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _object_schema(values, ctx.body_schema) or _array_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
-    if location == ["request", "header", "content-type"] and ctx.content_type_param is not None and ctx.body_schema is not None:
-        if _contradicts_body_media(values, ctx.content_type_param, ctx.body_schema):
-            return Finding(DOCUMENT, "content-type-parameter-contradicts-body", ctx.content_type_param.pointer, message)
+    ignored = ctx.ignored_headers or {}
+    if location == ["request", "header", "content-type"] and "content-type" in ignored and ctx.body_schema is not None:
+        if _contradicts_body_media(values, ignored["content-type"], ctx.body_schema):
+            return Finding(DOCUMENT, "content-type-parameter-contradicts-body", ignored["content-type"].pointer, message)
+    wanted = re.search(r"must have required property '([^']+)'", message)
+    if location == ["request", "header"] and wanted and wanted.group(1).lower() in ("accept", "authorization"):
+        param = ignored.get(wanted.group(1).lower())
+        if param is not None and not any(ctx.security or []):
+            return Finding(DOCUMENT, "ignored-header-parameter-required", param.pointer, message)
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "multipart":
         if _single_value_schema(values, ctx.body_schema):
             return Finding(DOCUMENT, "multipart-schema-not-object", ctx.body_schema.pointer if ctx.body_schema else "", message)

@@ -27,6 +27,7 @@ from contract_classify import (
 )
 from contract_prism import start_prism
 from contract_violations import RequestContext, request_rejected
+from contract_wire import parse_violations
 from contract_values import Shape, Values
 
 
@@ -615,7 +616,7 @@ def test_a_content_type_parameter_that_leaves_out_the_body_media_type_is_a_docum
     assert [v["location"] for v in violations] == [["request", "header", "content-type"]]
     for path, expected in (("tar", "content-type-parameter-contradicts-body"), ("octet", None)):
         body = values.at(f"/paths/~1{path}/post/requestBody/content/application~1octet-stream/schema")
-        ctx = RequestContext(body, {}, body_kind="binary", content_type_param=values.at(f"/paths/~1{path}/post/parameters/0"))
+        ctx = RequestContext(body, {}, body_kind="binary", ignored_headers={"content-type": values.at(f"/paths/~1{path}/post/parameters/0")})
         found = request_rejected(values, violations, ctx)
         assert (found.reason if found else None) == expected
         if found is not None:
@@ -689,3 +690,27 @@ def test_a_conditional_object_is_built_on_its_branch_and_prism_misreads_readonly
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-readonly-required-in-composition")
     label = [{**v, "message": v["message"].replace("'id'", "'label'")} for v in violations]
     assert request_rejected(values, label, RequestContext(schema, {})) is None
+
+
+def test_a_required_authorization_parameter_openapi_ignores_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """readme's schema-circular ``/circular``: a required ``Authorization`` header parameter and no
+    security scheme. OpenAPI says to ignore the parameter (the client has no such argument);
+    Prism 5.14.2 refuses the request without it. Excused only where no security requirement
+    could send the header."""
+    param = {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {"/c": {"put": {"parameters": [param], "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}}}}})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.put(f"{server.url}/c")
+        sent = httpx.put(f"{server.url}/c", headers={"Authorization": "x"})
+    finally:
+        server.stop()
+    assert (refused.status_code, sent.status_code) == (400, 200), refused.text
+    violations = parse_violations(refused.headers.get("sl-violations"))
+    assert [v["location"] for v in violations] == [["request", "header"]]
+    ignored = {"authorization": values.at("/paths/~1c/put/parameters/0")}
+    found = request_rejected(values, violations, RequestContext(None, {}, ignored_headers=ignored))
+    assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "ignored-header-parameter-required", "/paths/~1c/put/parameters/0")
+    assert request_rejected(values, violations, RequestContext(None, {}, security=[["bearer"]], ignored_headers=ignored)) is None
+    assert request_rejected(values, violations, RequestContext(None, {})) is None
