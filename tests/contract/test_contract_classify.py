@@ -535,25 +535,6 @@ def test_a_oneof_of_string_and_integer_parameter_is_ambiguous_on_the_wire(prism:
     assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-oneof-overlap")
 
 
-def test_a_return_hint_naming_a_stdlib_module_evaluates_without_models_importing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A resource module imports ``uuid`` for its own ``-> uuid.UUID``; models.py, where no model
-    uses it, does not: the judge reads the hint with the stdlib modules the generator names."""
-    from contract_wire import Package
-
-    pkg = tmp_path / "p_hint_only"
-    pkg.mkdir()
-    for name in ("__init__.py", "models.py", "_models.py"):
-        (pkg / name).write_text("", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    package = Package("p_hint_only")
-    import datetime
-    import decimal
-    import uuid
-
-    assert package.type_of("uuid.UUID") is uuid.UUID
-    assert package.type_of("list[datetime.date] | None") == (list[datetime.date] | None)
-    assert package.type_of("decimal.Decimal") is decimal.Decimal
-
 
 def test_prism_answers_a_declared_1xx_as_the_final_response(prism: Path, tmp_path: Path) -> None:
     """An operation whose only response is 101 (Docker's hijacked streams) or 100: Prism 5.14.2
@@ -622,39 +603,6 @@ def test_a_content_type_parameter_that_leaves_out_the_body_media_type_is_a_docum
         if found is not None:
             assert (found.verdict, found.pointer) == (DOCUMENT, "/paths/~1tar/post/parameters/0")
 
-
-def test_the_builder_reads_request_bodies_made_of_allof_parts_as_linode_writes_them(tmp_path: Path) -> None:
-    """Linode's request bodies: ``{allOf: [$ref Domain], required: [domain, type]}`` (the required
-    properties are declared only in the part: built from it, an enum member, not a placeholder);
-    ``allOf: [$ref Volume, {properties: {size: {readOnly: true}}}]`` (the part that marks ``size``
-    read-only wins: it is left out of the request); and a response model's property schema,
-    ``readOnly`` as a whole, reused as the body (OpenAPI 3.0: readOnly is relevant only for
-    properties, so the body itself may be sent)."""
-    domain = {"type": "object", "properties": {"domain": {"type": "string"}, "type": {"type": "string", "enum": ["master", "slave"]}, "id": {"type": "integer", "readOnly": True}}}
-    volume = {"type": "object", "properties": {"label": {"type": "string"}, "size": {"type": "integer", "example": 30}}}
-    entity = {"type": "object", "readOnly": True, "properties": {"id": {"type": "integer"}, "label": {"type": "string", "readOnly": True}}}
-    bodies = {
-        "domain": {"allOf": [{"$ref": "#/components/schemas/Domain"}], "required": ["domain", "type"]},
-        "volume": {"allOf": [{"$ref": "#/components/schemas/Volume"}, {"type": "object", "properties": {"size": {"readOnly": True}}}]},
-        "device": {"allOf": [{"$ref": "#/components/schemas/Entity"}], "required": ["id"], "type": "object"},
-    }
-    paths = {
-        f"/{name}": {"post": {"requestBody": {"content": {"application/json": {"schema": schema}}}, "responses": {"204": {"description": "ok"}}}}
-        for name, schema in bodies.items()
-    }
-    values = _values(tmp_path, _doc({"Domain": domain, "Volume": volume, "Entity": entity}, paths, version="3.0.3"))
-    built = {}
-    for name in bodies:
-        loc = values.at(f"/paths/~1{name}/post/requestBody/content/application~1json/schema")
-        for mode in ("required", "full"):
-            built[name, mode] = values.value(loc, shape=Shape(mode))
-    assert values.problems == []
-    assert built["domain", "required"]["type"] in ("master", "slave")
-    assert "size" not in built["volume", "full"] and "label" in built["volume", "full"]
-    assert built["device", "required"] == {"id": built["device", "required"]["id"]}
-    # a read-only property inside the body still may not be written
-    device = values.at("/paths/~1device/post/requestBody/content/application~1json/schema")
-    assert not values.valid(device, {"id": 1, "label": "x"})
 
 
 def test_a_conditional_object_is_built_on_its_branch_and_prism_misreads_readonly_there(prism: Path, tmp_path: Path) -> None:
