@@ -95,9 +95,10 @@ REASONS: dict[str, str] = {
         "request path and reports it missing, whatever is sent"
     ),
     "prism-non-json-body-as-text": (
-        "a request body of a text media type (XML, YAML...) whose schema is an object: Prism "
-        "5.14.2 checks the body text as a string against the object schema ('must be object'), "
-        "whatever it holds (a well-formed XML document is refused the same way)"
+        "a request body of a text media type (XML, YAML, text/plain...) whose schema is an object "
+        "or an array: Prism 5.14.2 checks the body text as a string against the schema ('must be "
+        "object', 'must be array'), whatever it holds (a well-formed XML document is refused the "
+        "same way)"
     ),
     "unsatisfiable-security-requirement": (
         "every security requirement of the operation needs two schemes that both use the one "
@@ -119,8 +120,8 @@ REASONS: dict[str, str] = {
         "to load it at all (its resolver's MissingPointerError names the pointer)"
     ),
     "prism-binary-body-as-text": (
-        "a request body of a binary media type (CBOR, protobuf...: the client takes the encoded "
-        "bytes) whose schema is an object: Prism 5.14.2 cannot decode it and checks the raw body "
+        "a request body of a binary media type (CBOR, protobuf, octet-stream...: the client takes "
+        "the encoded bytes) whose schema is an object (or an allOf of one): Prism 5.14.2 cannot decode it and checks the raw body "
         "as a string against the object schema ('must be object'), whatever it holds"
     ),
     "form-schema-not-object": (
@@ -141,6 +142,23 @@ REASONS: dict[str, str] = {
         "documents: Stripe's spec3.yaml did not load in 25 minutes when Prism was started on it "
         "outside the sweep; no request could be sent, so the document's operations are not "
         "exercised"
+    ),
+    "content-type-parameter-contradicts-body": (
+        "the document declares a `Content-Type` header parameter (which OpenAPI says SHALL be "
+        "ignored: the body's media type sets the header) whose enum leaves out the request body's "
+        "own media type; Prism 5.14.2 checks it, so no request with that body passes"
+    ),
+    "ignored-header-parameter-required": (
+        "the document declares a required `Authorization` (or `Accept`) header parameter, which "
+        "OpenAPI says SHALL be ignored (credentials come from a security scheme, and the operation "
+        "names none): the client offers no such argument, and Prism 5.14.2 refuses every request "
+        "without the header"
+    ),
+    "prism-informational-final-response": (
+        "the response Prism answers is a declared 1xx (101 Switching Protocols for a hijacked "
+        "stream, 100...): Prism 5.14.2 sends the informational status as the final response, "
+        "with no upgrade agreed, which no HTTP/1.1 client can read (httpx reports a connection "
+        "error); a 1xx is never a final response (RFC 9110 section 15.2)"
     ),
     "prism-schema-too-complex": (
         "Prism 5.14.2 answers 500 SCHEMA_TOO_COMPLEX when its faker gives up on a deep or recursive "
@@ -163,8 +181,8 @@ REASONS: dict[str, str] = {
     ),
     "prism-readonly-required-in-composition": (
         "a required readOnly property left out of a request body (as OAS prescribes) inside "
-        "oneOf/anyOf/allOf: Prism 5.14.2 drops readOnly properties from `required` only under "
-        "`properties`/`items`, so it reports them missing there"
+        "oneOf/anyOf/allOf or an if/then/else branch: Prism 5.14.2 drops readOnly properties "
+        "from `required` only under `properties`/`items`, so it reports them missing there"
     ),
     "prism-encoded-query-name": (
         "a query parameter whose name needs percent-encoding (`a b`): Prism 5.14.2 looks it up by "

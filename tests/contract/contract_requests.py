@@ -232,6 +232,10 @@ class RequestPlanner:
                             self.findings.append(request.expected)
                         continue
                     request.kwargs[self.ir.body_arg] = arg
+                    if self.ir.content_type_arg and len(self.ir.bodies) > 1:
+                        # the media type this request is for (the client's default is the first
+                        # declared one the argument's type fits, and a text body fits JSON too)
+                        request.kwargs[self.ir.content_type_arg] = body.content_type
                 out.append(request)
         return out
 

@@ -61,7 +61,7 @@ from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E
 from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
 from contract_requests import Request, RequestPlanner  # noqa: E402
 from contract_values import Unsatisfiable, Values  # noqa: E402
-from contract_wire import Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
+from contract_wire import NO_VIOLATIONS_422, Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
 
 from generator.diagnostics import GenerationError, Level  # noqa: E402
 from generator.ir.model import Api, Operation  # noqa: E402
@@ -215,6 +215,11 @@ class OperationSweep:
             ):
                 self._add(Finding(MOCK, "prism-echoes-content-encoding", self.op_loc.pointer, short(result)), label, flavor)
                 return
+            informational = None if self._declares_success() else self._informational_code()
+            if informational is not None and recorder.sent and isinstance(result, self.doc.pkg.root.APIConnectionError):
+                # no 2xx declared: Prism answers the declared 1xx as its final response
+                self._informational(informational, result, label, flavor)
+                return
             self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
             return
         first = recorder.exchanges[0]
@@ -289,15 +294,28 @@ class OperationSweep:
                 return True
         return False
 
+    def _informational_code(self) -> str | None:
+        """The operation's lowest declared 1xx response code, if any."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        codes = sorted(str(c) for c in responses if str(c).isdigit() and str(c).startswith("1"))
+        return codes[0] if codes else None
+
+    def _informational(self, code: str, result: Any, label: str, flavor: str) -> None:
+        pointer = self.op_loc.child("responses", code).pointer
+        self._add(Finding(MOCK, "prism-informational-final-response", pointer, short(result)), label, flavor)
+
     def _declares_success(self) -> bool:
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         return any(str(code).startswith("2") for code in responses)
 
-    def _judge_request(self, exchange: Exchange, request: Request) -> Finding | None:
-        """A finding when the request itself is wrong (Prism's violations or our own checks)."""
+    def _judge_request(self, exchange: Exchange, request: Request, asked: int | None = None) -> Finding | None:
+        """A finding when the request itself is wrong (Prism's violations or our own checks).
+        ``asked`` is the status the request asked Prism for (``Prefer: code=``), if any."""
         violations = exchange.request_violations
         request.sent_url = str(exchange.request.url)
         request.sent_content = exchange.request.content
+        if violations == [NO_VIOLATIONS_422] and self._answers_declared_422(asked):
+            violations = []  # the document's own 422, which Prism answers as it would a 200
         if violations:
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
@@ -321,6 +339,13 @@ class OperationSweep:
                 return Finding(CLIENT, "body-lost-values", schema_loc.pointer, lost)
         return None
 
+    def _answers_declared_422(self, asked: int | None) -> bool:
+        """Whether a 422 is the response Prism chose for a valid request: the operation declares
+        422 and it was asked for, or no 2xx is declared (Prism, rejecting a request, names the
+        violations in ``sl-violations``)."""
+        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
+        return "422" in {str(c) for c in responses} and (asked == 422 or not self._declares_success())
+
     def _context(self, request: Request) -> RequestContext:
         """What ``contract_classify`` needs to explain Prism's violations of ``request``."""
         params = {}
@@ -343,7 +368,8 @@ class OperationSweep:
             except ValueError:
                 valid = False
         return RequestContext(
-            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty, valid
+            body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty, valid,
+            ignored_headers=self._ignored_headers(),
         )
 
     def _path_params(self) -> dict[str, str]:
@@ -360,6 +386,26 @@ class OperationSweep:
                 if isinstance(raw, dict) and raw.get("in") == "path" and isinstance(raw.get("name"), str):
                     out[raw["name"]] = loc.pointer
         return out
+
+    def _ignored_headers(self) -> dict[str, Loc]:
+        """The operation's (or its path item's) header parameters named Accept, Content-Type or
+        Authorization (which OpenAPI says SHALL be ignored), by lower-case name."""
+        found: dict[str, Loc] = {}
+        item_loc = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
+        for owner in (self.op_loc, item_loc):
+            try:
+                params = self.values.node(owner.child("parameters"))
+            except Exception:  # noqa: BLE001 - no parameters there
+                continue
+            for index in range(len(params) if isinstance(params, list) else 0):
+                try:
+                    loc, param = self.values.deref(owner.child("parameters", str(index)))
+                except Exception:  # noqa: BLE001 - a parameter the sweep cannot read
+                    continue
+                name = str(param.get("name", "")).lower() if isinstance(param, dict) else ""
+                if param.get("in") == "header" and name in ("accept", "content-type", "authorization"):
+                    found.setdefault(name, loc)
+        return found
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
@@ -475,10 +521,13 @@ class OperationSweep:
                 self.crashed = ""
                 continue
             if not recorder.exchanges:
+                if status < 200 and recorder.sent and isinstance(result, self.doc.pkg.root.APIConnectionError):
+                    self._informational(key, result, label, flavor)
+                    continue
                 self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
                 continue
             first = recorder.exchanges[0]
-            if self._judge_request(first, base) is not None:
+            if self._judge_request(first, base, asked=status) is not None:
                 continue  # already reported by the success requests
             if first.status != status:
                 self._add(Finding(MOCK, "prism-prefer-code-unmet", self.op_loc.child("responses", key).pointer, first.describe()), label, flavor)
@@ -680,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", default="contract_sweep_client")
     parser.add_argument("--async-every", type=int, default=ASYNC_EVERY)
     parser.add_argument("--prism-deadline", type=float, default=120.0)
-    parser.add_argument("--only", action="append", help="operationIds to sweep (default all)")
+    parser.add_argument("--only", action="append", help="operationIds to sweep, comma-separated or repeated (default all)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     try:
@@ -691,7 +740,8 @@ def main(argv: list[str] | None = None) -> int:
         unreadable = Finding(DOCUMENT, "document-unreadable", "", str(exc)[:2000])
         sys.stdout.write(DocResult(str(args.spec), setup=unreadable).to_json() + "\n")
         return 0
-    result = sweep.run(async_every=args.async_every, only=set(args.only) if args.only else None)
+    only = {name for arg in args.only or () for name in arg.split(",") if name}
+    result = sweep.run(async_every=args.async_every, only=only or None)
     sys.stdout.write(result.to_json() + "\n")
     return 0
 

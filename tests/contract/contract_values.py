@@ -184,14 +184,17 @@ class Values:
     def valid(self, loc: Loc, value: Any, write: bool = True) -> bool:
         """Whether ``value`` is valid for the schema at ``loc`` (in a request when ``write``)."""
         try:
-            return bool(self._validator(loc, write).is_valid(value))
+            validator = self._validator(loc, write)
+            if validator.is_valid(value):
+                return True
+            return not any(_counts(e) for e in validator.iter_errors(value))
         except Exception:  # an unresolvable $ref, a regex Python cannot compile...
             return True
 
     def why_invalid(self, loc: Loc, value: Any, write: bool = True) -> str:
         """The best-matching validation error of ``value`` at ``loc`` ("" when valid)."""
         try:
-            error = best_match(self._validator(loc, write).iter_errors(value))
+            error = best_match(e for e in self._validator(loc, write).iter_errors(value) if _counts(e))
         except Exception as exc:  # noqa: BLE001 - reported as text
             return f"(not checkable: {type(exc).__name__}: {exc})"
         if error is None:
@@ -204,9 +207,37 @@ class Values:
     def value(self, loc: Loc, seed: str = "value", shape: Shape = Shape()) -> Any:
         """A valid value for the schema at ``loc``; raises :class:`Unsatisfiable`."""
         result = self._build(loc, seed, shape, ())
+        if shape.write:
+            result = self._without_read_only(loc, result)
         if not self.valid(loc, result, shape.write):
             self.problems.append((loc, self.why_invalid(loc, result, shape.write)))
         return result
+
+    def _without_read_only(self, loc: Loc, value: Any) -> Any:
+        """``value`` (a request's) without the object members the validator refuses as read-only:
+        an ``allOf`` may mark a property ``readOnly`` in one part (``size: {readOnly: true}``
+        beside the model that declares it), which the part declaring it cannot see. A required
+        one stays (and the value stays invalid: the builder reports it)."""
+        for _ in range(20):
+            try:
+                errors = list(self._validator(loc, True).iter_errors(value))
+            except Exception:  # noqa: BLE001 - not checkable: left as built
+                return value
+            paths = [list(e.absolute_path) for e in errors if e.validator == "readOnly" and e.absolute_path]
+            if not paths:
+                return value
+            value = _deep_copy(value)
+            removed = False
+            for path in paths:
+                parent = value
+                for token in path[:-1]:
+                    parent = parent[token] if isinstance(parent, (dict, list)) else None
+                if isinstance(parent, dict) and path[-1] in parent:
+                    del parent[path[-1]]
+                    removed = True
+            if not removed:
+                return value
+        return value
 
     def variant_count(self, loc: Loc, depth: int = 0, seen: frozenset[str] = frozenset()) -> int:
         """The most ``oneOf``/``anyOf`` variants (or enum members) in the schema at ``loc``, looking
@@ -296,7 +327,63 @@ class Values:
                 return value
         if not parts:
             return "value"
-        return merge(parts)
+        merged = merge(parts)
+        if isinstance(merged, dict) and schema.get("allOf"):
+            merged = self._fill_from_all_of(loc, merged, shape, stack)
+        if isinstance(merged, dict) and "if" in schema:
+            merged = self._conditional(loc, schema, merged, seed, shape, stack)
+        return merged
+
+    def _conditional(
+        self, loc: Loc, schema: dict[str, Any], value: dict[str, Any], seed: str, shape: Shape, stack: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """An object with ``if``/``then``/``else``: the branch the value takes (``then`` when it
+        is valid against ``if``) adds what it requires (built in the required shape)."""
+        branch = "then" if self.valid(loc.child("if"), value, shape.write) else "else"
+        if not isinstance(schema.get(branch), dict):
+            return value
+        try:
+            part = self._build(loc.child(branch), seed, Shape("required", shape.variant, shape.write), stack)
+        except Unsatisfiable:
+            return value
+        if not isinstance(part, dict):
+            return value
+        merged = merge([value, part])
+        if isinstance(merged, dict):
+            merged = self._fill_placeholders(loc.child(branch), schema[branch], merged, shape, stack)
+        return merged
+
+    def _fill_from_all_of(self, loc: Loc, value: dict[str, Any], shape: Shape, stack: tuple[str, ...]) -> dict[str, Any]:
+        """A property an ``allOf`` requires beside its parts (``{allOf: [$ref Domain], required:
+        [type]}``) and only a part declares is built from that part's schema (a placeholder else)."""
+        out = dict(value)
+        for key, item in value.items():
+            if not isinstance(item, _Placeholder):
+                continue
+            declared = self._declared_in_all_of(loc, key, 0)
+            if declared is None:
+                continue
+            try:
+                out[key] = self._build(declared, key, shape, stack)
+            except Unsatisfiable:
+                pass
+        return out
+
+    def _declared_in_all_of(self, loc: Loc, name: str, depth: int) -> Loc | None:
+        """Where a part of the ``allOf`` at ``loc`` (or a part of a part) declares property ``name``."""
+        try:
+            loc, schema = self.deref(loc)
+        except Unsatisfiable:
+            return None
+        if not isinstance(schema, dict) or depth > 8:
+            return None
+        if depth and isinstance(schema.get("properties"), dict) and name in schema["properties"]:
+            return loc.child("properties", name)
+        for index, _ in enumerate(schema.get("allOf") or []):
+            found = self._declared_in_all_of(loc.child("allOf", index), name, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def _variant(
         self,
@@ -540,6 +627,22 @@ def _named_mappings_as_refs(doc: dict[str, Any]) -> None:
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+
+def _counts(error: Any) -> bool:
+    """Whether a validation error counts: ``readOnly`` on the value itself (not on a property of
+    an object, e.g. a response model's property schema reused as a whole request body) is not
+    one, as OpenAPI 3.0 makes ``readOnly`` "relevant only for Schema properties definitions"."""
+    return not (error.validator == "readOnly" and not error.absolute_path)
+
+
+def _deep_copy(value: Any) -> Any:
+    """A copy of a JSON-like value (dicts and lists copied, placeholders kept as they are)."""
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
 
 
 def merge(parts: list[Any]) -> Any:

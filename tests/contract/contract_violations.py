@@ -38,6 +38,9 @@ class RequestContext:
     sent_empty_query: frozenset[str] = frozenset()
     #: our own validator found the JSON body sent valid against the document's schema
     body_valid: bool = False
+    #: the header parameters OpenAPI says to ignore (Accept, Content-Type, Authorization), by
+    #: lower-case name: where they are
+    ignored_headers: dict[str, Loc] | None = None
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -50,9 +53,13 @@ def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: Requ
     # Prism follows a failed variant with "must match exactly one schema in oneOf" at the same
     # place: that one is explained by whatever explains the variant's own failure
     places = {tuple(v.get("location") or ()) for v, f in zip(violations, explained) if f is not None}
+    # likewise "must match "then"/"else" schema" (code ``if``) follows a failure inside the branch
     explained = [
         next((f for f in explained if f is not None), None)
-        if f is None and v.get("code") in ("oneOf", "anyOf") and tuple(v.get("location") or ()) in places
+        if f is None and (
+            (v.get("code") in ("oneOf", "anyOf") and tuple(v.get("location") or ()) in places)
+            or (v.get("code") == "if" and _under(tuple(v.get("location") or ()), places))
+        )
         else f
         for v, f in zip(violations, explained)
     ]
@@ -78,13 +85,27 @@ def _other_variants(violations: list[dict[str, Any]], explained: list[Finding | 
     ]
 
 
+def _under(location: tuple[Any, ...], places: set[tuple[Any, ...]]) -> bool:
+    """Whether one of ``places`` is ``location`` or inside it."""
+    return any(place[: len(location)] == location for place in places)
+
+
 def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> Finding | None:
     location = [str(t) for t in violation.get("location") or []]
     message = str(violation.get("message", ""))
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind in ("text", "binary"):
-        if _object_schema(values, ctx.body_schema):
+        if _object_schema(values, ctx.body_schema) or _array_schema(values, ctx.body_schema):
             reason = "prism-non-json-body-as-text" if ctx.body_kind == "text" else "prism-binary-body-as-text"
             return Finding(MOCK, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
+    ignored = ctx.ignored_headers or {}
+    if location == ["request", "header", "content-type"] and "content-type" in ignored and ctx.body_schema is not None:
+        if _contradicts_body_media(values, ignored["content-type"], ctx.body_schema):
+            return Finding(DOCUMENT, "content-type-parameter-contradicts-body", ignored["content-type"].pointer, message)
+    wanted = re.search(r"must have required property '([^']+)'", message)
+    if location == ["request", "header"] and wanted and wanted.group(1).lower() in ("accept", "authorization"):
+        param = ignored.get(wanted.group(1).lower())
+        if param is not None and not any(ctx.security or []):
+            return Finding(DOCUMENT, "ignored-header-parameter-required", param.pointer, message)
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind in ("multipart", "form"):
         if _single_value_schema(values, ctx.body_schema):
             reason = f"{ctx.body_kind}-schema-not-object"
@@ -152,14 +173,45 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     return None
 
 
-def _object_schema(values: Values, loc: Loc | None) -> bool:
+def _contradicts_body_media(values: Values, param: Loc, body_schema: Loc) -> bool:
+    """Whether a Content-Type header parameter's enum leaves out the media type of the body sent
+    (``body_schema`` is ``.../content/<media type>/schema``): no request with that body passes."""
+    try:
+        _, schema = values.deref(param.child("schema"))
+    except Exception:  # noqa: BLE001
+        return False
+    tokens = body_schema.pointer.split("/")
+    if len(tokens) < 3 or tokens[-1] != "schema" or tokens[-3] != "content":
+        return False
+    media = tokens[-2].replace("~1", "/").replace("~0", "~").split(";")[0].strip().lower()
+    enum = schema.get("enum") if isinstance(schema, dict) else None
+    return isinstance(enum, list) and bool(enum) and all(str(e).split(";")[0].strip().lower() != media for e in enum)
+
+
+def _array_schema(values: Values, loc: Loc | None) -> bool:
     if loc is None:
         return False
     try:
         _, schema = values.deref(loc)
     except Exception:  # noqa: BLE001
         return False
-    return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+    return isinstance(schema, dict) and (schema.get("type") == "array" or "items" in schema)
+
+
+def _object_schema(values: Values, loc: Loc | None, depth: int = 0) -> bool:
+    """Whether the schema at ``loc`` is an object's (``type: object``, ``properties``, or an
+    ``allOf`` part that is: Docker's ``allOf: [$ref ContainerConfig, {...}]``)."""
+    if loc is None or depth > 8:
+        return False
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "object" or "properties" in schema:
+        return True
+    return any(_object_schema(values, loc.child("allOf", i), depth + 1) for i, _ in enumerate(schema.get("allOf") or []))
 
 
 def _single_value_schema(values: Values, loc: Loc | None) -> bool:
@@ -225,6 +277,9 @@ def _read_only_somewhere(values: Values, loc: Loc, name: str, seen: set[str] | N
         for index, _ in enumerate(schema.get(key) or []):
             if _read_only_somewhere(values, loc.child(key, index), name, seen, depth + 1):
                 return True
+    for key in ("then", "else"):
+        if isinstance(schema.get(key), dict) and _read_only_somewhere(values, loc.child(key), name, seen, depth + 1):
+            return True
     if isinstance(schema.get("items"), dict) and _read_only_somewhere(values, loc.child("items"), name, seen, depth + 1):
         return True
     return any(_read_only_somewhere(values, loc.child("properties", p), name, seen, depth + 1) for p in props)

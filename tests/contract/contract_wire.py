@@ -11,11 +11,14 @@ credentials) and ``"response"`` (the response Prism made up breaks the document,
 from __future__ import annotations
 
 import asyncio
+import datetime
+import decimal
 import importlib
 import json
 import re
 import ssl
 import typing
+import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
@@ -24,6 +27,10 @@ import httpx
 
 # One TLS context for every httpx client: building one per client costs ~50 ms (CA bundle).
 TLS = ssl.create_default_context()
+
+
+# What a 422 that names no violation (no ``sl-violations``, not Prism's own error) counts as.
+NO_VIOLATIONS_422: dict[str, Any] = {"message": "422 without sl-violations"}
 
 
 def parse_violations(header: str | None) -> list[dict[str, Any]]:
@@ -81,7 +88,7 @@ class Exchange:
                 {**v, "location": ["request", *(v.get("location") or [])]} for v in listed if isinstance(v, dict)
             ] or [{"message": "422 UNPROCESSABLE_ENTITY without a validation list"}]
         if self.status == 422 and not found and not self.prism_error:
-            found = [{"message": "422 without sl-violations"}]
+            found = [NO_VIOLATIONS_422]
         return found
 
     @property
@@ -211,7 +218,10 @@ class Package:
 
     def type_of(self, hint: str) -> Any:
         """The Python object a type hint of the generated code names (e.g. ``list[Pet] | None``)."""
-        namespace = {name: getattr(typing, name) for name in ("Any", "Literal", "Optional", "Union")}
+        namespace: dict[str, Any] = {name: getattr(typing, name) for name in ("Any", "Literal", "Optional", "Union")}
+        # The stdlib modules the generator's hints name (``uuid.UUID``...), which models.py imports
+        # only when a model uses them, while a resource module's return hint may need them alone.
+        namespace.update({mod.__name__: mod for mod in (datetime, decimal, uuid)})
         namespace.update(vars(self.models))
         namespace.setdefault("FileInput", getattr(importlib.import_module(f"{self.name}._models"), "FileInput", Any))
         return eval(hint, namespace)  # noqa: S307 - hints are the generator's own output
