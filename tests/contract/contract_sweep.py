@@ -50,7 +50,6 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
-    complex_schema,
     invalid_media_type,
     prism_crashed,
     response_refused,
@@ -59,6 +58,7 @@ from contract_classify import (  # noqa: E402
 from contract_violations import RequestContext, request_rejected  # noqa: E402
 from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E402
 from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
+from contract_operation_doc import OperationDocument  # noqa: E402
 from contract_requests import Request, RequestPlanner  # noqa: E402
 from contract_values import Unsatisfiable, Values  # noqa: E402
 from contract_wire import NO_VIOLATIONS_422, Exchange, Package, Recorder, drive, expected_error_class  # noqa: E402
@@ -119,7 +119,7 @@ class DocResult:
 # --- one request --------------------------------------------------------------------------------
 
 
-class OperationSweep:
+class OperationSweep(OperationDocument):
     """Sends one operation's requests and judges them."""
 
     def __init__(
@@ -262,51 +262,10 @@ class OperationSweep:
                 return
             self._add(Finding(CLIENT, "wrong-result-type", self.op_loc.pointer, problem), label, flavor)
 
-    def _object_as_text(self) -> bool:
-        """Whether a 2xx response declares a non-JSON media type with an object or array schema
-        (also one composed of one)."""
-        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
-        for code in responses:
-            if not str(code).startswith("2"):
-                continue
-            try:
-                rloc, resp = self.values.deref(self.op_loc.child("responses", str(code)))
-            except Unsatisfiable:
-                continue
-            for media_type in (resp.get("content") or {}) if isinstance(resp, dict) else {}:
-                if "json" in media_type:
-                    continue
-                if complex_schema(self.values, rloc.child("content", media_type, "schema")):
-                    return True
-        return False
-
-
-    def _declares_response_header(self, name: str) -> bool:
-        """Whether a response of the operation declares the header ``name``."""
-        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
-        for code in responses:
-            try:
-                _, resp = self.values.deref(self.op_loc.child("responses", str(code)))
-            except Unsatisfiable:
-                continue
-            headers = resp.get("headers") if isinstance(resp, dict) else None
-            if isinstance(headers, dict) and any(str(h).lower() == name for h in headers):
-                return True
-        return False
-
-    def _informational_code(self) -> str | None:
-        """The operation's lowest declared 1xx response code, if any."""
-        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
-        codes = sorted(str(c) for c in responses if str(c).isdigit() and str(c).startswith("1"))
-        return codes[0] if codes else None
 
     def _informational(self, code: str, result: Any, label: str, flavor: str) -> None:
         pointer = self.op_loc.child("responses", code).pointer
         self._add(Finding(MOCK, "prism-informational-final-response", pointer, short(result)), label, flavor)
-
-    def _declares_success(self) -> bool:
-        responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
-        return any(str(code).startswith("2") for code in responses)
 
     def _judge_request(self, exchange: Exchange, request: Request, asked: int | None = None) -> Finding | None:
         """A finding when the request itself is wrong (Prism's violations or our own checks).
@@ -372,41 +331,6 @@ class OperationSweep:
             ignored_headers=self._ignored_headers(),
         )
 
-    def _path_params(self) -> dict[str, str]:
-        """The ``in: path`` parameters the operation and its path item declare: name -> pointer."""
-        out: dict[str, str] = {}
-        item = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
-        for owner in (item, self.op_loc):
-            listed = self.values.node(owner).get("parameters") if isinstance(self.values.node(owner), dict) else None
-            for i, _ in enumerate(listed if isinstance(listed, list) else []):
-                try:
-                    loc, raw = self.values.deref(owner.child("parameters", i))
-                except Unsatisfiable:
-                    continue
-                if isinstance(raw, dict) and raw.get("in") == "path" and isinstance(raw.get("name"), str):
-                    out[raw["name"]] = loc.pointer
-        return out
-
-    def _ignored_headers(self) -> dict[str, Loc]:
-        """The operation's (or its path item's) header parameters named Accept, Content-Type or
-        Authorization (which OpenAPI says SHALL be ignored), by lower-case name."""
-        found: dict[str, Loc] = {}
-        item_loc = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
-        for owner in (self.op_loc, item_loc):
-            try:
-                params = self.values.node(owner.child("parameters"))
-            except Exception:  # noqa: BLE001 - no parameters there
-                continue
-            for index in range(len(params) if isinstance(params, list) else 0):
-                try:
-                    loc, param = self.values.deref(owner.child("parameters", str(index)))
-                except Exception:  # noqa: BLE001 - a parameter the sweep cannot read
-                    continue
-                name = str(param.get("name", "")).lower() if isinstance(param, dict) else ""
-                if param.get("in") == "header" and name in ("accept", "content-type", "authorization"):
-                    found.setdefault(name, loc)
-        return found
-
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
         content = exchange.request.content
@@ -457,27 +381,6 @@ class OperationSweep:
             if isinstance(content, dict) and title[len(prefix):] in content:
                 return str(code), title[len(prefix):]
         return None
-
-    def _response_media(self, exchange: Exchange) -> Loc | None:
-        responses = self.raw.get("responses")
-        if not isinstance(responses, dict):
-            return None
-        status = str(exchange.status)
-        key = next((k for k in (status, f"{status[0]}XX", f"{status[0]}xx", "default") if k in responses), None)
-        if key is None:
-            return None
-        try:
-            rloc, resp = self.values.deref(self.op_loc.child("responses", key))
-        except Unsatisfiable:
-            return None
-        content = resp.get("content") if isinstance(resp, dict) else None
-        if not isinstance(content, dict) or not content:
-            return None
-        got = exchange.headers.get("content-type", "").split(";")[0].strip().lower()
-        chosen = next((m for m in content if m.split(";")[0].strip().lower() == got), None)
-        if chosen is None:
-            chosen = next((m for m in content if "json" in m), next(iter(content)))
-        return rloc.child("content", chosen)
 
     def _check_result(self, result: Any) -> str:
         op, pkg = self.ir, self.doc.pkg
