@@ -11,8 +11,9 @@ Groups:
 ``CONNECT_CODEGEN_CONTRACT`` selects what ``test_contract_sweep.py`` runs: unset, the fixed
 :data:`SAMPLE` (chosen to cover the constructs: unions and discriminators, multipart, form,
 binary and text bodies, parameter styles, security schemes, pagination, 3.0 and 3.1);
-``all`` every group; ``valid``, ``invalid`` or ``versori`` one group; any other value a fragment
-of the document paths to run.
+``all`` every group; ``valid``, ``invalid`` or ``versori`` one group; ``@FILE`` the documents
+FILE names (one corpus-relative path per line); any other value a fragment of the document
+paths to run.
 
 Run outside pytest (``python tests/contract/contract_corpus.py [SELECTION] [--jobs N]``) it sweeps
 the selection in parallel processes and prints the same summary line and report.
@@ -137,6 +138,9 @@ def selected(selection: str | None) -> list[Doc]:
         return docs
     if selection in ("valid", "invalid", "versori"):
         return [d for d in docs if d.group == selection]
+    if selection.startswith("@"):  # a file of document names, one per line (e.g. a rerun's)
+        names = set(Path(selection[1:]).read_text(encoding="utf-8").split())
+        return [d for d in docs if d.name in names]
     return [d for d in docs if selection in d.name]
 
 
