@@ -13,6 +13,7 @@ evidence in the document, and the evidence itself (what Prism said, what was sen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -169,11 +170,33 @@ REASONS: dict[str, str] = {
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
     ),
+    "prism-fragment-path-key": (
+        "the path key has a '#fragment' naming a variant of a path (AWS documents: "
+        "`/{Bucket}/{Key}#uploads`, `/#Action=CreateQueue`, with the variant's query parameters "
+        "declared): a fragment never goes over HTTP (RFC 3986 3.5) and the client sends the path "
+        "before '#', but Prism 5.14.2 routes by the whole key, so it answers 404 NO_PATH_MATCHED "
+        "(or 405 NO_METHOD_MATCHED when the bare path has other methods) whatever is sent"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"
     ),
 }
+
+
+def fragment_path_key(path_key: str, sent_path: str, prism_error: str, pointer: str, evidence: str) -> Finding | None:
+    """A Prism routing error for an operation whose path key has a ``#fragment``, when what was
+    sent is the key's path before ``#`` with its parameters filled in (nothing else): a mock
+    limitation (``prism-fragment-path-key``). None otherwise (a request to another path is ours)."""
+    if "#" not in path_key or prism_error not in ("NO_PATH_MATCHED_ERROR", "NO_METHOD_MATCHED_ERROR"):
+        return None
+    bare = path_key.split("#", 1)[0]
+    pattern = "".join(
+        "[^/#]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^{}]+\})", bare) if part
+    )
+    if not re.fullmatch(pattern, sent_path):
+        return None
+    return Finding(MOCK, "prism-fragment-path-key", pointer, evidence)
 
 
 #: Prism crashes whose cause is Prism's alone: (a line of its stack trace, the reason).

@@ -50,6 +50,7 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
+    fragment_path_key,
     prism_crashed,
     response_refused,
     unknown_tag,
@@ -352,7 +353,9 @@ class OperationSweep:
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
-        return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
+        sent_path = exchange.request.url.path[len(httpx.URL(self.doc.base_url).path.rstrip("/")):]
+        found = fragment_path_key(self.path, sent_path, exchange.prism_error, self.op_loc.pointer, exchange.describe())
+        return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _response_media(self, exchange: Exchange) -> Loc | None:
         responses = self.raw.get("responses")

@@ -19,6 +19,7 @@ from contract_classify import (
     DOCUMENT,
     MOCK,
     REASONS,
+    fragment_path_key,
     prism_crashed,
     provably_empty,
     response_refused,
@@ -526,3 +527,50 @@ def test_a_oneof_of_string_and_integer_parameter_is_ambiguous_on_the_wire(prism:
     ctx = RequestContext(None, {("path", "id"): values.at("/paths/~1w~1{id}/get/parameters/0")})
     found = request_rejected(values, violations, ctx)
     assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "parameter-oneof-overlap")
+
+
+def test_prism_routes_by_the_whole_path_key_fragment_included(prism: Path, tmp_path: Path) -> None:
+    """AWS documents name variants of a path with a '#fragment' (never sent over HTTP) and declare
+    the variant's query parameters: Prism 5.14.2 cannot route the request the document describes,
+    whether the bare path has no operation (404) or other methods (405)."""
+    action = {"name": "Action", "in": "query", "required": True, "schema": {"type": "string", "enum": ["CreateQueue"]}}
+    uploads = {"name": "uploads", "in": "query", "required": True, "schema": {"type": "boolean", "enum": [True]}}
+    key = {"name": "Key", "in": "path", "required": True, "schema": {"type": "string"}}
+    ok = {"responses": {"200": {"description": "ok"}}}
+    doc = _doc({}, {
+        "/#Action=CreateQueue": {"get": {"parameters": [action], **ok}},
+        "/obj/{Key}": {"get": {"parameters": [key], **ok}},
+        "/obj/{Key}#uploads": {"post": {"parameters": [key, uploads], **ok}},
+    })  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        listed = httpx.get(f"{server.url}/?Action=CreateQueue")
+        upload = httpx.post(f"{server.url}/obj/k?uploads=true")
+        plain = httpx.get(f"{server.url}/obj/k")
+    finally:
+        server.stop()
+    assert plain.status_code == 200
+    assert listed.status_code == 404 and "NO_PATH_MATCHED_ERROR" in listed.text, listed.text
+    assert upload.status_code == 405 and "NO_METHOD_MATCHED_ERROR" in upload.text, upload.text
+    found = fragment_path_key("/#Action=CreateQueue", "/", "NO_PATH_MATCHED_ERROR", "/p", listed.text)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-fragment-path-key")
+    found = fragment_path_key("/obj/{Key}#uploads", "/obj/k", "NO_METHOD_MATCHED_ERROR", "/p", upload.text)
+    assert found is not None and found.reason == "prism-fragment-path-key"
+    # a request to any other path, or a key without a fragment, stays the client's
+    assert fragment_path_key("/obj/{Key}#uploads", "/obj/k/extra", "NO_METHOD_MATCHED_ERROR", "/p", "") is None
+    assert fragment_path_key("/obj/{Key}#uploads", "/obj/k#uploads", "NO_METHOD_MATCHED_ERROR", "/p", "") is None
+    assert fragment_path_key("/obj/{Key}", "/obj/k", "NO_METHOD_MATCHED_ERROR", "/p", "") is None
+    assert fragment_path_key("/obj/{Key}#uploads", "/obj/k", "UNPROCESSABLE_ENTITY", "/p", "") is None
+
+
+def test_an_annotation_only_allof_part_adds_nothing_to_the_built_value(tmp_path: Path) -> None:
+    """AWS documents annotate a reference with ``allOf: [{$ref: List}, {description: ...}]``: the
+    built value is the list's (it was the bare placeholder 'value', reported as no test value)."""
+    doc = _doc({"List": {"type": "array", "items": {"type": "string"}, "xml": {"wrapped": False}}, "Req": {
+        "type": "object", "required": ["ids"],
+        "properties": {"ids": {"allOf": [{"$ref": "#/components/schemas/List"}, {"description": "the ids"}]}},
+    }})  # fmt: skip
+    values = _values(tmp_path, doc)
+    loc = values.at("/components/schemas/Req")
+    built = values.value(loc)
+    assert isinstance(built["ids"], list) and values.valid(loc, built), built
