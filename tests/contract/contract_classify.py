@@ -177,6 +177,12 @@ REASONS: dict[str, str] = {
         "before '#', but Prism 5.14.2 routes by the whole key, so it answers 404 NO_PATH_MATCHED "
         "(or 405 NO_METHOD_MATCHED when the bare path has other methods) whatever is sent"
     ),
+    "prism-form-array-without-encoding": (
+        "an array property of an application/x-www-form-urlencoded body whose media type has no "
+        "`encoding` entry for it: Prism 5.14.2 splits a form field into an array only where "
+        "`encoding` names it, so it reports 'must be array' whatever is sent (`a=x&a=y`, the "
+        "default style form with explode, `a=x,y` or a single `a=x`)"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"

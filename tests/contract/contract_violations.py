@@ -85,6 +85,9 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         index_rule = _prefix_items(values, ctx.body_schema, location[2:])
         if index_rule is not None and violation.get("code") == "type":
             return Finding(MOCK, "prism-prefixitems", index_rule.pointer, message)
+    if len(location) == 3 and location[:2] == ["request", "body"] and ctx.body_kind == "form" and violation.get("code") == "type":
+        if message.endswith("must be array") and _form_array_without_encoding(values, ctx.body_schema, location[2]):
+            return Finding(MOCK, "prism-form-array-without-encoding", ctx.body_schema.pointer if ctx.body_schema else "", message)
     if len(location) == 3 and location[1] == "query" and ctx.params and violation.get("code") == "type":
         param = _param_loc(ctx, "query", location[2])
         if param is not None and "array" in message and "null" in message and _nullable_array(values, param):
@@ -116,6 +119,22 @@ def _object_schema(values: Values, loc: Loc | None) -> bool:
     except Exception:  # noqa: BLE001
         return False
     return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+
+
+def _form_array_without_encoding(values: Values, loc: Loc | None, name: str) -> bool:
+    """Whether property ``name`` of the form body schema at ``loc`` is an array and the media
+    type (the schema's parent) has no ``encoding`` entry for it."""
+    if loc is None or not loc.pointer.endswith("/schema"):
+        return False
+    try:
+        schema_loc, schema = values.deref(loc)
+        _, prop = values.deref(schema_loc.child("properties", name))
+        media = values.node(values.at(loc.pointer[: -len("/schema")]))
+    except Exception:  # noqa: BLE001
+        return False
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    named = isinstance(encoding, dict) and name in encoding
+    return isinstance(prop, dict) and prop.get("type") == "array" and not named
 
 
 def _single_value_schema(values: Values, loc: Loc | None) -> bool:

@@ -574,3 +574,34 @@ def test_an_annotation_only_allof_part_adds_nothing_to_the_built_value(tmp_path:
     loc = values.at("/components/schemas/Req")
     built = values.value(loc)
     assert isinstance(built["ids"], list) and values.valid(loc, built), built
+
+
+def test_prism_splits_form_arrays_only_where_encoding_names_them(prism: Path, tmp_path: Path) -> None:
+    """An array property of a urlencoded body (Twilio's `StatusCallbackEvent`) is 'must be array'
+    for Prism 5.14.2 whatever is sent, unless the media type's `encoding` names it."""
+    props = {"Issue": {"type": "array", "items": {"type": "string"}}, "Tags": {"type": "array", "items": {"type": "string"}}}
+    media = {"schema": {"type": "object", "properties": props}, "encoding": {"Tags": {"style": "form", "explode": True}}}
+    doc = _doc({}, {"/f": {"post": {
+        "requestBody": {"content": {"application/x-www-form-urlencoded": media}},
+        "responses": {"204": {"description": "ok"}},
+    }}})  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    try:
+        sent = {body: httpx.post(f"{server.url}/f", content=body, headers=form) for body in ("Issue=a&Issue=b", "Issue=a,b", "Issue=a")}
+        named = httpx.post(f"{server.url}/f", content="Tags=a&Tags=b", headers=form)
+    finally:
+        server.stop()
+    assert named.status_code == 204, named.text
+    values = _values(tmp_path, doc)
+    body = values.at("/paths/~1f/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    for text, response in sent.items():
+        assert response.status_code == 422, (text, response.text)
+        violations = [{**v, "location": ["request", *v["location"]]} for v in response.json()["validation"]]
+        assert [v["location"] for v in violations] == [["request", "body", "Issue"]]
+        found = request_rejected(values, violations, RequestContext(body, {}, body_kind="form"))
+        assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-form-array-without-encoding")
+    # the same violation on a property `encoding` names is the client's
+    tags = [{**violations[0], "location": ["request", "body", "Tags"], "message": "Request body property Tags must be array"}]
+    assert request_rejected(values, tags, RequestContext(body, {}, body_kind="form")) is None
+
