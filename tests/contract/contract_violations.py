@@ -73,7 +73,8 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _read_only_somewhere(values, ctx.body_schema, missing.group(1)):
             return Finding(MOCK, "prism-readonly-required-in-composition", ctx.body_schema.pointer, message)
     if missing and location == ["request", "query"] and "%" in missing.group(1):
-        if unquote(missing.group(1)) in ctx.sent_query:
+        # (Prism lower-cases the names in its messages: `filter%5bregioncode%5d`)
+        if unquote(missing.group(1)).lower() in {name.lower() for name in ctx.sent_query}:
             return Finding(MOCK, "prism-encoded-query-name", "", message)
     if location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if (

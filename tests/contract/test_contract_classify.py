@@ -605,3 +605,22 @@ def test_prism_splits_form_arrays_only_where_encoding_names_them(prism: Path, tm
     tags = [{**violations[0], "location": ["request", "body", "Tags"], "message": "Request body property Tags must be array"}]
     assert request_rejected(values, tags, RequestContext(body, {}, body_kind="form")) is None
 
+
+def test_prism_names_an_encoded_query_name_in_lower_case(prism: Path, tmp_path: Path) -> None:
+    """Apple's required `filter[regionCode]`: Prism 5.14.2 finds it only under its doubly encoded
+    name, and reports it missing as `filter%5bregioncode%5d` (lower-cased) however it is sent."""
+    param = {"name": "filter[regionCode]", "in": "query", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {"/q": {"get": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        encoded = httpx.get(f"{server.url}/q?filter%5BregionCode%5D=x")
+        double = httpx.get(f"{server.url}/q?filter%255BregionCode%255D=x")
+    finally:
+        server.stop()
+    assert double.status_code == 204 and encoded.status_code == 422, encoded.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in encoded.json()["validation"]]
+    assert "filter%5bregioncode%5d" in violations[0]["message"]
+    values = _values(tmp_path, doc)
+    found = request_rejected(values, violations, RequestContext(None, {}, sent_query=frozenset({"filter[regionCode]"})))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-encoded-query-name")
+    assert request_rejected(values, violations, RequestContext(None, {}, sent_query=frozenset({"filter[other]"}))) is None
