@@ -183,6 +183,12 @@ REASONS: dict[str, str] = {
         "`encoding` names it, so it reports 'must be array' whatever is sent (`a=x&a=y`, the "
         "default style form with explode, `a=x,y` or a single `a=x`)"
     ),
+    "prism-checks-ignored-header-parameter": (
+        "the document declares a required header parameter named Content-Type, Accept or "
+        "Authorization, which OAS says SHALL be ignored (3.1.0 4.8.12.1: the media type and "
+        "security decide them): Prism 5.14.2 checks it anyway and reports it missing from a request "
+        "that rightly has no such header (a request without a body has no Content-Type)"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"

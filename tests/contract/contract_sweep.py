@@ -55,7 +55,7 @@ from contract_classify import (  # noqa: E402
     response_refused,
     unknown_tag,
 )
-from contract_violations import RequestContext, request_rejected  # noqa: E402
+from contract_violations import RequestContext, ignored_header_parameters, request_rejected  # noqa: E402
 from contract_judge import conforms, json_or_none, lost_values, short  # noqa: E402
 from contract_prism import PRISM_SEED, PrismServer, PrismStartError, start_prism  # noqa: E402
 from contract_requests import Request, RequestPlanner  # noqa: E402
@@ -329,7 +329,12 @@ class OperationSweep:
         kind = request.body.kind if request.body is not None else ""
         where = self.op_loc.child("security").pointer if "security" in self.raw else "/security"
         sent = frozenset(k for k, _ in httpx.URL(request.sent_url).params.multi_items()) if request.sent_url else frozenset()
-        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent)
+        declared = [self.op_loc.child("parameters", i) for i, _ in enumerate(self.raw.get("parameters") or [])]
+        item = (self.values.doc.get("paths") or {}).get(self.path)
+        shared = item.get("parameters") if isinstance(item, dict) else None
+        declared += [self.values.root().child("paths", self.path, "parameters", i) for i, _ in enumerate(shared or [])]
+        ignored = ignored_header_parameters(self.values, declared)
+        return RequestContext(body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, ignored)
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
         """What was sent, and whether it is valid by our own validator, for a rejected request."""
@@ -348,13 +353,16 @@ class OperationSweep:
                 text += f" | lost: {lost}"
         return text
 
+    def _sent_path(self, exchange: Exchange) -> str:
+        """The request's path below the server URL's own path."""
+        return exchange.request.url.path[len(httpx.URL(self.doc.base_url).path.rstrip("/")):]
+
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
-        sent_path = exchange.request.url.path[len(httpx.URL(self.doc.base_url).path.rstrip("/")):]
-        found = fragment_path_key(self.path, sent_path, exchange.prism_error, self.op_loc.pointer, exchange.describe())
+        found = fragment_path_key(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
         return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _response_media(self, exchange: Exchange) -> Loc | None:

@@ -31,6 +31,9 @@ class RequestContext:
     security_pointer: str = ""
     #: the query string as sent (decoded names), to tell a parameter left out
     sent_query: frozenset[str] = frozenset()
+    #: header parameters the document declares named Accept, Content-Type or Authorization
+    #: (lower-cased), which OAS says SHALL be ignored: the client does not send them as such
+    ignored_headers: frozenset[str] = frozenset()
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -63,6 +66,8 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
     if location == ["request", "body"] and violation.get("code") == "type" and ctx.body_kind == "multipart":
         if _single_value_schema(values, ctx.body_schema):
             return Finding(DOCUMENT, "multipart-schema-not-object", ctx.body_schema.pointer if ctx.body_schema else "", message)
+    if location == ["request", "header"] and violation.get("code") == "required" and missing_header(message) in ctx.ignored_headers:
+        return Finding(MOCK, "prism-checks-ignored-header-parameter", "", message)
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")
@@ -110,6 +115,29 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if ("path", name) in ctx.params and not name.isascii():
             return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def missing_header(message: str) -> str:
+    """The header a "must have required property 'x'" message names (lower-cased), or ""."""
+    found = re.search(r"must have required property '([^']+)'", message)
+    return found.group(1).lower() if found else ""
+
+
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def ignored_header_parameters(values: Values, locs: list[Loc]) -> frozenset[str]:
+    """Of the parameters at ``locs``, the names (lower-cased) of header parameters named Accept,
+    Content-Type or Authorization, which OAS (3.1.0 4.8.12.1) says SHALL be ignored."""
+    names = set()
+    for loc in locs:
+        try:
+            _, param = values.deref(loc)
+        except Exception:  # noqa: BLE001
+            continue
+        if isinstance(param, dict) and param.get("in") == "header" and str(param.get("name")).lower() in IGNORED_HEADER_PARAMETERS:
+            names.add(str(param.get("name")).lower())
+    return frozenset(names)
 
 
 def _object_schema(values: Values, loc: Loc | None) -> bool:

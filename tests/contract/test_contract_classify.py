@@ -27,7 +27,7 @@ from contract_classify import (
     untyped_object,
 )
 from contract_prism import start_prism
-from contract_violations import RequestContext, request_rejected
+from contract_violations import RequestContext, ignored_header_parameters, request_rejected
 from contract_values import Shape, Values
 
 
@@ -536,17 +536,21 @@ def test_prism_routes_by_the_whole_path_key_fragment_included(prism: Path, tmp_p
     action = {"name": "Action", "in": "query", "required": True, "schema": {"type": "string", "enum": ["CreateQueue"]}}
     uploads = {"name": "uploads", "in": "query", "required": True, "schema": {"type": "boolean", "enum": [True]}}
     key = {"name": "Key", "in": "path", "required": True, "schema": {"type": "string"}}
+    copy = {"name": "copy", "in": "query", "required": True, "schema": {"type": "boolean", "enum": [True]}}
+    body = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
     ok = {"responses": {"200": {"description": "ok"}}}
     doc = _doc({}, {
         "/#Action=CreateQueue": {"get": {"parameters": [action], **ok}},
-        "/obj/{Key}": {"get": {"parameters": [key], **ok}},
+        "/obj/{Key}": {"get": {"parameters": [key], **ok}, "put": {"parameters": [key], "requestBody": body, **ok}},
         "/obj/{Key}#uploads": {"post": {"parameters": [key, uploads], **ok}},
+        "/obj/{Key}#copy": {"put": {"parameters": [key, copy], **ok}},
     })  # fmt: skip
     server = _serve(prism, tmp_path, doc)
     try:
         listed = httpx.get(f"{server.url}/?Action=CreateQueue")
         upload = httpx.post(f"{server.url}/obj/k?uploads=true")
         plain = httpx.get(f"{server.url}/obj/k")
+        copied = httpx.put(f"{server.url}/obj/k?copy=true")
     finally:
         server.stop()
     assert plain.status_code == 200
@@ -624,3 +628,26 @@ def test_prism_names_an_encoded_query_name_in_lower_case(prism: Path, tmp_path: 
     found = request_rejected(values, violations, RequestContext(None, {}, sent_query=frozenset({"filter[regionCode]"})))
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-encoded-query-name")
     assert request_rejected(values, violations, RequestContext(None, {}, sent_query=frozenset({"filter[other]"}))) is None
+
+
+def test_prism_checks_a_content_type_header_parameter_oas_ignores(prism: Path, tmp_path: Path) -> None:
+    """Spotify declares a required `Content-Type` header parameter beside an optional body: OAS
+    says it SHALL be ignored, Prism 5.14.2 reports it missing from a request without a body."""
+    header = {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string"}}
+    body = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+    doc = _doc({}, {"/p": {"put": {"parameters": [header], "requestBody": body, "responses": {"204": {"description": "ok"}}}}})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        bare = httpx.put(f"{server.url}/p")
+        with_body = httpx.put(f"{server.url}/p", json={})
+    finally:
+        server.stop()
+    assert with_body.status_code == 204, with_body.text
+    assert bare.status_code == 422, bare.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in bare.json()["validation"]]
+    values = _values(tmp_path, doc)
+    ignored = ignored_header_parameters(values, [values.at("/paths/~1p/put/parameters/0")])
+    assert ignored == {"content-type"}
+    found = request_rejected(values, violations, RequestContext(None, {}, ignored_headers=ignored))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-checks-ignored-header-parameter")
+    assert request_rejected(values, violations, RequestContext(None, {})) is None
