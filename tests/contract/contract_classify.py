@@ -211,6 +211,22 @@ def fragment_path_key(path_key: str, sent_path: str, prism_error: str, pointer: 
     return Finding(MOCK, "prism-fragment-path-key", pointer, evidence)
 
 
+def routed_to_bare_key(paths: Any, path_key: str, method: str, sent_path: str, pointer: str, evidence: str) -> Finding | None:
+    """Prism rejected a request to an operation whose path key has a ``#fragment`` while the
+    document also has the bare path (before ``#``) with the same method: Prism routes the request
+    to that other operation and checks it against its parameters and body, so the rejection says
+    nothing of this one (``prism-fragment-path-key``). None otherwise."""
+    bare = path_key.split("#", 1)[0]
+    if "#" not in path_key or not isinstance(paths, dict) or not isinstance(paths.get(bare), dict):
+        return None
+    if not isinstance(paths[bare].get(method), dict):
+        return None
+    found = fragment_path_key(path_key, sent_path, "NO_PATH_MATCHED_ERROR", pointer, evidence)
+    if found is None:
+        return None
+    return Finding(MOCK, found.reason, pointer, f"Prism checked it as {method.upper()} {bare}: {evidence}")
+
+
 #: Prism crashes whose cause is Prism's alone: (a line of its stack trace, the reason).
 BENIGN_CRASHES = {
     "deserializers/style/simple.js:20": (

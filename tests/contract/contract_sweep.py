@@ -53,6 +53,7 @@ from contract_classify import (  # noqa: E402
     fragment_path_key,
     prism_crashed,
     response_refused,
+    routed_to_bare_key,
     unknown_tag,
 )
 from contract_violations import RequestContext, ignored_header_parameters, request_rejected  # noqa: E402
@@ -298,6 +299,12 @@ class OperationSweep:
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
                 return quirk
+            routed = routed_to_bare_key(
+                self.values.doc.get("paths"), self.path, self.method, self._sent_path(exchange),
+                self.op_loc.pointer, exchange.describe(violations),
+            )  # fmt: skip
+            if routed is not None:
+                return routed
             if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
                 lost = lost_values(request.body_data, json_or_none(exchange, request=True))
                 if not lost:

@@ -23,6 +23,7 @@ from contract_classify import (
     prism_crashed,
     provably_empty,
     response_refused,
+    routed_to_bare_key,
     unsatisfiable,
     untyped_object,
 )
@@ -565,6 +566,13 @@ def test_prism_routes_by_the_whole_path_key_fragment_included(prism: Path, tmp_p
     assert fragment_path_key("/obj/{Key}#uploads", "/obj/k#uploads", "NO_METHOD_MATCHED_ERROR", "/p", "") is None
     assert fragment_path_key("/obj/{Key}", "/obj/k", "NO_METHOD_MATCHED_ERROR", "/p", "") is None
     assert fragment_path_key("/obj/{Key}#uploads", "/obj/k", "UNPROCESSABLE_ENTITY", "/p", "") is None
+    # a variant with the bare path's method is checked as the bare path's operation (S3's
+    # UploadPartCopy as PutObject: "Body parameter is required")
+    assert copied.status_code == 422 and "Body parameter is required" in copied.text, copied.text
+    found = routed_to_bare_key(doc["paths"], "/obj/{Key}#copy", "put", "/obj/k", "/p", copied.text)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-fragment-path-key")
+    assert routed_to_bare_key(doc["paths"], "/obj/{Key}#uploads", "post", "/obj/k", "/p", "") is None
+    assert routed_to_bare_key(doc["paths"], "/obj/{Key}#copy", "put", "/other/k", "/p", "") is None
 
 
 def test_an_annotation_only_allof_part_adds_nothing_to_the_built_value(tmp_path: Path) -> None:
