@@ -97,6 +97,10 @@ class RequestPlanner:
         for param in self.ir.params:
             if shape.mode == "required" and not param.required:
                 continue
+            if param.location == "header" and param.json_name.lower() == "content-length" and not param.required:
+                # (S3) the body's own length, which the transport sets: any made-up number
+                # contradicts the body sent, and httpx refuses to send it
+                continue
             uri, _, pointer = param.pointer.partition("#")
             loc = Loc(uri, pointer, uri)
             loc, raw = self.values.deref(loc)
