@@ -81,10 +81,15 @@ class RequestPlanner:
                 candidates.append(example["value"])
         # a parameter's schema is not a property: readOnly/writeOnly do not apply (read rules)
         shape = Shape(shape.mode, shape.variant, write=False)
+        in_path = raw.get("in") == "path"
         for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate, write=False):
+            if candidate is not None and not (in_path and candidate == "") and self.values.valid(schema_loc, candidate, write=False):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
+        if in_path and value == "" and self.values.valid(schema_loc, f"sample-{raw.get('name')}", write=False):
+            # a path segment is never empty (Notion's `id` has the example ""): the client
+            # rightly refuses to send one
+            value = f"sample-{raw.get('name')}"
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
             value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=False))
