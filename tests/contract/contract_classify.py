@@ -189,6 +189,11 @@ REASONS: dict[str, str] = {
         "security decide them): Prism 5.14.2 checks it anyway and reports it missing from a request "
         "that rightly has no such header (a request without a body has no Content-Type)"
     ),
+    "prism-content-type-response-header": (
+        "the response declares a `Content-Type` header (a string schema) and no content: Prism "
+        "5.14.2 takes its made-up value `string` as the media type and answers 500 'Cannot find "
+        "serializer for string' instead of a response, whatever the request"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"

@@ -369,6 +369,9 @@ class OperationSweep:
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
+        if exchange.prism_error == "UNKNOWN" and b"Cannot find serializer for" in exchange.body and not exchange.request_violations:
+            if self._declares_response_header("content-type"):
+                return Finding(MOCK, "prism-content-type-response-header", self.op_loc.pointer, exchange.describe())
         found = fragment_path_key(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
         return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 

@@ -659,3 +659,21 @@ def test_prism_checks_a_content_type_header_parameter_oas_ignores(prism: Path, t
     found = request_rejected(values, violations, RequestContext(None, {}, ignored_headers=ignored))
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-checks-ignored-header-parameter")
     assert request_rejected(values, violations, RequestContext(None, {})) is None
+
+
+def test_prism_cannot_answer_a_declared_content_type_response_header(prism: Path, tmp_path: Path) -> None:
+    """Bitbucket's snippet file: a 200 with a `Content-Type` header and no content. Prism 5.14.2
+    answers 500 'Cannot find serializer for string' to a plain GET (and 200 without the header)."""
+    headers = {"Content-Type": {"schema": {"type": "string"}}}
+    doc = _doc({}, {
+        "/file": {"get": {"responses": {"200": {"description": "ok", "headers": headers}}}},
+        "/plain": {"get": {"responses": {"200": {"description": "ok"}}}},
+    })  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        file = httpx.get(f"{server.url}/file")
+        plain = httpx.get(f"{server.url}/plain")
+    finally:
+        server.stop()
+    assert plain.status_code == 200, plain.text
+    assert file.status_code == 500 and "Cannot find serializer for string" in file.text, file.text
