@@ -194,11 +194,26 @@ REASONS: dict[str, str] = {
         "5.14.2 takes its made-up value `string` as the media type and answers 500 'Cannot find "
         "serializer for string' instead of a response, whatever the request"
     ),
+    "query-in-path-key": (
+        "the path key holds a query string (`/top.json?period={flag}`, Discourse): path templating "
+        "marks sections of the URL path (OAS 3.1.0 4.8.8.1) and query parameters belong in "
+        "`in: query` Parameter Objects, so the key names no path; the generator skips it with a "
+        "warning at the key"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"
     ),
 }
+
+
+def operation_missing(path_key: str, pointer: str) -> Finding:
+    """The generated client has no method for the operation at ``pointer``: a document defect
+    when its path key holds a query string (the generator skips such keys, with a warning),
+    else the client's."""
+    if "?" in path_key:
+        return Finding(DOCUMENT, "query-in-path-key", pointer, f"the path key {path_key!r} holds a query string")
+    return Finding(CLIENT, "operation-missing", pointer, "the generated client has no method for it")
 
 
 def fragment_path_key(path_key: str, sent_path: str, prism_error: str, pointer: str, evidence: str) -> Finding | None:

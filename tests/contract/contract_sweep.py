@@ -51,6 +51,7 @@ from contract_classify import (  # noqa: E402
     MOCK,
     Finding,
     fragment_path_key,
+    operation_missing,
     prism_crashed,
     response_refused,
     routed_to_bare_key,
@@ -530,7 +531,7 @@ class DocumentSweep:
         ir = self.ir_of.get((path, method))
         if ir is None:
             op = OpResult(str(raw.get("operationId") or f"{method.upper()} {path}"), method, path)
-            op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+            op.findings.append(operation_missing(path, op_loc.pointer))
             return op
         return OperationSweep(self, path, method, op_loc, raw, ir).run(flavors)
 
@@ -608,7 +609,7 @@ class DocumentSweep:
                     ir = self.ir_of.get((path, method))
                     if ir is None:
                         op = OpResult(str(name), method, path)
-                        op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+                        op.findings.append(operation_missing(path, op_loc.pointer))
                         result.operations.append(op)
                         continue
                     flavors = ("sync", "async") if async_every and index % async_every == 0 else ("sync",)

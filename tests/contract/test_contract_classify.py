@@ -20,6 +20,7 @@ from contract_classify import (
     MOCK,
     REASONS,
     fragment_path_key,
+    operation_missing,
     prism_crashed,
     provably_empty,
     response_refused,
@@ -677,3 +678,24 @@ def test_prism_cannot_answer_a_declared_content_type_response_header(prism: Path
         server.stop()
     assert plain.status_code == 200, plain.text
     assert file.status_code == 500 and "Cannot find serializer for string" in file.text, file.text
+
+
+def test_a_query_string_in_a_path_key_is_a_document_defect(tmp_path: Path) -> None:
+    """Discourse's `/top.json?period={flag}` (with `flag` declared `in: path`): the generator skips
+    the key with a warning; only such a key makes a missing operation the document's."""
+    from generator.pipeline import Options, run
+
+    flag = {"name": "flag", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {
+        "/top.json?period={flag}": {"get": {"parameters": [flag], "responses": {"204": {"description": "ok"}}}},
+        "/latest.json": {"get": {"responses": {"204": {"description": "ok"}}}},
+    })  # fmt: skip
+    spec = tmp_path / "doc.yaml"
+    spec.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result = run(Options(spec=spec, output=tmp_path / "out", package_name="p_query_key", validate=False))
+    warned = [d for d in result.sink.items if d.pointer.startswith("/paths/~1top.json?period={flag}")]
+    assert warned and all(d.level.name == "WARNING" for d in warned), result.sink.items
+    assert result.api is not None and len([o for r in result.api.resources for o in r.operations]) == 1
+    found = operation_missing("/top.json?period={flag}", "/paths/~1top.json?period={flag}/get")
+    assert (found.verdict, found.reason) == (DOCUMENT, "query-in-path-key")
+    assert operation_missing("/latest.json", "/paths/~1latest.json/get").verdict == CLIENT
