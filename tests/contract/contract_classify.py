@@ -261,12 +261,22 @@ BENIGN_CRASHES = {
 }
 
 
+#: A crash no request causes: Prism's response faker exhausting node's heap.
+FAKER_OUT_OF_MEMORY = (
+    "Prism ran out of memory (node's 'JavaScript heap out of memory') after its response faker "
+    "(json-schema-faker, in the log) recursed through a deeply self-referencing response schema "
+    "(Bitbucket's ref -> commit -> repository -> branch -> ref ...): no request causes that"
+)
+
+
 def prism_crashed(pointer: str, log: str) -> Finding:
     """Prism exited answering a request. A mock limitation when its stack trace is one of
     :data:`BENIGN_CRASHES` (a request that omits an optional value); otherwise the request most
     likely broke a rule Prism does not guard (e.g. a matrix-style path segment without its
     ``;``), which is the client's defect."""
     # the last crash in the log: node prints a blank line, then the throwing source line
+    if "JavaScript heap out of memory" in log and "json-schema-faker/" in log:
+        return Finding(MOCK, "prism-crashed", pointer, f"{FAKER_OUT_OF_MEMORY}: {log[-600:]}")
     start = log.rfind("\n\n/")
     trace = log[start + 2:] if start >= 0 else log
     for where, why in BENIGN_CRASHES.items():

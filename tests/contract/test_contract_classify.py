@@ -699,3 +699,21 @@ def test_a_query_string_in_a_path_key_is_a_document_defect(tmp_path: Path) -> No
     found = operation_missing("/top.json?period={flag}", "/paths/~1top.json?period={flag}/get")
     assert (found.verdict, found.reason) == (DOCUMENT, "query-in-path-key")
     assert operation_missing("/latest.json", "/paths/~1latest.json/get").verdict == CLIENT
+
+
+def test_prism_out_of_memory_in_its_faker_is_a_mock_limitation() -> None:
+    """Bitbucket's refs: Prism's json-schema-faker recurses through ref -> commit -> repository ->
+    branch until node's heap is gone (the log of a real sweep, shortened). Without the faker in the
+    log, an out-of-memory crash stays the client's."""
+    log = (
+        "[5:10:34 AM] › [HTTP SERVER] get /repositories/w/r/refs ✖  error     Request terminated with error: "
+        "Error: RangeError: Maximum call stack size exceeded\n"
+        "    at traverse (/x/node_modules/json-schema-faker/dist/main.cjs:2397:37)\n"
+        "<--- JS stacktrace --->\n\n"
+        "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n"
+        " 1: 0xb78db3 node::OOMErrorHandler(char const*, v8::OOMDetails const&) [node]\n"
+    )
+    found = prism_crashed("/paths/~1refs/get", log)
+    assert (found.verdict, found.reason) == (MOCK, "prism-crashed")
+    alone = log.replace("json-schema-faker/dist/main.cjs", "prism-http/dist/validator.js")
+    assert prism_crashed("/paths/~1refs/get", alone).verdict == CLIENT
