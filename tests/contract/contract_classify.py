@@ -277,6 +277,7 @@ def prism_crashed(pointer: str, log: str) -> Finding:
     # the last crash in the log: node prints a blank line, then the throwing source line
     if "JavaScript heap out of memory" in log and "json-schema-faker/" in log:
         return Finding(MOCK, "prism-crashed", pointer, f"{FAKER_OUT_OF_MEMORY}: {log[-600:]}")
+    log = log[-1500:]  # the crash itself
     start = log.rfind("\n\n/")
     trace = log[start + 2:] if start >= 0 else log
     for where, why in BENIGN_CRASHES.items():

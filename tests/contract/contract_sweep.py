@@ -587,7 +587,7 @@ class DocumentSweep:
         """Prism died answering a request: start it again; returns the end of its log (the
         evidence: Prism's own stack trace)."""
         assert self.server is not None
-        log = self.server.log_tail(1500)
+        log = self.server.log_tail(100_000)  # (a faker's trace may precede node's own by far)
         self.server.stop()
         self._start_prism()
         return f"Prism exited: {log}"
