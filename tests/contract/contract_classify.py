@@ -200,6 +200,11 @@ REASONS: dict[str, str] = {
         "`in: query` Parameter Objects, so the key names no path; the generator skips it with a "
         "warning at the key"
     ),
+    "prism-faker-stalled": (
+        "the client gave up waiting (timeout) while Prism's response faker (json-schema-faker) "
+        "recursed through a deeply self-referencing response schema: Prism's log shows that very "
+        "request end in the faker's 'Maximum call stack size exceeded' (or node out of memory)"
+    ),
     "unsatisfiable-schema": (
         "no value satisfies the schema the request needs (the document contradicts itself: the "
         "evidence is the validator's message for the closest value)"
@@ -259,6 +264,20 @@ BENIGN_CRASHES = {
         "such parameter, sent or not, because its deserializer accepts arrays only"
     ),
 }
+
+
+def faker_stalled(log: str, method: str, path: str) -> bool:
+    """Whether Prism's ``log`` shows the request ``method path`` (as sent) terminated by the
+    response faker (json-schema-faker in its stack trace), or Prism dying of the faker's
+    out-of-memory after receiving it."""
+    if "JavaScript heap out of memory" in log and "json-schema-faker/" in log and f"] {method.lower()} {path} " in log:
+        return True
+    marker = f"[HTTP SERVER] {method.lower()} {path} ✖  error     Request terminated with error:"
+    for chunk in log.split(marker)[1:]:
+        entry = chunk.split("\n[", 1)[0]  # up to the next log line
+        if "json-schema-faker/" in entry:
+            return True
+    return False
 
 
 #: A crash no request causes: Prism's response faker exhausting node's heap.

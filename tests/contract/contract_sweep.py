@@ -50,6 +50,7 @@ from contract_classify import (  # noqa: E402
     DOCUMENT,
     MOCK,
     Finding,
+    faker_stalled,
     fragment_path_key,
     operation_missing,
     prism_crashed,
@@ -212,7 +213,7 @@ class OperationSweep:
             ):
                 self._add(Finding(MOCK, "prism-echoes-content-encoding", self.op_loc.pointer, short(result)), label, flavor)
                 return
-            self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
+            self._add(self._raised(result, recorder), label, flavor)
             return
         first = recorder.exchanges[0]
         finding = self._judge_request(first, request)
@@ -361,6 +362,19 @@ class OperationSweep:
                 text += f" | lost: {lost}"
         return text
 
+    def _raised(self, result: Any, recorder: Any) -> Finding:
+        """The call raised without a response: the client's, unless it timed out while Prism's
+        response faker stalled on this very request (its log says so within a minute)."""
+        if isinstance(result, self.doc.pkg.root.APITimeoutError) and recorder.sent and self.doc.server is not None:
+            sent = recorder.sent[-1]
+            for _ in range(60):
+                if faker_stalled(self.doc.server.log_tail(100_000), sent.method, sent.url.raw_path.decode().split("?")[0]):
+                    return Finding(MOCK, "prism-faker-stalled", self.op_loc.pointer, short(result))
+                if self.doc.server_died():
+                    break
+                time.sleep(1)
+        return Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result))
+
     def _sent_path(self, exchange: Exchange) -> str:
         """The request's path below the server URL's own path."""
         return exchange.request.url.path[len(httpx.URL(self.doc.base_url).path.rstrip("/")):]
@@ -437,7 +451,7 @@ class OperationSweep:
                 self.crashed = ""
                 continue
             if not recorder.exchanges:
-                self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
+                self._add(self._raised(result, recorder), label, flavor)
                 continue
             first = recorder.exchanges[0]
             if self._judge_request(first, base) is not None:

@@ -14,6 +14,7 @@ from contract_classify import (
     CLIENT,
     DOCUMENT,
     MOCK,
+    faker_stalled,
     fragment_path_key,
     operation_missing,
     prism_crashed,
@@ -209,3 +210,22 @@ def test_prism_out_of_memory_in_its_faker_is_a_mock_limitation() -> None:
     assert (found.verdict, found.reason) == (MOCK, "prism-crashed")
     alone = log.replace("json-schema-faker/dist/main.cjs", "prism-http/dist/validator.js")
     assert prism_crashed("/paths/~1refs/get", alone).verdict == CLIENT
+
+
+def test_a_timeout_while_prism_fakes_a_response_is_a_mock_limitation() -> None:
+    """Bitbucket's refs: the client times out while Prism's json-schema-faker recurses through the
+    response schema; Prism's log (of a real sweep, shortened) then ends that request with the
+    faker's stack overflow. Only a faker trace under that very request excuses the timeout."""
+    log = (
+        "[5:13:34 AM] › [HTTP SERVER] get /__contract_ping__ ✖  error     Request terminated with error: NO_PATH_MATCHED_ERROR\n"
+        "[5:14:11 AM] › [HTTP SERVER] get /repositories/w/r/refs ✖  error     Request terminated with error: "
+        "Error: RangeError: Maximum call stack size exceeded\n"
+        "    at prepareStackTraceCallback (node:internal/errors:145:29)\n"
+        "    at traverse (/x/node_modules/json-schema-faker/dist/main.cjs:2397:37)\n"
+        "[5:14:12 AM] ›     [VALIDATOR] ✖  error     Violation: response.body.values.0.target.hash\n"
+    )
+    assert faker_stalled(log, "GET", "/repositories/w/r/refs")
+    assert not faker_stalled(log, "GET", "/repositories/w/r/refs/branches")
+    assert not faker_stalled(log, "POST", "/repositories/w/r/refs")
+    other = log.replace("json-schema-faker/dist/main.cjs", "prism-http/dist/router.js")
+    assert not faker_stalled(other, "GET", "/repositories/w/r/refs")
