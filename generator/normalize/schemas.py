@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from ..diagnostics import DiagnosticSink
-from ..ir.model import ANY, NONE, Definition, DictOf, Field, ListOf, Named, Prim, TupleOf, TypeExpr
+from ..ir.model import ANY, NONE, Definition, DictOf, Field, ListOf, Named, Prim, TupleOf, TypeExpr, UnionOf
 from ..ir.names import NameAllocator
 from ..refs import Loc, RefError, Resolver
 from . import types as T
@@ -202,7 +202,9 @@ class SchemaBuilder(
             if "properties" in schema or "additionalProperties" in schema:
                 types = "object"
             elif "items" in schema or "prefixItems" in schema:
-                types = "array"
+                # without "type", items/prefixItems constrain arrays only: any other value is
+                # valid too (Slack's `channel: {items: {...}}` answers an object)
+                return UnionOf((self._array(schema, loc, hint), ANY))
         if not isinstance(types, str):
             return ANY
         return self._by_type(schema, types, loc, hint)

@@ -94,10 +94,15 @@ class RequestPlanner:
         except (Unsatisfiable, AttributeError):
             write = False
         shape = Shape(shape.mode, shape.variant, write=write)
+        in_path = raw.get("in") == "path"  # a path segment is never empty: no "" example
         for candidate in candidates:
-            if candidate is not None and self.values.valid(schema_loc, candidate, write=write):
+            if candidate is not None and not (in_path and candidate == "") and self.values.valid(schema_loc, candidate, write=write):
                 return candidate
         value = self.values.value(schema_loc, str(raw.get("name", "p")), shape)
+        if in_path and value == "" and self.values.valid(schema_loc, f"sample-{raw.get('name')}", write=False):
+            # a path segment is never empty (Notion's `id` has the example ""): the client
+            # rightly refuses to send one
+            value = f"sample-{raw.get('name')}"
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
             value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=write))
@@ -109,6 +114,10 @@ class RequestPlanner:
         kwargs: dict[str, Any] = {}
         for param in self.ir.params:
             if shape.mode == "required" and not param.required:
+                continue
+            if param.location == "header" and param.json_name.lower() == "content-length" and not param.required:
+                # (S3) the body's own length, which the transport sets: any made-up number
+                # contradicts the body sent, and httpx refuses to send it
                 continue
             uri, _, pointer = param.pointer.partition("#")
             loc = Loc(uri, pointer, uri)

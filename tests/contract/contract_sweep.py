@@ -51,8 +51,12 @@ from contract_classify import (  # noqa: E402
     MOCK,
     Finding,
     invalid_media_type,
+    faker_stalled,
+    fragment_path_key,
+    operation_missing,
     prism_crashed,
     response_refused,
+    routed_to_bare_key,
     unknown_tag,
 )
 from contract_violations import RequestContext, request_rejected  # noqa: E402
@@ -220,7 +224,7 @@ class OperationSweep(OperationDocument):
                 # no 2xx declared: Prism answers the declared 1xx as its final response
                 self._informational(informational, result, label, flavor)
                 return
-            self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
+            self._add(self._raised(result, recorder), label, flavor)
             return
         first = recorder.exchanges[0]
         finding = self._judge_request(first, request)
@@ -279,6 +283,12 @@ class OperationSweep(OperationDocument):
             quirk = request_rejected(self.values, violations, self._context(request))
             if quirk is not None:
                 return quirk
+            routed = routed_to_bare_key(
+                self.values.doc.get("paths"), self.path, self.method, self._sent_path(exchange),
+                self.op_loc.pointer, exchange.describe(violations),
+            )  # fmt: skip
+            if routed is not None:
+                return routed
             if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
                 lost = lost_values(request.body_data, json_or_none(exchange, request=True))
                 if not lost:
@@ -348,6 +358,23 @@ class OperationSweep(OperationDocument):
                 text += f" | lost: {lost}"
         return text
 
+    def _raised(self, result: Any, recorder: Any) -> Finding:
+        """The call raised without a response: the client's, unless it timed out while Prism's
+        response faker stalled on this very request (its log says so within a minute)."""
+        if isinstance(result, self.doc.pkg.root.APITimeoutError) and recorder.sent and self.doc.server is not None:
+            sent = recorder.sent[-1]
+            for _ in range(60):
+                if faker_stalled(self.doc.server.log_tail(100_000), sent.method, sent.url.raw_path.decode().split("?")[0]):
+                    return Finding(MOCK, "prism-faker-stalled", self.op_loc.pointer, short(result))
+                if self.doc.server_died():
+                    break
+                time.sleep(1)
+        return Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result))
+
+    def _sent_path(self, exchange: Exchange) -> str:
+        """The request's path below the server URL's own path."""
+        return exchange.request.url.path[len(httpx.URL(self.doc.base_url).path.rstrip("/")):]
+
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
@@ -357,7 +384,11 @@ class OperationSweep(OperationDocument):
             return Finding(MOCK, "prism-no-serializer", pointer, exchange.describe())
         if exchange.prism_error == "SCHEMA_TOO_COMPLEX" and not exchange.request_violations:
             return Finding(MOCK, "prism-schema-too-complex", self.op_loc.pointer, exchange.describe())
-        return Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
+        if exchange.prism_error == "UNKNOWN" and b"Cannot find serializer for" in exchange.body and not exchange.request_violations:
+            if self._declares_response_header("content-type"):
+                return Finding(MOCK, "prism-content-type-response-header", self.op_loc.pointer, exchange.describe())
+        found = fragment_path_key(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
+        return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _unserialisable(self, exchange: Exchange) -> tuple[str, str] | None:
         """``(status, media type)`` of the declared response whose media type Prism says it has
@@ -427,7 +458,7 @@ class OperationSweep(OperationDocument):
                 if status < 200 and recorder.sent and isinstance(result, self.doc.pkg.root.APIConnectionError):
                     self._informational(key, result, label, flavor)
                     continue
-                self._add(Finding(CLIENT, "raised-before-send", self.op_loc.pointer, short(result)), label, flavor)
+                self._add(self._raised(result, recorder), label, flavor)
                 continue
             first = recorder.exchanges[0]
             if self._judge_request(first, base, asked=status) is not None:
@@ -525,7 +556,7 @@ class DocumentSweep:
         ir = self.ir_of.get((path, method))
         if ir is None:
             op = OpResult(str(raw.get("operationId") or f"{method.upper()} {path}"), method, path)
-            op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+            op.findings.append(operation_missing(path, op_loc.pointer))
             return op
         return OperationSweep(self, path, method, op_loc, raw, ir).run(flavors)
 
@@ -584,7 +615,7 @@ class DocumentSweep:
         """Prism died answering a request: start it again; returns the end of its log (the
         evidence: Prism's own stack trace)."""
         assert self.server is not None
-        log = self.server.log_tail(1500)
+        log = self.server.log_tail(100_000)  # (a faker's trace may precede node's own by far)
         self.server.stop()
         self._start_prism()
         return f"Prism exited: {log}"
@@ -606,7 +637,7 @@ class DocumentSweep:
                     ir = self.ir_of.get((path, method))
                     if ir is None:
                         op = OpResult(str(name), method, path)
-                        op.findings.append(Finding(CLIENT, "operation-missing", op_loc.pointer, "the generated client has no method for it"))
+                        op.findings.append(operation_missing(path, op_loc.pointer))
                         result.operations.append(op)
                         continue
                     flavors = ("sync", "async") if async_every and index % async_every == 0 else ("sync",)

@@ -40,6 +40,9 @@ from generator.refs import Loc, RefError, Resolver, walk_pointer
 _SHAPED = ("properties", "required", "additionalProperties", "allOf", "oneOf", "anyOf",
            "patternProperties")  # fmt: skip
 _NOTHING: Any = object()
+#: Keywords that constrain no value: an allOf part of only these adds nothing to build.
+_ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", "deprecated",
+                          "externalDocs", "$comment"})  # fmt: skip
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -308,7 +311,9 @@ class Values:
         own = self._own_value(loc, schema, seed, shape, stack)
         if own is not _NOTHING:
             parts.append(own)
-        for index, _ in enumerate(schema.get("allOf") or []):
+        for index, part in enumerate(schema.get("allOf") or []):
+            if isinstance(part, dict) and part and all(k in _ANNOTATIONS or k.startswith("x-") for k in part):
+                continue  # a part that only annotates (AWS: `allOf: [{$ref: List}, {description}]`)
             parts.append(self._build(loc.child("allOf", index), seed, shape, stack))
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list) and schema[keyword]:

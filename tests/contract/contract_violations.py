@@ -110,6 +110,13 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _single_value_schema(values, ctx.body_schema):
             reason = f"{ctx.body_kind}-schema-not-object"
             return Finding(DOCUMENT, reason, ctx.body_schema.pointer if ctx.body_schema else "", message)
+    if (
+        location == ["request", "header"]
+        and violation.get("code") == "required"
+        and missing_header(message) in (ctx.ignored_headers or {})
+        and missing_header(message) != "authorization"  # a security scheme's: the client's to send
+    ):
+        return Finding(MOCK, "prism-checks-ignored-header-parameter", "", message)
     if location == ["request"] and str(violation.get("code")) == "401" and ctx.security is not None:
         if ctx.security and all(_authorization_clash(values, alternative) for alternative in ctx.security):
             return Finding(DOCUMENT, "unsatisfiable-security-requirement", ctx.security_pointer, f"every requirement needs {ctx.security[0]} at once: {message}")
@@ -126,7 +133,8 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if param is not None and _free_form_exploded(values, param) and ctx.sent_query - {n for w, n in ctx.params if w == "query"}:
             return Finding(MOCK, "prism-free-form-exploded-object", param.pointer, message)
     if missing and location == ["request", "query"] and "%" in missing.group(1):
-        if unquote(missing.group(1)) in ctx.sent_query:
+        # (Prism lower-cases the names in its messages: `filter%5bregioncode%5d`)
+        if unquote(missing.group(1)).lower() in {name.lower() for name in ctx.sent_query}:
             return Finding(MOCK, "prism-encoded-query-name", "", message)
     if location[:2] == ["request", "body"] and ctx.body_schema is not None:
         if (
@@ -138,6 +146,9 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         index_rule = _prefix_items(values, ctx.body_schema, location[2:])
         if index_rule is not None and violation.get("code") == "type":
             return Finding(MOCK, "prism-prefixitems", index_rule.pointer, message)
+    if len(location) == 3 and location[:2] == ["request", "body"] and ctx.body_kind == "form" and violation.get("code") == "type":
+        if message.endswith("must be array") and _form_array_without_encoding(values, ctx.body_schema, location[2]):
+            return Finding(MOCK, "prism-form-array-without-encoding", ctx.body_schema.pointer if ctx.body_schema else "", message)
     if len(location) == 3 and location[1] == "query" and ctx.params and violation.get("code") == "type":
         param = _param_loc(ctx, "query", location[2])
         if param is not None and "array" in message and "null" in message and _nullable_array(values, param):
@@ -188,6 +199,29 @@ def _contradicts_body_media(values: Values, param: Loc, body_schema: Loc) -> boo
     return isinstance(enum, list) and bool(enum) and all(str(e).split(";")[0].strip().lower() != media for e in enum)
 
 
+def missing_header(message: str) -> str:
+    """The header a "must have required property 'x'" message names (lower-cased), or ""."""
+    found = re.search(r"must have required property '([^']+)'", message)
+    return found.group(1).lower() if found else ""
+
+
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def ignored_header_parameters(values: Values, locs: list[Loc]) -> dict[str, Loc]:
+    """Of the parameters at ``locs``, the header parameters named Accept, Content-Type or
+    Authorization, which OAS (3.1.0 4.8.12.1) says SHALL be ignored: lower-cased name -> where."""
+    found: dict[str, Loc] = {}
+    for loc in locs:
+        try:
+            where, param = values.deref(loc)
+        except Exception:  # noqa: BLE001
+            continue
+        if isinstance(param, dict) and param.get("in") == "header" and str(param.get("name")).lower() in IGNORED_HEADER_PARAMETERS:
+            found.setdefault(str(param.get("name")).lower(), where)
+    return found
+
+
 def _array_schema(values: Values, loc: Loc | None) -> bool:
     if loc is None:
         return False
@@ -212,6 +246,22 @@ def _object_schema(values: Values, loc: Loc | None, depth: int = 0) -> bool:
     if schema.get("type") == "object" or "properties" in schema:
         return True
     return any(_object_schema(values, loc.child("allOf", i), depth + 1) for i, _ in enumerate(schema.get("allOf") or []))
+
+
+def _form_array_without_encoding(values: Values, loc: Loc | None, name: str) -> bool:
+    """Whether property ``name`` of the form body schema at ``loc`` is an array and the media
+    type (the schema's parent) has no ``encoding`` entry for it."""
+    if loc is None or not loc.pointer.endswith("/schema"):
+        return False
+    try:
+        schema_loc, schema = values.deref(loc)
+        _, prop = values.deref(schema_loc.child("properties", name))
+        media = values.node(values.at(loc.pointer[: -len("/schema")]))
+    except Exception:  # noqa: BLE001
+        return False
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    named = isinstance(encoding, dict) and name in encoding
+    return isinstance(prop, dict) and prop.get("type") == "array" and not named
 
 
 def _single_value_schema(values: Values, loc: Loc | None) -> bool:

@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from contract_classify import DOCUMENT, MOCK
+from contract_values import Shape
 from contract_violations import RequestContext, request_rejected
+from contract_wire import parse_violations
 from test_contract_classify import _doc, _serve, _values
 
 
@@ -169,3 +172,131 @@ def test_a_media_type_with_two_slashes_is_found(tmp_path: Path) -> None:
     assert invalid_media_type(values, values.at("/paths/~1x/post"), op) == "/paths/~1x/post/requestBody/content/openapi~1python~1client"
     sound = {"responses": op["responses"]}
     assert invalid_media_type(values, values.at("/paths/~1x/post"), sound) == ""
+
+
+def test_prism_answers_a_declared_1xx_as_the_final_response(prism: Path, tmp_path: Path) -> None:
+    """An operation whose only response is 101 (Docker's hijacked streams) or 100: Prism 5.14.2
+    sends the informational status as its final answer, which httpx cannot read (a connection
+    error, whatever the client); asked for ``code=101`` beside a 200, the same."""
+    ok = {"200": {"description": "ok"}}
+    doc = _doc({}, {
+        "/s101": {"get": {"responses": {"101": {"description": "upgrade"}, "400": {"description": "bad"}}}},
+        "/s100": {"get": {"responses": {"100": {"description": "continue"}}}},
+        "/both": {"get": {"responses": {"101": {"description": "upgrade"}, **ok}}},
+    })
+    server = _serve(prism, tmp_path, doc)
+    try:
+        for path, headers in (("/s101", {}), ("/s100", {}), ("/both", {"Prefer": "code=101"})):
+            with pytest.raises((httpx.RemoteProtocolError, httpx.ReadTimeout)):
+                httpx.get(f"{server.url}{path}", headers=headers, timeout=5)
+        assert httpx.get(f"{server.url}/both").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_prism_answers_a_declared_422_without_violations_and_names_them_when_rejecting(prism: Path, tmp_path: Path) -> None:
+    """An operation declaring only a 422: Prism 5.14.2 answers that 422 to a valid request with no
+    ``sl-violations``; to an invalid one (a required query parameter left out) it answers the
+    same 422 naming the violation, which is how the sweep tells the two apart."""
+    query = [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}]
+    doc = _doc({}, {
+        "/only422": {"get": {"responses": {"422": {"description": "unprocessable"}}}},
+        "/strict": {"get": {"parameters": query, "responses": {"422": {"description": "unprocessable"}}}},
+    })
+    server = _serve(prism, tmp_path, doc)
+    try:
+        valid = httpx.get(f"{server.url}/only422")
+        invalid = httpx.get(f"{server.url}/strict")
+    finally:
+        server.stop()
+    assert valid.status_code == 422 and "sl-violations" not in valid.headers
+    assert invalid.status_code == 422 and "sl-violations" in invalid.headers
+
+
+def test_a_content_type_parameter_that_leaves_out_the_body_media_type_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """Docker's ``/build``: a ``Content-type`` header parameter (OpenAPI: SHALL be ignored) with
+    ``enum: [application/x-tar]`` beside an ``application/octet-stream`` body. Prism 5.14.2 checks
+    it, so the body sent as its own media type is refused; the rule names the parameter, and
+    only when the enum leaves the body's media type out."""
+    def op(enum: list[str]) -> dict[str, Any]:
+        param = {"name": "Content-type", "in": "header", "schema": {"type": "string", "enum": enum}}
+        body = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        return {"post": {"parameters": [param], "requestBody": body, "responses": {"204": {"description": "ok"}}}}
+
+    doc = _doc({}, {"/tar": op(["application/x-tar"]), "/octet": op(["application/octet-stream"])})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.post(f"{server.url}/tar", content=b"x", headers={"content-type": "application/octet-stream"})
+    finally:
+        server.stop()
+    assert refused.status_code == 422, refused.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in refused.json()["validation"]]
+    assert [v["location"] for v in violations] == [["request", "header", "content-type"]]
+    for path, expected in (("tar", "content-type-parameter-contradicts-body"), ("octet", None)):
+        body = values.at(f"/paths/~1{path}/post/requestBody/content/application~1octet-stream/schema")
+        ctx = RequestContext(body, {}, body_kind="binary", ignored_headers={"content-type": values.at(f"/paths/~1{path}/post/parameters/0")})
+        found = request_rejected(values, violations, ctx)
+        assert (found.reason if found else None) == expected
+        if found is not None:
+            assert (found.verdict, found.pointer) == (DOCUMENT, "/paths/~1tar/post/parameters/0")
+
+
+
+def test_a_conditional_object_is_built_on_its_branch_and_prism_misreads_readonly_there(prism: Path, tmp_path: Path) -> None:
+    """``if: {kind: const metric}`` with ``then``/``else`` each requiring a leaf whose required
+    ``id`` is readOnly: the builder adds the branch's required property (a valid request value),
+    and Prism 5.14.2 reports the readOnly ``id`` left out inside the branch missing, with a
+    "must match else" beside it: both excused by the readOnly rule, a missing ``label`` not."""
+    leaf = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}, "label": {"type": "string"}}}
+    envelope = {
+        "type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}},
+        "minProperties": 2, "maxProperties": 2,
+        "if": {"required": ["kind"], "properties": {"kind": {"const": "metric"}}},
+        "then": {"required": ["metricLeaf"], "properties": {"metricLeaf": {"$ref": "#/components/schemas/Leaf"}}},
+        "else": {"required": ["noteLeaf"], "properties": {"noteLeaf": {"$ref": "#/components/schemas/Leaf"}}},
+    }  # fmt: skip
+    body = {"type": "object", "required": ["payload"], "properties": {"payload": {"$ref": "#/components/schemas/Envelope"}}}
+    paths = {"/c": {"post": {"requestBody": {"content": {"application/json": {"schema": body}}}, "responses": {"204": {"description": "ok"}}}}}
+    doc = _doc({"Leaf": leaf, "Envelope": envelope}, paths)
+    values = _values(tmp_path, doc)
+    schema = values.at("/paths/~1c/post/requestBody/content/application~1json/schema")
+    for mode in ("required", "full"):
+        built = values.value(schema, shape=Shape(mode))
+        assert values.problems == [], (mode, built)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.post(f"{server.url}/c", json={"payload": {"kind": "note", "noteLeaf": {}}})
+    finally:
+        server.stop()
+    assert refused.status_code == 422, refused.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in refused.json()["validation"]]
+    assert {v["code"] for v in violations} == {"required", "if"}
+    found = request_rejected(values, violations, RequestContext(schema, {}))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-readonly-required-in-composition")
+    label = [{**v, "message": v["message"].replace("'id'", "'label'")} for v in violations]
+    assert request_rejected(values, label, RequestContext(schema, {})) is None
+
+
+def test_a_required_authorization_parameter_openapi_ignores_is_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """readme's schema-circular ``/circular``: a required ``Authorization`` header parameter and no
+    security scheme. OpenAPI says to ignore the parameter (the client has no such argument);
+    Prism 5.14.2 refuses the request without it. Excused only where no security requirement
+    could send the header."""
+    param = {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}}
+    doc = _doc({}, {"/c": {"put": {"parameters": [param], "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}}}}})
+    values = _values(tmp_path, doc)
+    server = _serve(prism, tmp_path, doc)
+    try:
+        refused = httpx.put(f"{server.url}/c")
+        sent = httpx.put(f"{server.url}/c", headers={"Authorization": "x"})
+    finally:
+        server.stop()
+    assert (refused.status_code, sent.status_code) == (400, 200), refused.text
+    violations = parse_violations(refused.headers.get("sl-violations"))
+    assert [v["location"] for v in violations] == [["request", "header"]]
+    ignored = {"authorization": values.at("/paths/~1c/put/parameters/0")}
+    found = request_rejected(values, violations, RequestContext(None, {}, ignored_headers=ignored))
+    assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "ignored-header-parameter-required", "/paths/~1c/put/parameters/0")
+    assert request_rejected(values, violations, RequestContext(None, {}, security=[["bearer"]], ignored_headers=ignored)) is None
+    assert request_rejected(values, violations, RequestContext(None, {})) is None

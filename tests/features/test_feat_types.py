@@ -456,3 +456,67 @@ def test_a_model_whose_type_also_allows_a_string_accepts_one(gen) -> None:
     assert isinstance(got[1], g.models.Pet) and got[1].id == 1
     with pytest.raises(pydantic.ValidationError):
         g.models.Pet.model_validate({"name": "no id"})
+
+
+TYPELESS_ITEMS = spec(
+    "typeless_items",
+    """
+    openapi: 3.0.3
+    info: {title: Typeless items, version: "1"}
+    paths:
+      /conversations.open:
+        get:
+          operationId: openConversation
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [ok, channel]
+                    properties:
+                      ok: {type: boolean}
+                      channel:
+                        items:
+                          type: object
+                          required: [id]
+                          properties:
+                            id: {type: string}
+      /pins.list:
+        get:
+          operationId: listPins
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema:
+                    items: {$ref: '#/components/schemas/Pin'}
+    components:
+      schemas:
+        Pin:
+          type: object
+          properties:
+            channel: {type: string}
+    """,
+)
+
+
+def test_items_without_a_type_accepts_a_value_that_is_not_an_array(gen) -> None:
+    """Without ``type``, ``items`` constrains arrays only (JSON Schema): Slack's
+    ``conversations.open`` declares ``channel: {items: {...}}`` and answers an object there."""
+    g = gen(TYPELESS_ITEMS)
+    assert g.ok, g.describe()
+    rec = Recorder(200, json={"ok": True, "channel": {"id": "D069C7QFK"}})
+    got = g.client(rec).conversations_open.open_conversation()
+    assert got.channel == {"id": "D069C7QFK"}
+    # an array is still parsed into the items' type
+    rec = Recorder(200, json={"ok": True, "channel": [{"id": "C1"}]})
+    got = g.client(rec).conversations_open.open_conversation()
+    assert [c.id for c in got.channel] == ["C1"]
+    # a whole response body declared so
+    rec = Recorder(200, json={"items": [{"channel": "C2"}], "ok": True})
+    assert g.client(rec).pins_list.list_pins() == {"items": [{"channel": "C2"}], "ok": True}
+    rec = Recorder(200, json=[{"channel": "C2"}])
+    assert g.client(rec).pins_list.list_pins()[0].channel == "C2"
