@@ -30,3 +30,25 @@ def test_modules_are_small(module: Path) -> None:
 def test_no_folder_named_build_in_the_package() -> None:
     """Packaging tools and ignore templates skip ``build/``: the stage is ``normalize/``."""
     assert not [p for p in (ROOT / "generator").rglob("build") if p.is_dir()]
+
+
+def test_the_cli_imports_no_stage_module() -> None:
+    """The CLI parses arguments, calls the orchestrator (``generator.pipeline``) and prints: it
+    imports none of the stages (load, overlay, validate, normalize, render, emit) nor the
+    orchestrator's side doors (the up-to-date record, the background validator)."""
+    import ast
+
+    stages = {
+        "load", "overlay", "validate", "validate_speed", "validator_internals", "normalize",
+        "render", "emit", "ir", "refs", "uptodate", "background", "json_positions",
+    }  # fmt: skip
+    tree = ast.parse((ROOT / "generator" / "cli.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            imported |= {str(name).split(".")[0] for name in names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
+            imported.add(str(node.module).split(".")[1])
+    assert "pipeline" in imported
+    assert not imported & stages, f"the CLI imports stage modules: {sorted(imported & stages)}"
