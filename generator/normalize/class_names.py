@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ir.model import AliasDef, Definition, Named, TypeExpr
-from ..ir.names import NameAllocator, pascal, py_ident
+from ..ir.names import pascal, py_ident
 from ..refs import Loc
 from . import types as T
 

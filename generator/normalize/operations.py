@@ -11,7 +11,6 @@ from ..diagnostics import DiagnosticSink
 from ..ir.model import (
     ANY,
     Encoding,
-    ListOf,
     ModelDef,
     Named,
     Operation,
@@ -655,11 +654,11 @@ class OperationBuilder:
             "after" if "after" in qnames or not qnames & {"before"} else "before"
         )
         cursor_param = next((p for p in params if p.location == "query" and p.json_name == cursor), None)
-        if style is None and cursor_param is not None:
-            # found, not configured: the next field must be a value of the cursor's type (a
-            # `next` URL or a number cursor beside an integer `after` is no cursor of it)
-            if by_json[next_field].hint.removesuffix(" | None") != cursor_param.hint.removesuffix(" | None"):
-                return None, None
+        # found, not configured: the next field must be a value of the cursor's type (a `next`
+        # URL or a number cursor beside an integer `after` is no cursor of it)
+        next_hint = by_json[next_field].hint.removesuffix(" | None")
+        if style is None and cursor_param is not None and next_hint != cursor_param.hint.removesuffix(" | None"):
+            return None, None
         strategy = (
             f"CursorPagination(items_field={py_literal(items.json_name)}, next_field={py_literal(next_field)}, "
             f"cursor_param={py_literal(cursor)})"
