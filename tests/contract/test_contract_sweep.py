@@ -82,3 +82,17 @@ def test_the_fixed_sample_is_at_least_25_corpus_documents() -> None:
     assert len(set(SAMPLE)) >= 25
     missing = [name for name in SAMPLE if name not in by_name or by_name[name].group != "valid"]
     assert not missing, f"sample documents not valid corpus documents with operations: {missing}"
+
+
+def test_a_large_document_gets_the_slow_start_deadline() -> None:
+    """A document of 1 MB or more (Bungie: 1.25 MB) waits for Prism at least ``SLOW_START``, so a
+    Prism still loading it is the mock limitation ``prism-slow-start``, not a sweep timeout; smaller
+    documents keep 1 s per 2 kB with 120 s at least."""
+    from contract_corpus import LARGE_DOCUMENT, prism_deadline
+    from contract_sweep import SLOW_START
+
+    assert prism_deadline(10_000) == 120.0
+    assert prism_deadline(600_000) == 300.0
+    assert prism_deadline(1_251_412) == SLOW_START
+    assert prism_deadline(LARGE_DOCUMENT - 1) < SLOW_START <= prism_deadline(LARGE_DOCUMENT)
+    assert prism_deadline(5_000_000) == 2_500.0
