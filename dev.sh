@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer entry point. On a fresh machine each command creates .venv and installs what it needs.
-#   ./dev.sh generate [ARGS...]   generate the Connect API client: specs/ -> output/ (default args)
+#   ./dev.sh generate [ARGS...]   generate the clients pyproject.toml configures: specs/ -> output/
+#                                 (ARGS go to `connect-codegen generate`)
 #   ./dev.sh test [PYTEST ARGS]   run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,9 +24,6 @@ shift || true
 case "$cmd" in
   generate)
     ensure_venv
-    if [ $# -eq 0 ]; then
-      set -- specs/connect-api-v1.yaml -o output
-    fi
     exec .venv/bin/connect-codegen generate "$@"
     ;;
   test)
