@@ -1063,3 +1063,30 @@ def test_history_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
         == "0 breaking changes, 8 non-breaking changes; suggested version bump: minor"
     )
     assert main(["diff", str(old), str(new), "--fail-on", "any"]) == 1
+
+
+def test_an_operation_written_as_a_ref_to_another_file_is_compared(tmp_path: Path) -> None:
+    """DigitalOcean's layout: ``paths./keys.post: {$ref: ops/create.yml}``; a change inside the
+    operation's own file is seen."""
+
+    def doc(required: bool) -> dict[str, Any]:
+        return {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/keys": {"post": {"$ref": f"ops-{required}/create.yml"}}},
+        }
+
+    for required in (False, True):
+        op = {
+            "operationId": "keys_create",
+            "requestBody": {
+                "required": required,
+                "content": {"application/json": {"schema": {"$ref": "key.yml"}}},
+            },
+            "responses": {"204": {"description": "ok"}},
+        }
+        (tmp_path / f"ops-{required}").mkdir()
+        write(tmp_path / f"ops-{required}" / "create.yml", op)
+        write(tmp_path / f"ops-{required}" / "key.yml", {"type": "object", "properties": {"name": {"type": "string"}}})
+    c = one(run_diff(tmp_path, doc(False), doc(True)), "request-body.required-changed")
+    assert "keys_create" in c.message and "now required" in c.message

@@ -83,7 +83,7 @@ class Op:
 
 
 def operations_of(side: Side) -> list[Op]:
-    """The operations under ``paths`` in document order (path item ``$ref`` s followed; the methods
+    """The operations under ``paths`` in document order (path item and operation ``$ref`` s followed; the methods
     of a path item in :data:`METHODS` order)."""
     paths = side.data.get("paths")
     if not isinstance(paths, dict):
@@ -95,7 +95,8 @@ def operations_of(side: Side) -> list[Op]:
             continue
         shared = as_list(item.get("parameters"))
         for method in METHODS:
-            op = item.get(method)
+            # (an Operation Object written as a `$ref` to another file is followed)
+            oloc, op = side.follow(item.get(method), ploc.child(method))
             if isinstance(op, dict):
                 op_id = str(op["operationId"]) if isinstance(op.get("operationId"), str) else ""
                 out.append(
@@ -103,7 +104,7 @@ def operations_of(side: Side) -> list[Op]:
                         op_id,
                         method,
                         str(path),
-                        ploc.child(method),
+                        oloc,
                         op,
                         shared,
                         ploc.child("parameters"),

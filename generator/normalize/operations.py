@@ -140,7 +140,7 @@ class OperationBuilder:
         if not isinstance(paths, dict):
             self.sink.error("'paths' must be an object", "/paths")
             return []
-        groups: dict[str, list[tuple[str, str, Loc, dict[str, Any], list[Any], str]]] = {}
+        groups: dict[str, list[tuple[str, str, Loc, Loc, dict[str, Any], list[Any], str]]] = {}
         group_docs: dict[str, str] = {}
         for tag in self.doc.get("tags") if isinstance(self.doc.get("tags"), list) else []:
             if isinstance(tag, dict) and isinstance(tag.get("name"), str):
@@ -163,7 +163,9 @@ class OperationBuilder:
                 continue
             shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
             for method in METHODS:
-                op = item.get(method)
+                # (an Operation Object written as a `$ref` to another file, as DigitalOcean's are,
+                # is followed: its own `$ref`s resolve against that file)
+                oloc, op = self._follow(item.get(method), ploc.child(method), "operation dropped")
                 if not isinstance(op, dict):
                     continue
                 tags = op.get("tags")
@@ -171,7 +173,7 @@ class OperationBuilder:
                 if tag is None:  # (a '#fragment' tells apart variants of one path: not a name)
                     segs = [s for s in path.split("#", 1)[0].split("/") if s and not s.startswith("{")]
                     tag = segs[0] if segs else "default"
-                groups.setdefault(tag, []).append((path, method, ploc, op, shared, tag))
+                groups.setdefault(tag, []).append((path, method, ploc, oloc, op, shared, tag))
         resources: list[Resource] = []
         attrs = NameAllocator(reserved=CLIENT_RESERVED, on_rename=self._renamed("resource"))
         modules = NameAllocator(reserved={"__init__", *WINDOWS_DEVICE_NAMES}, casefold=True)
@@ -181,8 +183,8 @@ class OperationBuilder:
             cls = py_ident(pascal(tag) or "Default", prefix="Group")  # + "Resource": see name_classes
             names = NameAllocator(reserved={"with_raw_response"}, on_rename=self._renamed("method"))
             ops = [
-                self._operation(path, method, ploc.child(method), op, shared, default_security, names)
-                for path, method, ploc, op, shared, _ in groups[tag]
+                self._operation(path, method, ploc, oloc, op, shared, default_security, names)
+                for path, method, ploc, oloc, op, shared, _ in groups[tag]
             ]
             resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag, len(resources)))
         return sorted(resources, key=lambda r: r.attr)  # ... and listed alphabetically
@@ -211,12 +213,16 @@ class OperationBuilder:
         self,
         path: str,
         method: str,
+        path_loc: Loc,
         loc: Loc,
         op: dict[str, Any],
         shared: list[Any],
         default_security: list[list[str]],
         names: NameAllocator,
     ) -> Operation:
+        """The operation ``op`` at ``loc`` (where its ``$ref`` led, if written as one), of the path
+        item at ``path_loc``; names are keyed by the path item's pointer in the root document."""
+        key = self.root.child("paths", path, method).pointer
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
         if not op_id:  # (a '#fragment' of the path key gives its words too: variants stay apart)
             op_id = method + "_" + "_".join(
@@ -225,14 +231,14 @@ class OperationBuilder:
         if op_id in self._seen_ids:
             self.sink.warning(f"duplicate operationId '{op_id}'", loc.child("operationId").pointer)
         self._seen_ids.add(op_id)
-        py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), loc.pointer)
+        py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), key)
         label = pascal(op_id) or pascal(method)
         arg_names = NameAllocator(reserved=METHOD_RESERVED, on_rename=self._renamed("argument"))
-        params = self._parameters(loc, op, shared, label, arg_names, str(path).split("#", 1)[0])
+        params = self._parameters(path_loc, loc, op, shared, label, arg_names, str(path).split("#", 1)[0])
         bodies = self._bodies(loc, op, label)
-        body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
+        body_arg = arg_names.allocate("body", key + "/requestBody") if bodies else "body"
         several = sum(len(b.media_types) for b in bodies) > 1
-        ct_arg = arg_names.allocate("content_type", loc.child("requestBody", "content").pointer) if several else None
+        ct_arg = arg_names.allocate("content_type", key + "/requestBody/content") if several else None
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
@@ -250,7 +256,7 @@ class OperationBuilder:
             wire_path=str(path).split("#", 1)[0],
             summary=summary,
             doc=doc,
-            pointer=loc.pointer,
+            pointer=key,
             params=params,
             bodies=bodies,
             responses=responses,
@@ -266,6 +272,7 @@ class OperationBuilder:
 
     def _parameters(
         self,
+        path_loc: Loc,
         loc: Loc,
         op: dict[str, Any],
         shared: list[Any],
@@ -275,7 +282,6 @@ class OperationBuilder:
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
         own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
-        path_loc = Loc(loc.uri, loc.pointer.rsplit("/", 1)[0], loc.base)
         for base_loc, plist in ((path_loc.child("parameters"), shared), (loc.child("parameters"), own)):
             for i, p in enumerate(plist):
                 ploc, p = self._follow(p, base_loc.child(i), "parameter dropped")
@@ -318,7 +324,10 @@ class OperationBuilder:
                 desired = f"{desired.rstrip('_')}_{where}"
             # a path expression no Parameter Object declares sits at the operation: its own key,
             # or every such expression of the operation would get the first one's name
-            py = arg_names.allocate(desired, ploc.pointer if ploc != loc else f"{loc.pointer}/{{{jname}}}")
+            # (keyed by pointer in the root document, by `uri#pointer` in another file: two
+            # parameters at the root of two files are two arguments)
+            at = ploc.pointer if ploc.uri == self.root.uri else ploc.key
+            py = arg_names.allocate(desired, at if ploc != loc else f"{at}/{{{jname}}}")
             if py != snake(jname):
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")

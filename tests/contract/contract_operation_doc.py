@@ -22,6 +22,8 @@ class OperationDocument:
 
     values: Values
     op_loc: Loc
+    #: The path item's location (not the parent of ``op_loc`` when the operation is a `$ref`).
+    item_loc: Loc
     raw: dict[str, Any]
     path: str
 
@@ -69,8 +71,7 @@ class OperationDocument:
     def _path_params(self) -> dict[str, str]:
         """The ``in: path`` parameters the operation and its path item declare: name -> pointer."""
         out: dict[str, str] = {}
-        item = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
-        for owner in (item, self.op_loc):
+        for owner in (self.item_loc, self.op_loc):
             listed = self.values.node(owner).get("parameters") if isinstance(self.values.node(owner), dict) else None
             for i, _ in enumerate(listed if isinstance(listed, list) else []):
                 try:
@@ -85,8 +86,7 @@ class OperationDocument:
         """The operation's (or its path item's) header parameters named Accept, Content-Type or
         Authorization (which OpenAPI says SHALL be ignored), by lower-case name."""
         found: dict[str, Loc] = {}
-        item_loc = Loc(self.op_loc.uri, self.op_loc.pointer.rsplit("/", 1)[0], self.op_loc.base)
-        for owner in (self.op_loc, item_loc):
+        for owner in (self.op_loc, self.item_loc):
             try:
                 params = self.values.node(owner.child("parameters"))
             except Exception:  # noqa: BLE001 - no parameters there

@@ -127,13 +127,22 @@ class OperationSweep(OperationDocument):
     """Sends one operation's requests and judges them."""
 
     def __init__(
-        self, doc: "DocumentSweep", path: str, method: str, op_loc: Loc, raw: dict[str, Any], ir: Operation
+        self,
+        doc: "DocumentSweep",
+        path: str,
+        method: str,
+        op_loc: Loc,
+        raw: dict[str, Any],
+        ir: Operation,
+        item_loc: Loc | None = None,
     ) -> None:
         self.doc = doc
         self.values = doc.values
         self.path = path
         self.method = method
         self.op_loc = op_loc
+        # (the path item: the operation's parent unless the operation was reached through a `$ref`)
+        self.item_loc = item_loc or Loc(op_loc.uri, op_loc.pointer.rsplit("/", 1)[0], op_loc.base)
         self.raw = raw
         self.ir = ir
         self.result = OpResult(ir.operation_id or f"{method.upper()} {path}", method, path)
@@ -529,7 +538,7 @@ class DocumentSweep:
         self.base_url = ""
         self.method_of: dict[tuple[str, str], tuple[str, str]] = {}
         self.ir_of: dict[tuple[str, str], Operation] = {}
-        self._operations: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
+        self._operations: dict[tuple[str, str], tuple[Loc, dict[str, Any], Loc]] = {}
 
     @classmethod
     def for_client(cls, spec: Path, package: str, api: Api, base_url: str) -> "DocumentSweep":
@@ -551,14 +560,14 @@ class DocumentSweep:
         """Send every request of the operation ``method path`` (a path key of the document) with
         each flavor and judge them."""
         if not self._operations:
-            self._operations = {(p, m): (loc, raw) for p, m, _, raw, loc in self.values.operations()}
-        op_loc, raw = self._operations[(path, method)]
+            self._operations = {(p, m): (loc, raw, item) for p, m, item, raw, loc in self.values.operations()}
+        op_loc, raw, item_loc = self._operations[(path, method)]
         ir = self.ir_of.get((path, method))
         if ir is None:
             op = OpResult(str(raw.get("operationId") or f"{method.upper()} {path}"), method, path)
             op.findings.append(operation_missing(path, op_loc.pointer))
             return op
-        return OperationSweep(self, path, method, op_loc, raw, ir).run(flavors)
+        return OperationSweep(self, path, method, op_loc, raw, ir, item_loc).run(flavors)
 
     def _setup(self, result: DocResult) -> bool:
         from generator.pipeline import Options, run
@@ -630,7 +639,7 @@ class DocumentSweep:
                     result.operations.append(OpResult(raw.get("operationId") or f"{method.upper()} {path}", method, path))
                 return result
             try:
-                for index, (path, method, _item, raw, op_loc) in enumerate(operations):
+                for index, (path, method, item_loc, raw, op_loc) in enumerate(operations):
                     name = raw.get("operationId") or f"{method.upper()} {path}"
                     if only and name not in only:
                         continue
@@ -641,7 +650,7 @@ class DocumentSweep:
                         result.operations.append(op)
                         continue
                     flavors = ("sync", "async") if async_every and index % async_every == 0 else ("sync",)
-                    sweep = OperationSweep(self, path, method, op_loc, raw, ir)
+                    sweep = OperationSweep(self, path, method, op_loc, raw, ir, item_loc)
                     try:
                         result.operations.append(sweep.run(flavors))
                     except Exception:  # noqa: BLE001 - a harness error is reported, never hidden

@@ -147,7 +147,7 @@ class Values:
 
     def operations(self) -> Iterator[tuple[str, str, Loc, dict[str, Any], Loc]]:
         """Every operation: ``(path key, method, path item location, operation, operation
-        location)``; path items reached through ``$ref`` are followed."""
+        location)``; path items and operations reached through ``$ref`` are followed."""
         paths = self.doc.get("paths")
         if not isinstance(paths, dict):
             return
@@ -159,9 +159,14 @@ class Values:
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
-                op = item.get(method)
+                if not isinstance(item.get(method), dict):
+                    continue
+                try:  # (an Operation Object written as a `$ref` to another file is followed)
+                    op_loc, op = self.deref(item_loc.child(method))
+                except Unsatisfiable:
+                    continue
                 if isinstance(op, dict):
-                    yield str(key), method, item_loc, op, item_loc.child(method)
+                    yield str(key), method, item_loc, op, op_loc
 
     # --- validation -----------------------------------------------------------------------
 
