@@ -8,7 +8,7 @@ expressions; names are valid, non-reserved identifiers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 
 # --- type expressions -------------------------------------------------------------------------
@@ -98,6 +98,9 @@ class Field:
     #: The schema allows null: a ``None`` the caller set is sent as ``null``; any other field
     #: leaves a ``None`` out. Rendered as the model's ``__nullable__``.
     nullable: bool = False
+    #: What the schema says of valid values beyond the type (``format``, ``pattern``, bounds)
+    #: and its ``example``, as JSON data (``normalize/facts.py``).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -111,6 +114,9 @@ class ModelDef:
     extra: str = "allow"  # "allow" | "forbid"
     extra_hint: str | None = None  # typed additionalProperties
     deps: set[str] = field(default_factory=set)
+    #: What the schema says of valid objects beyond the fields: ``required`` names it does not
+    #: declare in ``properties`` (kept as extra data), ``minProperties`` (``normalize/facts.py``).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,6 +175,8 @@ class Parameter:
     #: A Python expression of the default a required parameter is sent with when the call
     #: leaves it out (the schema's ``default``), else None.
     default: str | None = None
+    #: The schema's facts and the parameter's or schema's example (see ``Field.facts``).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

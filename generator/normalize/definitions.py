@@ -31,6 +31,7 @@ from ..refs import Loc, RefError
 from ..render.text import py_literal
 from . import types as T
 from .composition import PROP_LOCS
+from .facts import schema_facts
 from .literals import Known, ModelShape, field_default, fixed_value, is_json, literal_type
 
 #: The public attributes of the generated models' base class (pydantic's ``BaseModel`` and the
@@ -168,6 +169,7 @@ class DefinitionsMixin:
                     deprecated=bool(p.get("deprecated")),
                     read_only=read_only,
                     always_sent=fixed is not None,
+                    facts=schema_facts(pschema, ploc, self.resolver.follow),
                 )
             )
             self._field_types.append((fields[-1], declared, self._schema_allows_null(pschema, ploc, 0)))
@@ -194,7 +196,10 @@ class DefinitionsMixin:
                 extra_hint = T.hint(t)
                 deps |= T.names_in(t)
         self._model_shapes[name] = ModelShape(shape, closed=extra == "forbid")
-        return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
+        facts: dict[str, Any] = {"required": missing} if missing else {}
+        if isinstance(schema.get("minProperties"), int):
+            facts["minProperties"] = schema["minProperties"]
+        return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps, facts)
 
     def known_types(self) -> Known:
         """The generated types built so far, for :func:`.literals.field_default`."""

@@ -26,6 +26,7 @@ from ..ir.names import WINDOWS_DEVICE_NAMES, NameAllocator, pascal, py_ident, py
 from ..refs import Loc, RefError
 from ..render.text import py_literal, py_str
 from . import types as T
+from .facts import schema_facts
 from .literals import field_default, is_json
 from .schemas import SchemaBuilder
 
@@ -364,6 +365,7 @@ class OperationBuilder:
                 py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
                 allow_reserved=where == "query" and p.get("allowReserved") is True,
                 content_type=content_type,
+                facts=schema_facts(schema, sloc, self.resolver.follow, p),
             )
             out.append(param)
             default = self._schema_default(schema, sloc)

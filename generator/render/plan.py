@@ -26,6 +26,7 @@ from ..emit.format import LINE_LENGTH, PYTHON
 from ..normalize.class_names import GENERATED_IMPORTS
 from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
+from .kit import kit_context
 from .order import all_order, from_imports, import_order, module_order_key, straight_imports
 from .text import comment, docstring_body, py_str, toml_str
 
@@ -486,6 +487,8 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     ]
     for res in api.resources:
         files.append(_resource_plan(api, res, model_names, banner))
+    credentials = list(by_param) + (["password"] if common["uses_basic"] else [])
+    files.append(FilePlan(f"{pkg}/testing.py", "testing.py.jinja", {**common, **kit_context(api, credentials)}))
     for src in sorted((templates_dir() / "runtime").glob("*.py")):
         files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
     return files

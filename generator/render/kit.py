@@ -1,0 +1,93 @@
+"""IR -> the context of the generated ``testing`` module (the test kit): per resource the mock's
+attribute and class, per operation the arguments of ``MockAPIBase._add`` (its name, the resource
+module and ``Endpoint`` constant, its parameters), the credential arguments and the schema facts
+of every model's fields (``Field.facts``) that ``fake`` follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir.model import Api, ModelDef
+from .text import docstring_body, py_literal, py_str
+
+__all__ = ["MOCK_ATTRS", "kit_context"]
+
+#: The attributes of the mock itself (``MockAPIBase``): a resource named like one is the mock's
+#: ``<name>_``.
+MOCK_ATTRS = frozenset({"transport", "client", "async_client", "calls", "reset"})
+
+
+def _params(op: Any) -> str:
+    rows = [
+        f"({py_str(p.py_name)}, {py_str(p.json_name)}, {py_str(p.location)})" for p in op.params
+    ]
+    return "(" + ", ".join(rows) + ("," if len(rows) == 1 else "") + ")"
+
+
+def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
+    """What ``testing.py.jinja`` lays out for ``api``; ``credentials``: the clients' credential
+    arguments (each given a test value by ``MockAPI.client()``)."""
+    resources = []
+    for res in api.resources:
+        ops = []
+        for op in res.operations:
+            summary = " ".join((op.summary or op.operation_id).split())
+            ops.append(
+                {
+                    "name": op.py_name,
+                    "doc": docstring_body(
+                        f"``client.{res.attr}.{op.py_name}``: {summary} ({op.method.upper()} {op.path})."
+                    ),
+                    "add_args": [
+                        py_str(f"{res.attr}.{op.py_name}"),
+                        py_str(res.module),
+                        py_str("_" + op.py_name.upper()),
+                        _params(op),
+                        py_str(op.body_arg) if op.bodies else "None",
+                    ],
+                }
+            )
+        resources.append(
+            {
+                "attr": res.attr,
+                "mock_attr": res.attr + "_" if res.attr in MOCK_ATTRS else res.attr,
+                "class_name": res.class_name.removesuffix("Resource") + "Mock",
+                "ops": ops,
+            }
+        )
+    facts: dict[str, dict[str, Any]] = {}
+    for d in api.definitions:
+        if isinstance(d, ModelDef):
+            # the model's own facts under "" (no field has that name)
+            fields = ({"": d.facts} if d.facts else {}) | {
+                f.py_name: f.facts for f in d.fields if f.facts
+            }
+            if fields:
+                facts[d.name] = fields
+    first = (
+        resources[0]["mock_attr"] + "." + resources[0]["ops"][0]["name"]
+        if resources and resources[0]["ops"]
+        else ""
+    )
+    return {
+        "doc": docstring_body(
+            f"Test kit of the {api.title} client: :class:`MockAPI`, a mock of the API that clients are "
+            "pointed at, and :func:`fake`, valid instances of the API's models.\n\n"
+            "It needs nothing beyond the client's own dependencies and works with pytest and unittest."
+        ),
+        "mock_doc": docstring_body(
+            "A mock of the API, addressed like the client: each operation is an OperationMock at the "
+            f"same path as the client's method (``mock.{first}``), told what to answer with "
+            "``returns(...)`` or ``raises(status, body)``, and recording its ``calls``. "
+            "``client()`` and ``async_client()`` build clients wired to it; ``transport`` is an httpx "
+            "transport for a client built otherwise (``http_client=httpx.Client(transport=mock.transport)``). "
+            "An operation called without being set up raises ``NotSetUp`` naming it."
+        ),
+        "resources": resources,
+        "credentials": "("
+        + ", ".join(py_str(c) for c in credentials)
+        + ("," if len(credentials) == 1 else "")
+        + ")",
+        "facts": py_literal(facts),
+    }
