@@ -286,6 +286,10 @@ class SecurityScheme:
     location: str = ""
     env_var: str = ""
     doc: str = ""
+    #: An oauth2 scheme's ``clientCredentials`` token URL (as written; may be relative), else "".
+    token_url: str = ""
+    #: The scopes requested with client credentials (those the document's requirements name).
+    scopes: list[str] = field(default_factory=list)
 
 
 @dataclass

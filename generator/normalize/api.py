@@ -58,7 +58,7 @@ def build_api(
         schemas.register(root.child("components", "schemas", name), schema, str(name))
     schemas.build_queued()
 
-    security = _security_schemes(components, sink)
+    security = _security_schemes(components, sink, _required_scopes(data))
     ops = OperationBuilder(data, root, schemas, sink, pagination=pagination or {})
     ops.schemes = {s.key: s for s in security}
     default_security = _default_security(data, security)
@@ -153,12 +153,43 @@ def _base_url(data: dict[str, Any]) -> str:
     return url
 
 
-def _security_schemes(components: dict[str, Any], sink: DiagnosticSink) -> list[SecurityScheme]:
+def _required_scopes(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The scopes the document's Security Requirement Objects (top-level and operations') ask
+    of each scheme, in order of first appearance."""
+    requirements = list(data.get("security") or []) if isinstance(data.get("security"), list) else []
+    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+    for item in paths.values():
+        for op in item.values() if isinstance(item, dict) else ():
+            if isinstance(op, dict) and isinstance(op.get("security"), list):
+                requirements += op["security"]
+    scopes: dict[str, list[str]] = {}
+    for req in requirements:
+        for name, wanted in req.items() if isinstance(req, dict) else ():
+            have = scopes.setdefault(str(name), [])
+            have += [str(w) for w in wanted or [] if isinstance(w, str) and str(w) not in have]
+    return scopes
+
+
+def _client_credentials(scheme: dict[str, Any]) -> dict[str, Any] | None:
+    """An oauth2 scheme's ``clientCredentials`` flow, when it has one with a ``tokenUrl``."""
+    flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+    flow = flows.get("clientCredentials")
+    if isinstance(flow, dict) and isinstance(flow.get("tokenUrl"), str) and flow["tokenUrl"]:
+        return flow
+    return None
+
+
+def _security_schemes(
+    components: dict[str, Any], sink: DiagnosticSink, scopes: dict[str, list[str]] | None = None
+) -> list[SecurityScheme]:
     """Every supported security scheme, in document order, each with the client argument that
     carries its credential. Schemes that send the same credential the same way share one
     argument: every bearer-like scheme (http ``bearer``, any ``bearerFormat``; ``oauth2``;
     ``openIdConnect``) the ``token``, every http ``basic`` the ``username``/``password``, API
-    keys of the same name and location one key; API keys of different names get one each."""
+    keys of the same name and location one key; API keys of different names get one each.
+    An oauth2 scheme with a ``clientCredentials`` flow also takes ``client_id`` and
+    ``client_secret``: its ``token_url``, and the ``scopes`` the document's requirements ask of
+    it (``scopes``: by scheme name)."""
     raw = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
     out: list[SecurityScheme] = []
     used_params: set[str] = set()
@@ -195,7 +226,19 @@ def _security_schemes(components: dict[str, Any], sink: DiagnosticSink) -> list[
                 param = py_ident(f"{snake(str(key))}_credential", prefix="auth")
             used_params.add(param)
             shared[same] = param
-        out.append(SecurityScheme(key=str(key), kind=kind, param=param, header_name=name, location=where, doc=doc))
+        flow = _client_credentials(scheme) if typ == "oauth2" else None
+        out.append(
+            SecurityScheme(
+                key=str(key),
+                kind=kind,
+                param=param,
+                header_name=name,
+                location=where,
+                doc=doc,
+                token_url=str(flow["tokenUrl"]) if flow else "",
+                scopes=list((scopes or {}).get(str(key), [])) if flow else [],
+            )
+        )
     return out
 
 

@@ -26,16 +26,15 @@ from ..emit.format import LINE_LENGTH, PYTHON
 from ..normalize.class_names import GENERATED_IMPORTS
 from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
+from .client_plan import auth_args, client_context
 from .kit import kit_context
-from .order import all_order, from_imports, import_order, module_order_key, straight_imports
+from .order import all_order, from_imports, straight_imports
 from .text import comment, docstring_body, py_str, toml_str
 
 #: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
 #: standard library modules imported whole, and the package's ``_x`` runtime modules).
 _STDLIB_FROM = frozenset({"builtins", "collections.abc", "functools", "typing"})
 _THIRD_PARTY = frozenset({"pydantic"})
-#: The runtime's credential class of each kind of security scheme (any other: an API key).
-_AUTH_CLASSES = {"bearer": "BearerAuth", "basic": "BasicAuth"}
 #: The names the resource template writes itself (every other import follows from the code).
 _RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
 _RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method")
@@ -465,7 +464,6 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "toml_str": toml_str,
         "version": api.package_version or package_version(api.version),
         "default_security": _py_alternatives(api.default_security) if api.default_security else "",
-        "uses_basic": any(s.kind == "basic" for s in api.security),
         # the tool settings the generated pyproject.toml declares: those it was formatted with
         "line_length": LINE_LENGTH,
         "python_version": f"{PYTHON[0]}.{PYTHON[1]}",
@@ -476,35 +474,28 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         FilePlan(
             "README.md",
             "README.md.jinja",
-            {**common, **_readme_code(api, auth_params), "input_model": api.input_models[0] if api.input_models else None},
+            {
+                **common,
+                **_readme_code(api, auth_params),
+                "auth_args": auth_args(api),
+                "input_model": api.input_models[0] if api.input_models else None,
+            },
         ),
         FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
         FilePlan(f"{pkg}/py.typed", text=""),
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),
-        FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, **_client_imports(api), "doc_title": docstring_body(api.title)}),
+        FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, **client_context(api), "doc_title": docstring_body(api.title)}),
         FilePlan(f"{pkg}/models.py", "models.py.jinja", _models_context(api, banner)),
         FilePlan(f"{pkg}/resources/__init__.py", "resources_init.py.jinja", common),
     ]
     for res in api.resources:
         files.append(_resource_plan(api, res, model_names, banner))
-    credentials = list(by_param) + (["password"] if common["uses_basic"] else [])
+    # the kit passes a test value for each credential; a token wins over OAuth 2.0 client credentials
+    credentials = [a.name for a in auth_args(api) if a.name not in ("client_id", "client_secret")]
     files.append(FilePlan(f"{pkg}/testing.py", "testing.py.jinja", {**common, **kit_context(api, credentials)}))
     for src in sorted((templates_dir() / "runtime").glob("*.py")):
         files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
     return files
-
-
-def _client_imports(api: Api) -> dict[str, Any]:
-    """What ``_client.py`` imports: the credential classes its security schemes use, and (for
-    type checkers) each resource module's two classes, in isort's order."""
-    auth = {"Auth"} | {_AUTH_CLASSES.get(s.kind, "ApiKeyAuth") for s in api.security}
-    return {
-        "auth_imports": import_order(auth),
-        "resource_imports": [
-            {"module": r.module, "names": import_order([r.class_name, "Async" + r.class_name])}
-            for r in sorted(api.resources, key=lambda r: module_order_key(r.module))
-        ],
-    }
 
 
 def call_text(head: str, args: list[str], width: int = LINE_LENGTH, target: str = "") -> str:

@@ -92,6 +92,12 @@ class RequestOptions(TypedDict, total=False):
         max_retries: retries after the first attempt (``0`` disables retries).
         retry_non_idempotent: allow retrying POST/PATCH on any retryable
             failure, not only on connection errors.
+        idempotency_key: the call's idempotency key, sent in the ``Idempotency-Key``
+            header (or the one the API declares) by every attempt; a POST/PATCH that
+            carries one is retried like an idempotent request. Operations that declare
+            the header get a random key when none is given.
+
+    A key that is not one of these is a ``TypeError`` (see ``_options.check_options``).
     """
 
     extra_headers: Headers | None
@@ -100,3 +106,4 @@ class RequestOptions(TypedDict, total=False):
     timeout: Timeout | NotGiven
     max_retries: int | NotGiven | None
     retry_non_idempotent: bool | NotGiven | None
+    idempotency_key: str | NotGiven | None

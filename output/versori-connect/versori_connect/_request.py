@@ -66,6 +66,9 @@ class _Operation:
     path_styles: Mapping[str, tuple[str, bool]] | None = None
     header_styles: Mapping[str, tuple[str, bool]] | None = None
     encodings: Mapping[str, Mapping[str, BodyEncoding]] | None = None
+    #: The idempotency header the operation declares (``Idempotency-Key``): a call sends one
+    #: (the caller's, else a new random key, the same for every attempt of the call).
+    idempotency_header: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +115,7 @@ def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -
         "content_type": endpoint.content_type,
         "security": endpoint.security,
         "encodings": endpoint.encodings,
+        "idempotency_header": endpoint.idempotency_header,
     }
     parts.update(params or {})
     return parts
@@ -146,6 +150,8 @@ class Call:
     responses: Mapping[int | str, ResponseSpec]
     errors: Mapping[int | str, Any] | None
     pagination: PaginationStrategy | None
+    #: The header that carries the call's idempotency key, when it has one.
+    idempotency_header: str | None = None
 
 
 def _rewind_position(stream: object) -> int | None:
@@ -273,16 +279,20 @@ def prepare_body(
 
 
 def build_request(
-    http: httpx.Client | httpx.AsyncClient, call: Call
+    http: httpx.Client | httpx.AsyncClient, call: Call, secrets: Sequence[str] | None = None
 ) -> tuple[httpx.Request, frozenset[str]]:
-    """Build one attempt's ``httpx.Request`` (credentials applied now, so token
-    callables are re-read on each attempt). Also returns the query names that
-    carry credentials, for log redaction."""
+    """Build one attempt's ``httpx.Request`` with the credentials of ``call.auths`` (their
+    values resolved for this attempt, ``secrets``; resolved here when ``None``, sync). Also
+    returns the query and header names that carry credentials, for log redaction."""
     headers = httpx.Headers(list(call.headers))
     credentials: list[tuple[str, str]] = []
     cookies: dict[str, str] = dict(call.cookies)
-    for auth in call.auths:
-        auth.apply(headers, credentials, cookies)
+    before = set(headers.keys())
+    if secrets is None:
+        secrets = [auth.secret() for auth in call.auths]
+    for auth, secret in zip(call.auths, secrets, strict=True):
+        auth.put(secret, headers, credentials, cookies)
+    secret_headers = {name for name in headers if name not in before}
     for name, override in call.extra_headers:
         if override is None:
             headers.pop(name, None)
@@ -292,7 +302,7 @@ def build_request(
         jar = "; ".join(f"{k}={encode_cookie_value(v)}" for k, v in cookies.items())
         existing = headers.get("Cookie")
         headers["Cookie"] = f"{existing}; {jar}" if existing else jar
-    secret_names = frozenset(name for name, _ in credentials)
+    secret_names = frozenset(name for name, _ in credentials) | secret_headers
     query = [*call.query, *((quote_query(k), quote_query(v)) for k, v in credentials)]
     # the query string as encoded (RFC 3986): httpx's ``params`` would write a space as ``+``
     url = call.url.copy_with(query=join_query(query).encode("ascii")) if query else call.url

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import Auth, BearerAuth
+from ._auth import AsyncSecretValue, Auth, BearerAuth, SecretValue
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES
+from ._hooks import RequestHook, ResponseHook, RetryHook
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
@@ -37,7 +38,7 @@ _USER_AGENT = f"versori-embedded/{__version__} (python; httpx/{httpx.__version__
 
 
 def _auth(
-    token: str | None,
+    token: AsyncSecretValue | None,
 ) -> dict[str, Auth]:
     schemes: dict[str, Auth] = {}
     if token is not None:
@@ -49,8 +50,8 @@ class Client(SyncAPIClient):
     """Synchronous client for the Versori Embedded API.
 
     Args:
-        token: bearer credential (security scheme ``bearerToken``); defaults to the
-            ``VERSORI_EMBEDDED_TOKEN`` environment variable.
+        token: bearer token (security scheme ``bearerToken``), or a provider of it.
+            Defaults to the ``VERSORI_EMBEDDED_TOKEN`` environment variable.
         base_url: Defaults to ``VERSORI_EMBEDDED_BASE_URL``, then to ``DEFAULT_BASE_URL``.
         timeout: Seconds or an ``httpx.Timeout``; the default has a 5 s connect timeout.
         max_retries: Retries on connection errors, 408, 409, 429 and 5xx (default 2).
@@ -58,6 +59,13 @@ class Client(SyncAPIClient):
         default_headers: Headers sent with every request.
         default_query: Query parameters sent with every request.
         http_client: An ``httpx.Client`` to use (the caller closes it).
+        auth: An ``httpx.Auth`` applied to every request, for authentication the document
+            does not declare (signatures, custom tokens).
+        on_request: Called with each attempt's ``httpx.Request`` before it is sent.
+        on_response: Called with each ``httpx.Response`` received, retried ones included.
+        on_retry: Called with ``(attempt, error_or_response, delay)`` before each retry.
+
+    A credential's provider is a callable returning it, called per request.
     """
 
     _default_security = (("bearerToken",),)
@@ -65,7 +73,7 @@ class Client(SyncAPIClient):
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: SecretValue | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -73,6 +81,10 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
+        auth: httpx.Auth | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
     ) -> None:
         if token is None:
             token = os.environ.get("VERSORI_EMBEDDED_TOKEN")
@@ -85,9 +97,11 @@ class Client(SyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             user_agent=_USER_AGENT,
-            auth=_auth(
-                token,
-            ),
+            auth=_auth(token),
+            http_auth=auth,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
         )
 
     @cached_property
@@ -165,8 +179,8 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client for the Versori Embedded API.
 
     Args:
-        token: bearer credential (security scheme ``bearerToken``); defaults to the
-            ``VERSORI_EMBEDDED_TOKEN`` environment variable.
+        token: bearer token (security scheme ``bearerToken``), or a provider of it.
+            Defaults to the ``VERSORI_EMBEDDED_TOKEN`` environment variable.
         base_url: Defaults to ``VERSORI_EMBEDDED_BASE_URL``, then to ``DEFAULT_BASE_URL``.
         timeout: Seconds or an ``httpx.Timeout``; the default has a 5 s connect timeout.
         max_retries: Retries on connection errors, 408, 409, 429 and 5xx (default 2).
@@ -174,6 +188,13 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Headers sent with every request.
         default_query: Query parameters sent with every request.
         http_client: An ``httpx.AsyncClient`` to use (the caller closes it).
+        auth: An ``httpx.Auth`` applied to every request, for authentication the document
+            does not declare (signatures, custom tokens).
+        on_request: Called with each attempt's ``httpx.Request`` before it is sent (may be async).
+        on_response: Called with each ``httpx.Response`` received, retried ones included.
+        on_retry: Called with ``(attempt, error_or_response, delay)`` before each retry.
+
+    A credential's provider is a callable returning it, called per request; it may be async.
     """
 
     _default_security = (("bearerToken",),)
@@ -181,7 +202,7 @@ class AsyncClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: AsyncSecretValue | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -189,6 +210,10 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        auth: httpx.Auth | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
     ) -> None:
         if token is None:
             token = os.environ.get("VERSORI_EMBEDDED_TOKEN")
@@ -201,9 +226,11 @@ class AsyncClient(AsyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             user_agent=_USER_AGENT,
-            auth=_auth(
-                token,
-            ),
+            auth=_auth(token),
+            http_auth=auth,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
         )
 
     @cached_property

@@ -1,25 +1,99 @@
-"""Credential appliers for the API's security schemes (bearer, basic, API key)."""
+"""Credential appliers for the API's security schemes (bearer, basic, API key), and the choice
+of which ones a call sends.
+
+A credential is resolved once per attempt (``Auth.secret`` in the sync client, ``Auth.asecret``
+in the async one) and then placed on the request (``Auth.put``): a callable credential (a token
+provider) is called per attempt, and an async one is awaited by the async client. OAuth 2.0
+client credentials (``_oauth.OAuth2ClientCredentials``) fetch and cache a token the same way.
+"""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import Literal, Protocol
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from typing import Literal
+
+import httpx
 
 from ._qs import encode_header_value
 
-__all__ = ["ApiKeyAuth", "Auth", "BasicAuth", "BearerAuth", "SecretValue", "select_auths"]
+__all__ = [
+    "ApiKeyAuth",
+    "AsyncSecretValue",
+    "Auth",
+    "BasicAuth",
+    "BearerAuth",
+    "SecretValue",
+    "select_auths",
+]
 
 SecretValue = str | Callable[[], str]
 """A credential, or a callable returning the current one (called per request)."""
 
+AsyncSecretValue = str | Callable[[], str | Awaitable[str]]
+"""A credential, or a callable returning the current one or an awaitable of it (the async
+client awaits it per request)."""
 
-def _resolve(value: SecretValue) -> str:
-    return value() if callable(value) else value
+
+def _checked(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a credential provider must return a str, not {type(value).__name__}")
+    return value
 
 
-class Auth(Protocol):
-    """Something that adds one security scheme's credential to an outgoing request."""
+class Auth:
+    """Something that adds one security scheme's credential to an outgoing request.
+
+    Subclasses implement :meth:`put`; the value put is what :meth:`secret` (sync client) or
+    :meth:`asecret` (async client) resolves, once per attempt.
+    """
+
+    _value: AsyncSecretValue = ""
+
+    def secret(self, http: httpx.Client | None = None, base_url: httpx.URL | None = None) -> str:
+        """The credential for this attempt: the value, or what the provider returns now.
+
+        Raises:
+            TypeError: the provider is async (only ``AsyncClient`` awaits it) or returns no str.
+        """
+        value = self._value
+        if not callable(value):
+            return value
+        got = value()
+        if inspect.isawaitable(got):
+            close = getattr(got, "close", None)
+            if callable(close):
+                close()  # no "coroutine was never awaited" warning
+            raise TypeError("an async credential provider needs the AsyncClient")
+        return _checked(got)
+
+    async def asecret(
+        self, http: httpx.AsyncClient | None = None, base_url: httpx.URL | None = None
+    ) -> str:
+        """The credential for this attempt (async client): a provider's result is awaited when
+        it is awaitable.
+
+        Raises:
+            TypeError: the provider returns no str.
+        """
+        value = self._value
+        if not callable(value):
+            return value
+        got = value()
+        if inspect.isawaitable(got):
+            got = await got
+        return _checked(got)
+
+    def put(
+        self,
+        secret: str,
+        headers: MutableMapping[str, str],
+        query: list[tuple[str, str]],
+        cookies: MutableMapping[str, str],
+    ) -> None:
+        """Add the resolved credential ``secret`` to ``headers``, ``query`` or ``cookies``."""
+        raise NotImplementedError
 
     def apply(
         self,
@@ -27,21 +101,29 @@ class Auth(Protocol):
         query: list[tuple[str, str]],
         cookies: MutableMapping[str, str],
     ) -> None:
-        """Add the credential to ``headers``, ``query`` or ``cookies`` in place."""
+        """Resolve the credential (sync) and add it to ``headers``, ``query`` or ``cookies``."""
+        self.put(self.secret(), headers, query, cookies)
+
+    def invalidate(self, secret: str) -> bool:
+        """Forget ``secret`` after the server answered 401 to it; ``True`` when a new one can be
+        obtained (then the call is sent once more). Static credentials return ``False``."""
+        return False
 
 
-class BearerAuth:
+class BearerAuth(Auth):
     """HTTP bearer authentication: ``Authorization: Bearer <token>``.
 
     ``token`` may be a callable returning the current token (called once per
-    attempt, so rotating tokens work). ``repr`` never shows it.
+    attempt, so rotating tokens work; the async client also awaits an async one).
+    ``repr`` never shows it.
     """
 
-    def __init__(self, token: SecretValue) -> None:
-        self._token = token
+    def __init__(self, token: AsyncSecretValue) -> None:
+        self._value = token
 
-    def apply(
+    def put(
         self,
+        secret: str,
         headers: MutableMapping[str, str],
         query: list[tuple[str, str]],
         cookies: MutableMapping[str, str],
@@ -51,49 +133,49 @@ class BearerAuth:
         Raises:
             ValueError: if the token contains CR, LF or NUL.
         """
-        token = encode_header_value("Authorization", _resolve(self._token))
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {encode_header_value('Authorization', secret)}"
 
     def __repr__(self) -> str:
         return "BearerAuth(token='***')"
 
 
-class BasicAuth:
+class BasicAuth(Auth):
     """HTTP basic authentication: ``Authorization: Basic base64(user:password)``.
 
-    ``repr`` shows the username only.
+    ``password`` may be a provider like a bearer token. ``repr`` shows the username only.
     """
 
-    def __init__(self, username: str, password: SecretValue) -> None:
+    def __init__(self, username: str, password: AsyncSecretValue) -> None:
         self._username = username
-        self._password = password
+        self._value = password
 
-    def apply(
+    def put(
         self,
+        secret: str,
         headers: MutableMapping[str, str],
         query: list[tuple[str, str]],
         cookies: MutableMapping[str, str],
     ) -> None:
         """Set the ``Authorization`` header."""
-        raw = f"{self._username}:{_resolve(self._password)}".encode()
+        raw = f"{self._username}:{secret}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
 
     def __repr__(self) -> str:
         return f"BasicAuth(username={self._username!r}, password='***')"
 
 
-class ApiKeyAuth:
+class ApiKeyAuth(Auth):
     """An API key sent in a header, a query parameter or a cookie.
 
     ``name`` is the header, parameter or cookie name from the security scheme;
-    ``location`` its ``in``. ``repr`` never shows the value.
+    ``location`` its ``in``. ``value`` may be a provider. ``repr`` never shows the value.
     """
 
     def __init__(
         self,
         name: str,
         location: Literal["header", "query", "cookie"],
-        value: SecretValue,
+        value: AsyncSecretValue,
     ) -> None:
         if location not in ("header", "query", "cookie"):
             raise ValueError(f"Unknown API key location {location!r}")
@@ -101,8 +183,9 @@ class ApiKeyAuth:
         self.location = location
         self._value = value
 
-    def apply(
+    def put(
         self,
+        secret: str,
         headers: MutableMapping[str, str],
         query: list[tuple[str, str]],
         cookies: MutableMapping[str, str],
@@ -112,14 +195,13 @@ class ApiKeyAuth:
         Raises:
             ValueError: if a header key contains CR, LF or NUL.
         """
-        value = _resolve(self._value)
         if self.location == "header":
-            headers[self.name] = encode_header_value(self.name, value)
+            headers[self.name] = encode_header_value(self.name, secret)
         elif self.location == "query":
             query[:] = [(k, v) for k, v in query if k != self.name]
-            query.append((self.name, value))
+            query.append((self.name, secret))
         else:
-            cookies[self.name] = value
+            cookies[self.name] = secret
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth(name={self.name!r}, location={self.location!r}, value='***')"

@@ -33,6 +33,9 @@ from ._constants import (
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
 )
+from ._hooks import Hooks, RequestHook, ResponseHook, RetryHook
+from ._logging import setup_logging
+from ._options import check_options, copy_client, idempotency_header_value
 from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
 from ._qs import (
     BodyEncoding,
@@ -70,6 +73,7 @@ __all__ = [
 ]
 
 _PACKAGE = (__package__ or __name__).split(".")[0]
+setup_logging()  # <PACKAGE>_LOG=info|debug
 
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
 
@@ -104,6 +108,8 @@ class _BaseClient(Generic[_HttpxClientT]):
     #: ``security``: alternatives, each the schemes that must all be sent); a generated client
     #: sets it.
     _default_security: tuple[tuple[str, ...], ...] = ()
+    #: The header the configuration names for idempotency keys: every POST/PATCH sends one.
+    _idempotency_header: str | None = None
 
     def __init__(
         self,
@@ -117,6 +123,10 @@ class _BaseClient(Generic[_HttpxClientT]):
         http_client: _HttpxClientT | None = None,
         user_agent: str | None = None,
         auth: Mapping[str, Auth] | None = None,
+        http_auth: httpx.Auth | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
         initial_retry_delay: float = INITIAL_RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
         max_retry_after: float = MAX_RETRY_AFTER,
@@ -141,6 +151,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._default_query = dict(default_query or {})
         self._user_agent = user_agent or _default_user_agent()
         self._auth = dict(auth or {})
+        self._http_auth: httpx.Auth | None = http_auth
+        self._hooks = Hooks(on_request, on_response, on_retry)
         self._initial_retry_delay = initial_retry_delay
         self._max_retry_delay = max_retry_delay
         self._max_retry_after = max_retry_after
@@ -152,6 +164,44 @@ class _BaseClient(Generic[_HttpxClientT]):
     def __repr__(self) -> str:
         shown = self.base_url.copy_with(username=None, password=None)
         return f"<{type(self).__name__} base_url={str(shown)!r}>"
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str | None] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
+    ) -> Self:
+        """A copy of this client with some defaults changed, sharing its connection pool,
+        credentials (and OAuth 2.0 token cache) and ``base_url``. ``default_headers`` and
+        ``default_query`` are added to this client's (a ``None`` header value removes one);
+        a hook given replaces this client's. Closing the copy leaves the pool open.
+
+        Raises:
+            ValueError: ``max_retries`` is negative.
+        """
+        from ._resource import AsyncAPIResource, SyncAPIResource
+
+        changes: dict[str, Any] = {"_hooks": self._hooks.merged(on_request, on_response, on_retry)}
+        if not isinstance(timeout, NotGiven):
+            changes["timeout"] = _to_timeout(timeout)
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError("max_retries must be >= 0")
+            changes["max_retries"] = max_retries
+        if retry_non_idempotent is not None:
+            changes["retry_non_idempotent"] = retry_non_idempotent
+        if default_headers:
+            headers = {**self._default_headers, **default_headers}
+            changes["_default_headers"] = {k: v for k, v in headers.items() if v is not None}
+        if default_query:
+            changes["_default_query"] = {**self._default_query, **default_query}
+        return copy_client(self, changes, (SyncAPIResource, AsyncAPIResource))
 
     # -- building -------------------------------------------------------------
 
@@ -187,10 +237,12 @@ class _BaseClient(Generic[_HttpxClientT]):
         pagination: PaginationStrategy | None,
         options: RequestOptions | None,
         read_streams: bool,
+        idempotency_header: str | None = None,
     ) -> Call:
         """Validate and encode one call's inputs. Raises ``ValueError``/``TypeError``
         for invalid input, before any I/O."""
         opts: RequestOptions = options or {}
+        check_options(opts)
         url = self._url_for(encode_path(path, path_params or {}, path_styles))
         encoded_query = query_pairs(self._default_query)
         encoded_query += query_pairs(query or {}, query_styles)
@@ -221,6 +273,15 @@ class _BaseClient(Generic[_HttpxClientT]):
         )
         if body.content_type is not None:
             header_map["content-type"] = ("Content-Type", body.content_type)
+        idempotency = idempotency_header_value(
+            method,
+            declared=idempotency_header,
+            configured=self._idempotency_header,
+            given=opts.get("idempotency_key"),
+            present=header_map,
+        )
+        if idempotency is not None:  # one key for every attempt of the call
+            header_map[idempotency[0].lower()] = idempotency
         extra_headers = tuple(
             (name, None if not _present(value) else encode_header_value(name, value))
             for name, value in (opts.get("extra_headers") or {}).items()
@@ -264,6 +325,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             responses=responses,
             errors=errors,
             pagination=pagination,
+            idempotency_header=idempotency[0] if idempotency else idempotency_header,
         )
 
     def _attempts(self, call: Call) -> Attempts:
@@ -292,6 +354,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             ``close()`` leaves it open.
         user_agent: the ``User-Agent`` header.
         auth: security scheme name (as in the spec) -> credential applier.
+        http_auth: an ``httpx.Auth`` applied to every request (after ``auth``).
+        on_request, on_response, on_retry: hooks (see ``_hooks``).
         initial_retry_delay, max_retry_delay: backoff bounds in seconds.
         max_retry_after: the largest ``Retry-After`` (seconds) that is honoured.
 
@@ -323,6 +387,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
         options: RequestOptions | None = None,
+        idempotency_header: str | None = None,
     ) -> Any:
         """Send one API operation and return its parsed result.
 
@@ -355,7 +420,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 ``"default"``).
             errors: declared error schema types by status, used for ``.error``.
             pagination: the strategy when the operation returns a page.
-            options: per-call ``RequestOptions``.
+            options: per-call ``RequestOptions`` (checked: ``_options.check_options``).
+            idempotency_header: the idempotency header the operation declares.
 
         Returns:
             The parsed body (model, list, str, bytes or ``None``), a ``SyncPage`` when
@@ -391,6 +457,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             pagination=pagination,
             options=options,
             read_streams=False,
+            idempotency_header=idempotency_header,
         )
         response, retries_taken = self._send(call)
         return to_result(call, response, retries_taken, raw, self._make_page)
@@ -414,20 +481,30 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         return cast(SyncPage[_PageT, _ItemT], result)
 
     def _send(self, call: Call) -> tuple[httpx.Response, int]:
-        attempts = self._attempts(call)
+        attempts, hooks, http = self._attempts(call), self._hooks, self._http
+        outcome: Exception | httpx.Response
         while True:
-            request = attempts.start(self._http)
+            secrets = [auth.secret(http, self.base_url) for auth in call.auths]
+            request = attempts.start(http, secrets)
+            hooks.request(request)
             try:
-                response = self._http.send(request)
+                response = http.send(request, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)
+                outcome = transport_error(exc, request)
                 if delay is None:
-                    raise transport_error(exc, request) from exc
+                    raise outcome from exc
             else:
+                hooks.response(response)
+                if attempts.refresh_credentials(response, secrets):
+                    response.close()
+                    continue
                 delay = attempts.retry_delay(response=response)
                 if delay is None:
                     return response, attempts.retries_taken
                 response.close()
+                outcome = response
+            hooks.retry(attempts.retries_taken + 1, outcome, delay)
             time.sleep(delay)
             attempts.retries_taken += 1
 
@@ -492,6 +569,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         errors: Mapping[int | str, Any] | None = None,
         pagination: PaginationStrategy | None = None,
         options: RequestOptions | None = None,
+        idempotency_header: str | None = None,
     ) -> Any:
         """Send one API operation and return its parsed result.
 
@@ -521,6 +599,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             pagination=pagination,
             options=options,
             read_streams=True,
+            idempotency_header=idempotency_header,
         )
         response, retries_taken = await self._send(call)
         return to_result(call, response, retries_taken, raw, self._make_page)
@@ -543,20 +622,32 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         return cast(AsyncPage[_PageT, _ItemT], result)
 
     async def _send(self, call: Call) -> tuple[httpx.Response, int]:
-        attempts = self._attempts(call)
+        attempts, hooks, http = self._attempts(call), self._hooks, self._http
+        outcome: Exception | httpx.Response
         while True:
-            request = attempts.start(self._http)
+            secrets = [await auth.asecret(http, self.base_url) for auth in call.auths]
+            request = attempts.start(http, secrets)
+            await hooks.arequest(request)
             try:
-                response = await self._http.send(request)
+                response = await http.send(
+                    request, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT
+                )
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)
+                outcome = transport_error(exc, request)
                 if delay is None:
-                    raise transport_error(exc, request) from exc
+                    raise outcome from exc
             else:
+                await hooks.aresponse(response)
+                if attempts.refresh_credentials(response, secrets):
+                    await response.aclose()
+                    continue
                 delay = attempts.retry_delay(response=response)
                 if delay is None:
                     return response, attempts.retries_taken
                 await response.aclose()
+                outcome = response
+            await hooks.aretry(attempts.retries_taken + 1, outcome, delay)
             await asyncio.sleep(delay)
             attempts.retries_taken += 1
 

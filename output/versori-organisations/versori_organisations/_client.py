@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import Auth, BearerAuth
+from ._auth import AsyncSecretValue, Auth, BearerAuth, SecretValue
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES
+from ._hooks import RequestHook, ResponseHook, RetryHook
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
@@ -35,7 +36,7 @@ _USER_AGENT = f"versori-organisations/{__version__} (python; httpx/{httpx.__vers
 
 
 def _auth(
-    token: str | None,
+    token: AsyncSecretValue | None,
 ) -> dict[str, Auth]:
     schemes: dict[str, Auth] = {}
     if token is not None:
@@ -47,8 +48,8 @@ class Client(SyncAPIClient):
     """Synchronous client for the Organisations API.
 
     Args:
-        token: bearer credential (security scheme ``bearerToken``); defaults to the
-            ``VERSORI_ORGANISATIONS_TOKEN`` environment variable.
+        token: bearer token (security scheme ``bearerToken``), or a provider of it.
+            Defaults to the ``VERSORI_ORGANISATIONS_TOKEN`` environment variable.
         base_url: Defaults to ``VERSORI_ORGANISATIONS_BASE_URL``, then to ``DEFAULT_BASE_URL``.
         timeout: Seconds or an ``httpx.Timeout``; the default has a 5 s connect timeout.
         max_retries: Retries on connection errors, 408, 409, 429 and 5xx (default 2).
@@ -56,6 +57,13 @@ class Client(SyncAPIClient):
         default_headers: Headers sent with every request.
         default_query: Query parameters sent with every request.
         http_client: An ``httpx.Client`` to use (the caller closes it).
+        auth: An ``httpx.Auth`` applied to every request, for authentication the document
+            does not declare (signatures, custom tokens).
+        on_request: Called with each attempt's ``httpx.Request`` before it is sent.
+        on_response: Called with each ``httpx.Response`` received, retried ones included.
+        on_retry: Called with ``(attempt, error_or_response, delay)`` before each retry.
+
+    A credential's provider is a callable returning it, called per request.
     """
 
     _default_security = (("bearerToken",),)
@@ -63,7 +71,7 @@ class Client(SyncAPIClient):
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: SecretValue | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -71,6 +79,10 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
+        auth: httpx.Auth | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
     ) -> None:
         if token is None:
             token = os.environ.get("VERSORI_ORGANISATIONS_TOKEN")
@@ -83,9 +95,11 @@ class Client(SyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             user_agent=_USER_AGENT,
-            auth=_auth(
-                token,
-            ),
+            auth=_auth(token),
+            http_auth=auth,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
         )
 
     @cached_property
@@ -128,8 +142,8 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client for the Organisations API.
 
     Args:
-        token: bearer credential (security scheme ``bearerToken``); defaults to the
-            ``VERSORI_ORGANISATIONS_TOKEN`` environment variable.
+        token: bearer token (security scheme ``bearerToken``), or a provider of it.
+            Defaults to the ``VERSORI_ORGANISATIONS_TOKEN`` environment variable.
         base_url: Defaults to ``VERSORI_ORGANISATIONS_BASE_URL``, then to ``DEFAULT_BASE_URL``.
         timeout: Seconds or an ``httpx.Timeout``; the default has a 5 s connect timeout.
         max_retries: Retries on connection errors, 408, 409, 429 and 5xx (default 2).
@@ -137,6 +151,13 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Headers sent with every request.
         default_query: Query parameters sent with every request.
         http_client: An ``httpx.AsyncClient`` to use (the caller closes it).
+        auth: An ``httpx.Auth`` applied to every request, for authentication the document
+            does not declare (signatures, custom tokens).
+        on_request: Called with each attempt's ``httpx.Request`` before it is sent (may be async).
+        on_response: Called with each ``httpx.Response`` received, retried ones included.
+        on_retry: Called with ``(attempt, error_or_response, delay)`` before each retry.
+
+    A credential's provider is a callable returning it, called per request; it may be async.
     """
 
     _default_security = (("bearerToken",),)
@@ -144,7 +165,7 @@ class AsyncClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: AsyncSecretValue | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -152,6 +173,10 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        auth: httpx.Auth | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        on_retry: RetryHook | None = None,
     ) -> None:
         if token is None:
             token = os.environ.get("VERSORI_ORGANISATIONS_TOKEN")
@@ -164,9 +189,11 @@ class AsyncClient(AsyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             user_agent=_USER_AGENT,
-            auth=_auth(
-                token,
-            ),
+            auth=_auth(token),
+            http_auth=auth,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
         )
 
     @cached_property

@@ -43,16 +43,23 @@ _MAYBE_SENT_ERRORS = (
 
 
 def may_resend(
-    method: str, headers: Mapping[str, str] | httpx.Headers, retry_non_idempotent: bool
+    method: str,
+    headers: Mapping[str, str] | httpx.Headers,
+    retry_non_idempotent: bool,
+    idempotency_header: str | None = None,
 ) -> bool:
     """Tell whether a request may be resent after it possibly reached the server.
 
     True for idempotent methods, when ``retry_non_idempotent`` is set, or when the
-    request carries an ``Idempotency-Key`` header.
+    request carries an ``Idempotency-Key`` header (or the ``idempotency_header`` the API
+    declares).
     """
     if method.upper() in IDEMPOTENT_METHODS or retry_non_idempotent:
         return True
-    return IDEMPOTENCY_KEY_HEADER in httpx.Headers(headers)
+    found = httpx.Headers(headers)
+    return IDEMPOTENCY_KEY_HEADER in found or bool(
+        idempotency_header and idempotency_header in found
+    )
 
 
 def retry_reason_for_error(exc: Exception, resend_ok: bool) -> str | None:

@@ -1,22 +1,31 @@
 """Sending one call: every I/O-free step of the retry loop, shared by the sync and async
-clients, whose loops only send, close, sleep and count.
+clients, whose loops only resolve credentials, send, call hooks, close, sleep and count.
 
 The loop both clients run (``await`` where the async one does I/O)::
 
     attempts = Attempts(call, ...)
     while True:
-        request = attempts.start(http)
+        secrets = [auth.secret(http, base_url) for auth in call.auths]
+        request = attempts.start(http, secrets)
+        hooks.request(request)
         try:
-            response = http.send(request)
+            response = http.send(request, auth=http_auth)
         except httpx.RequestError as exc:
             delay = attempts.retry_delay(error=exc)
             if delay is None:
                 raise transport_error(exc, request) from exc
+            outcome = transport_error(exc, request)
         else:
+            hooks.response(response)
+            if attempts.refresh_credentials(response, secrets):
+                response.close()
+                continue  # once per call: a 401 to a token that can be renewed
             delay = attempts.retry_delay(response=response)
             if delay is None:
                 return response, attempts.retries_taken
             response.close()
+            outcome = response
+        hooks.retry(attempts.retries_taken + 1, outcome, delay)
         sleep(delay)
         attempts.retries_taken += 1
 """
@@ -24,12 +33,13 @@ The loop both clients run (``await`` where the async one does I/O)::
 from __future__ import annotations
 
 import logging
-import re
-from urllib.parse import urlencode
+import time
+from collections.abc import Sequence
 
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError
+from ._logging import loggable_body, loggable_headers, loggable_url
 from ._request import Call, build_request
 from ._retries import (
     compute_retry_delay,
@@ -42,21 +52,6 @@ __all__ = ["Attempts", "transport_error"]
 
 # records keep the logger name they had when the loop lived in ``_base_client``
 log = logging.getLogger(__name__.rpartition(".")[0] + "._base_client")
-
-_SECRET_QUERY_NAME = re.compile(
-    r"key|token|secret|password|passwd|signature|sig$|auth|credential|session",
-    re.IGNORECASE,
-)
-
-
-def _loggable_url(url: httpx.URL, secret_names: frozenset[str]) -> str:
-    """The URL without credentials: userinfo dropped, secret query values masked."""
-    params = [
-        (k, "***" if k in secret_names or _SECRET_QUERY_NAME.search(k) else v)
-        for k, v in url.params.multi_items()
-    ]
-    clean = url.copy_with(username=None, password=None, query=None, fragment=None)
-    return f"{clean}?{urlencode(params, safe='*,')}" if params else str(clean)
 
 
 def transport_error(exc: httpx.RequestError, request: httpx.Request) -> Exception:
@@ -74,14 +69,19 @@ class Attempts:
     retried and after how long (backoff bounds in seconds, see ``compute_retry_delay``).
 
     ``retries_taken`` counts the retries made so far; the loop advances it after sleeping.
+    Logs each attempt (see ``_logging``): its outcome, elapsed time and retry decision at INFO,
+    what is sent and received at DEBUG.
     """
 
     __slots__ = (
         "_initial_delay",
         "_max_delay",
         "_max_retry_after",
+        "_refreshed",
         "_request",
+        "_secret_names",
         "_shown_url",
+        "_started",
         "call",
         "retries_taken",
     )
@@ -96,22 +96,46 @@ class Attempts:
         self._max_retry_after = max_retry_after
         self._request: httpx.Request | None = None
         self._shown_url = ""
+        self._secret_names: frozenset[str] = frozenset()
+        self._started = 0.0
+        self._refreshed = False
 
-    def start(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-        """Build this attempt's request (see ``build_request``) and log it at DEBUG."""
+    def start(
+        self, http: httpx.Client | httpx.AsyncClient, secrets: Sequence[str] | None = None
+    ) -> httpx.Request:
+        """Build this attempt's request (see ``build_request``; ``secrets``: the resolved
+        credentials of ``call.auths``) and log it at DEBUG."""
         call = self.call
-        request, secret_names = build_request(http, call)
-        # only a DEBUG log shows the URL (with secret query values masked)
-        shown = _loggable_url(request.url, secret_names) if log.isEnabledFor(logging.DEBUG) else ""
-        log.debug(
-            "Sending %s %s (attempt %d/%d)",
-            call.method,
-            shown,
-            self.retries_taken + 1,
-            call.max_retries + 1,
-        )
-        self._request, self._shown_url = request, shown
+        request, secret_names = build_request(http, call, secrets)
+        # only a log shows the URL (with secret query values masked)
+        shown = loggable_url(request.url, secret_names) if log.isEnabledFor(logging.INFO) else ""
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "Sending %s %s (attempt %d/%d)",
+                call.method,
+                shown,
+                self.retries_taken + 1,
+                call.max_retries + 1,
+            )
+            log.debug("Request headers: %s", loggable_headers(request.headers, secret_names))
+            body = "<multipart>" if call.body.files is not None else call.body.content
+            log.debug("Request body: %s", loggable_body(body))
+        self._request, self._shown_url, self._secret_names = request, shown, secret_names
+        self._started = time.monotonic()
         return request
+
+    def refresh_credentials(self, response: httpx.Response, secrets: Sequence[str]) -> bool:
+        """Whether to send the call once more after ``response``: a 401, the first of this
+        call, to a credential that can be renewed (OAuth 2.0 client credentials), which is
+        then dropped (``Auth.invalidate``)."""
+        if response.status_code != 401 or self._refreshed:
+            return False
+        renewed = [auth.invalidate(secret) for auth, secret in zip(self.call.auths, secrets)]
+        if not any(renewed):
+            return False
+        self._refreshed = True
+        log.info("%s %s -> 401: renewing the credentials", self.call.method, self._shown_url)
+        return True
 
     def retry_delay(
         self,
@@ -120,15 +144,18 @@ class Attempts:
         response: httpx.Response | None = None,
     ) -> float | None:
         """Seconds to wait before retrying this attempt's outcome (its transport ``error``
-        or its ``response``), or ``None`` when it is final. Logs the decision at DEBUG."""
-        debug = log.isEnabledFor(logging.DEBUG)
-        if error is None and response is not None and response.status_code < 400 and not debug:
+        or its ``response``), or ``None`` when it is final. Logs the outcome at INFO."""
+        info = log.isEnabledFor(logging.INFO)
+        if error is None and response is not None and response.status_code < 400 and not info:
             return None  # the common case: a success, nothing to decide or log
         call, request, retries_taken = self.call, self._request, self.retries_taken
         assert request is not None, "start() builds the attempt's request first"
         shown_url = self._shown_url
         attempt = f"{retries_taken + 1}/{call.max_retries + 1}"
-        resend_ok = may_resend(call.method, request.headers, call.retry_non_idempotent)
+        elapsed = time.monotonic() - self._started
+        resend_ok = may_resend(
+            call.method, request.headers, call.retry_non_idempotent, call.idempotency_header
+        )
         if error is not None:
             reason = retry_reason_for_error(error, resend_ok)
             outcome = f"{type(error).__name__}: {error}"
@@ -136,8 +163,13 @@ class Attempts:
             assert response is not None
             reason = retry_reason_for_status(response.status_code, resend_ok)
             outcome = f"{response.status_code} {response.reason_phrase}".rstrip()
+            if log.isEnabledFor(logging.DEBUG):
+                shown = loggable_headers(response.headers, self._secret_names)
+                log.debug("Response headers: %s", shown)
         if reason is None or retries_taken >= call.max_retries:
-            log.debug("%s %s -> %s (attempt %s)", call.method, shown_url, outcome, attempt)
+            log.info(
+                "%s %s -> %s (attempt %s, %.3fs)", call.method, shown_url, outcome, attempt, elapsed
+            )
             return None
         delay = compute_retry_delay(
             retries_taken,
@@ -146,12 +178,13 @@ class Attempts:
             max_delay=self._max_delay,
             max_retry_after=self._max_retry_after,
         )
-        log.debug(
-            "%s %s -> %s (attempt %s); retrying in %.2fs",
+        log.info(
+            "%s %s -> %s (attempt %s, %.3fs); retrying in %.2fs",
             call.method,
             shown_url,
             outcome,
             attempt,
+            elapsed,
             delay,
         )
         return delay
