@@ -47,6 +47,7 @@ from ._request import (
     CallParams,
     Endpoint,
     PagedEndpoint,
+    StreamEndpoint,
     fixed_parts,
     prepare_body,
     with_page_request,
@@ -54,6 +55,7 @@ from ._request import (
 from ._response import ResponseSpec, take_raw_response_request
 from ._result import new_page, to_result
 from ._send import Attempts, transport_error
+from ._streaming import AsyncStream, Stream, to_stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "Endpoint",
     "PagedEndpoint",
     "ResponseSpec",
+    "StreamEndpoint",
     "SyncAPIClient",
 ]
 
@@ -198,10 +201,8 @@ class _BaseClient(Generic[_HttpxClientT]):
 
         # by lower-case name, as httpx.Headers replaces (a later value wins, in the first's place)
         header_map = {"user-agent": ("User-Agent", self._user_agent)}
-        if responses and all(spec.kind == "json" for spec in responses.values()):
-            accepted = dict.fromkeys(
-                spec.media_type or "application/json" for spec in responses.values()
-            )
+        if responses and all(spec.kind in ("json", "sse") for spec in responses.values()):
+            accepted = dict.fromkeys(spec.accept for spec in responses.values())
             header_map["accept"] = ("Accept", ", ".join(accepted))
         for name, text in self._default_headers.items():
             header_map[name.lower()] = (name, encode_header_value(name, text))
@@ -392,7 +393,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             options=options,
             read_streams=False,
         )
-        response, retries_taken = self._send(call)
+        streamed = any(spec.kind == "sse" for spec in responses.values())
+        response, retries_taken = self._send(call, stream=streamed)
+        if streamed:
+            stream = to_stream(Stream, call, response, retries_taken, raw)
+            if stream is not None:
+                return stream
+            response.read()
         return to_result(call, response, retries_taken, raw, self._make_page)
 
     def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
@@ -413,12 +420,21 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         )
         return cast(SyncPage[_PageT, _ItemT], result)
 
-    def _send(self, call: Call) -> tuple[httpx.Response, int]:
+    def call_stream(
+        self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]
+    ) -> Stream[_ItemT]:
+        """:meth:`call` for an operation that answers with an event stream: the ``Stream``,
+        returned once the status and headers arrive (an error status raises first)."""
+        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
+        return cast(Stream[_ItemT], result)
+
+    def _send(self, call: Call, *, stream: bool = False) -> tuple[httpx.Response, int]:
+        """Send ``call`` with its retries; the final response, read unless ``stream``."""
         attempts = self._attempts(call)
         while True:
             request = attempts.start(self._http)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)
                 if delay is None:
@@ -522,7 +538,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             options=options,
             read_streams=True,
         )
-        response, retries_taken = await self._send(call)
+        streamed = any(spec.kind == "sse" for spec in responses.values())
+        response, retries_taken = await self._send(call, stream=streamed)
+        if streamed:
+            stream = to_stream(AsyncStream, call, response, retries_taken, raw)
+            if stream is not None:
+                return stream
+            await response.aread()
         return to_result(call, response, retries_taken, raw, self._make_page)
 
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
@@ -542,12 +564,21 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         return cast(AsyncPage[_PageT, _ItemT], result)
 
-    async def _send(self, call: Call) -> tuple[httpx.Response, int]:
+    async def call_stream(
+        self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]
+    ) -> AsyncStream[_ItemT]:
+        """:meth:`call` for an operation that answers with an event stream: the
+        ``AsyncStream`` (see :meth:`SyncAPIClient.call_stream`)."""
+        result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
+        return cast(AsyncStream[_ItemT], result)
+
+    async def _send(self, call: Call, *, stream: bool = False) -> tuple[httpx.Response, int]:
+        """Send ``call`` with its retries; the final response, read unless ``stream``."""
         attempts = self._attempts(call)
         while True:
             request = attempts.start(self._http)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)
                 if delay is None:

@@ -41,6 +41,7 @@ __all__ = [
     "Endpoint",
     "PagedEndpoint",
     "PreparedBody",
+    "StreamEndpoint",
     "build_request",
     "fixed_parts",
     "prepare_body",
@@ -81,6 +82,12 @@ class PagedEndpoint(_Operation, Generic[_PageT, _ItemT]):
     ``pagination``; calls return a ``SyncPage``/``AsyncPage`` (:meth:`SyncAPIClient.call_paged`)."""
 
     pagination: PaginationStrategy = dataclasses.field(kw_only=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamEndpoint(_Operation, Generic[_T]):
+    """An operation that answers with an event stream whose events' data are ``_T``; calls
+    return a ``Stream[_T]``/``AsyncStream[_T]`` (:meth:`SyncAPIClient.call_stream`)."""
 
 
 class CallParams(TypedDict, total=False):
