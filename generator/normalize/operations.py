@@ -28,6 +28,7 @@ from ..render.text import py_literal, py_str
 from . import types as T
 from .literals import field_default, is_json
 from .schemas import SchemaBuilder
+from .streams import StreamResponses
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Names a generated method already uses: ``self``, its ``**options`` (and their keys, the
@@ -42,7 +43,7 @@ METHOD_RESERVED = frozenset(
 #: of one of these names would hide it. Checked against the runtime by ``tests/unit/test_names.py``.
 CLIENT_RESERVED = frozenset(
     {
-        "request", "call", "call_paged", "close", "aclose", "is_closed", "base_url", "timeout",
+        "request", "call", "call_paged", "call_stream", "close", "aclose", "is_closed", "base_url", "timeout",
         "max_retries", "retry_non_idempotent", "cached_property",
     }
 )  # fmt: skip
@@ -85,7 +86,7 @@ def response_kind(media_type: str) -> str:
     return media_kind(media_type)
 
 
-class OperationBuilder:
+class OperationBuilder(StreamResponses):
     """Builds :class:`Operation` s and groups them into :class:`Resource` s."""
 
     def __init__(
@@ -233,6 +234,7 @@ class OperationBuilder:
         body_arg = arg_names.allocate("body", loc.child("requestBody").pointer) if bodies else "body"
         several = sum(len(b.media_types) for b in bodies) > 1
         ct_arg = arg_names.allocate("content_type", loc.child("requestBody", "content").pointer) if several else None
+        stream, op, both = self._event_stream(loc, op, label)
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
         return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
@@ -262,6 +264,9 @@ class OperationBuilder:
             deprecated=bool(op.get("deprecated")),
             body_arg=body_arg,
             content_type_arg=ct_arg,
+            stream=stream,
+            stream_name=names.allocate(f"{py_name}_stream", loc.child("responses").pointer) if stream and both else None,
+            stream_flag=bool(stream and both and self._stream_flag(bodies)),
         )
 
     def _parameters(

@@ -86,7 +86,7 @@ def test_field_without_colon() -> None:
 #: A stream with every construct: BOM, CRLF, CR, comments, multi-line data, UTF-8 text.
 MIXED = (
     "\ufeff: hello\r\n"
-    "event: greet\r\nid: 1\r\ndata: {\"text\": \"h\u00e9llo \u2603\"}\r\n\r\n"
+    'event: greet\r\nid: 1\r\ndata: {"text": "h\u00e9llo \u2603"}\r\n\r\n'
     "data: line one\rdata: line two\r\r"
     "retry: 3000\ndata: \U0001f600\n\n"
 ).encode()

@@ -172,9 +172,7 @@ def test_mid_stream_disconnect_raises_with_events_delivered(
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_error_status_raises_before_iteration(slow: list[SlowServer], mode: str) -> None:
-    server = serve(
-        slow, [b'{"message": "bad"}'], status=400, content_type="application/json"
-    )
+    server = serve(slow, [b'{"message": "bad"}'], status=400, content_type="application/json")
     with pytest.raises(BadRequestError) as info:
         if mode == "sync":
             with SyncAPIClient(base_url=server.url, max_retries=0) as client:
@@ -194,7 +192,8 @@ def mock_stream(body: bytes, spec: ResponseSpec) -> Stream[Any]:
         return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
     client = SyncAPIClient(
-        base_url="https://api.test", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+        base_url="https://api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )
     endpoint: StreamEndpoint[Any] = StreamEndpoint("GET", "/s", responses={200: spec})
     return client.call_stream(endpoint)
@@ -241,8 +240,10 @@ class Stop(pydantic.BaseModel):
 
 
 def test_events_typed_by_name_and_event_level_access() -> None:
-    body = sse({"id": "a"}, event="start") + sse({"index": 0, "text": "x"}) + sse(
-        {"reason": "end"}, event="stop"
+    body = (
+        sse({"id": "a"}, event="start")
+        + sse({"index": 0, "text": "x"})
+        + sse({"reason": "end"}, event="stop")
     )
     spec = ResponseSpec(Start | Stop | Delta, "sse", events={"start": Start, "stop": Stop})
     assert [type(v) for v in mock_stream(body, spec)] == [Start, Delta, Stop]
