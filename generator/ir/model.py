@@ -216,10 +216,15 @@ class ResponseCase:
     """One declared response: ``key`` is ``200``, ``"2XX"`` or ``"default"`` (Python literal)."""
 
     key: str
-    kind: str  # json | auto (JSON or text, by the response's Content-Type) | text | binary | none
+    # json | auto (JSON or text, by the response's Content-Type) | text | binary | none | sse
+    # (an event stream: ``type_expr``/``hint`` are those of each event's data)
+    kind: str
     type_expr: str  # Python expression of the type to parse into, "None" when untyped
     hint: str
     media_type: str = "application/json"
+    #: An event stream's data types by event name, where the document types events by name:
+    #: ``(event name, Python expression of its data's type)``.
+    events: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -252,6 +257,15 @@ class Operation:
     #: The argument choosing the body's media type, when the operation declares several.
     content_type_arg: str | None = None
     wire_path: str = ""
+    #: The success response as an event stream (kind ``sse``), when the operation declares one.
+    stream: ResponseCase | None = None
+    #: The name of the method returning the stream when the operation offers JSON too (then
+    #: ``py_name`` returns the JSON); ``None`` when the stream is all it offers (``py_name``
+    #: returns it).
+    stream_name: str | None = None
+    #: Whether the JSON request body has a boolean ``stream`` property (the convention that
+    #: asks for the event stream): the stream method sets it, the JSON method refuses it.
+    stream_flag: bool = False
 
     def __post_init__(self) -> None:
         if not self.wire_path:

@@ -152,6 +152,7 @@ def finalize_api(
                 p.default = fix(p.default) if p.default else p.default
             for b in op.bodies:
                 b.hint = fix(b.hint)
-            for r in (*op.responses, *op.errors):
+            for r in (*op.responses, *op.errors, *([op.stream] if op.stream else [])):
                 r.hint, r.type_expr = fix(r.hint), fix(r.type_expr)
+                r.events = [(name, fix(expr)) for name, expr in r.events]
     return shadowed

@@ -29,6 +29,7 @@ from . import types as T
 from .facts import schema_facts
 from .literals import field_default, is_json
 from .schemas import SchemaBuilder
+from .streams import StreamResponses
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Names a generated method already uses: ``self``, its ``**options`` (and their keys, the
@@ -43,13 +44,15 @@ METHOD_RESERVED = frozenset(
 #: of one of these names would hide it. Checked against the runtime by ``tests/unit/test_names.py``.
 CLIENT_RESERVED = frozenset(
     {
-        "request", "call", "call_paged", "close", "aclose", "is_closed", "base_url", "timeout",
+        "request", "call", "call_paged", "call_stream", "close", "aclose", "is_closed", "base_url", "timeout",
         "max_retries", "retry_non_idempotent", "cached_property",
     }
 )  # fmt: skip
 #: What :meth:`OperationBuilder._follow` gives for a ``$ref`` to nothing (already warned).
 DANGLING = object()
-_JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json")
+_JSON_RE = re.compile(
+    r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$|^application/problem\+json"
+)
 
 #: An HTTP token (RFC 9110 5.6.2): what a header or cookie name must be.
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -86,7 +89,7 @@ def response_kind(media_type: str) -> str:
     return media_kind(media_type)
 
 
-class OperationBuilder:
+class OperationBuilder(StreamResponses):
     """Builds :class:`Operation` s and groups them into :class:`Resource` s."""
 
     def __init__(
@@ -149,7 +152,9 @@ class OperationBuilder:
         for path, item in paths.items():
             ploc = self.root.child("paths", path)
             if not isinstance(path, str) or not path.startswith("/") or "?" in path:
-                self.sink.warning("a path must start with '/' and contain no '?'; path skipped", ploc.pointer)
+                self.sink.warning(
+                    "a path must start with '/' and contain no '?'; path skipped", ploc.pointer
+                )
                 continue
             fragment = path.partition("#")[2]
             if any(c in fragment for c in "/{}#"):
@@ -170,9 +175,15 @@ class OperationBuilder:
                 if not isinstance(op, dict):
                     continue
                 tags = op.get("tags")
-                tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
+                tag = (
+                    tags[0]
+                    if isinstance(tags, list) and tags and isinstance(tags[0], str)
+                    else None
+                )
                 if tag is None:  # (a '#fragment' tells apart variants of one path: not a name)
-                    segs = [s for s in path.split("#", 1)[0].split("/") if s and not s.startswith("{")]
+                    segs = [
+                        s for s in path.split("#", 1)[0].split("/") if s and not s.startswith("{")
+                    ]
                     tag = segs[0] if segs else "default"
                 groups.setdefault(tag, []).append((path, method, ploc, oloc, op, shared, tag))
         resources: list[Resource] = []
@@ -181,13 +192,17 @@ class OperationBuilder:
         for tag in groups:  # names are handed out in document order ...
             attr = attrs.allocate(py_ident(snake(tag) or "default", prefix="group"), tag)
             module = modules.allocate(attr, tag)
-            cls = py_ident(pascal(tag) or "Default", prefix="Group")  # + "Resource": see name_classes
+            cls = py_ident(
+                pascal(tag) or "Default", prefix="Group"
+            )  # + "Resource": see name_classes
             names = NameAllocator(reserved={"with_raw_response"}, on_rename=self._renamed("method"))
             ops = [
                 self._operation(path, method, ploc, oloc, op, shared, default_security, names)
                 for path, method, ploc, oloc, op, shared, _ in groups[tag]
             ]
-            resources.append(Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag, len(resources)))
+            resources.append(
+                Resource(attr, cls, module, group_docs.get(tag, ""), ops, tag, len(resources))
+            )
         return sorted(resources, key=lambda r: r.attr)  # ... and listed alphabetically
 
     @staticmethod
@@ -201,7 +216,15 @@ class OperationBuilder:
             base, n = res.class_name, 1
             while True:
                 cls = f"{base}Resource{n if n > 1 else ''}"
-                forms = [f.lower() for f in (cls, "Async" + cls, cls + "WithRawResponse", "Async" + cls + "WithRawResponse")]
+                forms = [
+                    f.lower()
+                    for f in (
+                        cls,
+                        "Async" + cls,
+                        cls + "WithRawResponse",
+                        "Async" + cls + "WithRawResponse",
+                    )
+                ]
                 if not any(f in used for f in forms):
                     break
                 n += 1
@@ -226,8 +249,12 @@ class OperationBuilder:
         key = self.root.child("paths", path, method).pointer
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
         if not op_id:  # (a '#fragment' of the path key gives its words too: variants stay apart)
-            op_id = method + "_" + "_".join(
-                ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
+            op_id = (
+                method
+                + "_"
+                + "_".join(
+                    ("by_" + s[1:-1]) if s.startswith("{") else s for s in str(path).split("/") if s
+                )
             )
         if op_id in self._seen_ids:
             self.sink.warning(f"duplicate operationId '{op_id}'", loc.child("operationId").pointer)
@@ -235,14 +262,21 @@ class OperationBuilder:
         py_name = names.allocate(py_ident(snake(op_id) or method, prefix="op"), key)
         label = pascal(op_id) or pascal(method)
         arg_names = NameAllocator(reserved=METHOD_RESERVED, on_rename=self._renamed("argument"))
-        params = self._parameters(path_loc, loc, op, shared, label, arg_names, str(path).split("#", 1)[0])
+        params = self._parameters(
+            path_loc, loc, op, shared, label, arg_names, str(path).split("#", 1)[0]
+        )
         bodies = self._bodies(loc, op, label)
         body_arg = arg_names.allocate("body", key + "/requestBody") if bodies else "body"
         several = sum(len(b.media_types) for b in bodies) > 1
-        ct_arg = arg_names.allocate("content_type", key + "/requestBody/content") if several else None
+        ct_arg = (
+            arg_names.allocate("content_type", key + "/requestBody/content") if several else None
+        )
+        stream, op, both = self._event_stream(loc, op, label)
         responses, errors = self._responses(loc, op, label)
         ok_hints = list(dict.fromkeys(r.hint for r in responses))
-        return_hint = ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
+        return_hint = (
+            ok_hints[0] if len(ok_hints) == 1 else (" | ".join(ok_hints) if ok_hints else "None")
+        )
         if "Any" in ok_hints:
             return_hint = "Any"
         security = self._security(op, loc, default_security)
@@ -269,6 +303,13 @@ class OperationBuilder:
             deprecated=bool(op.get("deprecated")),
             body_arg=body_arg,
             content_type_arg=ct_arg,
+            stream=stream,
+            stream_name=(
+                names.allocate(f"{py_name}_stream", loc.child("responses").pointer)
+                if stream and both
+                else None
+            ),
+            stream_flag=bool(stream and both and self._stream_flag(bodies)),
         )
 
     def _parameters(
@@ -283,16 +324,26 @@ class OperationBuilder:
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Loc, dict[str, Any]]] = {}
         own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
-        for base_loc, plist in ((path_loc.child("parameters"), shared), (loc.child("parameters"), own)):
+        for base_loc, plist in (
+            (path_loc.child("parameters"), shared),
+            (loc.child("parameters"), own),
+        ):
             for i, p in enumerate(plist):
                 ploc, p = self._follow(p, base_loc.child(i), "parameter dropped")
                 if not isinstance(p, dict) or not isinstance(p.get("name"), str):
                     continue
                 where = p.get("in")
                 if where not in ("path", "query", "header", "cookie"):
-                    self.sink.warning(f"parameter location '{where}' is not supported; parameter skipped", ploc.pointer)
+                    self.sink.warning(
+                        f"parameter location '{where}' is not supported; parameter skipped",
+                        ploc.pointer,
+                    )
                     continue
-                if where == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
+                if where == "header" and p["name"].lower() in (
+                    "accept",
+                    "content-type",
+                    "authorization",
+                ):
                     continue
                 if where in ("header", "cookie") and not _TOKEN.fullmatch(p["name"]):
                     # no HTTP message can carry it (RFC 9110 5.1, RFC 6265 4.1.1: a token)
@@ -312,12 +363,17 @@ class OperationBuilder:
                     "it is a required string argument",
                     loc.pointer,
                 )
-                merged[("path", name)] = (loc, {"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+                merged[("path", name)] = (
+                    loc,
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}},
+                )
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         out: list[Parameter] = []
         items = sorted(merged.items(), key=lambda kv: order[kv[0][0]])
         # required first keeps signatures readable; keyword-only so order is cosmetic
-        items.sort(key=lambda kv: (not (kv[1][1].get("required") or kv[0][0] == "path"), order[kv[0][0]]))
+        items.sort(
+            key=lambda kv: (not (kv[1][1].get("required") or kv[0][0] == "path"), order[kv[0][0]])
+        )
         for (where, jname), (ploc, p) in items:
             desired = py_name(snake(jname), prefix="param")
             dup = [w for (w, n) in merged if snake(n) == snake(jname) and w != where]
@@ -339,7 +395,11 @@ class OperationBuilder:
                 schema = media.get("schema") if isinstance(media, dict) else None
                 sloc = ploc.child("content", mt, "schema")
                 content_type = str(mt)
-            t = self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}") if schema is not None else Prim("str")
+            t = (
+                self.schemas.type_of(schema, sloc, f"{label}{pascal(jname)}")
+                if schema is not None
+                else Prim("str")
+            )
             t = self.schemas.aliased(t, sloc, f"{label}{pascal(jname)}")
             required = bool(p.get("required")) or where == "path"
             style = p.get("style")
@@ -355,14 +415,22 @@ class OperationBuilder:
             default_style = "form" if where in ("query", "cookie") else "simple"
             style_pair = None
             if (isinstance(style, str) and style != default_style) or (
-                isinstance(explode, bool) and explode != (style in (None, "form") and where in ("query", "cookie"))
+                isinstance(explode, bool)
+                and explode != (style in (None, "form") and where in ("query", "cookie"))
             ):
                 s = style if isinstance(style, str) else default_style
                 e = explode if isinstance(explode, bool) else s == "form"
                 style_pair = (s, e)
             doc = str(p.get("description") or "").strip()
             param = Parameter(
-                py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
+                py,
+                jname,
+                where,
+                T.hint(t),
+                required,
+                doc,
+                ploc.key,
+                style_pair,
                 allow_reserved=where == "query" and p.get("allowReserved") is True,
                 content_type=content_type,
                 facts=schema_facts(schema, sloc, self.resolver.follow, p),
@@ -445,11 +513,19 @@ class OperationBuilder:
                 hint = T.hint(t)
             encoding = {}
             if kind in ("form", "multipart") and "encoding" in media:
-                encoding = self._encoding(media["encoding"], schema, sloc, bloc.child("content", mt, "encoding"))
+                encoding = self._encoding(
+                    media["encoding"], schema, sloc, bloc.child("content", mt, "encoding")
+                )
             out.append(
                 RequestBody(
-                    kind, mt, hint, bool(rb.get("required")), str(rb.get("description") or "").strip(), bloc.key,
-                    media_types=chosen[kind], encoding=encoding,
+                    kind,
+                    mt,
+                    hint,
+                    bool(rb.get("required")),
+                    str(rb.get("description") or "").strip(),
+                    bloc.key,
+                    media_types=chosen[kind],
+                    encoding=encoding,
                 )
             )
         return out
@@ -460,11 +536,15 @@ class OperationBuilder:
         such a multipart value as one part named ``file`` (what these documents' servers expect,
         e.g. Jira's attachments), and such a form value (text or bytes) as the encoded form."""
         loc, target = self._follow(schema, sloc, "the body is typed as Any")
-        if not isinstance(target, dict) or any(k in target for k in ("properties", "allOf", "oneOf", "anyOf")):
+        if not isinstance(target, dict) or any(
+            k in target for k in ("properties", "allOf", "oneOf", "anyOf")
+        ):
             return
         what = target.get("type")
         if isinstance(what, str) and what not in ("object", "null"):
-            sent = "as one part named 'file'" if kind == "multipart" else "as the encoded form it is"
+            sent = (
+                "as one part named 'file'" if kind == "multipart" else "as the encoded form it is"
+            )
             self.sink.warning(
                 f"a {media_type} body is a set of named fields (an object), but this schema is a "
                 f"'{what}': the value is sent {sent}",
@@ -486,7 +566,9 @@ class OperationBuilder:
         for name, enc in encoding.items():
             eloc = loc.child(name)
             if not isinstance(enc, dict):
-                self.sink.warning("an Encoding Object must be an object; it is ignored", eloc.pointer)
+                self.sink.warning(
+                    "an Encoding Object must be an object; it is ignored", eloc.pointer
+                )
                 continue
             if known is not None and name not in known:
                 self.sink.warning(
@@ -503,7 +585,9 @@ class OperationBuilder:
                 )
                 style = None
             explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
-            reserved = enc.get("allowReserved") if isinstance(enc.get("allowReserved"), bool) else None
+            reserved = (
+                enc.get("allowReserved") if isinstance(enc.get("allowReserved"), bool) else None
+            )
             ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
             if style is None and explode is None and reserved is None:
                 if ctype is not None:
@@ -526,17 +610,29 @@ class OperationBuilder:
             except RefError:
                 return None
             return self._property_names(schema, loc, depth + 1)
-        names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
-        if schema.get("additionalProperties") not in (None, False) or "oneOf" in schema or "anyOf" in schema:
+        names = (
+            set(schema.get("properties") or {})
+            if isinstance(schema.get("properties"), dict)
+            else set()
+        )
+        if (
+            schema.get("additionalProperties") not in (None, False)
+            or "oneOf" in schema
+            or "anyOf" in schema
+        ):
             return None
-        for i, part in enumerate(schema.get("allOf") or [] if isinstance(schema.get("allOf"), list) else []):
+        for i, part in enumerate(
+            schema.get("allOf") or [] if isinstance(schema.get("allOf"), list) else []
+        ):
             more = self._property_names(part, loc.child("allOf", i), depth + 1)
             if more is None:
                 return None
             names |= more
         return {str(n) for n in names}
 
-    def _responses(self, loc: Loc, op: dict[str, Any], label: str) -> tuple[list[ResponseCase], list[ResponseCase]]:
+    def _responses(
+        self, loc: Loc, op: dict[str, Any], label: str
+    ) -> tuple[list[ResponseCase], list[ResponseCase]]:
         responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
         ok: list[ResponseCase] = []
         err: list[ResponseCase] = []
@@ -550,7 +646,10 @@ class OperationBuilder:
             kind, t = "none", Prim("None")
             content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
             if code in ("204", "205", "304") and content:
-                self.sink.warning(f"a {code} response has no body; its declared content is ignored", rloc.child("content").pointer)
+                self.sink.warning(
+                    f"a {code} response has no body; its declared content is ignored",
+                    rloc.child("content").pointer,
+                )
                 content = {}
             if content:
                 mts = sorted(content, key=lambda m: _RESPONSE_ORDER.get(response_kind(m), 9))
@@ -563,14 +662,22 @@ class OperationBuilder:
                     schema = media.get("schema")
                     rname = f"{label}Response{code if not code.startswith('2') else ''}"
                     sloc = rloc.child("content", mt, "schema")
-                    t = self.schemas.aliased(self.schemas.type_of(schema, sloc, rname), sloc, rname) if schema is not None else ANY
+                    t = (
+                        self.schemas.aliased(self.schemas.type_of(schema, sloc, rname), sloc, rname)
+                        if schema is not None
+                        else ANY
+                    )
                     if kind == "auto" and t == Prim("bytes"):
                         kind = "binary"  # a binary string of any media type
                 elif kind == "text":
                     t = Prim("str")
                 else:
                     t = Prim("bytes")
-            key = code if code.isascii() and code.isdigit() else py_str(code.upper() if code.lower() != "default" else "default")
+            key = (
+                code
+                if code.isascii() and code.isdigit()
+                else py_str(code.upper() if code.lower() != "default" else "default")
+            )
             expr = _runtime_type_expr(t)
             hint = T.hint(t)
             if kind == "auto" and t not in (ANY, Prim("str")):
@@ -605,7 +712,9 @@ class OperationBuilder:
                 continue
             kinds = {self.schemes[n].kind for n in req if n in self.schemes} & {"basic", "bearer"}
             if len(kinds) > 1:
-                names = ", ".join(str(n) for n in req if n in self.schemes and self.schemes[n].kind in kinds)
+                names = ", ".join(
+                    str(n) for n in req if n in self.schemes and self.schemes[n].kind in kinds
+                )
                 self.sink.warning(
                     f"this security requirement needs both Basic and Bearer credentials in the one "
                     f"Authorization header ({names}); no request can send both, so the client "
@@ -661,14 +770,22 @@ class OperationBuilder:
         next_field = str(conf.get("next-field", "next")) if isinstance(conf, dict) else "next"
         if next_field not in by_json or not ({"after", "before"} & qnames or style == "cursor"):
             return None, None
-        cursor = str(conf.get("cursor-param")) if isinstance(conf, dict) and conf.get("cursor-param") else (
-            "after" if "after" in qnames or not qnames & {"before"} else "before"
+        cursor = (
+            str(conf.get("cursor-param"))
+            if isinstance(conf, dict) and conf.get("cursor-param")
+            else ("after" if "after" in qnames or not qnames & {"before"} else "before")
         )
-        cursor_param = next((p for p in params if p.location == "query" and p.json_name == cursor), None)
+        cursor_param = next(
+            (p for p in params if p.location == "query" and p.json_name == cursor), None
+        )
         # found, not configured: the next field must be a value of the cursor's type (a `next`
         # URL or a number cursor beside an integer `after` is no cursor of it)
         next_hint = by_json[next_field].hint.removesuffix(" | None")
-        if style is None and cursor_param is not None and next_hint != cursor_param.hint.removesuffix(" | None"):
+        if (
+            style is None
+            and cursor_param is not None
+            and next_hint != cursor_param.hint.removesuffix(" | None")
+        ):
             return None, None
         strategy = (
             f"CursorPagination(items_field={py_literal(items.json_name)}, next_field={py_literal(next_field)}, "
@@ -677,7 +794,9 @@ class OperationBuilder:
         return strategy, item_hint
 
 
-def security_alternatives(requirements: list[Any], schemes: dict[str, SecurityScheme]) -> list[list[str]]:
+def security_alternatives(
+    requirements: list[Any], schemes: dict[str, SecurityScheme]
+) -> list[list[str]]:
     """Security Requirement Objects as alternatives of supported scheme names (unsupported
     schemes dropped from each; an alternative left empty, like ``{}``, needs no credential).
     An alternative no request can satisfy (Basic and Bearer together, see

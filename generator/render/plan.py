@@ -146,8 +146,11 @@ class MethodView:
 
 def _response_spec(r: ResponseCase, n: dict[str, str]) -> str:
     extra = ""
-    if r.kind == "json" and r.media_type.split(";")[0].strip() != "application/json":
+    default = {"json": "application/json", "sse": "text/event-stream"}.get(r.kind)
+    if default and r.media_type.split(";")[0].strip() != default:
         extra = f", {py_str(r.media_type)}"
+    if r.events:
+        extra += ", events={" + ", ".join(f"{py_str(e)}: {t}" for e, t in r.events) + "}"
     return f"{n['ResponseSpec']}({r.type_expr}, {py_str(r.kind)}{extra})"
 
 
@@ -158,11 +161,34 @@ def _body_class(hint: str, classes: set[str]) -> str:
     return hint if hint in classes else "None"
 
 
-def _method_view(
+def _method_views(
     op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str], classes: set[str]
-) -> MethodView:
-    """The method of ``op`` on the resource ``class_name``; ``n``: how the module writes the
+) -> list[MethodView]:
+    """The methods of ``op`` on the resource ``class_name``: one, or two when it offers both JSON
+    and an event stream (``<method>`` and ``<method>_stream``); ``n``: how the module writes the
     names it imports (:func:`local_names`); ``classes``: the model and enum classes."""
+    if op.stream is None:
+        return [_method_view(op, class_name, default_security, n, classes)]
+    if op.stream_name is None:
+        return [_method_view(op, class_name, default_security, n, classes, stream=True)]
+    return [
+        _method_view(op, class_name, default_security, n, classes),
+        _method_view(op, class_name, default_security, n, classes, stream=True),
+    ]
+
+
+def _method_view(
+    op: Operation,
+    class_name: str,
+    default_security: list[list[str]],
+    n: dict[str, str],
+    classes: set[str],
+    stream: bool = False,
+) -> MethodView:
+    """The method of ``op`` on the resource ``class_name`` (its event-stream method when
+    ``stream``); ``n``: how the module writes the names it imports (:func:`local_names`);
+    ``classes``: the model and enum classes."""
+    name = (op.stream_name or op.py_name) if stream else op.py_name
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
@@ -214,7 +240,7 @@ def _method_view(
     # the operation's fixed parts go to one module-level Endpoint shared by the sync and async
     # methods; what varies per call (parameters, body, options) is passed to ``call``
     fixed = [py_str(op.method.upper()), py_str(op.wire_path)]  # (a path key's '#fragment' is not sent)
-    call = [const := "_" + op.py_name.upper()]
+    call = [const := "_" + name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
     for p in op.params:
@@ -229,7 +255,8 @@ def _method_view(
     for loc, kw in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies")):
         if loc in by_loc:
             call.append(f"{kw}={{{', '.join(by_loc[loc])}}}")
-    fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r, n)}" for r in op.responses) + "}")
+    responses = [op.stream] if stream and op.stream else op.responses
+    fixed.append("responses={" + ", ".join(f"{r.key}: {_response_spec(r, n)}" for r in responses) + "}")
     if op.errors:
         fixed.append("errors={" + ", ".join(f"{e.key}: {e.type_expr}" for e in op.errors) + "}")
     for loc in ("query", "path", "header"):
@@ -266,9 +293,18 @@ def _method_view(
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
     call.append("options=options")
+    if op.stream_flag and not stream:
+        fixed.append(f"stream_method={py_str(op.stream_name or '')}")
     endpoint = f"{n['Endpoint']}({', '.join(fixed)})"
     ret = aret = op.return_hint
-    if op.pagination:
+    call_fn = "call_paged" if op.pagination else "call"
+    if stream and op.stream:
+        item = op.stream.hint
+        ret, aret, call_fn = f"{n['Stream']}[{item}]", f"{n['AsyncStream']}[{item}]", "call_stream"
+        endpoint_hint = f"{n['StreamEndpoint']}[{item}]"
+        sets = ", sets_stream=True" if op.stream_flag else ""
+        endpoint = f"{n['StreamEndpoint']}({', '.join(fixed)}{sets})"
+    elif op.pagination:
         item = op.page_item_hint or n["Any"]
         ret = f"{n['SyncPage']}[{op.return_hint}, {item}]"
         aret = f"{n['AsyncPage']}[{op.return_hint}, {item}]"
@@ -282,17 +318,18 @@ def _method_view(
         doc_parts.append(op.doc)
     if op.deprecated:
         doc_parts.append("Deprecated.")
+    doc_parts.append(_stream_note(op, stream))
     if args_doc:
         doc_parts.append("Args:\n" + "\n".join("    " + " ".join(a.split()) for a in args_doc))
     return MethodView(
-        name=op.py_name,
+        name=name,
         signature=sig,
         doc=_doc_lines(*doc_parts),
-        async_doc=_doc_lines(f"{summary} (the async form of :meth:`{class_name}.{op.py_name}`)."),
+        async_doc=_doc_lines(f"{summary} (the async form of :meth:`{class_name}.{name}`)."),
         const=const,
         endpoint=endpoint,
         endpoint_hint=endpoint_hint,
-        call_fn="call_paged" if op.pagination else "call",
+        call_fn=call_fn,
         call=call,
         return_hint=ret,
         async_return_hint=aret,
@@ -302,10 +339,32 @@ def _method_view(
     )
 
 
+def _stream_note(op: Operation, stream: bool) -> str:
+    """What a method's docstring says about the operation's event stream (empty without one)."""
+    if op.stream is None:
+        return ""
+    if stream:
+        text = (
+            "Returns the event stream: iterate it for each event's data as it arrives (a "
+            f"``{op.stream.hint}``), or ``.events()`` for the events themselves; use it in a "
+            "``with`` block (or call ``close()``) to release the connection early. Raises "
+            "APIStreamError when the stream breaks or the server sends an error event."
+        )
+        if op.stream_name:
+            text += f" The same operation's JSON answer: :meth:`{op.py_name}`."
+        if op.stream_flag:
+            text += " Sets the body's ``stream`` to true."
+        return text
+    text = f"Asks for the JSON answer; :meth:`{op.stream_name}` returns the event stream."
+    if op.stream_flag:
+        text += f" A body whose ``stream`` is true is refused (ValueError): call :meth:`{op.stream_name}`."
+    return text
+
+
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
     n = local_names(api.shadowed)
     classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
-    methods = [_method_view(op, res.class_name, api.default_security, n, classes) for op in res.operations]
+    methods = [m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes)]
     code = []
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]

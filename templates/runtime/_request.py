@@ -19,6 +19,7 @@ from typing import (
 )
 
 import httpx
+import pydantic
 
 from ._auth import Auth
 from ._files import MultipartFiles, to_multipart
@@ -41,6 +42,7 @@ __all__ = [
     "Endpoint",
     "PagedEndpoint",
     "PreparedBody",
+    "StreamEndpoint",
     "build_request",
     "fixed_parts",
     "prepare_body",
@@ -69,6 +71,9 @@ class _Operation:
     #: The idempotency header the operation declares (``Idempotency-Key``): a call sends one
     #: (the caller's, else a new random key, the same for every attempt of the call).
     idempotency_header: str | None = None
+    #: The method that returns this operation's event stream, when the JSON body's boolean
+    #: ``stream`` property asks for one: a call of this (JSON) endpoint refuses ``stream=True``.
+    stream_method: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +89,16 @@ class PagedEndpoint(_Operation, Generic[_PageT, _ItemT]):
     ``pagination``; calls return a ``SyncPage``/``AsyncPage`` (:meth:`SyncAPIClient.call_paged`)."""
 
     pagination: PaginationStrategy = dataclasses.field(kw_only=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamEndpoint(_Operation, Generic[_T]):
+    """An operation that answers with an event stream whose events' data are ``_T``; calls
+    return a ``Stream[_T]``/``AsyncStream[_T]`` (:meth:`SyncAPIClient.call_stream`).
+    ``sets_stream``: the JSON body's boolean ``stream`` property asks for the stream, and every
+    call sets it to true."""
+
+    sets_stream: bool = dataclasses.field(default=False, kw_only=True)
 
 
 class CallParams(TypedDict, total=False):
@@ -116,9 +131,47 @@ def fixed_parts(endpoint: _Operation, params: Mapping[str, Any] | None = None) -
         "security": endpoint.security,
         "encodings": endpoint.encodings,
         "idempotency_header": endpoint.idempotency_header,
-    }
+    }  # (``stream_method`` and ``sets_stream`` act on the JSON body below)
     parts.update(params or {})
+    if isinstance(endpoint, StreamEndpoint) and endpoint.sets_stream:
+        parts["json"] = _with_stream_flag(parts.get("json"))
+    elif endpoint.stream_method is not None and _stream_flag(parts.get("json")) is True:
+        raise ValueError(
+            f"stream=True asks for an event stream, which this method does not return: "
+            f"call {endpoint.stream_method}() instead"
+        )
     return parts
+
+
+def _stream_field(model: pydantic.BaseModel) -> str | None:
+    """The name of the field of ``model`` sent as ``stream``."""
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) == "stream":
+            return name
+    return None
+
+
+def _stream_flag(body: object) -> object:
+    """The ``stream`` property of a JSON ``body`` (a model or a mapping), else ``None``."""
+    if isinstance(body, pydantic.BaseModel):
+        name = _stream_field(body)
+        return getattr(body, name) if name is not None else None
+    if isinstance(body, Mapping):
+        return cast("Mapping[str, object]", body).get("stream")
+    return None
+
+
+def _with_stream_flag(body: object) -> object:
+    """A JSON ``body`` (a model, a mapping or not given) with its ``stream`` property true."""
+    if isinstance(body, pydantic.BaseModel):
+        name = _stream_field(body)
+        if name is not None:
+            return body.model_copy(update={name: True})
+    if isinstance(body, Mapping):
+        return {**cast("Mapping[str, object]", body), "stream": True}
+    if isinstance(body, NotGiven) or body is None:
+        return {"stream": True}
+    return body
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
@@ -66,6 +67,34 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, *, request: httpx.Request) -> None:
         super().__init__(request=request, message="Request timed out.")
+
+
+class APIStreamError(APIError):
+    """An event stream failed after it started: the connection broke, the server sent an
+    ``error`` event, or an event's data did not match its schema.
+
+    Attributes:
+        events_delivered: how many events the stream had given its caller before the failure.
+        event: the ``error`` event (a ``ServerSentEvent``) when the server sent one, else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        request: httpx.Request,
+        *,
+        events_delivered: int,
+        body: object = None,
+        event: object = None,
+    ) -> None:
+        super().__init__(
+            f"{message} (after {events_delivered} event"
+            f"{'' if events_delivered == 1 else 's'} delivered)",
+            request,
+            body=body,
+        )
+        self.events_delivered = events_delivered
+        self.event = event
 
 
 class APIResponseValidationError(APIError):

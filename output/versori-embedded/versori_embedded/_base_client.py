@@ -35,21 +35,22 @@ from ._constants import (
 )
 from ._hooks import Hooks, RequestHook, ResponseHook, RetryHook
 from ._logging import setup_logging
-from ._options import check_options, copy_client, idempotency_header_value
+from ._options import check_options, copy_client, idempotency_header_value, option_changes
 from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
 from ._qs import (
     BodyEncoding,
+    cookie_pairs,
     drop_absent,
     encode_header_value,
     encode_path,
     query_pairs,
-    to_param_str,
 )
 from ._request import (
     Call,
     CallParams,
     Endpoint,
     PagedEndpoint,
+    StreamEndpoint,
     fixed_parts,
     prepare_body,
     with_page_request,
@@ -57,6 +58,7 @@ from ._request import (
 from ._response import ResponseSpec, take_raw_response_request
 from ._result import new_page, to_result
 from ._send import Attempts, transport_error
+from ._streaming import AsyncStream, Stream, to_stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "Endpoint",
     "PagedEndpoint",
     "ResponseSpec",
+    "StreamEndpoint",
     "SyncAPIClient",
 ]
 
@@ -187,20 +190,16 @@ class _BaseClient(Generic[_HttpxClientT]):
         """
         from ._resource import AsyncAPIResource, SyncAPIResource
 
-        changes: dict[str, Any] = {"_hooks": self._hooks.merged(on_request, on_response, on_retry)}
-        if not isinstance(timeout, NotGiven):
-            changes["timeout"] = _to_timeout(timeout)
-        if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError("max_retries must be >= 0")
-            changes["max_retries"] = max_retries
-        if retry_non_idempotent is not None:
-            changes["retry_non_idempotent"] = retry_non_idempotent
-        if default_headers:
-            headers = {**self._default_headers, **default_headers}
-            changes["_default_headers"] = {k: v for k, v in headers.items() if v is not None}
-        if default_query:
-            changes["_default_query"] = {**self._default_query, **default_query}
+        changes = option_changes(
+            timeout=NOT_GIVEN if isinstance(timeout, NotGiven) else _to_timeout(timeout),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            default_headers=(
+                {**self._default_headers, **default_headers} if default_headers else None
+            ),
+            default_query={**self._default_query, **default_query} if default_query else None,
+        )
+        changes["_hooks"] = self._hooks.merged(on_request, on_response, on_retry)
         return copy_client(self, changes, (SyncAPIResource, AsyncAPIResource))
 
     # -- building -------------------------------------------------------------
@@ -250,10 +249,8 @@ class _BaseClient(Generic[_HttpxClientT]):
 
         # by lower-case name, as httpx.Headers replaces (a later value wins, in the first's place)
         header_map = {"user-agent": ("User-Agent", self._user_agent)}
-        if responses and all(spec.kind == "json" for spec in responses.values()):
-            accepted = dict.fromkeys(
-                spec.media_type or "application/json" for spec in responses.values()
-            )
+        if responses and all(spec.kind in ("json", "sse") for spec in responses.values()):
+            accepted = dict.fromkeys(spec.accept for spec in responses.values())
             header_map["accept"] = ("Accept", ", ".join(accepted))
         for name, text in self._default_headers.items():
             header_map[name.lower()] = (name, encode_header_value(name, text))
@@ -286,17 +283,6 @@ class _BaseClient(Generic[_HttpxClientT]):
             (name, None if not _present(value) else encode_header_value(name, value))
             for name, value in (opts.get("extra_headers") or {}).items()
         )
-        cookie_pairs = tuple(
-            (
-                name,
-                (
-                    ",".join(to_param_str(v) for v in cast("Sequence[object]", value))
-                    if isinstance(value, (list, tuple))
-                    else to_param_str(value)
-                ),
-            )
-            for name, value in drop_absent(cookies)
-        )
 
         timeout = opts.get("timeout", NOT_GIVEN)
         max_retries = opts.get("max_retries")
@@ -310,7 +296,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             query=tuple(encoded_query),
             headers=tuple(header_map.values()),
             extra_headers=extra_headers,
-            cookies=cookie_pairs,
+            cookies=cookie_pairs(cookies),
             auths=select_auths(
                 self._default_security if security is None else security, self._auth
             ),
@@ -459,7 +445,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             read_streams=False,
             idempotency_header=idempotency_header,
         )
-        response, retries_taken = self._send(call)
+        streamed = any(spec.kind == "sse" for spec in responses.values())
+        response, retries_taken = self._send(call, stream=streamed)
+        if streamed:
+            stream = to_stream(Stream, call, response, retries_taken, raw)
+            if stream is not None:
+                return stream
+            response.read()
         return to_result(call, response, retries_taken, raw, self._make_page)
 
     def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
@@ -480,7 +472,16 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         )
         return cast(SyncPage[_PageT, _ItemT], result)
 
-    def _send(self, call: Call) -> tuple[httpx.Response, int]:
+    def call_stream(
+        self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]
+    ) -> Stream[_ItemT]:
+        """:meth:`call` for an operation that answers with an event stream: the ``Stream``,
+        returned once the status and headers arrive (an error status raises first)."""
+        result = self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
+        return cast(Stream[_ItemT], result)
+
+    def _send(self, call: Call, *, stream: bool = False) -> tuple[httpx.Response, int]:
+        """Send ``call`` with its retries; the final response, read unless ``stream``."""
         attempts, hooks, http = self._attempts(call), self._hooks, self._http
         outcome: Exception | httpx.Response
         while True:
@@ -488,7 +489,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             request = attempts.start(http, secrets)
             hooks.request(request)
             try:
-                response = http.send(request, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT)
+                response = http.send(
+                    request, stream=stream, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT
+                )
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)
                 outcome = transport_error(exc, request)
@@ -601,7 +604,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             read_streams=True,
             idempotency_header=idempotency_header,
         )
-        response, retries_taken = await self._send(call)
+        streamed = any(spec.kind == "sse" for spec in responses.values())
+        response, retries_taken = await self._send(call, stream=streamed)
+        if streamed:
+            stream = to_stream(AsyncStream, call, response, retries_taken, raw)
+            if stream is not None:
+                return stream
+            await response.aread()
         return to_result(call, response, retries_taken, raw, self._make_page)
 
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
@@ -621,7 +630,15 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         return cast(AsyncPage[_PageT, _ItemT], result)
 
-    async def _send(self, call: Call) -> tuple[httpx.Response, int]:
+    async def call_stream(
+        self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]
+    ) -> AsyncStream[_ItemT]:
+        """:meth:`call` for an event stream: the ``AsyncStream`` (as ``call_stream``)."""
+        result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
+        return cast(AsyncStream[_ItemT], result)
+
+    async def _send(self, call: Call, *, stream: bool = False) -> tuple[httpx.Response, int]:
+        """Send ``call`` with its retries; the final response, read unless ``stream``."""
         attempts, hooks, http = self._attempts(call), self._hooks, self._http
         outcome: Exception | httpx.Response
         while True:
@@ -630,7 +647,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             await hooks.arequest(request)
             try:
                 response = await http.send(
-                    request, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT
+                    request, stream=stream, auth=self._http_auth or httpx.USE_CLIENT_DEFAULT
                 )
             except httpx.RequestError as exc:
                 delay = attempts.retry_delay(error=exc)

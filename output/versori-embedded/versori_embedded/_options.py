@@ -101,3 +101,33 @@ def copy_client(
     state.update(changes)
     state["_owns_http"] = False
     return new
+
+
+def option_changes(
+    *,
+    timeout: httpx.Timeout | NotGiven,
+    max_retries: int | None,
+    retry_non_idempotent: bool | None,
+    default_headers: Mapping[str, str | None] | None,
+    default_query: Mapping[str, object] | None,
+) -> dict[str, Any]:
+    """The client attributes ``with_options`` replaces, for the options given (``NOT_GIVEN`` or
+    ``None``: kept); the merged ``default_headers`` lose the names whose value is ``None``.
+
+    Raises:
+        ValueError: ``max_retries`` is negative.
+    """
+    changes: dict[str, Any] = {}
+    if not isinstance(timeout, NotGiven):
+        changes["timeout"] = timeout
+    if max_retries is not None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        changes["max_retries"] = max_retries
+    if retry_non_idempotent is not None:
+        changes["retry_non_idempotent"] = retry_non_idempotent
+    if default_headers is not None:
+        changes["_default_headers"] = {k: v for k, v in default_headers.items() if v is not None}
+    if default_query is not None:
+        changes["_default_query"] = dict(default_query)
+    return changes

@@ -417,3 +417,19 @@ def drop_absent(values: Mapping[str, object] | None) -> Sequence[tuple[str, obje
     if not values:
         return ()
     return [(k, v) for k, v in values.items() if _present(v)]
+
+
+def cookie_pairs(cookies: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
+    """The ``(name, value)`` pairs of the cookie parameters given (absent ones left out); an array
+    is its items' texts joined by commas (style ``form``, the only style of a cookie)."""
+    return tuple(
+        (
+            name,
+            (
+                ",".join(to_param_str(v) for v in cast("Sequence[object]", value))
+                if isinstance(value, (list, tuple))
+                else to_param_str(value)
+            ),
+        )
+        for name, value in drop_absent(cookies)
+    )

@@ -14,6 +14,7 @@ from ._exceptions import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -26,6 +27,8 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._response import APIResponse
+from ._sse import ServerSentEvent
+from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __spec_version__, __version__
 
@@ -37,8 +40,10 @@ __all__ = [
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -49,6 +54,8 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
+    "ServerSentEvent",
+    "Stream",
     "UnprocessableEntityError",
     "__spec_version__",
     "__version__",

@@ -53,13 +53,25 @@ class ResponseSpec:
             ``"binary"`` (return ``bytes``), ``"none"`` (return ``None``, e.g. 204) or
             ``"auto"`` (a wildcard media type such as ``*/*``: JSON when the response's
             Content-Type says JSON, else its text, validated into ``type`` when it fits).
+            ``"sse"`` is an event stream (``text/event-stream``): the call returns a
+            ``Stream``/``AsyncStream`` whose events' data are validated into ``type`` (``str``:
+            the data text).
         media_type: the declared media type when it is not ``application/json``
             (e.g. ``application/schema+json``); it is what the ``Accept`` header asks for.
+        events: for ``"sse"``, the type of each event name's data where the document types
+            events by name (others are validated into ``type``).
     """
 
     type: Any = None
-    kind: Literal["json", "auto", "text", "binary", "none"] = "json"
+    kind: Literal["json", "auto", "text", "binary", "none", "sse"] = "json"
     media_type: str | None = None
+    events: Mapping[str, Any] | None = None
+
+    @property
+    def accept(self) -> str:
+        """The media type an ``Accept`` header asks for to get this response."""
+        default = "text/event-stream" if self.kind == "sse" else "application/json"
+        return self.media_type or default
 
 
 def select_by_status(specs: Mapping[int | str, T] | None, status: int) -> T | None:
