@@ -37,14 +37,14 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: these names gets a numeric suffix; any other name, a builtin's included, is the spec's.
 METHOD_RESERVED = frozenset(
     {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
-     "retry_non_idempotent", "body_kwargs", "json_param"}
+     "retry_non_idempotent", "idempotency_key", "body_kwargs", "json_param"}
 )  # fmt: skip
 #: The public attributes of the generated clients (the runtime's ``SyncAPIClient`` and
 #: ``AsyncAPIClient``), and ``cached_property``, which the client's class body uses: a resource
 #: of one of these names would hide it. Checked against the runtime by ``tests/unit/test_names.py``.
 CLIENT_RESERVED = frozenset(
     {
-        "request", "call", "call_paged", "call_stream", "close", "aclose", "is_closed", "base_url", "timeout",
+        "request", "call", "call_paged", "call_stream", "with_options", "close", "aclose", "is_closed", "base_url", "timeout",
         "max_retries", "retry_non_idempotent", "cached_property",
     }
 )  # fmt: skip
