@@ -226,6 +226,52 @@ def test_query_strings_are_percent_encoded_per_rfc_3986(gen) -> None:
         assert request.url.params["q"] == "1+1=2 & ü"
 
 
+NESTED_QUERY = spec(
+    "wire_nested_query",
+    """
+    openapi: 3.0.3
+    info: {title: NestedQuery, version: "1"}
+    paths:
+      /complex:
+        get:
+          operationId: complexTypes
+          tags: [params]
+          parameters:
+            - name: parameterObject
+              in: query
+              required: true
+              schema:
+                type: object
+                properties:
+                  first:
+                    type: object
+                    properties:
+                      second: {type: object, properties: {third: {type: string}}}
+                  n: {type: integer}
+            - name: rows
+              in: query
+              schema: {type: array, items: {type: object, properties: {a: {type: integer}}}}
+          responses: {"204": {description: ok}}
+    """,
+)
+
+
+def test_a_nested_object_in_a_form_exploded_query_object_is_never_a_repr(gen) -> None:
+    """hey-api's ``ComplexTypes``: an object inside a form-exploded query object has no form in
+    OpenAPI; it is sent in the bracket form (``first[second][third]=x``, as qs-style servers
+    and Prism read it), and an object as an array item as its JSON text."""
+    g = gen(NESTED_QUERY)
+    m = g.models
+    rec = Recorder(204)
+    value = {"first": {"second": {"third": "x"}}, "n": 1}
+    both(g, rec, lambda c: c.params.complex_types(parameter_object=value, rows=[{"a": 1}]))
+    for request in rec.requests:
+        assert request.url.query.decode() == "first%5Bsecond%5D%5Bthird%5D=x&n=1&rows=%7B%22a%22%3A1%7D"
+    model = m.ComplexTypesParameterObject.model_validate(value)
+    both(g, rec, lambda c: c.params.complex_types(parameter_object=model))
+    assert rec.last.url.params["first[second][third]"] == "x"
+
+
 # --- responses of a wildcard media type -------------------------------------------------------
 
 WILDCARD = spec(

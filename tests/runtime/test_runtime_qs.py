@@ -67,6 +67,23 @@ def test_form_explode_repeats_arrays_and_flattens_objects() -> None:
     ]
 
 
+def test_a_nested_object_is_never_sent_as_a_repr() -> None:
+    """An object inside a form-exploded object takes the bracket form; where a style has no
+    place for an object (an array item, a non-exploded object's value, a header, a path), its
+    JSON text."""
+    nested = {"first": {"second": {"third": "x"}}, "n": 1}
+    assert encode_query({"parameterObject": nested}) == [("first[second][third]", "x"), ("n", "1")]
+    model = Filter(status="on", createdAfter="2024")
+    assert encode_query({"o": {"f": model}}) == [("f[status]", "on"), ("f[createdAfter]", "2024")]
+    assert encode_query({"o": {"tags": [{"a": 1}]}}) == [("tags", '{"a":1}')]
+    assert encode_query({"o": {"first": {"a": 1}}}, {"o": ("form", False)}) == [("o", 'first,{"a":1}')]
+    assert encode_query({"ids": [{"a": 1}, model]}) == [("ids", '{"a":1}'), ("ids", '{"status":"on","createdAfter":"2024"}')]
+    assert encode_header_value("X-A", {"a": {"b": [1]}}) == 'a,{"b":[1]}'
+    assert encode_path("/p/{id}", {"id": {"a": {"b": 1}}}) == "/p/a%2C%7B%22b%22%3A1%7D"
+    for pairs in (encode_query({"o": nested}), encode_query({"o": [nested]}, {"o": ("form", False)})):
+        assert not any("'" in text for _, text in pairs), pairs
+
+
 def test_form_without_explode_joins_with_commas() -> None:
     styles = {"id": ("form", False), "o": ("form", False)}
     assert encode_query({"id": [1, 2, 3], "o": {"x": 1, "y": 2}}, styles) == [

@@ -58,10 +58,14 @@ def to_param_str(value: object) -> str:
 
     ``bool`` -> ``"true"``/``"false"``; enums -> their ``.value``; dates and
     datetimes -> ISO 8601; ``bytes`` -> UTF-8 text; anything else (str, int, float,
-    UUID, Decimal) -> ``str(value)``.
+    UUID, Decimal) -> ``str(value)``. An object or array where a style has no place for one
+    (an object inside an array item, a header's or a path's nested value) is sent as its
+    compact JSON text, never as a Python ``repr``.
     """
     if isinstance(value, enum.Enum):
         value = value.value
+    if is_structured(value):
+        return dump_json(value).decode("utf-8")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
@@ -106,7 +110,8 @@ def encode_query(
     * ``NOT_GIVEN`` and ``None`` values are dropped (not sent at all), as are empty
       arrays and objects.
     * form + explode: arrays repeat the key (``a=1&a=2``); objects send each property
-      as its own parameter (``x=1&y=2``).
+      as its own parameter (``x=1&y=2``), a property that is itself an object in the bracket
+      form of ``deepObject`` (``x[y][z]=1``), as qs-style servers read it.
     * form, spaceDelimited, pipeDelimited without explode: array items joined with
       ``,``, `` `` or ``|``; objects as ``k1,v1,k2,v2`` (with that delimiter).
     * spaceDelimited/pipeDelimited with explode behave like form + explode.
@@ -249,6 +254,9 @@ def encode_form(
 
 
 def _encode_flat(obj: Mapping[str, object]) -> list[tuple[str, str]]:
+    """An exploded form object's properties as parameters of their own: arrays repeat the
+    name, a nested object takes the bracket form (``first[second]=x``; OpenAPI defines no form
+    for it, and the text of a ``repr`` is no form at all)."""
     pairs: list[tuple[str, str]] = []
     for key, value in obj.items():
         if not _present(value):
@@ -256,6 +264,8 @@ def _encode_flat(obj: Mapping[str, object]) -> list[tuple[str, str]]:
         array = _as_array(value)
         if array is not None:
             pairs.extend((key, to_param_str(item)) for item in array)
+        elif _as_object(value) is not None:
+            _encode_deep(key, value, pairs)
         else:
             pairs.append((key, to_param_str(value)))
     return pairs
