@@ -436,7 +436,8 @@ class ClientTools:
         assert proc.returncode == 0, report
         seen = {
             "black": rf"\b{len(python)} files? would be left unchanged",
-            "ruff-format": rf"\b{len(python) + 1} files? already formatted",  # and README.md
+            # and the Markdown files (README.md, REFERENCE.md): their Python blocks
+            "ruff-format": rf"\b{len(python) + len(list(project_dir.glob('*.md')))} files? already formatted",
             "mypy": rf"no issues found in {len(python)} source files?",
             "pyright": r"\b0 errors",
         }.get(tool)

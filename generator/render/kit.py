@@ -15,7 +15,7 @@ __all__ = ["MOCK_ATTRS", "kit_context"]
 
 #: The attributes of the mock itself (``MockAPIBase``): a resource named like one is the mock's
 #: ``<name>_``.
-MOCK_ATTRS = frozenset({"transport", "client", "async_client", "calls", "reset"})
+MOCK_ATTRS = frozenset({"transport", "client", "async_client", "calls", "reset", "fake_all"})
 
 
 def _params(op: Any) -> str:

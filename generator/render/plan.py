@@ -27,6 +27,7 @@ from ..normalize.class_names import GENERATED_IMPORTS
 from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
 from .client_plan import auth_args, client_context
+from .docs import reference_context
 from .kit import kit_context
 from .order import all_order, from_imports, straight_imports
 from .text import comment, docstring_body, py_str, toml_str
@@ -540,6 +541,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 "input_model": api.input_models[0] if api.input_models else None,
             },
         ),
+        FilePlan("REFERENCE.md", "REFERENCE.md.jinja", {**common, **reference_context(api)}),
         FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
         FilePlan(f"{pkg}/py.typed", text=""),
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),

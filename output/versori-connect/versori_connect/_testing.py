@@ -30,6 +30,7 @@ from ._pagination import (
     LinkHeaderPagination,
     OffsetPagination,
     PageNumberPagination,
+    extract_field,
 )
 
 __all__ = ["Call", "MockAPIBase", "NotSetUp", "OperationMock", "Reply", "reply"]
@@ -131,6 +132,11 @@ class OperationMock:
         return len(self.calls)
 
     @property
+    def is_set_up(self) -> bool:
+        """Whether the test told the operation what to answer."""
+        return self._script is not None or self._pages is not None
+
+    @property
     def called(self) -> bool:
         """Whether the operation was called."""
         return bool(self.calls)
@@ -192,6 +198,23 @@ class OperationMock:
             0,
         )
         return self
+
+    def returns_fake(self, seed: int = 0) -> OperationMock:
+        """Answer a valid fake of the operation's response (``fake`` of its type; one page of
+        fake items for a paginated operation; ``None`` when it returns nothing)."""
+        model = self._success_type()
+        try:
+            value = fake_value(model, seed=seed, facts=self._facts) if model is not None else None
+        except TypeError:
+            value = None
+        strategy = getattr(self.endpoint, "pagination", None)
+        if strategy is not None:
+            items = extract_field(value, getattr(strategy, "items_field", None))
+            page: list[Any] = []
+            if isinstance(items, list):
+                page.extend(cast("Iterable[Any]", items))
+            return self.returns(pages=[page])
+        return self.returns(value)
 
     def reset(self) -> None:
         """Forget what the operation answers and its calls."""
@@ -452,6 +475,14 @@ class MockAPIBase:
         """Every call of every operation, in the order their first requests were made."""
         every = [c for o in self._operations for c in o.calls]
         return sorted(every, key=lambda c: c.seq)
+
+    def fake_all(self, seed: int = 0) -> None:
+        """Every operation not set up yet answers a valid fake of its response
+        (``OperationMock.returns_fake``): for a test that needs the calls to succeed and checks
+        what was sent."""
+        for operation in self._operations:
+            if not operation.is_set_up:
+                operation.returns_fake(seed)
 
     def reset(self) -> None:
         """Forget what every operation answers and every call."""
