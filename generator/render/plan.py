@@ -293,6 +293,9 @@ def _method_view(
             call.append(f"**{n['body_kwargs']}({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
+    idempotency = [p.json_name for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
+    if idempotency:  # a call sends one: the caller's, else a random key the retries share
+        fixed.append(f"idempotency_header={py_str(idempotency[0])}")
     call.append("options=options")
     if op.stream_flag and not stream:
         fixed.append(f"stream_method={py_str(op.stream_name or '')}")
@@ -538,6 +541,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 **common,
                 **_readme_code(api, auth_params),
                 "auth_args": auth_args(api),
+                "client_credentials": any(s.token_url for s in api.security),
                 "input_model": api.input_models[0] if api.input_models else None,
             },
         ),
