@@ -55,6 +55,7 @@ GENERATED_IMPORTS: dict[str, str] = {
                                   "OffsetPagination", "PageNumberPagination", "SyncPage")},
     **{n: "_resource" for n in ("AsyncAPIResource", "SyncAPIResource")},
     **{n: "_response" for n in ("APIResponse", "async_raw_method", "raw_method")},
+    **{n: "_streamed_response" for n in ("async_streaming_method", "streaming_method")},
 }  # fmt: skip
 #: The names of :data:`GENERATED_IMPORTS`.
 MODEL_MODULE_NAMES = frozenset(GENERATED_IMPORTS)

@@ -199,7 +199,7 @@ class OperationBuilder(StreamResponses):
             base, n = res.class_name, 1
             while True:
                 cls = f"{base}Resource{n if n > 1 else ''}"
-                forms = [f.lower() for f in (cls, "Async" + cls, cls + "WithRawResponse", "Async" + cls + "WithRawResponse")]
+                forms = [f.lower() for c in (cls, "Async" + cls) for f in (c, c + "WithRawResponse", c + "WithStreamingResponse")]
                 if not any(f in used for f in forms):
                     break
                 n += 1

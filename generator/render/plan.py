@@ -37,7 +37,7 @@ _THIRD_PARTY = frozenset({"pydantic"})
 _AUTH_CLASSES = {"bearer": "BearerAuth", "basic": "BasicAuth"}
 #: The names the resource template writes itself (every other import follows from the code).
 _RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
-_RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method")
+_RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method", "async_streaming_method", "streaming_method")
 
 
 @dataclass

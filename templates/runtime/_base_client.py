@@ -53,8 +53,9 @@ from ._request import (
     with_page_request,
 )
 from ._response import ResponseSpec, take_raw_response_request
-from ._result import new_page, to_result
+from ._result import is_success, new_page, to_result
 from ._send import Attempts, transport_error
+from ._streamed_response import StreamedSlot, to_streamed
 from ._streaming import AsyncStream, Stream, to_stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
@@ -393,8 +394,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             options=options,
             read_streams=False,
         )
-        streamed = any(spec.kind == "sse" for spec in responses.values())
+        streamed = isinstance(raw, StreamedSlot) or any(s.kind == "sse" for s in responses.values())
         response, retries_taken = self._send(call, stream=streamed)
+        if isinstance(raw, StreamedSlot):
+            if not is_success(call, response):
+                response.read()
+            return to_streamed(call, response, retries_taken, raw, self._make_page, is_async=False)
         if streamed:
             stream = to_stream(Stream, call, response, retries_taken, raw)
             if stream is not None:
@@ -538,8 +543,12 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             options=options,
             read_streams=True,
         )
-        streamed = any(spec.kind == "sse" for spec in responses.values())
+        streamed = isinstance(raw, StreamedSlot) or any(s.kind == "sse" for s in responses.values())
         response, retries_taken = await self._send(call, stream=streamed)
+        if isinstance(raw, StreamedSlot):
+            if not is_success(call, response):
+                await response.aread()
+            return to_streamed(call, response, retries_taken, raw, self._make_page, is_async=True)
         if streamed:
             stream = to_stream(AsyncStream, call, response, retries_taken, raw)
             if stream is not None:

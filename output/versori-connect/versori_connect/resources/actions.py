@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Action, ActionCreate, ActionPage, Error
 
@@ -59,6 +60,19 @@ class ActionsResourceWithRawResponse:
         self.delete_action = raw_method(resource.delete_action)
 
 
+class ActionsResourceWithStreamingResponse:
+    """``ActionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ActionsResource) -> None:
+        self.get_actions = streaming_method(resource.get_actions)
+        self.create_action = streaming_method(resource.create_action)
+        self.get_action = streaming_method(resource.get_action)
+        self.update_action = streaming_method(resource.update_action)
+        self.delete_action = streaming_method(resource.delete_action)
+
+
 class ActionsResource(SyncAPIResource):
     """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
 
@@ -69,6 +83,8 @@ class ActionsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ActionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ActionsResourceWithStreamingResponse)
 
     def get_actions(
         self,
@@ -229,11 +245,26 @@ class AsyncActionsResourceWithRawResponse:
         self.delete_action = async_raw_method(resource.delete_action)
 
 
+class AsyncActionsResourceWithStreamingResponse:
+    """``AsyncActionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncActionsResource) -> None:
+        self.get_actions = async_streaming_method(resource.get_actions)
+        self.create_action = async_streaming_method(resource.create_action)
+        self.get_action = async_streaming_method(resource.get_action)
+        self.update_action = async_streaming_method(resource.update_action)
+        self.delete_action = async_streaming_method(resource.delete_action)
+
+
 class AsyncActionsResource(AsyncAPIResource):
     """The async form of :class:`ActionsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncActionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncActionsResourceWithStreamingResponse)
 
     async def get_actions(
         self,

@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -77,6 +78,20 @@ class ConnectionsResourceWithRawResponse:
         self.delete_connection = raw_method(resource.delete_connection)
 
 
+class ConnectionsResourceWithStreamingResponse:
+    """``ConnectionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self.initialise_oauth2_connection = streaming_method(resource.initialise_oauth2_connection)
+        self.list_connector_connections = streaming_method(resource.list_connector_connections)
+        self.create_connector_connection = streaming_method(resource.create_connector_connection)
+        self.get_connection = streaming_method(resource.get_connection)
+        self.update_connection = streaming_method(resource.update_connection)
+        self.delete_connection = streaming_method(resource.delete_connection)
+
+
 class ConnectionsResource(SyncAPIResource):
     """Connections determine how Actions and Triggers authenticate.
 
@@ -87,6 +102,8 @@ class ConnectionsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectionsResourceWithStreamingResponse)
 
     def initialise_oauth2_connection(
         self,
@@ -270,11 +287,33 @@ class AsyncConnectionsResourceWithRawResponse:
         self.delete_connection = async_raw_method(resource.delete_connection)
 
 
+class AsyncConnectionsResourceWithStreamingResponse:
+    """``AsyncConnectionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectionsResource) -> None:
+        self.initialise_oauth2_connection = async_streaming_method(
+            resource.initialise_oauth2_connection
+        )
+        self.list_connector_connections = async_streaming_method(
+            resource.list_connector_connections
+        )
+        self.create_connector_connection = async_streaming_method(
+            resource.create_connector_connection
+        )
+        self.get_connection = async_streaming_method(resource.get_connection)
+        self.update_connection = async_streaming_method(resource.update_connection)
+        self.delete_connection = async_streaming_method(resource.delete_connection)
+
+
 class AsyncConnectionsResource(AsyncAPIResource):
     """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectionsResourceWithStreamingResponse)
 
     async def initialise_oauth2_connection(
         self,

@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connector,
@@ -88,6 +89,24 @@ class ConnectorVersionResourceWithRawResponse:
         self.unpublish_connector = raw_method(resource.unpublish_connector)
 
 
+class ConnectorVersionResourceWithStreamingResponse:
+    """``ConnectorVersionResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorVersionResource) -> None:
+        self.list_connector_versions = streaming_method(resource.list_connector_versions)
+        self.create_connector_version = streaming_method(resource.create_connector_version)
+        self.get_connector_version = streaming_method(resource.get_connector_version)
+        self.update_connector_version = streaming_method(resource.update_connector_version)
+        self.delete_connector_version = streaming_method(resource.delete_connector_version)
+        self.import_public_connector_version = streaming_method(
+            resource.import_public_connector_version
+        )
+        self.publish_connector = streaming_method(resource.publish_connector)
+        self.unpublish_connector = streaming_method(resource.unpublish_connector)
+
+
 class ConnectorVersionResource(SyncAPIResource):
     """Operations tagged `connector-version`.
 
@@ -98,6 +117,8 @@ class ConnectorVersionResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorVersionResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorVersionResourceWithStreamingResponse)
 
     def list_connector_versions(
         self,
@@ -330,11 +351,31 @@ class AsyncConnectorVersionResourceWithRawResponse:
         self.unpublish_connector = async_raw_method(resource.unpublish_connector)
 
 
+class AsyncConnectorVersionResourceWithStreamingResponse:
+    """``AsyncConnectorVersionResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorVersionResource) -> None:
+        self.list_connector_versions = async_streaming_method(resource.list_connector_versions)
+        self.create_connector_version = async_streaming_method(resource.create_connector_version)
+        self.get_connector_version = async_streaming_method(resource.get_connector_version)
+        self.update_connector_version = async_streaming_method(resource.update_connector_version)
+        self.delete_connector_version = async_streaming_method(resource.delete_connector_version)
+        self.import_public_connector_version = async_streaming_method(
+            resource.import_public_connector_version
+        )
+        self.publish_connector = async_streaming_method(resource.publish_connector)
+        self.unpublish_connector = async_streaming_method(resource.unpublish_connector)
+
+
 class AsyncConnectorVersionResource(AsyncAPIResource):
     """The async form of :class:`ConnectorVersionResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorVersionResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorVersionResourceWithStreamingResponse)
 
     async def list_connector_versions(
         self,

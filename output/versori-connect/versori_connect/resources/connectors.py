@@ -11,6 +11,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     AuthSchemeConfig,
@@ -106,6 +107,24 @@ class ConnectorsResourceWithRawResponse:
         self.create_http_connector = raw_method(resource.create_http_connector)
 
 
+class ConnectorsResourceWithStreamingResponse:
+    """``ConnectorsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_public_connectors = streaming_method(resource.list_public_connectors)
+        self.list_connectors = streaming_method(resource.list_connectors)
+        self.get_connector = streaming_method(resource.get_connector)
+        self.update_connector = streaming_method(resource.update_connector)
+        self.delete_connector = streaming_method(resource.delete_connector)
+        self.update_connector_tags = streaming_method(resource.update_connector_tags)
+        self.update_connector_categories = streaming_method(resource.update_connector_categories)
+        self.upsert_auth_scheme_config = streaming_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = streaming_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = streaming_method(resource.create_http_connector)
+
+
 class ConnectorsResource(SyncAPIResource):
     """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
     needed to work with it.
@@ -117,6 +136,8 @@ class ConnectorsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorsResourceWithStreamingResponse)
 
     def list_public_connectors(
         self,
@@ -403,11 +424,33 @@ class AsyncConnectorsResourceWithRawResponse:
         self.create_http_connector = async_raw_method(resource.create_http_connector)
 
 
+class AsyncConnectorsResourceWithStreamingResponse:
+    """``AsyncConnectorsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list_public_connectors = async_streaming_method(resource.list_public_connectors)
+        self.list_connectors = async_streaming_method(resource.list_connectors)
+        self.get_connector = async_streaming_method(resource.get_connector)
+        self.update_connector = async_streaming_method(resource.update_connector)
+        self.delete_connector = async_streaming_method(resource.delete_connector)
+        self.update_connector_tags = async_streaming_method(resource.update_connector_tags)
+        self.update_connector_categories = async_streaming_method(
+            resource.update_connector_categories
+        )
+        self.upsert_auth_scheme_config = async_streaming_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = async_streaming_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = async_streaming_method(resource.create_http_connector)
+
+
 class AsyncConnectorsResource(AsyncAPIResource):
     """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorsResourceWithStreamingResponse)
 
     async def list_public_connectors(
         self,

@@ -12,6 +12,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Definition,
@@ -84,6 +85,21 @@ class DefinitionsResourceWithRawResponse:
         self.get_raw_schema = raw_method(resource.get_raw_schema)
 
 
+class DefinitionsResourceWithStreamingResponse:
+    """``DefinitionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: DefinitionsResource) -> None:
+        self.get_definitions = streaming_method(resource.get_definitions)
+        self.create_definitions = streaming_method(resource.create_definitions)
+        self.delete_definitions = streaming_method(resource.delete_definitions)
+        self.get_definition = streaming_method(resource.get_definition)
+        self.update_definition = streaming_method(resource.update_definition)
+        self.delete_definition = streaming_method(resource.delete_definition)
+        self.get_raw_schema = streaming_method(resource.get_raw_schema)
+
+
 class DefinitionsResource(SyncAPIResource):
     """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
@@ -96,6 +112,8 @@ class DefinitionsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(DefinitionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(DefinitionsResourceWithStreamingResponse)
 
     def get_definitions(
         self,
@@ -321,11 +339,28 @@ class AsyncDefinitionsResourceWithRawResponse:
         self.get_raw_schema = async_raw_method(resource.get_raw_schema)
 
 
+class AsyncDefinitionsResourceWithStreamingResponse:
+    """``AsyncDefinitionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncDefinitionsResource) -> None:
+        self.get_definitions = async_streaming_method(resource.get_definitions)
+        self.create_definitions = async_streaming_method(resource.create_definitions)
+        self.delete_definitions = async_streaming_method(resource.delete_definitions)
+        self.get_definition = async_streaming_method(resource.get_definition)
+        self.update_definition = async_streaming_method(resource.update_definition)
+        self.delete_definition = async_streaming_method(resource.delete_definition)
+        self.get_raw_schema = async_streaming_method(resource.get_raw_schema)
+
+
 class AsyncDefinitionsResource(AsyncAPIResource):
     """The async form of :class:`DefinitionsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncDefinitionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncDefinitionsResourceWithStreamingResponse)
 
     async def get_definitions(
         self,

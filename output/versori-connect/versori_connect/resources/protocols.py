@@ -11,6 +11,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import AuthSchemePage, Error, Protocol, ProtocolPage, SignedURL
 
@@ -46,6 +47,17 @@ class ProtocolsResourceWithRawResponse:
         self.get_protocol_upload_url = raw_method(resource.get_protocol_upload_url)
 
 
+class ProtocolsResourceWithStreamingResponse:
+    """``ProtocolsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ProtocolsResource) -> None:
+        self.list_protocols = streaming_method(resource.list_protocols)
+        self.list_auth_schemes = streaming_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = streaming_method(resource.get_protocol_upload_url)
+
+
 class ProtocolsResource(SyncAPIResource):
     """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
     are implemented.
@@ -57,6 +69,8 @@ class ProtocolsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ProtocolsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ProtocolsResourceWithStreamingResponse)
 
     def list_protocols(
         self,
@@ -131,11 +145,24 @@ class AsyncProtocolsResourceWithRawResponse:
         self.get_protocol_upload_url = async_raw_method(resource.get_protocol_upload_url)
 
 
+class AsyncProtocolsResourceWithStreamingResponse:
+    """``AsyncProtocolsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncProtocolsResource) -> None:
+        self.list_protocols = async_streaming_method(resource.list_protocols)
+        self.list_auth_schemes = async_streaming_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = async_streaming_method(resource.get_protocol_upload_url)
+
+
 class AsyncProtocolsResource(AsyncAPIResource):
     """The async form of :class:`ProtocolsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncProtocolsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncProtocolsResourceWithStreamingResponse)
 
     async def list_protocols(
         self,

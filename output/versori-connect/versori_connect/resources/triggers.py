@@ -11,6 +11,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, Trigger, TriggerCreate, TriggerPage
 
@@ -60,6 +61,19 @@ class TriggersResourceWithRawResponse:
         self.delete_trigger = raw_method(resource.delete_trigger)
 
 
+class TriggersResourceWithStreamingResponse:
+    """``TriggersResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: TriggersResource) -> None:
+        self.get_triggers = streaming_method(resource.get_triggers)
+        self.create_trigger = streaming_method(resource.create_trigger)
+        self.get_trigger = streaming_method(resource.get_trigger)
+        self.update_trigger = streaming_method(resource.update_trigger)
+        self.delete_trigger = streaming_method(resource.delete_trigger)
+
+
 class TriggersResource(SyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
     Protocol.
@@ -71,6 +85,8 @@ class TriggersResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(TriggersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(TriggersResourceWithStreamingResponse)
 
     def get_triggers(
         self,
@@ -231,11 +247,26 @@ class AsyncTriggersResourceWithRawResponse:
         self.delete_trigger = async_raw_method(resource.delete_trigger)
 
 
+class AsyncTriggersResourceWithStreamingResponse:
+    """``AsyncTriggersResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncTriggersResource) -> None:
+        self.get_triggers = async_streaming_method(resource.get_triggers)
+        self.create_trigger = async_streaming_method(resource.create_trigger)
+        self.get_trigger = async_streaming_method(resource.get_trigger)
+        self.update_trigger = async_streaming_method(resource.update_trigger)
+        self.delete_trigger = async_streaming_method(resource.delete_trigger)
+
+
 class AsyncTriggersResource(AsyncAPIResource):
     """The async form of :class:`TriggersResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncTriggersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncTriggersResourceWithStreamingResponse)
 
     async def get_triggers(
         self,

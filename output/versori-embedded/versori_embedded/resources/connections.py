@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -51,6 +52,16 @@ class ConnectionsResourceWithRawResponse:
         self.create_end_user_connection = raw_method(resource.create_end_user_connection)
 
 
+class ConnectionsResourceWithStreamingResponse:
+    """``ConnectionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self.list_end_user_connections = streaming_method(resource.list_end_user_connections)
+        self.create_end_user_connection = streaming_method(resource.create_end_user_connection)
+
+
 class ConnectionsResource(SyncAPIResource):
     """Operations tagged `Connections`.
 
@@ -61,6 +72,8 @@ class ConnectionsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectionsResourceWithStreamingResponse)
 
     def list_end_user_connections(
         self,
@@ -135,11 +148,25 @@ class AsyncConnectionsResourceWithRawResponse:
         self.create_end_user_connection = async_raw_method(resource.create_end_user_connection)
 
 
+class AsyncConnectionsResourceWithStreamingResponse:
+    """``AsyncConnectionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectionsResource) -> None:
+        self.list_end_user_connections = async_streaming_method(resource.list_end_user_connections)
+        self.create_end_user_connection = async_streaming_method(
+            resource.create_end_user_connection
+        )
+
+
 class AsyncConnectionsResource(AsyncAPIResource):
     """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectionsResourceWithStreamingResponse)
 
     async def list_end_user_connections(
         self,

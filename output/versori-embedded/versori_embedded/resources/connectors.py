@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -50,6 +51,20 @@ class ConnectorsResourceWithRawResponse:
         self.create_hub_connection_template = raw_method(resource.create_hub_connection_template)
 
 
+class ConnectorsResourceWithStreamingResponse:
+    """``ConnectorsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_integration_connection_templates = streaming_method(
+            resource.list_integration_connection_templates
+        )
+        self.create_hub_connection_template = streaming_method(
+            resource.create_hub_connection_template
+        )
+
+
 class ConnectorsResource(SyncAPIResource):
     """Operations tagged `Connectors`.
 
@@ -60,6 +75,8 @@ class ConnectorsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorsResourceWithStreamingResponse)
 
     def list_integration_connection_templates(
         self,
@@ -121,11 +138,27 @@ class AsyncConnectorsResourceWithRawResponse:
         )
 
 
+class AsyncConnectorsResourceWithStreamingResponse:
+    """``AsyncConnectorsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list_integration_connection_templates = async_streaming_method(
+            resource.list_integration_connection_templates
+        )
+        self.create_hub_connection_template = async_streaming_method(
+            resource.create_hub_connection_template
+        )
+
+
 class AsyncConnectorsResource(AsyncAPIResource):
     """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorsResourceWithStreamingResponse)
 
     async def list_integration_connection_templates(
         self,

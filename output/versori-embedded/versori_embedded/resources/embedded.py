@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -61,6 +62,18 @@ class EmbeddedResourceWithRawResponse:
         self.list_end_user_activations = raw_method(resource.list_end_user_activations)
 
 
+class EmbeddedResourceWithStreamingResponse:
+    """``EmbeddedResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: EmbeddedResource) -> None:
+        self.get_end_user_connection = streaming_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = streaming_method(resource.list_end_user_integrations)
+        self.get_embedded_integration = streaming_method(resource.get_embedded_integration)
+        self.list_end_user_activations = streaming_method(resource.list_end_user_activations)
+
+
 class EmbeddedResource(SyncAPIResource):
     """Operations tagged `Embedded`.
 
@@ -71,6 +84,8 @@ class EmbeddedResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(EmbeddedResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(EmbeddedResourceWithStreamingResponse)
 
     def get_end_user_connection(
         self,
@@ -189,11 +204,27 @@ class AsyncEmbeddedResourceWithRawResponse:
         self.list_end_user_activations = async_raw_method(resource.list_end_user_activations)
 
 
+class AsyncEmbeddedResourceWithStreamingResponse:
+    """``AsyncEmbeddedResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncEmbeddedResource) -> None:
+        self.get_end_user_connection = async_streaming_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = async_streaming_method(
+            resource.list_end_user_integrations
+        )
+        self.get_embedded_integration = async_streaming_method(resource.get_embedded_integration)
+        self.list_end_user_activations = async_streaming_method(resource.list_end_user_activations)
+
+
 class AsyncEmbeddedResource(AsyncAPIResource):
     """The async form of :class:`EmbeddedResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncEmbeddedResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncEmbeddedResourceWithStreamingResponse)
 
     async def get_end_user_connection(
         self,

@@ -10,6 +10,7 @@ from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -60,6 +61,18 @@ class EndUsersResourceWithRawResponse:
         self.delete_end_user = raw_method(resource.delete_end_user)
 
 
+class EndUsersResourceWithStreamingResponse:
+    """``EndUsersResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: EndUsersResource) -> None:
+        self.list_end_users = streaming_method(resource.list_end_users)
+        self.create_end_user = streaming_method(resource.create_end_user)
+        self.get_end_user = streaming_method(resource.get_end_user)
+        self.delete_end_user = streaming_method(resource.delete_end_user)
+
+
 class EndUsersResource(SyncAPIResource):
     """Operations tagged `End Users`.
 
@@ -70,6 +83,8 @@ class EndUsersResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(EndUsersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(EndUsersResourceWithStreamingResponse)
 
     def list_end_users(
         self,
@@ -177,11 +192,25 @@ class AsyncEndUsersResourceWithRawResponse:
         self.delete_end_user = async_raw_method(resource.delete_end_user)
 
 
+class AsyncEndUsersResourceWithStreamingResponse:
+    """``AsyncEndUsersResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncEndUsersResource) -> None:
+        self.list_end_users = async_streaming_method(resource.list_end_users)
+        self.create_end_user = async_streaming_method(resource.create_end_user)
+        self.get_end_user = async_streaming_method(resource.get_end_user)
+        self.delete_end_user = async_streaming_method(resource.delete_end_user)
+
+
 class AsyncEndUsersResource(AsyncAPIResource):
     """The async form of :class:`EndUsersResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncEndUsersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncEndUsersResourceWithStreamingResponse)
 
     async def list_end_users(
         self,
