@@ -33,7 +33,13 @@ from ._constants import (
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
 )
-from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
+from ._pagination import (
+    AsyncPage,
+    AsyncPager,
+    PageRequest,
+    PaginationStrategy,
+    SyncPage,
+)
 from ._qs import (
     BodyEncoding,
     drop_absent,
@@ -561,17 +567,23 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
-    async def call_paged(
+    def call_paged(
         self, endpoint: PagedEndpoint[_PageT, _ItemT], **params: Unpack[CallParams]
-    ) -> AsyncPage[_PageT, _ItemT]:
-        """:meth:`call` for an operation that returns pages: its first page, as an ``AsyncPage``."""
-        result = await self.request(
-            endpoint.method,
-            endpoint.path,
-            **fixed_parts(endpoint, params),
-            pagination=endpoint.pagination,
-        )
-        return cast(AsyncPage[_PageT, _ItemT], result)
+    ) -> AsyncPager[_PageT, _ItemT]:
+        """:meth:`call` for an operation that returns pages, not awaited: an ``AsyncPager``,
+        which ``await`` turns into the first page (an ``AsyncPage``) and ``async for`` walks
+        item by item across every page."""
+
+        async def first_page() -> AsyncPage[_PageT, _ItemT]:
+            result = await self.request(
+                endpoint.method,
+                endpoint.path,
+                **fixed_parts(endpoint, params),
+                pagination=endpoint.pagination,
+            )
+            return cast(AsyncPage[_PageT, _ItemT], result)
+
+        return AsyncPager(first_page)
 
     async def call_stream(
         self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]

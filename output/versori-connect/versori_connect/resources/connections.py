@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -95,7 +95,7 @@ class ConnectionsResourceWithStreamingResponse:
 class ConnectionsResource(SyncAPIResource):
     """Connections determine how Actions and Triggers authenticate.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
@@ -308,7 +308,10 @@ class AsyncConnectionsResourceWithStreamingResponse:
 
 
 class AsyncConnectionsResource(AsyncAPIResource):
-    """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
+    """The async form of :class:`ConnectionsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
@@ -331,7 +334,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
             options=options,
         )
 
-    async def list_connector_connections(
+    def list_connector_connections(
         self,
         *,
         organisation_id: str,
@@ -340,9 +343,9 @@ class AsyncConnectionsResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorConnectionPage, ConnectionSummary]:
+    ) -> AsyncPager[ConnectorConnectionPage, ConnectionSummary]:
         """List a Connector's connections (the async form of :meth:`ConnectionsResource.list_connector_connections`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_CONNECTOR_CONNECTIONS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"first": first, "after": after, "before": before},

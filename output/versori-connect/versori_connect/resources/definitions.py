@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any, Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -105,7 +105,7 @@ class DefinitionsResource(SyncAPIResource):
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
     `application/json`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
@@ -355,14 +355,17 @@ class AsyncDefinitionsResourceWithStreamingResponse:
 
 
 class AsyncDefinitionsResource(AsyncAPIResource):
-    """The async form of :class:`DefinitionsResource`: the same methods, awaited."""
+    """The async form of :class:`DefinitionsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncDefinitionsResourceWithRawResponse)
     #: The same methods as context managers of the response, its body read as the caller asks.
     with_streaming_response = cached_property(AsyncDefinitionsResourceWithStreamingResponse)
 
-    async def get_definitions(
+    def get_definitions(
         self,
         *,
         organisation_id: str,
@@ -373,9 +376,9 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[DefinitionPage, Definition]:
+    ) -> AsyncPager[DefinitionPage, Definition]:
         """List Definitions (the async form of :meth:`DefinitionsResource.get_definitions`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _GET_DEFINITIONS,
             path_params={
                 "organisation_id": organisation_id,

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -78,7 +78,7 @@ class TriggersResource(SyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
     Protocol.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
@@ -261,14 +261,17 @@ class AsyncTriggersResourceWithStreamingResponse:
 
 
 class AsyncTriggersResource(AsyncAPIResource):
-    """The async form of :class:`TriggersResource`: the same methods, awaited."""
+    """The async form of :class:`TriggersResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncTriggersResourceWithRawResponse)
     #: The same methods as context managers of the response, its body read as the caller asks.
     with_streaming_response = cached_property(AsyncTriggersResourceWithStreamingResponse)
 
-    async def get_triggers(
+    def get_triggers(
         self,
         *,
         organisation_id: str,
@@ -279,9 +282,9 @@ class AsyncTriggersResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[TriggerPage, Trigger]:
+    ) -> AsyncPager[TriggerPage, Trigger]:
         """List Triggers (the async form of :meth:`TriggersResource.get_triggers`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _GET_TRIGGERS,
             path_params={
                 "organisation_id": organisation_id,
