@@ -51,10 +51,11 @@ GENERATED_IMPORTS: dict[str, str] = {
     **{n: "_types" for n in ("FileContent", "NOT_GIVEN", "NotGiven", "RequestOptions")},
     **{n: "_base_client" for n in ("Endpoint", "PagedEndpoint", "ResponseSpec", "StreamEndpoint")},
     **{n: "_streaming" for n in ("AsyncStream", "Stream")},
-    **{n: "_pagination" for n in ("AsyncPage", "CursorPagination", "LinkHeaderPagination",
+    **{n: "_pagination" for n in ("AsyncPage", "AsyncPager", "CursorPagination", "LinkHeaderPagination",
                                   "OffsetPagination", "PageNumberPagination", "SyncPage")},
     **{n: "_resource" for n in ("AsyncAPIResource", "SyncAPIResource")},
     **{n: "_response" for n in ("APIResponse", "async_raw_method", "raw_method")},
+    **{n: "_streamed_response" for n in ("async_streaming_method", "streaming_method")},
 }  # fmt: skip
 #: The names of :data:`GENERATED_IMPORTS`.
 MODEL_MODULE_NAMES = frozenset(GENERATED_IMPORTS)

@@ -218,12 +218,8 @@ class OperationBuilder(StreamResponses):
                 cls = f"{base}Resource{n if n > 1 else ''}"
                 forms = [
                     f.lower()
-                    for f in (
-                        cls,
-                        "Async" + cls,
-                        cls + "WithRawResponse",
-                        "Async" + cls + "WithRawResponse",
-                    )
+                    for c in (cls, "Async" + cls)
+                    for f in (c, c + "WithRawResponse", c + "WithStreamingResponse")
                 ]
                 if not any(f in used for f in forms):
                     break

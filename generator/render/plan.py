@@ -38,7 +38,7 @@ _STDLIB_FROM = frozenset({"builtins", "collections.abc", "functools", "typing"})
 _THIRD_PARTY = frozenset({"pydantic"})
 #: The names the resource template writes itself (every other import follows from the code).
 _RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
-_RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method")
+_RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method", "async_streaming_method", "streaming_method")
 
 
 @dataclass
@@ -140,6 +140,9 @@ class MethodView:
     call: list[str]
     return_hint: str
     async_return_hint: str
+    #: Whether the async method is a coroutine (``async def``, awaiting the client); a list
+    #: method is not: it returns an ``AsyncPager`` at once (awaited, or walked with ``async for``).
+    awaited: bool
     returns_none: bool
     http: str
     path: str
@@ -311,7 +314,7 @@ def _method_view(
     elif op.pagination:
         item = op.page_item_hint or n["Any"]
         ret = f"{n['SyncPage']}[{op.return_hint}, {item}]"
-        aret = f"{n['AsyncPage']}[{op.return_hint}, {item}]"
+        aret = f"{n['AsyncPager']}[{op.return_hint}, {item}]"
         endpoint_hint = f"{n['PagedEndpoint']}[{op.return_hint}, {item}]"
         endpoint = f"{n['PagedEndpoint']}({', '.join(fixed)}, pagination={op.pagination})"
     else:
@@ -334,6 +337,7 @@ def _method_view(
         endpoint=endpoint,
         endpoint_hint=endpoint_hint,
         call_fn=call_fn,
+        awaited=call_fn != "call_paged",
         call=call,
         return_hint=ret,
         async_return_hint=aret,
@@ -387,8 +391,10 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             "class_doc": docstring_body(
                 (res.doc or f"Operations tagged `{res.tag or res.attr}`.")
                 + (
-                    "\n\nA method that returns a page (``SyncPage``/``AsyncPage``): iterate it for "
-                    "that page's items, or ``iter_all()`` for every item of every page."
+                    "\n\nA list method returns its first page (``SyncPage``); iterating it walks every "
+                    "item of every page, fetching each page when the previous one is exhausted. "
+                    "``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and "
+                    "``iter_pages()`` work page by page."
                     if pages
                     else ""
                 )
@@ -400,6 +406,14 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
             ),
             "async_class_doc": docstring_body(
                 f"The async form of :class:`{res.class_name}`: the same methods, awaited."
+                + (
+                    "\n\nA list method returns an ``AsyncPager`` at once: ``async for item in "
+                    "client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched "
+                    "lazily, and ``await client.x.list_y(...)`` gives the first page (an "
+                    "``AsyncPage``, which ``async for`` walks the same way)."
+                    if pages
+                    else ""
+                )
             ),
             "methods": methods,
             "imports": imports,

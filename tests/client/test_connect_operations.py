@@ -335,8 +335,9 @@ def invoke(
         async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
             client = pkg.AsyncClient(http_client=http, **client_kw)
             method = getattr(getattr(client, attr), name)
-            assert inspect.iscoroutinefunction(method)
-            return await method(**kwargs)
+            result = method(**kwargs)  # a coroutine, or (a list method) an AsyncPager
+            assert inspect.isawaitable(result)
+            return await result
 
     return asyncio.run(go())
 
@@ -423,7 +424,11 @@ def test_every_operation_of_the_spec_is_a_method_of_both_clients(
     for case in CASES:
         sync = getattr(getattr(client, case.resource), case.py_name)
         asyn = getattr(getattr(aclient, case.resource), case.py_name)
-        assert not inspect.iscoroutinefunction(sync) and inspect.iscoroutinefunction(asyn)
+        assert not inspect.iscoroutinefunction(sync)
+        # a list method returns an AsyncPager at once (awaited for the first page, or walked
+        # with async for); every other async method is a coroutine function
+        paged = "Pager[" in str(inspect.signature(asyn).return_annotation)
+        assert inspect.iscoroutinefunction(asyn) is not paged
         sig = inspect.signature(sync)
         for key, py in case.kwargs.items():
             param = sig.parameters[py]
@@ -1157,7 +1162,14 @@ def test_optional_parameters_not_given_are_not_sent(
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_readme_pagination_iter_all(connect_pkg: types.ModuleType, mode: str) -> None:
+def test_pagination_rule_walks_every_item_of_every_page(
+    connect_pkg: types.ModuleType, mode: str
+) -> None:
+    """The README's pagination rule on a 3-page list: ``for`` over what the sync list method
+    returns, and ``async for`` over the async list method's call (no ``await``), see every item
+    of every page, fetching the pages lazily; ``await`` gives the first page, whose ``items``,
+    ``has_next_page()`` and ``iter_pages()`` work page by page."""
+
     def summary(i: int) -> dict[str, Any]:
         return {
             "id": f"c{i}",
@@ -1167,32 +1179,50 @@ def test_readme_pagination_iter_all(connect_pkg: types.ModuleType, mode: str) ->
         }
 
     pages = {
-        None: {"totalCount": 3, "next": "cur2", "items": [summary(1), summary(2)]},
-        "cur2": {"totalCount": 3, "items": [summary(3)]},
+        None: {"totalCount": 5, "next": "cur2", "items": [summary(1), summary(2)]},
+        "cur2": {"totalCount": 5, "next": "cur3", "items": [summary(3), summary(4)]},
+        "cur3": {"totalCount": 5, "items": [summary(5)]},
     }
     server = Server(lambda r: httpx.Response(200, json=pages[r.url.params.get("after")]))
+    everyone = [f"conn {i}" for i in range(1, 6)]
     if mode == "sync":
         with httpx.Client(transport=httpx.MockTransport(server)) as http:
             client = connect_pkg.Client(token=TOKEN, http_client=http)
-            names = [
-                s.name
-                for s in client.connections.list_connector_connections(
-                    organisation_id="o1", connector_id="c1"
-                ).iter_all()
-            ]
+            names = []
+            for s in client.connections.list_connector_connections(
+                organisation_id="o1", connector_id="c1"
+            ):
+                names.append(s.name)
+                # lazily: the next page is fetched only when this one is used up
+                assert len(server.requests) == (len(names) + 1) // 2
+            assert names == everyone
+            first = client.connections.list_connector_connections(
+                organisation_id="o1", connector_id="c1"
+            )
+            assert [s.name for s in first.items] == everyone[:2] and first.has_next_page()
+            assert [len(p.items) for p in first.iter_pages()] == [2, 2, 1]
     else:
 
-        async def go() -> list[str]:
+        async def go() -> None:
             async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
                 client = connect_pkg.AsyncClient(token=TOKEN, http_client=http)
-                page = await client.connections.list_connector_connections(
+                names = []
+                async for s in client.connections.list_connector_connections(
+                    organisation_id="o1", connector_id="c1"
+                ):
+                    names.append(s.name)
+                    assert len(server.requests) == (len(names) + 1) // 2
+                assert names == everyone
+                first = await client.connections.list_connector_connections(
                     organisation_id="o1", connector_id="c1"
                 )
-                return [s.name async for s in page]
+                assert isinstance(first, connect_pkg._pagination.AsyncPage)
+                assert [s.name for s in first.items] == everyone[:2] and first.has_next_page()
+                assert [len(p.items) async for p in first.iter_pages()] == [2, 2, 1]
+                assert [s.name async for s in first] == everyone
 
-        names = asyncio.run(go())
-    assert names == ["conn 1", "conn 2", "conn 3"]
-    assert [r.url.params.get("after") for r in server.requests] == [None, "cur2"]
+        asyncio.run(go())
+    assert [r.url.params.get("after") for r in server.requests][:3] == [None, "cur2", "cur3"]
 
 
 def test_secrets_are_masked_in_repr(

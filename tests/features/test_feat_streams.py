@@ -119,6 +119,17 @@ STREAMS = spec(
                   schema: {$ref: '#/components/schemas/Finished'}
                 text/event-stream:
                   schema: {$ref: '#/components/schemas/Started'}
+      /files/{name}:
+        get:
+          operationId: download
+          parameters:
+            - {name: name, in: path, required: true, schema: {type: string}}
+          responses:
+            "200":
+              description: the file
+              content:
+                application/octet-stream:
+                  schema: {type: string, format: binary}
     components:
       schemas:
         Delta:
@@ -304,3 +315,50 @@ def test_stream_methods_are_documented(gen) -> None:
     assert "event stream" in doc and "Sets the body's ``stream`` to true" in doc
     doc = inspect.getdoc(g.pkg.Client(base_url="http://t").completions.complete) or ""
     assert "complete_stream" in doc and "refused" in doc
+
+
+def test_with_streaming_response(gen, tmp_path) -> None:
+    """``with_streaming_response``: status and headers, then the body to a file, parsed, or as
+    the event stream of a stream method (sync and async)."""
+    g = gen(STREAMS)
+    blob = bytes(range(256)) * 64
+    rec = Recorder(200, content=blob, headers={"content-type": "application/octet-stream"})
+    with g.client(rec).files.with_streaming_response.download(name="a.bin") as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/octet-stream"
+        assert response.write_to_file(tmp_path / "a.bin") == len(blob)
+    assert (tmp_path / "a.bin").read_bytes() == blob
+    assert response.is_closed
+    with g.client(rec).files.with_streaming_response.download(name="a.bin") as response:
+        assert response.parse() == blob
+
+    json_rec = Recorder(200, json={"ok": True})
+    events_rec = sse_recorder(events((None, {"job": "j"})))
+
+    async def run() -> tuple[int, bool, list[str]]:
+        def client(rec: Recorder) -> Any:
+            return g.pkg.AsyncClient(
+                http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
+                base_url="http://t",
+                max_retries=0,
+            )
+
+        async with client(rec).files.with_streaming_response.download(name="b") as response:
+            written = await response.write_to_file(tmp_path / "b.bin")
+        async with client(json_rec).reports.with_streaming_response.report() as response:
+            ok = (await response.parse()).ok
+        async with client(events_rec).reports.with_streaming_response.report_stream() as r:
+            stream = await r.parse()
+            jobs = [s.job async for s in stream]
+        return written, ok, jobs
+
+    assert asyncio.run(run()) == (len(blob), True, ["j"])
+    assert (tmp_path / "b.bin").read_bytes() == blob
+
+
+def test_with_streaming_response_raises_the_status_error(gen) -> None:
+    g = gen(STREAMS)
+    rec = Recorder(404, json={"message": "no"})
+    with pytest.raises(g.pkg.NotFoundError):
+        with g.client(rec).files.with_streaming_response.download(name="x"):
+            pytest.fail("entered")

@@ -64,7 +64,7 @@ def test_cursor_pages_are_fetched_lazily() -> None:
     )
     page = client.request("GET", "/items", **list_kwargs())  # type: ignore[arg-type]
     assert isinstance(page, SyncPage)
-    assert [i.id for i in page] == ["1", "2"] and len(page) == 2
+    assert [i.id for i in page.items] == ["1", "2"]
     assert page.total_count == 5 and page.next == "c2"  # delegated to the model
     assert isinstance(page.model, ItemPage)
     assert page.has_next_page()
@@ -81,6 +81,8 @@ def test_cursor_pages_are_fetched_lazily() -> None:
     assert len(api.requests) == 3
     second = api.requests[1].url.params
     assert second["after"] == "c2" and second["first"] == "2" and "before" not in second
+    # the rule: iterating the page itself is the same walk over every item of every page
+    assert [item.id for item in page] == seen
 
     last = page.next_page().next_page()
     assert not last.has_next_page()
@@ -97,7 +99,7 @@ async def test_async_cursor_pages() -> None:
     )
     page = await client.request("GET", "/items", **list_kwargs())  # type: ignore[arg-type]
     assert isinstance(page, AsyncPage)
-    assert [i.id for i in page] == ["1", "2"]
+    assert [i.id for i in page.items] == ["1", "2"]
     assert len(api.requests) == 1
     ids = [item.id async for item in page]
     assert ids == ["1", "2", "3", "4", "5"]

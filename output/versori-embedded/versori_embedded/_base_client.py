@@ -36,7 +36,13 @@ from ._constants import (
 from ._hooks import Hooks, RequestHook, ResponseHook, RetryHook
 from ._logging import setup_logging
 from ._options import check_options, copy_client, idempotency_header_value, option_changes
-from ._pagination import AsyncPage, PageRequest, PaginationStrategy, SyncPage
+from ._pagination import (
+    AsyncPage,
+    AsyncPager,
+    PageRequest,
+    PaginationStrategy,
+    SyncPage,
+)
 from ._qs import (
     BodyEncoding,
     cookie_pairs,
@@ -58,7 +64,8 @@ from ._request import (
 from ._response import ResponseSpec, take_raw_response_request
 from ._result import new_page, to_result
 from ._send import Attempts, transport_error
-from ._streaming import AsyncStream, Stream, to_stream
+from ._streamed_response import afinish, finish, reads_in_pieces
+from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 __all__ = [
@@ -379,8 +386,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         Args:
             method: HTTP method.
-            path: path template relative to ``base_url`` (``/orgs/{org_id}``), or an
-                absolute URL.
+            path: path template relative to ``base_url`` (``/orgs/{org_id}``), or an absolute URL.
             path_params: values for the template's placeholders (wire names).
             query, query_styles: query parameters (wire names) and their OpenAPI
                 ``(style, explode)``, or ``(style, explode, allowReserved)``; see
@@ -411,8 +417,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         Returns:
             The parsed body (model, list, str, bytes or ``None``), a ``SyncPage`` when
-            ``pagination`` is given, or an ``APIResponse`` wrapping either when the
-            call goes through ``raw_method``.
+            ``pagination`` is given, a ``Stream`` for an event stream, or an ``APIResponse``
+            wrapping either when the call goes through ``raw_method``.
 
         Raises:
             ValueError, TypeError: invalid input (before any I/O).
@@ -445,14 +451,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             read_streams=False,
             idempotency_header=idempotency_header,
         )
-        streamed = any(spec.kind == "sse" for spec in responses.values())
-        response, retries_taken = self._send(call, stream=streamed)
-        if streamed:
-            stream = to_stream(Stream, call, response, retries_taken, raw)
-            if stream is not None:
-                return stream
-            response.read()
-        return to_result(call, response, retries_taken, raw, self._make_page)
+        response, retries_taken = self._send(call, stream=reads_in_pieces(raw, call))
+        return finish(call, response, retries_taken, raw, self._make_page)
 
     def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint`` (what generated resource methods do): ``request`` with
@@ -604,31 +604,31 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             read_streams=True,
             idempotency_header=idempotency_header,
         )
-        streamed = any(spec.kind == "sse" for spec in responses.values())
-        response, retries_taken = await self._send(call, stream=streamed)
-        if streamed:
-            stream = to_stream(AsyncStream, call, response, retries_taken, raw)
-            if stream is not None:
-                return stream
-            await response.aread()
-        return to_result(call, response, retries_taken, raw, self._make_page)
+        response, retries_taken = await self._send(call, stream=reads_in_pieces(raw, call))
+        return await afinish(call, response, retries_taken, raw, self._make_page)
 
     async def call(self, endpoint: Endpoint[_T], **params: Unpack[CallParams]) -> _T:
         """Send one call of ``endpoint``: see :meth:`SyncAPIClient.call`."""
         result = await self.request(endpoint.method, endpoint.path, **fixed_parts(endpoint, params))
         return cast(_T, result)
 
-    async def call_paged(
+    def call_paged(
         self, endpoint: PagedEndpoint[_PageT, _ItemT], **params: Unpack[CallParams]
-    ) -> AsyncPage[_PageT, _ItemT]:
-        """:meth:`call` for an operation that returns pages: its first page, as an ``AsyncPage``."""
-        result = await self.request(
-            endpoint.method,
-            endpoint.path,
-            **fixed_parts(endpoint, params),
-            pagination=endpoint.pagination,
-        )
-        return cast(AsyncPage[_PageT, _ItemT], result)
+    ) -> AsyncPager[_PageT, _ItemT]:
+        """:meth:`call` for an operation that returns pages, not awaited: an ``AsyncPager``,
+        which ``await`` turns into the first page (an ``AsyncPage``) and ``async for`` walks
+        item by item across every page."""
+
+        async def first_page() -> AsyncPage[_PageT, _ItemT]:
+            result = await self.request(
+                endpoint.method,
+                endpoint.path,
+                **fixed_parts(endpoint, params),
+                pagination=endpoint.pagination,
+            )
+            return cast(AsyncPage[_PageT, _ItemT], result)
+
+        return AsyncPager(first_page)
 
     async def call_stream(
         self, endpoint: StreamEndpoint[_ItemT], **params: Unpack[CallParams]

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -14,6 +22,7 @@ from ._exceptions import NoMorePagesError
 
 __all__ = [
     "AsyncPage",
+    "AsyncPager",
     "CursorPagination",
     "LinkHeaderPagination",
     "OffsetPagination",
@@ -267,14 +276,6 @@ class _PageBase(Generic[ModelT, ItemT]):
             raise NoMorePagesError("This is the last page; check has_next_page()")
         return self._next
 
-    def __iter__(self) -> Iterator[ItemT]:
-        """Iterate over this page's items only (``iter_all()`` crosses pages)."""
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        """The number of items on this page."""
-        return len(self.items)
-
     def __getattr__(self, name: str) -> Any:
         """Delegate unknown attributes to the response model (``page.total_count``)."""
         if name.startswith("_") or "model" not in self.__dict__:
@@ -290,10 +291,12 @@ class _PageBase(Generic[ModelT, ItemT]):
 class SyncPage(_PageBase[ModelT, ItemT]):
     """One page of a paginated list returned by the sync client.
 
-    ``page.items`` holds this page's parsed items and ``page.model`` the whole parsed
-    response; other attributes (``page.total_count``, ``page.next``) are read from
-    the model. ``iter_all()`` walks every item of every following page, fetching
-    each page only when the previous one is exhausted.
+    The pagination rule: iterating what a list method returns (``for item in page``) walks
+    every item of this page and of every following page, fetching each page only when the
+    previous one is exhausted (``iter_all()`` is the same). For page-level work,
+    ``page.items`` holds this page's parsed items, ``page.model`` the whole parsed response
+    (other attributes, ``page.total_count``, ``page.next``, are read from it),
+    ``has_next_page()``/``next_page()`` step and ``iter_pages()`` walks the pages.
     """
 
     def __init__(
@@ -330,12 +333,16 @@ class SyncPage(_PageBase[ModelT, ItemT]):
         for page in self.iter_pages():
             yield from page.items
 
+    def __iter__(self) -> Iterator[ItemT]:
+        """Every item of this page and of all following pages, lazily (``iter_all()``)."""
+        return self.iter_all()
+
 
 class AsyncPage(_PageBase[ModelT, ItemT]):
     """One page of a paginated list returned by the async client.
 
-    Like ``SyncPage``; ``async for item in page`` walks every item of every
-    following page (``for item in page`` stays on this page).
+    Like ``SyncPage``, with the same rule: ``async for item in page`` walks every item of
+    this page and of every following page, fetched lazily; ``page.items`` is this page's.
     """
 
     def __init__(
@@ -374,5 +381,28 @@ class AsyncPage(_PageBase[ModelT, ItemT]):
                 yield item
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
-        """Iterate over all items across pages (same as ``iter_all()``)."""
+        """Every item of this page and of all following pages, lazily (``iter_all()``)."""
         return self.iter_all()
+
+
+class AsyncPager(Awaitable[AsyncPage[ModelT, ItemT]], AsyncIterable[ItemT]):
+    """What a list method of the async client returns: ``await`` it for the first page (an
+    ``AsyncPage``), or ``async for item in client.x.list_y(...)`` (no ``await``) to walk every
+    item of every page, fetched lazily. Each ``await`` or ``async for`` sends the first
+    request anew.
+    """
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[ModelT, ItemT]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ModelT, ItemT]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        """Every item of every page, fetching the first page then each next one lazily."""
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: await it for the first page, async for every item>"

@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Action, ActionCreate, ActionPage, Error
 
@@ -59,16 +60,31 @@ class ActionsResourceWithRawResponse:
         self.delete_action = raw_method(resource.delete_action)
 
 
+class ActionsResourceWithStreamingResponse:
+    """``ActionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ActionsResource) -> None:
+        self.get_actions = streaming_method(resource.get_actions)
+        self.create_action = streaming_method(resource.create_action)
+        self.get_action = streaming_method(resource.get_action)
+        self.update_action = streaming_method(resource.update_action)
+        self.delete_action = streaming_method(resource.delete_action)
+
+
 class ActionsResource(SyncAPIResource):
     """Actions describe how the Versori Platform operates on your external system; their form depends on the Protocol.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ActionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ActionsResourceWithStreamingResponse)
 
     def get_actions(
         self,
@@ -229,13 +245,31 @@ class AsyncActionsResourceWithRawResponse:
         self.delete_action = async_raw_method(resource.delete_action)
 
 
+class AsyncActionsResourceWithStreamingResponse:
+    """``AsyncActionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncActionsResource) -> None:
+        self.get_actions = async_streaming_method(resource.get_actions)
+        self.create_action = async_streaming_method(resource.create_action)
+        self.get_action = async_streaming_method(resource.get_action)
+        self.update_action = async_streaming_method(resource.update_action)
+        self.delete_action = async_streaming_method(resource.delete_action)
+
+
 class AsyncActionsResource(AsyncAPIResource):
-    """The async form of :class:`ActionsResource`: the same methods, awaited."""
+    """The async form of :class:`ActionsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncActionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncActionsResourceWithStreamingResponse)
 
-    async def get_actions(
+    def get_actions(
         self,
         *,
         organisation_id: str,
@@ -246,9 +280,9 @@ class AsyncActionsResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ActionPage, Action]:
+    ) -> AsyncPager[ActionPage, Action]:
         """List Actions (the async form of :meth:`ActionsResource.get_actions`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _GET_ACTIONS,
             path_params={
                 "organisation_id": organisation_id,

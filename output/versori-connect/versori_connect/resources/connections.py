@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connection,
@@ -77,16 +78,32 @@ class ConnectionsResourceWithRawResponse:
         self.delete_connection = raw_method(resource.delete_connection)
 
 
+class ConnectionsResourceWithStreamingResponse:
+    """``ConnectionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self.initialise_oauth2_connection = streaming_method(resource.initialise_oauth2_connection)
+        self.list_connector_connections = streaming_method(resource.list_connector_connections)
+        self.create_connector_connection = streaming_method(resource.create_connector_connection)
+        self.get_connection = streaming_method(resource.get_connection)
+        self.update_connection = streaming_method(resource.update_connection)
+        self.delete_connection = streaming_method(resource.delete_connection)
+
+
 class ConnectionsResource(SyncAPIResource):
     """Connections determine how Actions and Triggers authenticate.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectionsResourceWithStreamingResponse)
 
     def initialise_oauth2_connection(
         self,
@@ -270,11 +287,36 @@ class AsyncConnectionsResourceWithRawResponse:
         self.delete_connection = async_raw_method(resource.delete_connection)
 
 
+class AsyncConnectionsResourceWithStreamingResponse:
+    """``AsyncConnectionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectionsResource) -> None:
+        self.initialise_oauth2_connection = async_streaming_method(
+            resource.initialise_oauth2_connection
+        )
+        self.list_connector_connections = async_streaming_method(
+            resource.list_connector_connections
+        )
+        self.create_connector_connection = async_streaming_method(
+            resource.create_connector_connection
+        )
+        self.get_connection = async_streaming_method(resource.get_connection)
+        self.update_connection = async_streaming_method(resource.update_connection)
+        self.delete_connection = async_streaming_method(resource.delete_connection)
+
+
 class AsyncConnectionsResource(AsyncAPIResource):
-    """The async form of :class:`ConnectionsResource`: the same methods, awaited."""
+    """The async form of :class:`ConnectionsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectionsResourceWithStreamingResponse)
 
     async def initialise_oauth2_connection(
         self,
@@ -292,7 +334,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
             options=options,
         )
 
-    async def list_connector_connections(
+    def list_connector_connections(
         self,
         *,
         organisation_id: str,
@@ -301,9 +343,9 @@ class AsyncConnectionsResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorConnectionPage, ConnectionSummary]:
+    ) -> AsyncPager[ConnectorConnectionPage, ConnectionSummary]:
         """List a Connector's connections (the async form of :meth:`ConnectionsResource.list_connector_connections`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_CONNECTOR_CONNECTIONS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"first": first, "after": after, "before": before},

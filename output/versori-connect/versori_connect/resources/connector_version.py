@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Connector,
@@ -88,16 +89,36 @@ class ConnectorVersionResourceWithRawResponse:
         self.unpublish_connector = raw_method(resource.unpublish_connector)
 
 
+class ConnectorVersionResourceWithStreamingResponse:
+    """``ConnectorVersionResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorVersionResource) -> None:
+        self.list_connector_versions = streaming_method(resource.list_connector_versions)
+        self.create_connector_version = streaming_method(resource.create_connector_version)
+        self.get_connector_version = streaming_method(resource.get_connector_version)
+        self.update_connector_version = streaming_method(resource.update_connector_version)
+        self.delete_connector_version = streaming_method(resource.delete_connector_version)
+        self.import_public_connector_version = streaming_method(
+            resource.import_public_connector_version
+        )
+        self.publish_connector = streaming_method(resource.publish_connector)
+        self.unpublish_connector = streaming_method(resource.unpublish_connector)
+
+
 class ConnectorVersionResource(SyncAPIResource):
     """Operations tagged `connector-version`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorVersionResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorVersionResourceWithStreamingResponse)
 
     def list_connector_versions(
         self,
@@ -330,13 +351,36 @@ class AsyncConnectorVersionResourceWithRawResponse:
         self.unpublish_connector = async_raw_method(resource.unpublish_connector)
 
 
+class AsyncConnectorVersionResourceWithStreamingResponse:
+    """``AsyncConnectorVersionResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorVersionResource) -> None:
+        self.list_connector_versions = async_streaming_method(resource.list_connector_versions)
+        self.create_connector_version = async_streaming_method(resource.create_connector_version)
+        self.get_connector_version = async_streaming_method(resource.get_connector_version)
+        self.update_connector_version = async_streaming_method(resource.update_connector_version)
+        self.delete_connector_version = async_streaming_method(resource.delete_connector_version)
+        self.import_public_connector_version = async_streaming_method(
+            resource.import_public_connector_version
+        )
+        self.publish_connector = async_streaming_method(resource.publish_connector)
+        self.unpublish_connector = async_streaming_method(resource.unpublish_connector)
+
+
 class AsyncConnectorVersionResource(AsyncAPIResource):
-    """The async form of :class:`ConnectorVersionResource`: the same methods, awaited."""
+    """The async form of :class:`ConnectorVersionResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorVersionResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorVersionResourceWithStreamingResponse)
 
-    async def list_connector_versions(
+    def list_connector_versions(
         self,
         *,
         organisation_id: str,
@@ -345,9 +389,9 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorVersionsPage, ConnectorVersion]:
+    ) -> AsyncPager[ConnectorVersionsPage, ConnectorVersion]:
         """List Connector versions (the async form of :meth:`ConnectorVersionResource.list_connector_versions`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_CONNECTOR_VERSIONS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
             query={"first": first, "after": after, "before": before},

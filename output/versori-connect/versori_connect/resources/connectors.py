@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     AuthSchemeConfig,
@@ -106,17 +107,37 @@ class ConnectorsResourceWithRawResponse:
         self.create_http_connector = raw_method(resource.create_http_connector)
 
 
+class ConnectorsResourceWithStreamingResponse:
+    """``ConnectorsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_public_connectors = streaming_method(resource.list_public_connectors)
+        self.list_connectors = streaming_method(resource.list_connectors)
+        self.get_connector = streaming_method(resource.get_connector)
+        self.update_connector = streaming_method(resource.update_connector)
+        self.delete_connector = streaming_method(resource.delete_connector)
+        self.update_connector_tags = streaming_method(resource.update_connector_tags)
+        self.update_connector_categories = streaming_method(resource.update_connector_categories)
+        self.upsert_auth_scheme_config = streaming_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = streaming_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = streaming_method(resource.create_http_connector)
+
+
 class ConnectorsResource(SyncAPIResource):
     """Connectors are the central resource of the Connect API: each one represents an external system and holds what is
     needed to work with it.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorsResourceWithStreamingResponse)
 
     def list_public_connectors(
         self,
@@ -403,13 +424,38 @@ class AsyncConnectorsResourceWithRawResponse:
         self.create_http_connector = async_raw_method(resource.create_http_connector)
 
 
+class AsyncConnectorsResourceWithStreamingResponse:
+    """``AsyncConnectorsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list_public_connectors = async_streaming_method(resource.list_public_connectors)
+        self.list_connectors = async_streaming_method(resource.list_connectors)
+        self.get_connector = async_streaming_method(resource.get_connector)
+        self.update_connector = async_streaming_method(resource.update_connector)
+        self.delete_connector = async_streaming_method(resource.delete_connector)
+        self.update_connector_tags = async_streaming_method(resource.update_connector_tags)
+        self.update_connector_categories = async_streaming_method(
+            resource.update_connector_categories
+        )
+        self.upsert_auth_scheme_config = async_streaming_method(resource.upsert_auth_scheme_config)
+        self.delete_auth_scheme_config = async_streaming_method(resource.delete_auth_scheme_config)
+        self.create_http_connector = async_streaming_method(resource.create_http_connector)
+
+
 class AsyncConnectorsResource(AsyncAPIResource):
-    """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
+    """The async form of :class:`ConnectorsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorsResourceWithStreamingResponse)
 
-    async def list_public_connectors(
+    def list_public_connectors(
         self,
         *,
         first: int | NotGiven = NOT_GIVEN,
@@ -421,9 +467,9 @@ class AsyncConnectorsResource(AsyncAPIResource):
         protocol: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorPage, Connector]:
+    ) -> AsyncPager[ConnectorPage, Connector]:
         """List public Connectors (the async form of :meth:`ConnectorsResource.list_public_connectors`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_PUBLIC_CONNECTORS,
             query={
                 "first": first,
@@ -438,7 +484,7 @@ class AsyncConnectorsResource(AsyncAPIResource):
             options=options,
         )
 
-    async def list_connectors(
+    def list_connectors(
         self,
         *,
         organisation_id: str,
@@ -451,9 +497,9 @@ class AsyncConnectorsResource(AsyncAPIResource):
         protocol: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ConnectorPage, Connector]:
+    ) -> AsyncPager[ConnectorPage, Connector]:
         """List organisation Connectors (the async form of :meth:`ConnectorsResource.list_connectors`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_CONNECTORS,
             path_params={"organisation_id": organisation_id},
             query={

@@ -9,9 +9,10 @@ from functools import cached_property
 from typing import Any, Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Definition,
@@ -84,18 +85,35 @@ class DefinitionsResourceWithRawResponse:
         self.get_raw_schema = raw_method(resource.get_raw_schema)
 
 
+class DefinitionsResourceWithStreamingResponse:
+    """``DefinitionsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: DefinitionsResource) -> None:
+        self.get_definitions = streaming_method(resource.get_definitions)
+        self.create_definitions = streaming_method(resource.create_definitions)
+        self.delete_definitions = streaming_method(resource.delete_definitions)
+        self.get_definition = streaming_method(resource.get_definition)
+        self.update_definition = streaming_method(resource.update_definition)
+        self.delete_definition = streaming_method(resource.delete_definition)
+        self.get_raw_schema = streaming_method(resource.get_raw_schema)
+
+
 class DefinitionsResource(SyncAPIResource):
     """Definitions give the Versori Platform what it needs to validate data passed between connectors and to offer
     auto-completion. Each Definition has a media type and a schema suited to it, e.g. JSON Schema for
     `application/json`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(DefinitionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(DefinitionsResourceWithStreamingResponse)
 
     def get_definitions(
         self,
@@ -321,13 +339,33 @@ class AsyncDefinitionsResourceWithRawResponse:
         self.get_raw_schema = async_raw_method(resource.get_raw_schema)
 
 
+class AsyncDefinitionsResourceWithStreamingResponse:
+    """``AsyncDefinitionsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncDefinitionsResource) -> None:
+        self.get_definitions = async_streaming_method(resource.get_definitions)
+        self.create_definitions = async_streaming_method(resource.create_definitions)
+        self.delete_definitions = async_streaming_method(resource.delete_definitions)
+        self.get_definition = async_streaming_method(resource.get_definition)
+        self.update_definition = async_streaming_method(resource.update_definition)
+        self.delete_definition = async_streaming_method(resource.delete_definition)
+        self.get_raw_schema = async_streaming_method(resource.get_raw_schema)
+
+
 class AsyncDefinitionsResource(AsyncAPIResource):
-    """The async form of :class:`DefinitionsResource`: the same methods, awaited."""
+    """The async form of :class:`DefinitionsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncDefinitionsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncDefinitionsResourceWithStreamingResponse)
 
-    async def get_definitions(
+    def get_definitions(
         self,
         *,
         organisation_id: str,
@@ -338,9 +376,9 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[DefinitionPage, Definition]:
+    ) -> AsyncPager[DefinitionPage, Definition]:
         """List Definitions (the async form of :meth:`DefinitionsResource.get_definitions`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _GET_DEFINITIONS,
             path_params={
                 "organisation_id": organisation_id,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import Category, Error
 
@@ -29,6 +30,15 @@ class MiscResourceWithRawResponse:
         self.list_categories = raw_method(resource.list_categories)
 
 
+class MiscResourceWithStreamingResponse:
+    """``MiscResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: MiscResource) -> None:
+        self.list_categories = streaming_method(resource.list_categories)
+
+
 class MiscResource(SyncAPIResource):
     """Endpoints that do not belong to any other group.
 
@@ -37,6 +47,8 @@ class MiscResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(MiscResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(MiscResourceWithStreamingResponse)
 
     def list_categories(
         self,
@@ -56,11 +68,22 @@ class AsyncMiscResourceWithRawResponse:
         self.list_categories = async_raw_method(resource.list_categories)
 
 
+class AsyncMiscResourceWithStreamingResponse:
+    """``AsyncMiscResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncMiscResource) -> None:
+        self.list_categories = async_streaming_method(resource.list_categories)
+
+
 class AsyncMiscResource(AsyncAPIResource):
     """The async form of :class:`MiscResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncMiscResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncMiscResourceWithStreamingResponse)
 
     async def list_categories(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import BigQueryConnector, BigQueryConnectorCreate, Error
 
@@ -29,6 +30,15 @@ class ProtocolBigqueryResourceWithRawResponse:
         self.create_big_query_connector = raw_method(resource.create_big_query_connector)
 
 
+class ProtocolBigqueryResourceWithStreamingResponse:
+    """``ProtocolBigqueryResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ProtocolBigqueryResource) -> None:
+        self.create_big_query_connector = streaming_method(resource.create_big_query_connector)
+
+
 class ProtocolBigqueryResource(SyncAPIResource):
     """Lets the Connect API work with BigQuery datasets through the BigQuery API.
 
@@ -37,6 +47,8 @@ class ProtocolBigqueryResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ProtocolBigqueryResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ProtocolBigqueryResourceWithStreamingResponse)
 
     def create_big_query_connector(
         self,
@@ -64,11 +76,24 @@ class AsyncProtocolBigqueryResourceWithRawResponse:
         self.create_big_query_connector = async_raw_method(resource.create_big_query_connector)
 
 
+class AsyncProtocolBigqueryResourceWithStreamingResponse:
+    """``AsyncProtocolBigqueryResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncProtocolBigqueryResource) -> None:
+        self.create_big_query_connector = async_streaming_method(
+            resource.create_big_query_connector
+        )
+
+
 class AsyncProtocolBigqueryResource(AsyncAPIResource):
     """The async form of :class:`ProtocolBigqueryResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncProtocolBigqueryResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncProtocolBigqueryResourceWithStreamingResponse)
 
     async def create_big_query_connector(
         self,

@@ -10,6 +10,7 @@ from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Error,
@@ -45,6 +46,18 @@ class ProtocolHttpResourceWithRawResponse:
         self.import_http_connector = raw_method(resource.import_http_connector)
 
 
+class ProtocolHttpResourceWithStreamingResponse:
+    """``ProtocolHttpResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ProtocolHttpResource) -> None:
+        self.import_http_connector_version = streaming_method(
+            resource.import_http_connector_version
+        )
+        self.import_http_connector = streaming_method(resource.import_http_connector)
+
+
 class ProtocolHttpResource(SyncAPIResource):
     """Lets the Connect API reach external systems by sending HTTP requests.
 
@@ -53,6 +66,8 @@ class ProtocolHttpResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ProtocolHttpResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ProtocolHttpResourceWithStreamingResponse)
 
     def import_http_connector_version(
         self,
@@ -129,11 +144,25 @@ class AsyncProtocolHttpResourceWithRawResponse:
         self.import_http_connector = async_raw_method(resource.import_http_connector)
 
 
+class AsyncProtocolHttpResourceWithStreamingResponse:
+    """``AsyncProtocolHttpResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncProtocolHttpResource) -> None:
+        self.import_http_connector_version = async_streaming_method(
+            resource.import_http_connector_version
+        )
+        self.import_http_connector = async_streaming_method(resource.import_http_connector)
+
+
 class AsyncProtocolHttpResource(AsyncAPIResource):
     """The async form of :class:`ProtocolHttpResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncProtocolHttpResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncProtocolHttpResourceWithStreamingResponse)
 
     async def import_http_connector_version(
         self,

@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import AuthSchemePage, Error, Protocol, ProtocolPage, SignedURL
 
@@ -46,17 +47,30 @@ class ProtocolsResourceWithRawResponse:
         self.get_protocol_upload_url = raw_method(resource.get_protocol_upload_url)
 
 
+class ProtocolsResourceWithStreamingResponse:
+    """``ProtocolsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ProtocolsResource) -> None:
+        self.list_protocols = streaming_method(resource.list_protocols)
+        self.list_auth_schemes = streaming_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = streaming_method(resource.get_protocol_upload_url)
+
+
 class ProtocolsResource(SyncAPIResource):
     """Protocols are how the Connect API talks to external systems; they determine how Actions, Triggers and Definitions
     are implemented.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ProtocolsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ProtocolsResourceWithStreamingResponse)
 
     def list_protocols(
         self,
@@ -131,13 +145,29 @@ class AsyncProtocolsResourceWithRawResponse:
         self.get_protocol_upload_url = async_raw_method(resource.get_protocol_upload_url)
 
 
+class AsyncProtocolsResourceWithStreamingResponse:
+    """``AsyncProtocolsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncProtocolsResource) -> None:
+        self.list_protocols = async_streaming_method(resource.list_protocols)
+        self.list_auth_schemes = async_streaming_method(resource.list_auth_schemes)
+        self.get_protocol_upload_url = async_streaming_method(resource.get_protocol_upload_url)
+
+
 class AsyncProtocolsResource(AsyncAPIResource):
-    """The async form of :class:`ProtocolsResource`: the same methods, awaited."""
+    """The async form of :class:`ProtocolsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncProtocolsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncProtocolsResourceWithStreamingResponse)
 
-    async def list_protocols(
+    def list_protocols(
         self,
         *,
         organisation_id: str,
@@ -145,9 +175,9 @@ class AsyncProtocolsResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[ProtocolPage, Protocol]:
+    ) -> AsyncPager[ProtocolPage, Protocol]:
         """List available Protocols (the async form of :meth:`ProtocolsResource.list_protocols`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_PROTOCOLS,
             path_params={"organisation_id": organisation_id},
             query={"first": first, "after": after, "before": before},

@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import Error, Trigger, TriggerCreate, TriggerPage
 
@@ -60,17 +61,32 @@ class TriggersResourceWithRawResponse:
         self.delete_trigger = raw_method(resource.delete_trigger)
 
 
+class TriggersResourceWithStreamingResponse:
+    """``TriggersResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: TriggersResource) -> None:
+        self.get_triggers = streaming_method(resource.get_triggers)
+        self.create_trigger = streaming_method(resource.create_trigger)
+        self.get_trigger = streaming_method(resource.get_trigger)
+        self.update_trigger = streaming_method(resource.update_trigger)
+        self.delete_trigger = streaming_method(resource.delete_trigger)
+
+
 class TriggersResource(SyncAPIResource):
     """Triggers describe how the Versori Platform receives requests from your external systems; their form depends on the
     Protocol.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(TriggersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(TriggersResourceWithStreamingResponse)
 
     def get_triggers(
         self,
@@ -231,13 +247,31 @@ class AsyncTriggersResourceWithRawResponse:
         self.delete_trigger = async_raw_method(resource.delete_trigger)
 
 
+class AsyncTriggersResourceWithStreamingResponse:
+    """``AsyncTriggersResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncTriggersResource) -> None:
+        self.get_triggers = async_streaming_method(resource.get_triggers)
+        self.create_trigger = async_streaming_method(resource.create_trigger)
+        self.get_trigger = async_streaming_method(resource.get_trigger)
+        self.update_trigger = async_streaming_method(resource.update_trigger)
+        self.delete_trigger = async_streaming_method(resource.delete_trigger)
+
+
 class AsyncTriggersResource(AsyncAPIResource):
-    """The async form of :class:`TriggersResource`: the same methods, awaited."""
+    """The async form of :class:`TriggersResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncTriggersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncTriggersResourceWithStreamingResponse)
 
-    async def get_triggers(
+    def get_triggers(
         self,
         *,
         organisation_id: str,
@@ -248,9 +282,9 @@ class AsyncTriggersResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[TriggerPage, Trigger]:
+    ) -> AsyncPager[TriggerPage, Trigger]:
         """List Triggers (the async form of :meth:`TriggersResource.get_triggers`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _GET_TRIGGERS,
             path_params={
                 "organisation_id": organisation_id,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -57,6 +58,18 @@ class ActivationsResourceWithRawResponse:
         self.update_dynamic_variables = raw_method(resource.update_dynamic_variables)
 
 
+class ActivationsResourceWithStreamingResponse:
+    """``ActivationsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ActivationsResource) -> None:
+        self.activate_integration = streaming_method(resource.activate_integration)
+        self.get_activation = streaming_method(resource.get_activation)
+        self.delete_activation = streaming_method(resource.delete_activation)
+        self.update_dynamic_variables = streaming_method(resource.update_dynamic_variables)
+
+
 class ActivationsResource(SyncAPIResource):
     """Operations tagged `Activations`.
 
@@ -65,6 +78,8 @@ class ActivationsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ActivationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ActivationsResourceWithStreamingResponse)
 
     def activate_integration(
         self,
@@ -139,11 +154,25 @@ class AsyncActivationsResourceWithRawResponse:
         self.update_dynamic_variables = async_raw_method(resource.update_dynamic_variables)
 
 
+class AsyncActivationsResourceWithStreamingResponse:
+    """``AsyncActivationsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncActivationsResource) -> None:
+        self.activate_integration = async_streaming_method(resource.activate_integration)
+        self.get_activation = async_streaming_method(resource.get_activation)
+        self.delete_activation = async_streaming_method(resource.delete_activation)
+        self.update_dynamic_variables = async_streaming_method(resource.update_dynamic_variables)
+
+
 class AsyncActivationsResource(AsyncAPIResource):
     """The async form of :class:`ActivationsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncActivationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncActivationsResourceWithStreamingResponse)
 
     async def activate_integration(
         self,

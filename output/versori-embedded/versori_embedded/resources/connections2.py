@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -36,6 +37,17 @@ class ConnectionsResource2WithRawResponse:
         )
 
 
+class ConnectionsResource2WithStreamingResponse:
+    """``ConnectionsResource2`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectionsResource2) -> None:
+        self.initialise_oauth2_embedded_connection = streaming_method(
+            resource.initialise_oauth2_embedded_connection
+        )
+
+
 class ConnectionsResource2(SyncAPIResource):
     """Operations tagged `connections`.
 
@@ -44,6 +56,8 @@ class ConnectionsResource2(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectionsResource2WithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectionsResource2WithStreamingResponse)
 
     def initialise_oauth2_embedded_connection(
         self,
@@ -91,11 +105,24 @@ class AsyncConnectionsResource2WithRawResponse:
         )
 
 
+class AsyncConnectionsResource2WithStreamingResponse:
+    """``AsyncConnectionsResource2`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectionsResource2) -> None:
+        self.initialise_oauth2_embedded_connection = async_streaming_method(
+            resource.initialise_oauth2_embedded_connection
+        )
+
+
 class AsyncConnectionsResource2(AsyncAPIResource):
     """The async form of :class:`ConnectionsResource2`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectionsResource2WithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectionsResource2WithStreamingResponse)
 
     async def initialise_oauth2_embedded_connection(
         self,

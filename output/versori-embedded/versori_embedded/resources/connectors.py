@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -50,16 +51,32 @@ class ConnectorsResourceWithRawResponse:
         self.create_hub_connection_template = raw_method(resource.create_hub_connection_template)
 
 
+class ConnectorsResourceWithStreamingResponse:
+    """``ConnectorsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list_integration_connection_templates = streaming_method(
+            resource.list_integration_connection_templates
+        )
+        self.create_hub_connection_template = streaming_method(
+            resource.create_hub_connection_template
+        )
+
+
 class ConnectorsResource(SyncAPIResource):
     """Operations tagged `Connectors`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ConnectorsResourceWithStreamingResponse)
 
     def list_integration_connection_templates(
         self,
@@ -121,13 +138,32 @@ class AsyncConnectorsResourceWithRawResponse:
         )
 
 
+class AsyncConnectorsResourceWithStreamingResponse:
+    """``AsyncConnectorsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list_integration_connection_templates = async_streaming_method(
+            resource.list_integration_connection_templates
+        )
+        self.create_hub_connection_template = async_streaming_method(
+            resource.create_hub_connection_template
+        )
+
+
 class AsyncConnectorsResource(AsyncAPIResource):
-    """The async form of :class:`ConnectorsResource`: the same methods, awaited."""
+    """The async form of :class:`ConnectorsResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncConnectorsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncConnectorsResourceWithStreamingResponse)
 
-    async def list_integration_connection_templates(
+    def list_integration_connection_templates(
         self,
         *,
         integration_id: ULID,
@@ -135,9 +171,9 @@ class AsyncConnectorsResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[HubConnectionTemplatePage, HubConnectionTemplate]:
+    ) -> AsyncPager[HubConnectionTemplatePage, HubConnectionTemplate]:
         """List an Integration's Hub Connectors (the async form of :meth:`ConnectorsResource.list_integration_connection_templates`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_INTEGRATION_CONNECTION_TEMPLATES,
             path_params={"integration_id": integration_id},
             query={"first": first, "after": after, "before": before},

@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -61,16 +62,30 @@ class EmbeddedResourceWithRawResponse:
         self.list_end_user_activations = raw_method(resource.list_end_user_activations)
 
 
+class EmbeddedResourceWithStreamingResponse:
+    """``EmbeddedResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: EmbeddedResource) -> None:
+        self.get_end_user_connection = streaming_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = streaming_method(resource.list_end_user_integrations)
+        self.get_embedded_integration = streaming_method(resource.get_embedded_integration)
+        self.list_end_user_activations = streaming_method(resource.list_end_user_activations)
+
+
 class EmbeddedResource(SyncAPIResource):
     """Operations tagged `Embedded`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(EmbeddedResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(EmbeddedResourceWithStreamingResponse)
 
     def get_end_user_connection(
         self,
@@ -189,11 +204,30 @@ class AsyncEmbeddedResourceWithRawResponse:
         self.list_end_user_activations = async_raw_method(resource.list_end_user_activations)
 
 
+class AsyncEmbeddedResourceWithStreamingResponse:
+    """``AsyncEmbeddedResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncEmbeddedResource) -> None:
+        self.get_end_user_connection = async_streaming_method(resource.get_end_user_connection)
+        self.list_end_user_integrations = async_streaming_method(
+            resource.list_end_user_integrations
+        )
+        self.get_embedded_integration = async_streaming_method(resource.get_embedded_integration)
+        self.list_end_user_activations = async_streaming_method(resource.list_end_user_activations)
+
+
 class AsyncEmbeddedResource(AsyncAPIResource):
-    """The async form of :class:`EmbeddedResource`: the same methods, awaited."""
+    """The async form of :class:`EmbeddedResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncEmbeddedResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncEmbeddedResourceWithStreamingResponse)
 
     async def get_end_user_connection(
         self,
@@ -243,7 +277,7 @@ class AsyncEmbeddedResource(AsyncAPIResource):
             options=options,
         )
 
-    async def list_end_user_activations(
+    def list_end_user_activations(
         self,
         *,
         hub_id: ULID,
@@ -253,9 +287,9 @@ class AsyncEmbeddedResource(AsyncAPIResource):
         before: str | NotGiven = NOT_GIVEN,
         integration_id: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[EndUserActivationPage, EndUserActivation]:
+    ) -> AsyncPager[EndUserActivationPage, EndUserActivation]:
         """List End User activations (the async form of :meth:`EmbeddedResource.list_end_user_activations`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_END_USER_ACTIVATIONS,
             path_params={"hub_id": hub_id, "user_id": user_id},
             query={

@@ -7,9 +7,10 @@ from functools import cached_property
 from typing import Unpack
 
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
-from .._pagination import AsyncPage, CursorPagination, SyncPage
+from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -60,16 +61,30 @@ class EndUsersResourceWithRawResponse:
         self.delete_end_user = raw_method(resource.delete_end_user)
 
 
+class EndUsersResourceWithStreamingResponse:
+    """``EndUsersResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: EndUsersResource) -> None:
+        self.list_end_users = streaming_method(resource.list_end_users)
+        self.create_end_user = streaming_method(resource.create_end_user)
+        self.get_end_user = streaming_method(resource.get_end_user)
+        self.delete_end_user = streaming_method(resource.delete_end_user)
+
+
 class EndUsersResource(SyncAPIResource):
     """Operations tagged `End Users`.
 
-    A method that returns a page (``SyncPage``/``AsyncPage``): iterate it for that page's items, or ``iter_all()`` for every item of every page.
+    A list method returns its first page (``SyncPage``); iterating it walks every item of every page, fetching each page when the previous one is exhausted. ``page.items`` is that page's items; ``has_next_page()``, ``next_page()`` and ``iter_pages()`` work page by page.
 
     Every method also takes the per-call ``**options`` of ``RequestOptions`` (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, ``max_retries``, ``retry_non_idempotent``), and raises APIStatusError (a subclass per status) when the server answers with an error status, and APIConnectionError (APITimeoutError on timeout) when the request gets no response.
     """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(EndUsersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(EndUsersResourceWithStreamingResponse)
 
     def list_end_users(
         self,
@@ -177,13 +192,30 @@ class AsyncEndUsersResourceWithRawResponse:
         self.delete_end_user = async_raw_method(resource.delete_end_user)
 
 
+class AsyncEndUsersResourceWithStreamingResponse:
+    """``AsyncEndUsersResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncEndUsersResource) -> None:
+        self.list_end_users = async_streaming_method(resource.list_end_users)
+        self.create_end_user = async_streaming_method(resource.create_end_user)
+        self.get_end_user = async_streaming_method(resource.get_end_user)
+        self.delete_end_user = async_streaming_method(resource.delete_end_user)
+
+
 class AsyncEndUsersResource(AsyncAPIResource):
-    """The async form of :class:`EndUsersResource`: the same methods, awaited."""
+    """The async form of :class:`EndUsersResource`: the same methods, awaited.
+
+    A list method returns an ``AsyncPager`` at once: ``async for item in client.x.list_y(...)`` (no ``await``) walks every item of every page, fetched lazily, and ``await client.x.list_y(...)`` gives the first page (an ``AsyncPage``, which ``async for`` walks the same way).
+    """
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncEndUsersResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncEndUsersResourceWithStreamingResponse)
 
-    async def list_end_users(
+    def list_end_users(
         self,
         *,
         hub_id: ULID,
@@ -192,9 +224,9 @@ class AsyncEndUsersResource(AsyncAPIResource):
         after: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPage[EndUserPage, EndUserSummary]:
+    ) -> AsyncPager[EndUserPage, EndUserSummary]:
         """List a Hub's End Users (the async form of :meth:`EndUsersResource.list_end_users`)."""
-        return await self._client.call_paged(
+        return self._client.call_paged(
             _LIST_END_USERS,
             path_params={"hub_id": hub_id},
             query={"first": first, "before": before, "after": after, "search": search},

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     ULID,
@@ -79,6 +80,22 @@ class HubsResourceWithRawResponse:
         self.update_integration = raw_method(resource.update_integration)
 
 
+class HubsResourceWithStreamingResponse:
+    """``HubsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: HubsResource) -> None:
+        self.list_hubs = streaming_method(resource.list_hubs)
+        self.create_hub = streaming_method(resource.create_hub)
+        self.get_hub = streaming_method(resource.get_hub)
+        self.delete_hub = streaming_method(resource.delete_hub)
+        self.update_hub_details = streaming_method(resource.update_hub_details)
+        self.create_integration = streaming_method(resource.create_integration)
+        self.get_integration = streaming_method(resource.get_integration)
+        self.update_integration = streaming_method(resource.update_integration)
+
+
 class HubsResource(SyncAPIResource):
     """Operations tagged `Hubs`.
 
@@ -87,6 +104,8 @@ class HubsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(HubsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(HubsResourceWithStreamingResponse)
 
     def list_hubs(
         self,
@@ -213,11 +232,29 @@ class AsyncHubsResourceWithRawResponse:
         self.update_integration = async_raw_method(resource.update_integration)
 
 
+class AsyncHubsResourceWithStreamingResponse:
+    """``AsyncHubsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncHubsResource) -> None:
+        self.list_hubs = async_streaming_method(resource.list_hubs)
+        self.create_hub = async_streaming_method(resource.create_hub)
+        self.get_hub = async_streaming_method(resource.get_hub)
+        self.delete_hub = async_streaming_method(resource.delete_hub)
+        self.update_hub_details = async_streaming_method(resource.update_hub_details)
+        self.create_integration = async_streaming_method(resource.create_integration)
+        self.get_integration = async_streaming_method(resource.get_integration)
+        self.update_integration = async_streaming_method(resource.update_integration)
+
+
 class AsyncHubsResource(AsyncAPIResource):
     """The async form of :class:`HubsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncHubsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncHubsResourceWithStreamingResponse)
 
     async def list_hubs(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import ULID, Error, ListIntegrations
 
@@ -36,6 +37,16 @@ class IntegrationsResourceWithRawResponse:
         self.delete_integration = raw_method(resource.delete_integration)
 
 
+class IntegrationsResourceWithStreamingResponse:
+    """``IntegrationsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: IntegrationsResource) -> None:
+        self.list_integrations = streaming_method(resource.list_integrations)
+        self.delete_integration = streaming_method(resource.delete_integration)
+
+
 class IntegrationsResource(SyncAPIResource):
     """Operations tagged `Integrations`.
 
@@ -44,6 +55,8 @@ class IntegrationsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(IntegrationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(IntegrationsResourceWithStreamingResponse)
 
     def list_integrations(
         self,
@@ -96,11 +109,23 @@ class AsyncIntegrationsResourceWithRawResponse:
         self.delete_integration = async_raw_method(resource.delete_integration)
 
 
+class AsyncIntegrationsResourceWithStreamingResponse:
+    """``AsyncIntegrationsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncIntegrationsResource) -> None:
+        self.list_integrations = async_streaming_method(resource.list_integrations)
+        self.delete_integration = async_streaming_method(resource.delete_integration)
+
+
 class AsyncIntegrationsResource(AsyncAPIResource):
     """The async form of :class:`IntegrationsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncIntegrationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncIntegrationsResourceWithStreamingResponse)
 
     async def list_integrations(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import ULID, DynamicVariables, Error, GetEndUserIdentifierType, IntegrationMetadata
 
@@ -45,6 +46,19 @@ class InternalResourceWithRawResponse:
         )
 
 
+class InternalResourceWithStreamingResponse:
+    """``InternalResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: InternalResource) -> None:
+        self.update_integration_metadata = streaming_method(resource.update_integration_metadata)
+        self.get_dynamic_variables = streaming_method(resource.get_dynamic_variables)
+        self.update_dynamic_variables_internal = streaming_method(
+            resource.update_dynamic_variables_internal
+        )
+
+
 class InternalResource(SyncAPIResource):
     """Operations tagged `Internal`.
 
@@ -53,6 +67,8 @@ class InternalResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(InternalResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(InternalResourceWithStreamingResponse)
 
     def update_integration_metadata(
         self,
@@ -132,11 +148,28 @@ class AsyncInternalResourceWithRawResponse:
         )
 
 
+class AsyncInternalResourceWithStreamingResponse:
+    """``AsyncInternalResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncInternalResource) -> None:
+        self.update_integration_metadata = async_streaming_method(
+            resource.update_integration_metadata
+        )
+        self.get_dynamic_variables = async_streaming_method(resource.get_dynamic_variables)
+        self.update_dynamic_variables_internal = async_streaming_method(
+            resource.update_dynamic_variables_internal
+        )
+
+
 class AsyncInternalResource(AsyncAPIResource):
     """The async form of :class:`InternalResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncInternalResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncInternalResourceWithStreamingResponse)
 
     async def update_integration_metadata(
         self,

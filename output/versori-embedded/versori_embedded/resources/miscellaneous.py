@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import HealthResponse
 
@@ -26,6 +27,15 @@ class MiscellaneousResourceWithRawResponse:
         self.health_check = raw_method(resource.health_check)
 
 
+class MiscellaneousResourceWithStreamingResponse:
+    """``MiscellaneousResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: MiscellaneousResource) -> None:
+        self.health_check = streaming_method(resource.health_check)
+
+
 class MiscellaneousResource(SyncAPIResource):
     """Operations tagged `Miscellaneous`.
 
@@ -34,6 +44,8 @@ class MiscellaneousResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(MiscellaneousResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(MiscellaneousResourceWithStreamingResponse)
 
     def health_check(
         self,
@@ -53,11 +65,22 @@ class AsyncMiscellaneousResourceWithRawResponse:
         self.health_check = async_raw_method(resource.health_check)
 
 
+class AsyncMiscellaneousResourceWithStreamingResponse:
+    """``AsyncMiscellaneousResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncMiscellaneousResource) -> None:
+        self.health_check = async_streaming_method(resource.health_check)
+
+
 class AsyncMiscellaneousResource(AsyncAPIResource):
     """The async form of :class:`MiscellaneousResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncMiscellaneousResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncMiscellaneousResourceWithStreamingResponse)
 
     async def health_check(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import Error, Organisation
 
@@ -29,6 +30,15 @@ class ActiveOrganisationResourceWithRawResponse:
         self.get_active_organisation = raw_method(resource.get_active_organisation)
 
 
+class ActiveOrganisationResourceWithStreamingResponse:
+    """``ActiveOrganisationResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: ActiveOrganisationResource) -> None:
+        self.get_active_organisation = streaming_method(resource.get_active_organisation)
+
+
 class ActiveOrganisationResource(SyncAPIResource):
     """Operations tagged `active-organisation`.
 
@@ -37,6 +47,8 @@ class ActiveOrganisationResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(ActiveOrganisationResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(ActiveOrganisationResourceWithStreamingResponse)
 
     def get_active_organisation(
         self,
@@ -56,11 +68,22 @@ class AsyncActiveOrganisationResourceWithRawResponse:
         self.get_active_organisation = async_raw_method(resource.get_active_organisation)
 
 
+class AsyncActiveOrganisationResourceWithStreamingResponse:
+    """``AsyncActiveOrganisationResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncActiveOrganisationResource) -> None:
+        self.get_active_organisation = async_streaming_method(resource.get_active_organisation)
+
+
 class AsyncActiveOrganisationResource(AsyncAPIResource):
     """The async form of :class:`ActiveOrganisationResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncActiveOrganisationResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncActiveOrganisationResourceWithStreamingResponse)
 
     async def get_active_organisation(
         self,

@@ -11,6 +11,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import (
     Billing,
@@ -222,6 +223,39 @@ class OrganisationsResourceWithRawResponse:
         self.create_checkout_session = raw_method(resource.create_checkout_session)
 
 
+class OrganisationsResourceWithStreamingResponse:
+    """``OrganisationsResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: OrganisationsResource) -> None:
+        self.get_organisations = streaming_method(resource.get_organisations)
+        self.create_organisation = streaming_method(resource.create_organisation)
+        self.get_organisation = streaming_method(resource.get_organisation)
+        self.get_members = streaming_method(resource.get_members)
+        self.get_member = streaming_method(resource.get_member)
+        self.delete_member = streaming_method(resource.delete_member)
+        self.get_service_accounts = streaming_method(resource.get_service_accounts)
+        self.create_service_account = streaming_method(resource.create_service_account)
+        self.get_service_account = streaming_method(resource.get_service_account)
+        self.delete_service_account = streaming_method(resource.delete_service_account)
+        self.get_groups = streaming_method(resource.get_groups)
+        self.create_group = streaming_method(resource.create_group)
+        self.get_group = streaming_method(resource.get_group)
+        self.delete_group = streaming_method(resource.delete_group)
+        self.get_invitations = streaming_method(resource.get_invitations)
+        self.invite_member = streaming_method(resource.invite_member)
+        self.delete_invitation = streaming_method(resource.delete_invitation)
+        self.accept_invitation = streaming_method(resource.accept_invitation)
+        self.resend_invitation = streaming_method(resource.resend_invitation)
+        self.set_active_organisation = streaming_method(resource.set_active_organisation)
+        self.get_billing = streaming_method(resource.get_billing)
+        self.update_billing_details = streaming_method(resource.update_billing_details)
+        self.get_invoices = streaming_method(resource.get_invoices)
+        self.update_subscription = streaming_method(resource.update_subscription)
+        self.create_checkout_session = streaming_method(resource.create_checkout_session)
+
+
 class OrganisationsResource(SyncAPIResource):
     """Organisations sit at the top of the Versori platform: every resource belongs to one. Each Organisation has one owner
     and may have many members.
@@ -231,6 +265,8 @@ class OrganisationsResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(OrganisationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(OrganisationsResourceWithStreamingResponse)
 
     def get_organisations(
         self,
@@ -693,11 +729,46 @@ class AsyncOrganisationsResourceWithRawResponse:
         self.create_checkout_session = async_raw_method(resource.create_checkout_session)
 
 
+class AsyncOrganisationsResourceWithStreamingResponse:
+    """``AsyncOrganisationsResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncOrganisationsResource) -> None:
+        self.get_organisations = async_streaming_method(resource.get_organisations)
+        self.create_organisation = async_streaming_method(resource.create_organisation)
+        self.get_organisation = async_streaming_method(resource.get_organisation)
+        self.get_members = async_streaming_method(resource.get_members)
+        self.get_member = async_streaming_method(resource.get_member)
+        self.delete_member = async_streaming_method(resource.delete_member)
+        self.get_service_accounts = async_streaming_method(resource.get_service_accounts)
+        self.create_service_account = async_streaming_method(resource.create_service_account)
+        self.get_service_account = async_streaming_method(resource.get_service_account)
+        self.delete_service_account = async_streaming_method(resource.delete_service_account)
+        self.get_groups = async_streaming_method(resource.get_groups)
+        self.create_group = async_streaming_method(resource.create_group)
+        self.get_group = async_streaming_method(resource.get_group)
+        self.delete_group = async_streaming_method(resource.delete_group)
+        self.get_invitations = async_streaming_method(resource.get_invitations)
+        self.invite_member = async_streaming_method(resource.invite_member)
+        self.delete_invitation = async_streaming_method(resource.delete_invitation)
+        self.accept_invitation = async_streaming_method(resource.accept_invitation)
+        self.resend_invitation = async_streaming_method(resource.resend_invitation)
+        self.set_active_organisation = async_streaming_method(resource.set_active_organisation)
+        self.get_billing = async_streaming_method(resource.get_billing)
+        self.update_billing_details = async_streaming_method(resource.update_billing_details)
+        self.get_invoices = async_streaming_method(resource.get_invoices)
+        self.update_subscription = async_streaming_method(resource.update_subscription)
+        self.create_checkout_session = async_streaming_method(resource.create_checkout_session)
+
+
 class AsyncOrganisationsResource(AsyncAPIResource):
     """The async form of :class:`OrganisationsResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncOrganisationsResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncOrganisationsResourceWithStreamingResponse)
 
     async def get_organisations(
         self,

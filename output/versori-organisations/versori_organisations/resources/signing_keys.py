@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..models import CreatePublicKey, Error, PublicKey
 
@@ -47,6 +48,18 @@ class SigningKeysResourceWithRawResponse:
         self.delete_signing_key = raw_method(resource.delete_signing_key)
 
 
+class SigningKeysResourceWithStreamingResponse:
+    """``SigningKeysResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: SigningKeysResource) -> None:
+        self.get_public_key = streaming_method(resource.get_public_key)
+        self.list_signing_keys = streaming_method(resource.list_signing_keys)
+        self.create_signing_key = streaming_method(resource.create_signing_key)
+        self.delete_signing_key = streaming_method(resource.delete_signing_key)
+
+
 class SigningKeysResource(SyncAPIResource):
     """Signing keys sign JWTs that authenticate requests to the Versori platform.
 
@@ -55,6 +68,8 @@ class SigningKeysResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(SigningKeysResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(SigningKeysResourceWithStreamingResponse)
 
     def get_public_key(
         self,
@@ -137,11 +152,25 @@ class AsyncSigningKeysResourceWithRawResponse:
         self.delete_signing_key = async_raw_method(resource.delete_signing_key)
 
 
+class AsyncSigningKeysResourceWithStreamingResponse:
+    """``AsyncSigningKeysResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncSigningKeysResource) -> None:
+        self.get_public_key = async_streaming_method(resource.get_public_key)
+        self.list_signing_keys = async_streaming_method(resource.list_signing_keys)
+        self.create_signing_key = async_streaming_method(resource.create_signing_key)
+        self.delete_signing_key = async_streaming_method(resource.delete_signing_key)
+
+
 class AsyncSigningKeysResource(AsyncAPIResource):
     """The async form of :class:`SigningKeysResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncSigningKeysResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncSigningKeysResourceWithStreamingResponse)
 
     async def get_public_key(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import Error, SlugAvailability
 
@@ -29,6 +30,15 @@ class SlugResourceWithRawResponse:
         self.get_slug_availability = raw_method(resource.get_slug_availability)
 
 
+class SlugResourceWithStreamingResponse:
+    """``SlugResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: SlugResource) -> None:
+        self.get_slug_availability = streaming_method(resource.get_slug_availability)
+
+
 class SlugResource(SyncAPIResource):
     """Operations tagged `slug`.
 
@@ -37,6 +47,8 @@ class SlugResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(SlugResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(SlugResourceWithStreamingResponse)
 
     def get_slug_availability(
         self,
@@ -61,11 +73,22 @@ class AsyncSlugResourceWithRawResponse:
         self.get_slug_availability = async_raw_method(resource.get_slug_availability)
 
 
+class AsyncSlugResourceWithStreamingResponse:
+    """``AsyncSlugResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncSlugResource) -> None:
+        self.get_slug_availability = async_streaming_method(resource.get_slug_availability)
+
+
 class AsyncSlugResource(AsyncAPIResource):
     """The async form of :class:`SlugResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncSlugResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncSlugResourceWithStreamingResponse)
 
     async def get_slug_availability(
         self,

@@ -9,6 +9,7 @@ from typing import Unpack
 from .._base_client import Endpoint, ResponseSpec
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
+from .._streamed_response import async_streaming_method, streaming_method
 from .._types import RequestOptions
 from ..models import BillingWebhooksResponse
 
@@ -26,6 +27,15 @@ class WebhooksResourceWithRawResponse:
         self.billing_webhooks = raw_method(resource.billing_webhooks)
 
 
+class WebhooksResourceWithStreamingResponse:
+    """``WebhooksResource`` methods whose response is read as the caller asks: each call is a
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: WebhooksResource) -> None:
+        self.billing_webhooks = streaming_method(resource.billing_webhooks)
+
+
 class WebhooksResource(SyncAPIResource):
     """Operations tagged `webhooks`.
 
@@ -34,6 +44,8 @@ class WebhooksResource(SyncAPIResource):
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(WebhooksResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(WebhooksResourceWithStreamingResponse)
 
     def billing_webhooks(
         self,
@@ -54,11 +66,22 @@ class AsyncWebhooksResourceWithRawResponse:
         self.billing_webhooks = async_raw_method(resource.billing_webhooks)
 
 
+class AsyncWebhooksResourceWithStreamingResponse:
+    """``AsyncWebhooksResource`` methods whose response is read as the caller asks: each call is an async
+    context manager giving the status and headers before the body (``iter_bytes()``,
+    ``iter_text()``, ``iter_lines()``, ``write_to_file()``, ``parse()``)."""
+
+    def __init__(self, resource: AsyncWebhooksResource) -> None:
+        self.billing_webhooks = async_streaming_method(resource.billing_webhooks)
+
+
 class AsyncWebhooksResource(AsyncAPIResource):
     """The async form of :class:`WebhooksResource`: the same methods, awaited."""
 
     #: The same methods, returning the raw response (status, headers, ``.parse()``).
     with_raw_response = cached_property(AsyncWebhooksResourceWithRawResponse)
+    #: The same methods as context managers of the response, its body read as the caller asks.
+    with_streaming_response = cached_property(AsyncWebhooksResourceWithStreamingResponse)
 
     async def billing_webhooks(
         self,
