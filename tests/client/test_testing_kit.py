@@ -167,10 +167,10 @@ def test_pages_are_served_and_linked(kit: Any, mock: Any, connect_models: Any) -
     items = [kit.fake(connect_models.ConnectionSummary, seed=i) for i in range(5)]
     mock.connections.list_connector_connections.returns(pages=[items[:2], items[2:4], items[4:]])
     page = mock.client().connections.list_connector_connections(organisation_id="o1", connector_id="c1")
-    assert list(page) == items[:2]
-    assert list(page.iter_all()) == items
+    assert list(page.items) == items[:2]
+    assert list(page) == items  # iterating a page walks every page, from the one it has
     calls = mock.connections.list_connector_connections.calls
-    assert [c.request.url.params.get("after") for c in calls] == [None, "page-1", "page-2"]  # iter_all starts from the page it has
+    assert [c.request.url.params.get("after") for c in calls] == [None, "page-1", "page-2"]
     assert calls[-1].kwargs == {"organisation_id": "o1", "connector_id": "c1", "after": "page-2"}
     with pytest.raises(TypeError, match="not paginated"):
         mock.connections.get_connection.returns(pages=[[1]])
