@@ -194,7 +194,8 @@ class DefinitionsMixin:
                 extra_hint = T.hint(t)
                 deps |= T.names_in(t)
         self._model_shapes[name] = ModelShape(shape, closed=extra == "forbid")
-        return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps)
+        open_extra = addl is True or isinstance(addl, dict)
+        return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps, open_extra)
 
     def known_types(self) -> Known:
         """The generated types built so far, for :func:`.literals.field_default`."""

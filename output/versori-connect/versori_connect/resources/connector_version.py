@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -129,7 +131,7 @@ class ConnectorVersionResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectorVersionCreate,
+        body: ConnectorVersionCreate | _params.ConnectorVersionCreate,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Create a Connector version
@@ -142,7 +144,7 @@ class ConnectorVersionResource(SyncAPIResource):
         return self._client.call(
             _CREATE_CONNECTOR_VERSION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectorVersionCreate, body),
             options=options,
         )
 
@@ -178,7 +180,7 @@ class ConnectorVersionResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: ConnectorVersion,
+        body: ConnectorVersion | _params.ConnectorVersion,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Update a Connector version
@@ -196,7 +198,7 @@ class ConnectorVersionResource(SyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(ConnectorVersion, body),
             options=options,
         )
 
@@ -359,14 +361,14 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectorVersionCreate,
+        body: ConnectorVersionCreate | _params.ConnectorVersionCreate,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Create a Connector version (the async form of :meth:`ConnectorVersionResource.create_connector_version`)."""
         return await self._client.call(
             _CREATE_CONNECTOR_VERSION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectorVersionCreate, body),
             options=options,
         )
 
@@ -395,7 +397,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: ConnectorVersion,
+        body: ConnectorVersion | _params.ConnectorVersion,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Update a Connector version (the async form of :meth:`ConnectorVersionResource.update_connector_version`)."""
@@ -406,7 +408,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(ConnectorVersion, body),
             options=options,
         )
 

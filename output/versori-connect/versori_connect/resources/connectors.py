@@ -7,7 +7,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -275,7 +277,7 @@ class ConnectorsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorTagsBody,
+        body: UpdateConnectorTagsBody | _params.UpdateConnectorTagsBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector tags
@@ -288,7 +290,7 @@ class ConnectorsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_CONNECTOR_TAGS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorTagsBody, body),
             options=options,
         )
 
@@ -297,7 +299,7 @@ class ConnectorsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorCategoriesBody,
+        body: UpdateConnectorCategoriesBody | _params.UpdateConnectorCategoriesBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector categories
@@ -310,7 +312,7 @@ class ConnectorsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_CONNECTOR_CATEGORIES,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorCategoriesBody, body),
             options=options,
         )
 
@@ -372,7 +374,7 @@ class ConnectorsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorCreate,
+        body: HTTPConnectorCreate | _params.HTTPConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> HTTPConnector:
         """Create an HTTP Connector
@@ -382,7 +384,7 @@ class ConnectorsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_HTTP_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(HTTPConnectorCreate, body),
             options=options,
         )
 
@@ -520,14 +522,14 @@ class AsyncConnectorsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorTagsBody,
+        body: UpdateConnectorTagsBody | _params.UpdateConnectorTagsBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector tags (the async form of :meth:`ConnectorsResource.update_connector_tags`)."""
         await self._client.call(
             _UPDATE_CONNECTOR_TAGS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorTagsBody, body),
             options=options,
         )
 
@@ -536,14 +538,14 @@ class AsyncConnectorsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorCategoriesBody,
+        body: UpdateConnectorCategoriesBody | _params.UpdateConnectorCategoriesBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector categories (the async form of :meth:`ConnectorsResource.update_connector_categories`)."""
         await self._client.call(
             _UPDATE_CONNECTOR_CATEGORIES,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorCategoriesBody, body),
             options=options,
         )
 
@@ -591,13 +593,13 @@ class AsyncConnectorsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorCreate,
+        body: HTTPConnectorCreate | _params.HTTPConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> HTTPConnector:
         """Create an HTTP Connector (the async form of :meth:`ConnectorsResource.create_http_connector`)."""
         return await self._client.call(
             _CREATE_HTTP_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(HTTPConnectorCreate, body),
             options=options,
         )

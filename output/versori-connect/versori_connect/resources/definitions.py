@@ -8,7 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPage, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -135,7 +137,7 @@ class DefinitionsResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsCreate,
+        body: DefinitionsCreate | _params.DefinitionsCreate,
         **options: Unpack[RequestOptions],
     ) -> Definitions:
         """Create one or more Definitions
@@ -157,7 +159,7 @@ class DefinitionsResource(SyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(DefinitionsCreate, body),
             options=options,
         )
 
@@ -167,7 +169,7 @@ class DefinitionsResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsDelete,
+        body: DefinitionsDelete | _params.DefinitionsDelete,
         force: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
@@ -188,7 +190,7 @@ class DefinitionsResource(SyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            json=body,
+            json=as_body(DefinitionsDelete, body),
             options=options,
         )
 
@@ -227,7 +229,7 @@ class DefinitionsResource(SyncAPIResource):
         connector_id: str,
         version: str,
         definition_name: str,
-        body: DefinitionUpdate,
+        body: DefinitionUpdate | _params.DefinitionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Definition:
         """Update a Definition
@@ -246,7 +248,7 @@ class DefinitionsResource(SyncAPIResource):
                 "version": version,
                 "definition_name": definition_name,
             },
-            json=body,
+            json=as_body(DefinitionUpdate, body),
             options=options,
         )
 
@@ -357,7 +359,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsCreate,
+        body: DefinitionsCreate | _params.DefinitionsCreate,
         **options: Unpack[RequestOptions],
     ) -> Definitions:
         """Create one or more Definitions (the async form of :meth:`DefinitionsResource.create_definitions`)."""
@@ -368,7 +370,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(DefinitionsCreate, body),
             options=options,
         )
 
@@ -378,7 +380,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsDelete,
+        body: DefinitionsDelete | _params.DefinitionsDelete,
         force: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
@@ -391,7 +393,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            json=body,
+            json=as_body(DefinitionsDelete, body),
             options=options,
         )
 
@@ -423,7 +425,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         connector_id: str,
         version: str,
         definition_name: str,
-        body: DefinitionUpdate,
+        body: DefinitionUpdate | _params.DefinitionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Definition:
         """Update a Definition (the async form of :meth:`DefinitionsResource.update_definition`)."""
@@ -435,7 +437,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "version": version,
                 "definition_name": definition_name,
             },
-            json=body,
+            json=as_body(DefinitionUpdate, body),
             options=options,
         )
 

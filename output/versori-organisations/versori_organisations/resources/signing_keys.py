@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -86,7 +88,7 @@ class SigningKeysResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreatePublicKey | NotGiven = NOT_GIVEN,
+        body: CreatePublicKey | _params.CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Create a signing key
@@ -103,7 +105,7 @@ class SigningKeysResource(SyncAPIResource):
         self._client.call(
             _CREATE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreatePublicKey, body),
             options=options,
         )
 
@@ -167,14 +169,14 @@ class AsyncSigningKeysResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreatePublicKey | NotGiven = NOT_GIVEN,
+        body: CreatePublicKey | _params.CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Create a signing key (the async form of :meth:`SigningKeysResource.create_signing_key`)."""
         await self._client.call(
             _CREATE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreatePublicKey, body),
             options=options,
         )
 
