@@ -529,7 +529,8 @@ def _params_plan(api: Api, banner: str) -> dict[str, Any]:
     n = local_names(api.shadowed)
     ctx = params_context(api, banner, n)
     groups = _imported_names(ctx["code"], api.shadowed, ("TypedDict",) if ctx["dicts"] else ())
-    imports = _import_sections(groups, ".", (), ["models as _models"] if ctx["dicts"] else [])
+    own = ["models as _models"] if any("_models." in text for text in ctx["code"]) else []
+    imports = _import_sections(groups, ".", (), own)
     return {**ctx, "imports": imports, "n": n, "py_str": py_str}
 
 
