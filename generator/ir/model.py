@@ -117,6 +117,9 @@ class ModelDef:
     #: What the schema says of valid objects beyond the fields: ``required`` names it does not
     #: declare in ``properties`` (kept as extra data), ``minProperties`` (``normalize/facts.py``).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The schema declares ``additionalProperties`` (true or a schema): a body given as a dict
+    #: may hold keys that are no field (``__additional_properties__``).
+    open_extra: bool = False
 
 
 @dataclass
@@ -307,6 +310,18 @@ class SecurityScheme:
 
 
 @dataclass
+class Webhook:
+    """A webhook of the document (OpenAPI 3.1 ``webhooks``): ``name`` as declared, the class its
+    JSON payload parses into (``hint``)."""
+
+    name: str
+    method: str
+    hint: str
+    doc: str
+    pointer: str
+
+
+@dataclass
 class Api:
     """The whole API: everything the templates render."""
 
@@ -335,3 +350,6 @@ class Api:
     #: ``(input class, class of responses)``, in definition order (see
     #: ``normalize/read_write.py``).
     input_models: list[tuple[str, str]] = field(default_factory=list)
+    #: The document's webhooks, and the name of the union of their payloads ("" when none).
+    webhooks: list[Webhook] = field(default_factory=list)
+    webhook_event: str = ""

@@ -14,6 +14,7 @@ from .class_names import MODEL_MODULE_NAMES
 from .finalize import finalize_api
 from .operations import OperationBuilder, security_alternatives
 from .schemas import SchemaBuilder
+from .webhooks import build_webhooks, finalize_webhooks
 
 
 def default_names(title: str) -> tuple[str, str]:
@@ -64,12 +65,14 @@ def build_api(
     default_security = _default_security(data, security)
     ops.check_security(data.get("security"), root.child("security"))
     resources = ops.build(default_security)
+    webhooks, event_token = build_webhooks(data, root, resolver, schemas, sink)
     schemas.build_queued()
     ops.resolve_defaults()
     schemas.mark_always_sent()
     schemas.mark_nullable()
     names = schemas.finalize_names()
     shadowed = finalize_api(schemas.defs.values(), resources, names)
+    webhook_event = finalize_webhooks(webhooks, event_token, names)
     ops.name_classes(resources, {d.name for d in schemas.defs.values()} | MODEL_MODULE_NAMES)
 
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
@@ -91,6 +94,8 @@ def build_api(
         default_security=default_security,
         shadowed=shadowed,
         input_models=[(d.name, read_names[d.name]) for d in definitions if d.name in read_names],
+        webhooks=webhooks,
+        webhook_event=webhook_event,
     )
 
 

@@ -41,13 +41,14 @@ from . import types as T
 #: imported whole is its own source; ``_x`` is the package's runtime module ``_x``). A schema or
 #: tag of one of these names keeps it: the generated code then imports that name as ``_Name``.
 GENERATED_IMPORTS: dict[str, str] = {
-    **{n: "typing" for n in ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Unpack")},
+    **{n: "typing" for n in ("Annotated", "Any", "ClassVar", "Literal", "Required", "TypeAlias", "TypedDict",
+                              "Unpack")},
     **{n: "collections.abc" for n in ("Mapping",)},
     **{n: "pydantic" for n in ("ConfigDict", "Discriminator", "Field", "Tag")},
     **{n: "functools" for n in ("cached_property",)},
     **{n: n for n in ("datetime", "decimal", "uuid")},
     **{n: "_models" for n in ("BaseModel", "DateOrDateTime", "FileInput", "JsonDecimal", "OpenIntEnum", "OpenStrEnum",
-                              "UnknownVariant", "body_kwargs", "discriminate", "json_param", "match_shape")},
+                              "UnknownVariant", "as_body", "body_kwargs", "discriminate", "json_param", "match_shape")},
     **{n: "_types" for n in ("FileContent", "NOT_GIVEN", "NotGiven", "RequestOptions")},
     **{n: "_base_client" for n in ("Endpoint", "PagedEndpoint", "ResponseSpec", "StreamEndpoint")},
     **{n: "_streaming" for n in ("AsyncStream", "Stream")},

@@ -199,7 +199,10 @@ class DefinitionsMixin:
         facts: dict[str, Any] = {"required": missing} if missing else {}
         if isinstance(schema.get("minProperties"), int):
             facts["minProperties"] = schema["minProperties"]
-        return ModelDef(name, loc.key, doc, fields, extra, extra_hint, deps, facts)
+        open_extra = addl is True or isinstance(addl, dict)
+        return ModelDef(
+            name, loc.key, doc, fields, extra, extra_hint, deps, facts=facts, open_extra=open_extra
+        )
 
     def known_types(self) -> Known:
         """The generated types built so far, for :func:`.literals.field_default`."""

@@ -28,9 +28,12 @@ from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
 from .client_plan import auth_args, client_context
 from .docs import reference_context
+from .errors import errors_context
 from .kit import kit_context
 from .order import all_order, from_imports, straight_imports
+from .params import body_models, params_context
 from .text import comment, docstring_body, py_str, toml_str
+from .webhooks import webhooks_attr, webhooks_context
 
 #: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
 #: standard library modules imported whole, and the package's ``_x`` runtime modules).
@@ -79,7 +82,9 @@ def _imported_names(code: list[str], shadowed: list[str], always: Iterable[str] 
     return out
 
 
-def _import_sections(groups: dict[str, set[str]], package: str, models: Iterable[str] = ()) -> list[list[str]]:
+def _import_sections(
+    groups: dict[str, set[str]], package: str, models: Iterable[str] = (), own: Iterable[str] = ()
+) -> list[list[str]]:
     """The import statements of a generated module after ``from __future__``, by isort section
     (the standard library, third party, the package; empty ones left out), from its names by
     source and the ``models`` classes it uses; ``package`` is how the module reaches its
@@ -90,6 +95,8 @@ def _import_sections(groups: dict[str, set[str]], package: str, models: Iterable
     local = {package + s: n for s, n in groups.items() if s.startswith("_") and n}
     if set(models):
         local[package + "models"] = set(models)
+    if set(own):  # the package's modules imported whole (``params as _params``)
+        local[package] = set(own)
     sections = [straight_imports(straight) + from_imports(stdlib), from_imports(third), from_imports(local)]
     return [section for section in sections if section]
 
@@ -166,18 +173,24 @@ def _body_class(hint: str, classes: set[str]) -> str:
 
 
 def _method_views(
-    op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str], classes: set[str]
+    op: Operation,
+    class_name: str,
+    default_security: list[list[str]],
+    n: dict[str, str],
+    classes: set[str],
+    dicts: set[str],
 ) -> list[MethodView]:
     """The methods of ``op`` on the resource ``class_name``: one, or two when it offers both JSON
     and an event stream (``<method>`` and ``<method>_stream``); ``n``: how the module writes the
-    names it imports (:func:`local_names`); ``classes``: the model and enum classes."""
+    names it imports (:func:`local_names`); ``classes``: the model and enum classes; ``dicts``:
+    the models a body may also be given as a dict of (``params.py``)."""
     if op.stream is None:
-        return [_method_view(op, class_name, default_security, n, classes)]
+        return [_method_view(op, class_name, default_security, n, classes, dicts)]
     if op.stream_name is None:
-        return [_method_view(op, class_name, default_security, n, classes, stream=True)]
+        return [_method_view(op, class_name, default_security, n, classes, dicts, stream=True)]
     return [
-        _method_view(op, class_name, default_security, n, classes),
-        _method_view(op, class_name, default_security, n, classes, stream=True),
+        _method_view(op, class_name, default_security, n, classes, dicts),
+        _method_view(op, class_name, default_security, n, classes, dicts, stream=True),
     ]
 
 
@@ -187,11 +200,13 @@ def _method_view(
     default_security: list[list[str]],
     n: dict[str, str],
     classes: set[str],
+    dicts: set[str],
     stream: bool = False,
 ) -> MethodView:
     """The method of ``op`` on the resource ``class_name`` (its event-stream method when
     ``stream``); ``n``: how the module writes the names it imports (:func:`local_names`);
-    ``classes``: the model and enum classes."""
+    ``classes``: the model and enum classes; ``dicts``: the models a body may also be given as a
+    dict of (``params.py``)."""
     name = (op.stream_name or op.py_name) if stream else op.py_name
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
@@ -202,7 +217,7 @@ def _method_view(
     body_arg = None
     if op.bodies:
         body_arg = op.body_arg
-        hints = list(dict.fromkeys(b.hint for b in op.bodies))
+        hints = list(dict.fromkeys(f"{b.hint} | _params.{b.hint}" if b.hint in dicts else b.hint for b in op.bodies))
         bhint = " | ".join(hints)
         required = any(b.required for b in op.bodies)
         sig.append(f"{body_arg}: {bhint}" if required else f"{body_arg}: {bhint} | {not_given}")
@@ -279,10 +294,12 @@ def _method_view(
             # fields are read by ``body_kwargs``, which also gives its media type)
             kind = op.bodies[0].kind
             ct = op.bodies[0].content_type
+            # a dict given for a model is validated into it first
+            value = f"{n['as_body']}({op.bodies[0].hint}, {body_arg})" if op.bodies[0].hint in dicts else body_arg
             if kind in ("form", "multipart"):
-                call.append(f"**{n['body_kwargs']}({body_arg}, ((None, {py_str(kind)}, {py_str(ct)}),))")
+                call.append(f"**{n['body_kwargs']}({value}, ((None, {py_str(kind)}, {py_str(ct)}),))")
             else:
-                call.append(f"{'json' if kind == 'json' else 'content'}={body_arg}")
+                call.append(f"{'json' if kind == 'json' else 'content'}={value}")
                 if (kind != "json" or ct.split(";")[0].strip() != "application/json") and "*" not in ct:
                     fixed.append(f"content_type={py_str(ct)}")
         else:
@@ -372,14 +389,17 @@ def _stream_note(op: Operation, stream: bool) -> str:
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
     n = local_names(api.shadowed)
     classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
-    methods = [m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes)]
+    dicts = set(body_models(api))
+    methods = [m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes, dicts)]
     code = []
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
     pages = any(op.pagination for op in res.operations)
     always = _RESOURCE_TEMPLATE + (_RESOURCE_TEMPLATE_METHODS if methods else ())
     used_models = {name for text in code for name in identifiers(text) if name in model_names}
-    imports = _import_sections(_imported_names(code, api.shadowed, always), "..", used_models)
+    # the dicts a body may be given as (``params.py``)
+    own = ["params as _params"] if any("_params." in text for text in code) else []
+    imports = _import_sections(_imported_names(code, api.shadowed, always), "..", used_models, own)
     return FilePlan(
         path=f"{api.package}/resources/{res.module}.py",
         template="resource.py.jinja",
@@ -465,6 +485,8 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if nullable:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in nullable) + "})"
                 settings.append(f"__nullable__: {n['ClassVar']}[frozenset[str]] = {frozen}")
+            if d.open_extra:
+                settings.append(f"__additional_properties__: {n['ClassVar']}[bool] = True")
             if d.extra_hint:
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = {n['Field']}(init=False)")
             typed = []
@@ -541,6 +563,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "toml_str": toml_str,
         "version": api.package_version or package_version(api.version),
         "default_security": _py_alternatives(api.default_security) if api.default_security else "",
+        "webhooks_attr": webhooks_attr(api),
         # the tool settings the generated pyproject.toml declares: those it was formatted with
         "line_length": LINE_LENGTH,
         "python_version": f"{PYTHON[0]}.{PYTHON[1]}",
@@ -557,6 +580,10 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 "auth_args": auth_args(api),
                 "client_credentials": any(s.token_url for s in api.security),
                 "input_model": api.input_models[0] if api.input_models else None,
+                "typed_errors": errors_context(api, banner)["typed"],
+                "dict_body": _readme_dict_body(api),
+                "webhooks_attr": webhooks_attr(api),
+                "webhooks": api.webhooks,
             },
         ),
         FilePlan("REFERENCE.md", "REFERENCE.md.jinja", {**common, **reference_context(api)}),
@@ -565,8 +592,12 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),
         FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, **client_context(api), "doc_title": docstring_body(api.title)}),
         FilePlan(f"{pkg}/models.py", "models.py.jinja", _models_context(api, banner)),
+        FilePlan(f"{pkg}/_errors.py", "_errors.py.jinja", errors_context(api, banner)),
+        FilePlan(f"{pkg}/params.py", "params.py.jinja", _params_plan(api, banner)),
         FilePlan(f"{pkg}/resources/__init__.py", "resources_init.py.jinja", common),
     ]
+    if api.webhook_event:
+        files.append(FilePlan(f"{pkg}/webhooks.py", "webhooks.py.jinja", webhooks_context(api, banner)))
     for res in api.resources:
         files.append(_resource_plan(api, res, model_names, banner))
     # the kit passes a test value for each credential; a token wins over OAuth 2.0 client credentials
@@ -575,6 +606,16 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     for src in sorted((templates_dir() / "runtime").glob("*.py")):
         files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
     return files
+
+
+def _params_plan(api: Api, banner: str) -> dict[str, Any]:
+    """The context of ``params.py.jinja`` (:func:`.params.params_context`) with its imports."""
+    n = local_names(api.shadowed)
+    ctx = params_context(api, banner, n)
+    groups = _imported_names(ctx["code"], api.shadowed, ("TypedDict",) if ctx["dicts"] else ())
+    own = ["models as _models"] if any("_models." in text for text in ctx["code"]) else []
+    imports = _import_sections(groups, ".", (), own)
+    return {**ctx, "imports": imports, "n": n, "py_str": py_str}
 
 
 def call_text(head: str, args: list[str], width: int = LINE_LENGTH, target: str = "") -> str:
@@ -629,6 +670,24 @@ def _readme_code(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any]:
         "import_line": import_text(api.package, ["Client", "AsyncClient", "APIStatusError"]),
         "client_call": call_text("Client", [f'{s["param"]}="..."' for s in auth_params], target="client = "),
     }
+
+
+def _readme_dict_body(api: Api) -> dict[str, str] | None:
+    """The README's example of a dict body: the first operation whose body may be one, with the
+    model's required JSON names (``None`` when no body may be a dict)."""
+    dicts = set(body_models(api))
+    models = {d.name: d for d in api.definitions if isinstance(d, ModelDef)}
+    for res in api.resources:
+        for op in res.operations:
+            body = next((b for b in op.bodies if b.hint in dicts), None)
+            if body is not None:
+                keys = [f.json_name for f in models[body.hint].fields if f.required]
+                return {
+                    "call": f"client.{res.attr}.{op.py_name}",
+                    "model": body.hint,
+                    "required": ", ".join(f"`{k}`" for k in keys) or "none",
+                }
+    return None
 
 
 def package_version(spec_version: str) -> str:

@@ -286,3 +286,24 @@ def both(g: "Gen", rec: Recorder, invoke: Callable[[Any], Any], **kw: Any) -> li
         return await invoke(client)
 
     return [sync, asyncio.run(run())]
+
+
+def mypy_snippet(g: "Gen", code: str, folder: Path) -> tuple[int, str]:
+    """Run ``mypy --strict`` on ``code`` (a module using the generated package of ``g``) written
+    into ``folder``; returns mypy's exit code and its report (``reveal_type`` notes included)."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mypy.ini").write_text("[mypy]\n", encoding="utf-8")
+    snippet = folder / "snippet.py"
+    snippet.write_text(textwrap.dedent(code).lstrip("\n"), encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+            "--cache-dir", str(folder / "mypy-cache"), "--config-file", str(folder / "mypy.ini"),
+            str(snippet),
+        ],
+        cwd=folder, capture_output=True, text=True, timeout=600,
+        env={**__import__("os").environ, "MYPYPATH": str(g.project_dir)},
+    )  # fmt: skip
+    return proc.returncode, proc.stdout + proc.stderr

@@ -165,9 +165,14 @@ def test_anyof_beside_properties_parses_each_variant_typed(gen) -> None:
 
 
 def _body_type(method: typing.Any) -> typing.Any:
-    """The type of a method's ``body`` argument, without ``NotGiven`` (an optional body)."""
+    """The type of a method's ``body`` argument, without ``NotGiven`` (an optional body) and the
+    ``TypedDict`` of ``params.py`` a body may also be given as."""
     t = typing.get_type_hints(method, include_extras=True)["body"]
-    args = [a for a in typing.get_args(t) if getattr(a, "__name__", "") != "NotGiven"]
+    args = [
+        a
+        for a in typing.get_args(t)
+        if getattr(a, "__name__", "") != "NotGiven" and not getattr(a, "__module__", "").endswith(".params")
+    ]
     if typing.get_origin(t) in (typing.Union, types.UnionType) and len(args) < len(typing.get_args(t)):
         return typing.Union[tuple(args)] if len(args) > 1 else args[0]
     return t

@@ -111,3 +111,26 @@ def test_a_body_nested_beyond_the_recursion_limit_still_gives_the_typed_error() 
     error = make_status_error(response(500, deep), None)
     assert isinstance(error, exc.InternalServerError)
     assert error.body is None
+
+
+def test_use_status_errors_raises_the_given_subclass_and_refuses_a_class_that_is_none() -> None:
+    import rtpkg._exceptions as exc_mod
+
+    class TypedNotFound(exc_mod.NotFoundError):
+        pass
+
+    saved = dict(exc_mod._classes)
+    try:
+        with pytest.raises(TypeError, match="cannot be raised for status 404"):
+            exc_mod.use_status_errors({404: exc_mod.ConflictError})
+        with pytest.raises(TypeError, match="status 418"):
+            exc_mod.use_status_errors({418: exc_mod.APIStatusError})
+        exc_mod.use_status_errors({404: TypedNotFound})
+        request = httpx.Request("GET", "http://api.test/x")
+        raised = exc_mod.make_status_error(httpx.Response(404, json={}, request=request), None)
+        assert type(raised) is TypedNotFound
+        other = exc_mod.make_status_error(httpx.Response(409, request=request), None)
+        assert type(other) is exc_mod.ConflictError
+    finally:
+        exc_mod._classes.clear()
+        exc_mod._classes.update(saved)

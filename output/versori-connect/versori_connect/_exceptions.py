@@ -29,6 +29,7 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
     "make_status_error",
+    "use_status_errors",
 ]
 
 _MAX_MESSAGE_TEXT = 200
@@ -219,6 +220,27 @@ _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
 }
 
 
+#: The class raised for each status (``"5XX"``: any 5xx), as ``use_status_errors`` left it.
+_classes: dict[int | str, type[APIStatusError]] = {k: v for k, v in _STATUS_ERRORS.items()}
+_classes["5XX"] = InternalServerError
+
+
+def use_status_errors(classes: Mapping[int | str, type[APIStatusError]]) -> None:
+    """Raise ``classes`` (by status: ``404``, or ``"5XX"`` for any 5xx) instead of this module's
+    own: the generated package's ``_errors`` installs, once when imported, the subclasses it
+    types with the error schema its document declares for those statuses.
+
+    Raises:
+        TypeError: a class is not a subclass of the one it replaces (``except NotFoundError``
+            must still catch what is raised), or a status has no class of its own.
+    """
+    for status, cls in classes.items():
+        base = _classes.get(status)
+        if base is None or not issubclass(cls, base):
+            raise TypeError(f"{cls.__name__} cannot be raised for status {status}")
+    _classes.update(classes)
+
+
 def make_status_error(response: httpx.Response, error_type: Any | None) -> APIStatusError:
     """Build the typed ``APIStatusError`` subclass for a non-success ``response``.
 
@@ -228,7 +250,8 @@ def make_status_error(response: httpx.Response, error_type: Any | None) -> APISt
     502 page) or that does not fit still gives the typed exception, with
     ``.body``/``.error`` set to ``None``. This function never raises.
 
-    The message reads ``"412 Precondition Failed: <detail>"`` where ``<detail>`` is the
+    The class is the one for ``status`` (``use_status_errors``). The message reads
+    ``"412 Precondition Failed: <detail>"`` where ``<detail>`` is the
     body's error message field when it has one, else the first 200 characters of the
     body text.
     """
@@ -243,9 +266,9 @@ def make_status_error(response: httpx.Response, error_type: Any | None) -> APISt
             error = type_adapter(error_type).validate_python(body)
         except pydantic.ValidationError:
             error = None
-    cls = _STATUS_ERRORS.get(status)
+    cls = _classes.get(status)
     if cls is None:
-        cls = InternalServerError if status >= 500 else APIStatusError
+        cls = _classes["5XX"] if status >= 500 else APIStatusError
     return cls(_status_message(response, body), response=response, body=body, error=error)
 
 

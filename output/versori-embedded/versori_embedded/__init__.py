@@ -9,7 +9,7 @@ Usage::
 """
 
 from ._client import DEFAULT_BASE_URL, AsyncClient, Client
-from ._exceptions import (
+from ._errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 import pydantic
 from pydantic import ConfigDict
 
+from ._bodies import as_body, is_model_class
 from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ __all__ = [
     "OpenIntEnum",
     "OpenStrEnum",
     "UnknownVariant",
+    "as_body",
     "body_kwargs",
     "discriminate",
     "dump_sent",
@@ -99,11 +101,17 @@ class BaseModel(pydantic.BaseModel):
         protected_namespaces=(),
         arbitrary_types_allowed=True,
         hide_input_in_errors=True,
+        # JSON bodies are parsed from their bytes (``validate_json``); caching every string
+        # value costs a fifth of a large page's parse, and keys alone gain as much
+        cache_strings="keys",
     )
     __secret_fields__: ClassVar[frozenset[str]] = frozenset()
     __always_sent__: ClassVar[frozenset[str]] = frozenset()
     #: The fields whose schema allows null: only their ``None`` is sent (see :func:`dump_sent`).
     __nullable__: ClassVar[frozenset[str]] = frozenset()
+    #: The schema declares ``additionalProperties``: a body given as a dict may hold keys that
+    #: are no field (``_bodies.as_body`` refuses them otherwise).
+    __additional_properties__: ClassVar[bool] = False
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -421,17 +429,22 @@ def body_kwargs(
     json | form | multipart | binary | text; a ``None`` media type leaves the Content-Type to
     the endpoint. The media type ``content_type`` names wins when given; otherwise raw content
     (``bytes``, a file object) takes the first binary entry, and anything else the first entry
-    whose class matches ``body`` (``None`` matches anything). A multipart body's
+    whose class matches ``body`` (``None`` matches anything); a dict given for a model
+    (:func:`_bodies.as_body`, validated into it) takes the first entry of a model, a multipart
+    one when the dict holds a file. A multipart body's
     Content-Type gets its boundary when sent; a wildcard media type (``*/*``) sends the kind's
     default.
 
     Raises:
         ValueError: ``content_type`` is none of the media types in ``kinds``.
+        RequestBodyError: a dict does not fit the model it is given for.
     """
     if isinstance(content_type, str):
-        for _, kind, media_type in kinds:
+        for cls, kind, media_type in kinds:
             if media_type == content_type:
-                return _as_kwargs(body, kind, media_type)
+                return _as_kwargs(
+                    as_body(cls, body) if is_model_class(cls) else body, kind, media_type
+                )
         known = ", ".join(str(m) for _, _, m in kinds)
         raise ValueError(f"content_type {content_type!r} is not one of the declared ({known})")
     if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
@@ -440,6 +453,13 @@ def body_kwargs(
         for _, kind, media_type in kinds:
             if kind == "binary":
                 return _as_kwargs(body, kind, media_type)
+    if isinstance(body, Mapping) and not isinstance(body, pydantic.BaseModel):
+        fields = cast("Mapping[object, object]", body)
+        has_file = any(_is_file_input(v) for v in fields.values())
+        models = [k for k in kinds if is_model_class(k[0])]
+        if models:
+            cls, kind, media_type = min(models, key=lambda k: has_file and k[1] != "multipart")
+            return _as_kwargs(as_body(cls, fields), kind, media_type)
     for cls, kind, media_type in kinds:
         if cls is None or _is_instance(body, cls):
             return _as_kwargs(body, kind, media_type)

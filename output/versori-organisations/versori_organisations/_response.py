@@ -95,7 +95,9 @@ def select_by_status(specs: Mapping[int | str, T] | None, status: int) -> T | No
 
 def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any, object]:
     """Turn a read success ``response`` into the value its ``spec`` declares, plus
-    the decoded JSON it came from (``None`` if not JSON), which pagination reads.
+    what pagination reads its fields from: the decoded JSON (``None`` if not JSON), or, for a
+    typed JSON body, the parsed value itself (parsed from the bytes in one pass, with
+    pydantic's JSON validation: no ``json.loads`` first).
 
     With no spec, an empty body gives ``None`` and any other body its decoded JSON.
     Bodies of ``GC_PAUSE_BYTES`` or more are parsed within ``gc_paused()``.
@@ -116,24 +118,70 @@ def parse_body(response: httpx.Response, spec: ResponseSpec | None) -> tuple[Any
         return response.content, None
     if kind == "auto" and spec is not None and not _says_json(response):
         return _typed_text(response.text, spec.type), None
-    with gc_paused(len(response.content) >= GC_PAUSE_BYTES):
+    content = response.content
+    with gc_paused(len(content) >= GC_PAUSE_BYTES):
+        if spec is None or spec.type is None or not content.strip():
+            data = _decoded(response)
+            if spec is None or spec.type is None:
+                return data, data
+            return _validated(response, spec.type, data), data
         try:
-            data = decode_json(response)
-        except ValueError as exc:
-            raise APIResponseValidationError(
-                response=response,
-                body=None,
-                validation_error=exc,
-                message=f"{response.status_code} response body is not valid JSON",
-            ) from exc
-        if spec is None or spec.type is None:
-            return data, data
-        try:
-            return type_adapter(spec.type).validate_python(data), data
+            # one pass from the bytes (pydantic's JSON parser builds the models directly); the
+            # parsed value stands for the body where pagination reads a field of it
+            value = type_adapter(spec.type).validate_json(content)
+            return value, value
         except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                response=response, body=data, validation_error=exc
-            ) from exc
+            if not _json_invalid(exc):
+                raise APIResponseValidationError(
+                    response=response, body=_decoded_or_none(response), validation_error=exc
+                ) from exc
+        # not JSON to pydantic's parser (a UTF-16 body, a number Python reads and pydantic does
+        # not): the standard library decides, as it always has
+        data = _decoded(response)
+        return _validated(response, spec.type, data), data
+
+
+def _json_invalid(exc: pydantic.ValidationError) -> bool:
+    """Whether a validation error says the bytes were not JSON (rather than not the type)."""
+    return any(error["type"] == "json_invalid" for error in exc.errors(include_url=False))
+
+
+def _decoded(response: httpx.Response) -> object:
+    """The body decoded as JSON (``None`` when empty).
+
+    Raises:
+        APIResponseValidationError: the body is not JSON.
+    """
+    try:
+        return decode_json(response)
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            response=response,
+            body=None,
+            validation_error=exc,
+            message=f"{response.status_code} response body is not valid JSON",
+        ) from exc
+
+
+def _decoded_or_none(response: httpx.Response) -> object:
+    try:
+        return decode_json(response)
+    except ValueError:
+        return None
+
+
+def _validated(response: httpx.Response, tp: Any, data: object) -> Any:
+    """``data`` (decoded JSON) validated into ``tp``.
+
+    Raises:
+        APIResponseValidationError: it does not fit.
+    """
+    try:
+        return type_adapter(tp).validate_python(data)
+    except pydantic.ValidationError as exc:
+        raise APIResponseValidationError(
+            response=response, body=data, validation_error=exc
+        ) from exc
 
 
 def _says_json(response: httpx.Response) -> bool:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -110,7 +112,9 @@ class ConnectionsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        body: (
+            InitialiseOAuth2ConnectionRequest | _params.InitialiseOAuth2ConnectionRequest | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> InitialiseOAuth2ConnectionResponse:
         """Start an OAuth 2.0 connection
@@ -140,7 +144,7 @@ class ConnectionsResource(SyncAPIResource):
         return self._client.call(
             _INITIALISE_OAUTH2_CONNECTION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(InitialiseOAuth2ConnectionRequest, body),
             options=options,
         )
 
@@ -174,7 +178,7 @@ class ConnectionsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectionCreate | NotGiven = NOT_GIVEN,
+        body: ConnectionCreate | _params.ConnectionCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Connection:
         """Create a connection
@@ -189,7 +193,7 @@ class ConnectionsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_CONNECTOR_CONNECTION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectionCreate, body),
             options=options,
         )
 
@@ -224,7 +228,7 @@ class ConnectionsResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         connection_id: str,
-        body: ConnectionUpdate,
+        body: ConnectionUpdate | _params.ConnectionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Connection:
         """Update a connection
@@ -242,7 +246,7 @@ class ConnectionsResource(SyncAPIResource):
                 "connector_id": connector_id,
                 "connection_id": connection_id,
             },
-            json=body,
+            json=as_body(ConnectionUpdate, body),
             options=options,
         )
 
@@ -323,14 +327,16 @@ class AsyncConnectionsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        body: (
+            InitialiseOAuth2ConnectionRequest | _params.InitialiseOAuth2ConnectionRequest | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> InitialiseOAuth2ConnectionResponse:
         """Start an OAuth 2.0 connection (the async form of :meth:`ConnectionsResource.initialise_oauth2_connection`)."""
         return await self._client.call(
             _INITIALISE_OAUTH2_CONNECTION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(InitialiseOAuth2ConnectionRequest, body),
             options=options,
         )
 
@@ -357,14 +363,14 @@ class AsyncConnectionsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectionCreate | NotGiven = NOT_GIVEN,
+        body: ConnectionCreate | _params.ConnectionCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Connection:
         """Create a connection (the async form of :meth:`ConnectionsResource.create_connector_connection`)."""
         return await self._client.call(
             _CREATE_CONNECTOR_CONNECTION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectionCreate, body),
             options=options,
         )
 
@@ -393,7 +399,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         connection_id: str,
-        body: ConnectionUpdate,
+        body: ConnectionUpdate | _params.ConnectionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Connection:
         """Update a connection (the async form of :meth:`ConnectionsResource.update_connection`)."""
@@ -404,7 +410,7 @@ class AsyncConnectionsResource(AsyncAPIResource):
                 "connector_id": connector_id,
                 "connection_id": connection_id,
             },
-            json=body,
+            json=as_body(ConnectionUpdate, body),
             options=options,
         )
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -150,7 +152,7 @@ class ConnectorVersionResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectorVersionCreate,
+        body: ConnectorVersionCreate | _params.ConnectorVersionCreate,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Create a Connector version
@@ -163,7 +165,7 @@ class ConnectorVersionResource(SyncAPIResource):
         return self._client.call(
             _CREATE_CONNECTOR_VERSION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectorVersionCreate, body),
             options=options,
         )
 
@@ -199,7 +201,7 @@ class ConnectorVersionResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: ConnectorVersion,
+        body: ConnectorVersion | _params.ConnectorVersion,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Update a Connector version
@@ -217,7 +219,7 @@ class ConnectorVersionResource(SyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(ConnectorVersion, body),
             options=options,
         )
 
@@ -403,14 +405,14 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: ConnectorVersionCreate,
+        body: ConnectorVersionCreate | _params.ConnectorVersionCreate,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Create a Connector version (the async form of :meth:`ConnectorVersionResource.create_connector_version`)."""
         return await self._client.call(
             _CREATE_CONNECTOR_VERSION,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(ConnectorVersionCreate, body),
             options=options,
         )
 
@@ -439,7 +441,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: ConnectorVersion,
+        body: ConnectorVersion | _params.ConnectorVersion,
         **options: Unpack[RequestOptions],
     ) -> ConnectorVersion:
         """Update a Connector version (the async form of :meth:`ConnectorVersionResource.update_connector_version`)."""
@@ -450,7 +452,7 @@ class AsyncConnectorVersionResource(AsyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(ConnectorVersion, body),
             options=options,
         )
 

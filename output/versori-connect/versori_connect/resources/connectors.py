@@ -7,7 +7,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -296,7 +298,7 @@ class ConnectorsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorTagsBody,
+        body: UpdateConnectorTagsBody | _params.UpdateConnectorTagsBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector tags
@@ -309,7 +311,7 @@ class ConnectorsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_CONNECTOR_TAGS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorTagsBody, body),
             options=options,
         )
 
@@ -318,7 +320,7 @@ class ConnectorsResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorCategoriesBody,
+        body: UpdateConnectorCategoriesBody | _params.UpdateConnectorCategoriesBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector categories
@@ -331,7 +333,7 @@ class ConnectorsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_CONNECTOR_CATEGORIES,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorCategoriesBody, body),
             options=options,
         )
 
@@ -393,7 +395,7 @@ class ConnectorsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorCreate,
+        body: HTTPConnectorCreate | _params.HTTPConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> HTTPConnector:
         """Create an HTTP Connector
@@ -403,7 +405,7 @@ class ConnectorsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_HTTP_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(HTTPConnectorCreate, body),
             options=options,
         )
 
@@ -566,14 +568,14 @@ class AsyncConnectorsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorTagsBody,
+        body: UpdateConnectorTagsBody | _params.UpdateConnectorTagsBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector tags (the async form of :meth:`ConnectorsResource.update_connector_tags`)."""
         await self._client.call(
             _UPDATE_CONNECTOR_TAGS,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorTagsBody, body),
             options=options,
         )
 
@@ -582,14 +584,14 @@ class AsyncConnectorsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: UpdateConnectorCategoriesBody,
+        body: UpdateConnectorCategoriesBody | _params.UpdateConnectorCategoriesBody,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Replace Connector categories (the async form of :meth:`ConnectorsResource.update_connector_categories`)."""
         await self._client.call(
             _UPDATE_CONNECTOR_CATEGORIES,
             path_params={"organisation_id": organisation_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(UpdateConnectorCategoriesBody, body),
             options=options,
         )
 
@@ -637,13 +639,13 @@ class AsyncConnectorsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorCreate,
+        body: HTTPConnectorCreate | _params.HTTPConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> HTTPConnector:
         """Create an HTTP Connector (the async form of :meth:`ConnectorsResource.create_http_connector`)."""
         return await self._client.call(
             _CREATE_HTTP_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(HTTPConnectorCreate, body),
             options=options,
         )

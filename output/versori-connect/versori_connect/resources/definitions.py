@@ -8,7 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -153,7 +155,7 @@ class DefinitionsResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsCreate,
+        body: DefinitionsCreate | _params.DefinitionsCreate,
         **options: Unpack[RequestOptions],
     ) -> Definitions:
         """Create one or more Definitions
@@ -175,7 +177,7 @@ class DefinitionsResource(SyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(DefinitionsCreate, body),
             options=options,
         )
 
@@ -185,7 +187,7 @@ class DefinitionsResource(SyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsDelete,
+        body: DefinitionsDelete | _params.DefinitionsDelete,
         force: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
@@ -206,7 +208,7 @@ class DefinitionsResource(SyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            json=body,
+            json=as_body(DefinitionsDelete, body),
             options=options,
         )
 
@@ -245,7 +247,7 @@ class DefinitionsResource(SyncAPIResource):
         connector_id: str,
         version: str,
         definition_name: str,
-        body: DefinitionUpdate,
+        body: DefinitionUpdate | _params.DefinitionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Definition:
         """Update a Definition
@@ -264,7 +266,7 @@ class DefinitionsResource(SyncAPIResource):
                 "version": version,
                 "definition_name": definition_name,
             },
-            json=body,
+            json=as_body(DefinitionUpdate, body),
             options=options,
         )
 
@@ -395,7 +397,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsCreate,
+        body: DefinitionsCreate | _params.DefinitionsCreate,
         **options: Unpack[RequestOptions],
     ) -> Definitions:
         """Create one or more Definitions (the async form of :meth:`DefinitionsResource.create_definitions`)."""
@@ -406,7 +408,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "connector_id": connector_id,
                 "version": version,
             },
-            json=body,
+            json=as_body(DefinitionsCreate, body),
             options=options,
         )
 
@@ -416,7 +418,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         organisation_id: str,
         connector_id: str,
         version: str,
-        body: DefinitionsDelete,
+        body: DefinitionsDelete | _params.DefinitionsDelete,
         force: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
@@ -429,7 +431,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "version": version,
             },
             query={"force": force},
-            json=body,
+            json=as_body(DefinitionsDelete, body),
             options=options,
         )
 
@@ -461,7 +463,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
         connector_id: str,
         version: str,
         definition_name: str,
-        body: DefinitionUpdate,
+        body: DefinitionUpdate | _params.DefinitionUpdate,
         **options: Unpack[RequestOptions],
     ) -> Definition:
         """Update a Definition (the async form of :meth:`DefinitionsResource.update_definition`)."""
@@ -473,7 +475,7 @@ class AsyncDefinitionsResource(AsyncAPIResource):
                 "version": version,
                 "definition_name": definition_name,
             },
-            json=body,
+            json=as_body(DefinitionUpdate, body),
             options=options,
         )
 

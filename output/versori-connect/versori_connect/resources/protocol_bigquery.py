@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -54,7 +56,7 @@ class ProtocolBigqueryResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: BigQueryConnectorCreate,
+        body: BigQueryConnectorCreate | _params.BigQueryConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> BigQueryConnector:
         """Create a BigQuery Connector
@@ -64,7 +66,7 @@ class ProtocolBigqueryResource(SyncAPIResource):
         return self._client.call(
             _CREATE_BIG_QUERY_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(BigQueryConnectorCreate, body),
             options=options,
         )
 
@@ -99,13 +101,13 @@ class AsyncProtocolBigqueryResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: BigQueryConnectorCreate,
+        body: BigQueryConnectorCreate | _params.BigQueryConnectorCreate,
         **options: Unpack[RequestOptions],
     ) -> BigQueryConnector:
         """Create a BigQuery Connector (the async form of :meth:`ProtocolBigqueryResource.create_big_query_connector`)."""
         return await self._client.call(
             _CREATE_BIG_QUERY_CONNECTOR,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(BigQueryConnectorCreate, body),
             options=options,
         )

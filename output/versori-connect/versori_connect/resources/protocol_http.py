@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
 from .._models import body_kwargs
 from .._resource import AsyncAPIResource, SyncAPIResource
@@ -74,7 +75,12 @@ class ProtocolHttpResource(SyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
+        body: (
+            HTTPConnectorVersionFromURLCreate
+            | _params.HTTPConnectorVersionFromURLCreate
+            | ImportHTTPConnectorVersionMultipartBody
+            | _params.ImportHTTPConnectorVersionMultipartBody
+        ),
         content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
@@ -105,7 +111,12 @@ class ProtocolHttpResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
+        body: (
+            HTTPConnectorFromURLCreate
+            | _params.HTTPConnectorFromURLCreate
+            | ImportHTTPConnectorMultipartBody
+            | _params.ImportHTTPConnectorMultipartBody
+        ),
         content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
@@ -169,7 +180,12 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
         *,
         organisation_id: str,
         connector_id: str,
-        body: HTTPConnectorVersionFromURLCreate | ImportHTTPConnectorVersionMultipartBody,
+        body: (
+            HTTPConnectorVersionFromURLCreate
+            | _params.HTTPConnectorVersionFromURLCreate
+            | ImportHTTPConnectorVersionMultipartBody
+            | _params.ImportHTTPConnectorVersionMultipartBody
+        ),
         content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:
@@ -192,7 +208,12 @@ class AsyncProtocolHttpResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: HTTPConnectorFromURLCreate | ImportHTTPConnectorMultipartBody,
+        body: (
+            HTTPConnectorFromURLCreate
+            | _params.HTTPConnectorFromURLCreate
+            | ImportHTTPConnectorMultipartBody
+            | _params.ImportHTTPConnectorMultipartBody
+        ),
         content_type: Literal["application/json", "multipart/form-data"] | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ImportHTTPConnectorResult:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -84,7 +86,7 @@ class ActivationsResource(SyncAPIResource):
     def activate_integration(
         self,
         *,
-        body: ActivationCreate | NotGiven = NOT_GIVEN,
+        body: ActivationCreate | _params.ActivationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Activation:
         """Activate an Integration
@@ -95,7 +97,9 @@ class ActivationsResource(SyncAPIResource):
         Existing connections can be referenced or new ones created. If, after resolving and creating them, any connection
         the integration needs is still missing, an error is returned.
         """
-        return self._client.call(_ACTIVATE_INTEGRATION, json=body, options=options)
+        return self._client.call(
+            _ACTIVATE_INTEGRATION, json=as_body(ActivationCreate, body), options=options
+        )
 
     def get_activation(
         self,
@@ -129,7 +133,9 @@ class ActivationsResource(SyncAPIResource):
         self,
         *,
         activation_id: ULID,
-        body: UpdateDynamicVariablesBody | NotGiven = NOT_GIVEN,
+        body: (
+            UpdateDynamicVariablesBody | _params.UpdateDynamicVariablesBody | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> UpdateDynamicVariablesResponse:
         """Update the dynamic variables of an activation.
@@ -139,7 +145,7 @@ class ActivationsResource(SyncAPIResource):
         return self._client.call(
             _UPDATE_DYNAMIC_VARIABLES,
             path_params={"activation_id": activation_id},
-            json=body,
+            json=as_body(UpdateDynamicVariablesBody, body),
             options=options,
         )
 
@@ -177,11 +183,13 @@ class AsyncActivationsResource(AsyncAPIResource):
     async def activate_integration(
         self,
         *,
-        body: ActivationCreate | NotGiven = NOT_GIVEN,
+        body: ActivationCreate | _params.ActivationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Activation:
         """Activate an Integration (the async form of :meth:`ActivationsResource.activate_integration`)."""
-        return await self._client.call(_ACTIVATE_INTEGRATION, json=body, options=options)
+        return await self._client.call(
+            _ACTIVATE_INTEGRATION, json=as_body(ActivationCreate, body), options=options
+        )
 
     async def get_activation(
         self,
@@ -209,13 +217,15 @@ class AsyncActivationsResource(AsyncAPIResource):
         self,
         *,
         activation_id: ULID,
-        body: UpdateDynamicVariablesBody | NotGiven = NOT_GIVEN,
+        body: (
+            UpdateDynamicVariablesBody | _params.UpdateDynamicVariablesBody | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> UpdateDynamicVariablesResponse:
         """Update the dynamic variables of an activation. (the async form of :meth:`ActivationsResource.update_dynamic_variables`)."""
         return await self._client.call(
             _UPDATE_DYNAMIC_VARIABLES,
             path_params={"activation_id": activation_id},
-            json=body,
+            json=as_body(UpdateDynamicVariablesBody, body),
             options=options,
         )

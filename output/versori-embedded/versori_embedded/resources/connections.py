@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -116,7 +118,9 @@ class ConnectionsResource(SyncAPIResource):
         *,
         hub_id: ULID,
         user_id: str,
-        body: CreateEndUserConnectionBody | NotGiven = NOT_GIVEN,
+        body: (
+            CreateEndUserConnectionBody | _params.CreateEndUserConnectionBody | NotGiven
+        ) = NOT_GIVEN,
         identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Connection:
@@ -135,7 +139,7 @@ class ConnectionsResource(SyncAPIResource):
             _CREATE_END_USER_CONNECTION,
             path_params={"hub_id": hub_id, "user_id": user_id},
             query={"identifier_type": identifier_type},
-            json=body,
+            json=as_body(CreateEndUserConnectionBody, body),
             options=options,
         )
 
@@ -202,7 +206,9 @@ class AsyncConnectionsResource(AsyncAPIResource):
         *,
         hub_id: ULID,
         user_id: str,
-        body: CreateEndUserConnectionBody | NotGiven = NOT_GIVEN,
+        body: (
+            CreateEndUserConnectionBody | _params.CreateEndUserConnectionBody | NotGiven
+        ) = NOT_GIVEN,
         identifier_type: GetEndUserIdentifierType | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Connection:
@@ -211,6 +217,6 @@ class AsyncConnectionsResource(AsyncAPIResource):
             _CREATE_END_USER_CONNECTION,
             path_params={"hub_id": hub_id, "user_id": user_id},
             query={"identifier_type": identifier_type},
-            json=body,
+            json=as_body(CreateEndUserConnectionBody, body),
             options=options,
         )

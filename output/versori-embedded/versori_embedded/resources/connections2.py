@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -64,7 +66,9 @@ class ConnectionsResource2(SyncAPIResource):
         *,
         hub_id: ULID,
         connector_id: ULID,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        body: (
+            InitialiseOAuth2ConnectionRequest | _params.InitialiseOAuth2ConnectionRequest | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> InitialiseOAuth2ConnectionResponse:
         """Start an OAuth 2.0 connection
@@ -91,7 +95,7 @@ class ConnectionsResource2(SyncAPIResource):
         return self._client.call(
             _INITIALISE_OAUTH2_EMBEDDED_CONNECTION,
             path_params={"hub_id": hub_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(InitialiseOAuth2ConnectionRequest, body),
             options=options,
         )
 
@@ -129,13 +133,15 @@ class AsyncConnectionsResource2(AsyncAPIResource):
         *,
         hub_id: ULID,
         connector_id: ULID,
-        body: InitialiseOAuth2ConnectionRequest | NotGiven = NOT_GIVEN,
+        body: (
+            InitialiseOAuth2ConnectionRequest | _params.InitialiseOAuth2ConnectionRequest | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> InitialiseOAuth2ConnectionResponse:
         """Start an OAuth 2.0 connection (the async form of :meth:`ConnectionsResource2.initialise_oauth2_embedded_connection`)."""
         return await self._client.call(
             _INITIALISE_OAUTH2_EMBEDDED_CONNECTION,
             path_params={"hub_id": hub_id, "connector_id": connector_id},
-            json=body,
+            json=as_body(InitialiseOAuth2ConnectionRequest, body),
             options=options,
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -104,7 +106,9 @@ class ConnectorsResource(SyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: HubConnectionTemplateCreate | NotGiven = NOT_GIVEN,
+        body: (
+            HubConnectionTemplateCreate | _params.HubConnectionTemplateCreate | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> HubConnectionTemplate:
         """Add a Hub Connector
@@ -121,7 +125,7 @@ class ConnectorsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_HUB_CONNECTION_TEMPLATE,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(HubConnectionTemplateCreate, body),
             options=options,
         )
 
@@ -184,13 +188,15 @@ class AsyncConnectorsResource(AsyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: HubConnectionTemplateCreate | NotGiven = NOT_GIVEN,
+        body: (
+            HubConnectionTemplateCreate | _params.HubConnectionTemplateCreate | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> HubConnectionTemplate:
         """Add a Hub Connector (the async form of :meth:`ConnectorsResource.create_hub_connection_template`)."""
         return await self._client.call(
             _CREATE_HUB_CONNECTION_TEMPLATE,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(HubConnectionTemplateCreate, body),
             options=options,
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, PagedEndpoint, ResponseSpec
+from .._models import as_body
 from .._pagination import AsyncPager, CursorPagination, SyncPage
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
@@ -114,7 +116,7 @@ class EndUsersResource(SyncAPIResource):
         self,
         *,
         hub_id: ULID,
-        body: EndUserCreate | NotGiven = NOT_GIVEN,
+        body: EndUserCreate | _params.EndUserCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> EndUser:
         """Add an End User
@@ -128,7 +130,10 @@ class EndUsersResource(SyncAPIResource):
         this request, through CreateConnection, or in the first Activate call.
         """
         return self._client.call(
-            _CREATE_END_USER, path_params={"hub_id": hub_id}, json=body, options=options
+            _CREATE_END_USER,
+            path_params={"hub_id": hub_id},
+            json=as_body(EndUserCreate, body),
+            options=options,
         )
 
     def get_end_user(
@@ -237,12 +242,15 @@ class AsyncEndUsersResource(AsyncAPIResource):
         self,
         *,
         hub_id: ULID,
-        body: EndUserCreate | NotGiven = NOT_GIVEN,
+        body: EndUserCreate | _params.EndUserCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> EndUser:
         """Add an End User (the async form of :meth:`EndUsersResource.create_end_user`)."""
         return await self._client.call(
-            _CREATE_END_USER, path_params={"hub_id": hub_id}, json=body, options=options
+            _CREATE_END_USER,
+            path_params={"hub_id": hub_id},
+            json=as_body(EndUserCreate, body),
+            options=options,
         )
 
     async def get_end_user(

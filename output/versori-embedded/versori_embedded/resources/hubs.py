@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -124,11 +126,11 @@ class HubsResource(SyncAPIResource):
     def create_hub(
         self,
         *,
-        body: HubCreate | NotGiven = NOT_GIVEN,
+        body: HubCreate | _params.HubCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Hub:
         """Create a Hub"""
-        return self._client.call(_CREATE_HUB, json=body, options=options)
+        return self._client.call(_CREATE_HUB, json=as_body(HubCreate, body), options=options)
 
     def get_hub(
         self,
@@ -165,7 +167,7 @@ class HubsResource(SyncAPIResource):
         self,
         *,
         hub_id: ULID,
-        body: HubUpdate | NotGiven = NOT_GIVEN,
+        body: HubUpdate | _params.HubUpdate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Hub:
         """Update a Hub
@@ -173,19 +175,25 @@ class HubsResource(SyncAPIResource):
         Updates the Hub with the given ID. Only the name, IsDefault and (soon) tags can be changed.
         """
         return self._client.call(
-            _UPDATE_HUB_DETAILS, path_params={"hub_id": hub_id}, json=body, options=options
+            _UPDATE_HUB_DETAILS,
+            path_params={"hub_id": hub_id},
+            json=as_body(HubUpdate, body),
+            options=options,
         )
 
     def create_integration(
         self,
         *,
         hub_id: ULID,
-        body: IntegrationCreate | NotGiven = NOT_GIVEN,
+        body: IntegrationCreate | _params.IntegrationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Integration:
         """Create an Integration"""
         return self._client.call(
-            _CREATE_INTEGRATION, path_params={"hub_id": hub_id}, json=body, options=options
+            _CREATE_INTEGRATION,
+            path_params={"hub_id": hub_id},
+            json=as_body(IntegrationCreate, body),
+            options=options,
         )
 
     def get_integration(
@@ -203,7 +211,7 @@ class HubsResource(SyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: UpdateIntegration | NotGiven = NOT_GIVEN,
+        body: UpdateIntegration | _params.UpdateIntegration | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Integration:
         """Update an integration
@@ -213,7 +221,7 @@ class HubsResource(SyncAPIResource):
         return self._client.call(
             _UPDATE_INTEGRATION,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(UpdateIntegration, body),
             options=options,
         )
 
@@ -270,11 +278,11 @@ class AsyncHubsResource(AsyncAPIResource):
     async def create_hub(
         self,
         *,
-        body: HubCreate | NotGiven = NOT_GIVEN,
+        body: HubCreate | _params.HubCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Hub:
         """Create a Hub (the async form of :meth:`HubsResource.create_hub`)."""
-        return await self._client.call(_CREATE_HUB, json=body, options=options)
+        return await self._client.call(_CREATE_HUB, json=as_body(HubCreate, body), options=options)
 
     async def get_hub(
         self,
@@ -298,24 +306,30 @@ class AsyncHubsResource(AsyncAPIResource):
         self,
         *,
         hub_id: ULID,
-        body: HubUpdate | NotGiven = NOT_GIVEN,
+        body: HubUpdate | _params.HubUpdate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Hub:
         """Update a Hub (the async form of :meth:`HubsResource.update_hub_details`)."""
         return await self._client.call(
-            _UPDATE_HUB_DETAILS, path_params={"hub_id": hub_id}, json=body, options=options
+            _UPDATE_HUB_DETAILS,
+            path_params={"hub_id": hub_id},
+            json=as_body(HubUpdate, body),
+            options=options,
         )
 
     async def create_integration(
         self,
         *,
         hub_id: ULID,
-        body: IntegrationCreate | NotGiven = NOT_GIVEN,
+        body: IntegrationCreate | _params.IntegrationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Integration:
         """Create an Integration (the async form of :meth:`HubsResource.create_integration`)."""
         return await self._client.call(
-            _CREATE_INTEGRATION, path_params={"hub_id": hub_id}, json=body, options=options
+            _CREATE_INTEGRATION,
+            path_params={"hub_id": hub_id},
+            json=as_body(IntegrationCreate, body),
+            options=options,
         )
 
     async def get_integration(
@@ -333,13 +347,13 @@ class AsyncHubsResource(AsyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: UpdateIntegration | NotGiven = NOT_GIVEN,
+        body: UpdateIntegration | _params.UpdateIntegration | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Integration:
         """Update an integration (the async form of :meth:`HubsResource.update_integration`)."""
         return await self._client.call(
             _UPDATE_INTEGRATION,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(UpdateIntegration, body),
             options=options,
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -74,7 +76,7 @@ class InternalResource(SyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: IntegrationMetadata | NotGiven = NOT_GIVEN,
+        body: IntegrationMetadata | _params.IntegrationMetadata | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Internal: update an integration's metadata.
@@ -84,7 +86,7 @@ class InternalResource(SyncAPIResource):
         self._client.call(
             _UPDATE_INTEGRATION_METADATA,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(IntegrationMetadata, body),
             options=options,
         )
 
@@ -175,14 +177,14 @@ class AsyncInternalResource(AsyncAPIResource):
         self,
         *,
         integration_id: ULID,
-        body: IntegrationMetadata | NotGiven = NOT_GIVEN,
+        body: IntegrationMetadata | _params.IntegrationMetadata | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Internal: update an integration's metadata. (the async form of :meth:`InternalResource.update_integration_metadata`)."""
         await self._client.call(
             _UPDATE_INTEGRATION_METADATA,
             path_params={"integration_id": integration_id},
-            json=body,
+            json=as_body(IntegrationMetadata, body),
             options=options,
         )
 

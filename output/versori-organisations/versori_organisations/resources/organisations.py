@@ -8,7 +8,9 @@ import datetime
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -284,7 +286,7 @@ class OrganisationsResource(SyncAPIResource):
     def create_organisation(
         self,
         *,
-        body: OrganisationCreate | NotGiven = NOT_GIVEN,
+        body: OrganisationCreate | _params.OrganisationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Organisation:
         """Create an organisation
@@ -292,7 +294,9 @@ class OrganisationsResource(SyncAPIResource):
         Creates an Organisation owned by the current user. There is no limit on how many a user creates, but each one is
         billed separately and some features need a paid plan.
         """
-        return self._client.call(_CREATE_ORGANISATION, json=body, options=options)
+        return self._client.call(
+            _CREATE_ORGANISATION, json=as_body(OrganisationCreate, body), options=options
+        )
 
     def get_organisation(
         self,
@@ -378,7 +382,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: ServiceAccountCreate | NotGiven = NOT_GIVEN,
+        body: ServiceAccountCreate | _params.ServiceAccountCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ServiceAccount:
         """Create a service account
@@ -389,7 +393,7 @@ class OrganisationsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_SERVICE_ACCOUNT,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(ServiceAccountCreate, body),
             options=options,
         )
 
@@ -451,7 +455,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: GroupCreate | NotGiven = NOT_GIVEN,
+        body: GroupCreate | _params.GroupCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Group:
         """Create a group
@@ -461,7 +465,7 @@ class OrganisationsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_GROUP,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(GroupCreate, body),
             options=options,
         )
 
@@ -517,7 +521,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: InvitationCreate | NotGiven = NOT_GIVEN,
+        body: InvitationCreate | _params.InvitationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Invitation:
         """Invite a member
@@ -529,7 +533,7 @@ class OrganisationsResource(SyncAPIResource):
         return self._client.call(
             _INVITE_MEMBER,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(InvitationCreate, body),
             options=options,
         )
 
@@ -572,7 +576,7 @@ class OrganisationsResource(SyncAPIResource):
         *,
         organisation_id: str,
         invitation_id: str,
-        body: InvitationResend | NotGiven = NOT_GIVEN,
+        body: InvitationResend | _params.InvitationResend | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Invitation:
         """Resend an invitation
@@ -583,7 +587,7 @@ class OrganisationsResource(SyncAPIResource):
         return self._client.call(
             _RESEND_INVITATION,
             path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            json=body,
+            json=as_body(InvitationResend, body),
             options=options,
         )
 
@@ -621,7 +625,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
+        body: UpdateBillingDetailsBody | _params.UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Update billing details (e.g. billing email)
@@ -632,7 +636,7 @@ class OrganisationsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_BILLING_DETAILS,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(UpdateBillingDetailsBody, body),
             options=options,
         )
 
@@ -664,7 +668,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
+        body: UpdateSubscriptionRequest | _params.UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Update the subscription
@@ -675,7 +679,7 @@ class OrganisationsResource(SyncAPIResource):
         self._client.call(
             _UPDATE_SUBSCRIPTION,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(UpdateSubscriptionRequest, body),
             options=options,
         )
 
@@ -683,7 +687,7 @@ class OrganisationsResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
+        body: CreateCheckoutSessionBody | _params.CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> CreateCheckoutSessionResponse:
         """Create a checkout session
@@ -693,7 +697,7 @@ class OrganisationsResource(SyncAPIResource):
         return self._client.call(
             _CREATE_CHECKOUT_SESSION,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreateCheckoutSessionBody, body),
             options=options,
         )
 
@@ -784,11 +788,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
     async def create_organisation(
         self,
         *,
-        body: OrganisationCreate | NotGiven = NOT_GIVEN,
+        body: OrganisationCreate | _params.OrganisationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Organisation:
         """Create an organisation (the async form of :meth:`OrganisationsResource.create_organisation`)."""
-        return await self._client.call(_CREATE_ORGANISATION, json=body, options=options)
+        return await self._client.call(
+            _CREATE_ORGANISATION, json=as_body(OrganisationCreate, body), options=options
+        )
 
     async def get_organisation(
         self,
@@ -859,14 +865,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: ServiceAccountCreate | NotGiven = NOT_GIVEN,
+        body: ServiceAccountCreate | _params.ServiceAccountCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> ServiceAccount:
         """Create a service account (the async form of :meth:`OrganisationsResource.create_service_account`)."""
         return await self._client.call(
             _CREATE_SERVICE_ACCOUNT,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(ServiceAccountCreate, body),
             options=options,
         )
 
@@ -919,14 +925,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: GroupCreate | NotGiven = NOT_GIVEN,
+        body: GroupCreate | _params.GroupCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Group:
         """Create a group (the async form of :meth:`OrganisationsResource.create_group`)."""
         return await self._client.call(
             _CREATE_GROUP,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(GroupCreate, body),
             options=options,
         )
 
@@ -973,14 +979,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: InvitationCreate | NotGiven = NOT_GIVEN,
+        body: InvitationCreate | _params.InvitationCreate | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Invitation:
         """Invite a member (the async form of :meth:`OrganisationsResource.invite_member`)."""
         return await self._client.call(
             _INVITE_MEMBER,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(InvitationCreate, body),
             options=options,
         )
 
@@ -1017,14 +1023,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         *,
         organisation_id: str,
         invitation_id: str,
-        body: InvitationResend | NotGiven = NOT_GIVEN,
+        body: InvitationResend | _params.InvitationResend | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> Invitation:
         """Resend an invitation (the async form of :meth:`OrganisationsResource.resend_invitation`)."""
         return await self._client.call(
             _RESEND_INVITATION,
             path_params={"organisation_id": organisation_id, "invitation_id": invitation_id},
-            json=body,
+            json=as_body(InvitationResend, body),
             options=options,
         )
 
@@ -1056,14 +1062,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
+        body: UpdateBillingDetailsBody | _params.UpdateBillingDetailsBody | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Update billing details (e.g. billing email) (the async form of :meth:`OrganisationsResource.update_billing_details`)."""
         await self._client.call(
             _UPDATE_BILLING_DETAILS,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(UpdateBillingDetailsBody, body),
             options=options,
         )
 
@@ -1087,14 +1093,14 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
+        body: UpdateSubscriptionRequest | _params.UpdateSubscriptionRequest | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Update the subscription (the async form of :meth:`OrganisationsResource.update_subscription`)."""
         await self._client.call(
             _UPDATE_SUBSCRIPTION,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(UpdateSubscriptionRequest, body),
             options=options,
         )
 
@@ -1102,13 +1108,13 @@ class AsyncOrganisationsResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
+        body: CreateCheckoutSessionBody | _params.CreateCheckoutSessionBody | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> CreateCheckoutSessionResponse:
         """Create a checkout session (the async form of :meth:`OrganisationsResource.create_checkout_session`)."""
         return await self._client.call(
             _CREATE_CHECKOUT_SESSION,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreateCheckoutSessionBody, body),
             options=options,
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from .. import params as _params
 from .._base_client import Endpoint, ResponseSpec
+from .._models import as_body
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_raw_method, raw_method
 from .._streamed_response import async_streaming_method, streaming_method
@@ -101,7 +103,7 @@ class SigningKeysResource(SyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreatePublicKey | NotGiven = NOT_GIVEN,
+        body: CreatePublicKey | _params.CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Create a signing key
@@ -118,7 +120,7 @@ class SigningKeysResource(SyncAPIResource):
         self._client.call(
             _CREATE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreatePublicKey, body),
             options=options,
         )
 
@@ -196,14 +198,14 @@ class AsyncSigningKeysResource(AsyncAPIResource):
         self,
         *,
         organisation_id: str,
-        body: CreatePublicKey | NotGiven = NOT_GIVEN,
+        body: CreatePublicKey | _params.CreatePublicKey | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Create a signing key (the async form of :meth:`SigningKeysResource.create_signing_key`)."""
         await self._client.call(
             _CREATE_SIGNING_KEY,
             path_params={"organisation_id": organisation_id},
-            json=body,
+            json=as_body(CreatePublicKey, body),
             options=options,
         )
 
