@@ -38,6 +38,7 @@ OTHER_EXCEPTIONS = (
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
 )
 
