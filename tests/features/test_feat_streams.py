@@ -307,6 +307,10 @@ def test_json_and_stream_without_a_stream_flag(gen) -> None:
         assert [s.job for s in stream] == ["x"]
     assert rec.last.headers["accept"] == "text/event-stream"
     assert rec.last.content == b""
+    raw = g.client(rec).reports.with_raw_response.report_stream()
+    assert raw.status_code == 200
+    with raw.parse() as stream:
+        assert [s.job for s in stream] == ["x"]
 
 
 def test_stream_methods_are_documented(gen) -> None:

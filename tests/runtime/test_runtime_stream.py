@@ -145,6 +145,26 @@ def test_garbage_collected_stream_closes_the_connection(slow: list[SlowServer]) 
     assert server.served[0].client_closed_at is not None
 
 
+def test_garbage_collected_async_stream_closes_the_connection(slow: list[SlowServer]) -> None:
+    server = serve(slow, THREE, gap=1.0)
+
+    async def go() -> httpx.Response:
+        async with AsyncAPIClient(base_url=server.url) as client:
+            stream = await client.call_stream(ENDPOINT)
+            response = stream.response
+            del stream
+            gc.collect()
+            for _ in range(50):  # the close is scheduled on the running loop
+                if response.is_closed:
+                    break
+                await asyncio.sleep(0.01)
+            return response
+
+    assert asyncio.run(go()).is_closed
+    assert server.served[0].finished.wait(3)
+    assert server.served[0].client_closed_at is not None
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_mid_stream_disconnect_raises_with_events_delivered(
     slow: list[SlowServer], mode: str

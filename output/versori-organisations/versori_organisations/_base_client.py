@@ -367,8 +367,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         Returns:
             The parsed body (model, list, str, bytes or ``None``), a ``SyncPage`` when
-            ``pagination`` is given, or an ``APIResponse`` wrapping either when the
-            call goes through ``raw_method``.
+            ``pagination`` is given, a ``Stream`` (returned once the status and headers
+            arrive) when the success response is an event stream (``ResponseSpec`` kind
+            ``"sse"``), an ``APIResponse`` wrapping any of them when the call goes through
+            ``raw_method``, or a ``StreamedAPIResponse`` (body not read) when it goes through
+            ``streaming_method``.
 
         Raises:
             ValueError, TypeError: invalid input (before any I/O).
