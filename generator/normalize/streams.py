@@ -63,15 +63,12 @@ class StreamResponses:
             media = content[mt] if isinstance(content[mt], dict) else {}
             key = str(code) if str(code).isdigit() else py_str(str(code).upper())
             case = self._stream_case(key, mt, media, rloc.child("content", mt), label)
-            rest = {m: v for m, v in content.items() if m != mt}
-            others = dict(responses)
-            if rest:
-                others[code] = {**resp, "content": rest}
-            else:
-                del others[code]
-            both = bool(rest) or any(
-                str(c).startswith("2") and c != code for c in responses
-            )
+            rest = [m for m in content if m != mt]
+            # a response of the stream alone is left out of the rest; one that offers another
+            # media type too is left as it is (its $ref and location intact): the builder reads
+            # the body it prefers (JSON, binary... before text) and never the stream's
+            others = {c: r for c, r in responses.items() if c != code or rest}
+            both = bool(rest) or any(str(c).startswith("2") and c != code for c in responses)
             return case, {**op, "responses": others}, both
         return None, op, False
 

@@ -130,7 +130,20 @@ STREAMS = spec(
               content:
                 application/octet-stream:
                   schema: {type: string, format: binary}
+      /shared:
+        get:
+          operationId: shared
+          responses:
+            "200": {$ref: '#/components/responses/JsonOrEvents'}
     components:
+      responses:
+        JsonOrEvents:
+          description: a shared response offering JSON and events
+          content:
+            text/event-stream:
+              schema: {$ref: '#/components/schemas/Started'}
+            application/json:
+              schema: {$ref: '#/components/schemas/Finished'}
       schemas:
         Delta:
           type: object
@@ -307,6 +320,20 @@ def test_json_and_stream_without_a_stream_flag(gen) -> None:
         assert [s.job for s in stream] == ["x"]
     assert rec.last.headers["accept"] == "text/event-stream"
     assert rec.last.content == b""
+    raw = g.client(rec).reports.with_raw_response.report_stream()
+    assert raw.status_code == 200
+    with raw.parse() as stream:
+        assert [s.job for s in stream] == ["x"]
+
+
+def test_json_and_stream_of_a_shared_response(gen) -> None:
+    """A ``$ref`` to a response component offering both (the stream listed first)."""
+    g = gen(STREAMS)
+    assert hints(g, "shared", "shared") == ("Finished", "Finished")
+    assert hints(g, "shared", "shared_stream") == ("Stream[Started]", "AsyncStream[Started]")
+    rec = Recorder(200, json={"ok": False})
+    assert g.client(rec).shared.shared().ok is False
+    assert rec.last.headers["accept"] == "application/json"
 
 
 def test_stream_methods_are_documented(gen) -> None:

@@ -145,6 +145,26 @@ def test_garbage_collected_stream_closes_the_connection(slow: list[SlowServer]) 
     assert server.served[0].client_closed_at is not None
 
 
+def test_garbage_collected_async_stream_closes_the_connection(slow: list[SlowServer]) -> None:
+    server = serve(slow, THREE, gap=1.0)
+
+    async def go() -> httpx.Response:
+        async with AsyncAPIClient(base_url=server.url) as client:
+            stream = await client.call_stream(ENDPOINT)
+            response = stream.response
+            del stream
+            gc.collect()
+            for _ in range(50):  # the close is scheduled on the running loop
+                if response.is_closed:
+                    break
+                await asyncio.sleep(0.01)
+            return response
+
+    assert asyncio.run(go()).is_closed
+    assert server.served[0].finished.wait(3)
+    assert server.served[0].client_closed_at is not None
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_mid_stream_disconnect_raises_with_events_delivered(
     slow: list[SlowServer], mode: str
@@ -260,3 +280,31 @@ def test_a_stream_is_read_once() -> None:
     list(stream)
     with pytest.raises(RuntimeError, match="only once"):
         list(stream)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_json_answer_instead_of_a_stream_raises(mode: str) -> None:
+    """A server that ignores ``Accept: text/event-stream`` and answers JSON: a clear error
+    carrying the body, not an empty stream."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"text": "whole"})
+
+    spec = ResponseSpec(Delta, "sse")
+    endpoint: StreamEndpoint[Any] = StreamEndpoint("GET", "/s", responses={200: spec})
+    with pytest.raises(APIStreamError, match="answered with application/json") as info:
+        if mode == "sync":
+            http = httpx.Client(transport=httpx.MockTransport(handler))
+            with SyncAPIClient(base_url="https://api.test", http_client=http) as client:
+                list(client.call_stream(endpoint))
+        else:
+
+            async def go() -> None:
+                http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+                async with AsyncAPIClient(base_url="https://api.test", http_client=http) as c:
+                    async for _ in await c.call_stream(endpoint):
+                        pass
+
+            asyncio.run(go())
+    assert info.value.body == {"text": "whole"}
+    assert info.value.events_delivered == 0

@@ -416,9 +416,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             idempotency_header: the idempotency header the operation declares.
 
         Returns:
-            The parsed body (model, list, str, bytes or ``None``), a ``SyncPage`` when
-            ``pagination`` is given, a ``Stream`` for an event stream, or an ``APIResponse``
-            wrapping either when the call goes through ``raw_method``.
+            The parsed body (model, list, str, bytes, ``None``), a ``SyncPage`` (``pagination``),
+            a ``Stream`` for an event stream, an ``APIResponse`` of any through ``raw_method``,
+            or a ``StreamedAPIResponse`` (body unread) through ``streaming_method``.
 
         Raises:
             ValueError, TypeError: invalid input (before any I/O).

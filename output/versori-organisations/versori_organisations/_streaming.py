@@ -128,6 +128,22 @@ class _StreamBase(Generic[T]):
             raise RuntimeError("A stream can be iterated only once")
         self._started = True
 
+    def _says_json(self) -> bool:
+        """Whether the server answered with JSON instead of an event stream (a server that
+        ignored the ``Accept`` header)."""
+        media = str(self.response.headers.get("content-type", "")).split(";", 1)[0]
+        return media.strip().lower().endswith(("/json", "+json"))
+
+    def _not_a_stream(self, body: bytes) -> APIStreamError:
+        """The error of a JSON answer (``body``) where an event stream was asked for."""
+        media = str(self.response.headers.get("content-type", "")).split(";", 1)[0].strip()
+        return APIStreamError(
+            f"The server answered with {media}, not an event stream",
+            self.response.request,
+            events_delivered=0,
+            body=_json_or_text(body.decode("utf-8", errors="replace")),
+        )
+
     def _broken(self, exc: Exception) -> APIStreamError:
         detail = str(exc) or type(exc).__name__
         return APIStreamError(
@@ -178,6 +194,8 @@ class Stream(_StreamBase[T]):
         self._start()
         decoder = SSEDecoder()
         try:
+            if self._says_json():
+                raise self._not_a_stream(self.response.read())
             chunks = self.response.iter_bytes()
             while True:
                 try:
@@ -232,6 +250,8 @@ class AsyncStream(_StreamBase[T]):
         self._start()
         decoder = SSEDecoder()
         try:
+            if self._says_json():
+                raise self._not_a_stream(await self.response.aread())
             chunks = self.response.aiter_bytes()
             while True:
                 try:
