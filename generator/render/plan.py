@@ -28,6 +28,7 @@ from ..normalize.finalize import identifiers, rename_identifiers
 from ..paths import templates_dir
 from .docs import reference_context
 from .kit import kit_context
+from .readme import readme_context
 from .order import all_order, from_imports, import_order, module_order_key, straight_imports
 from .text import comment, docstring_body, py_str, toml_str
 
@@ -477,7 +478,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         FilePlan(
             "README.md",
             "README.md.jinja",
-            {**common, **_readme_code(api, auth_params), "input_model": api.input_models[0] if api.input_models else None},
+            {**common, **readme_context(api, auth_params), "input_model": api.input_models[0] if api.input_models else None},
         ),
         FilePlan("REFERENCE.md", "REFERENCE.md.jinja", {**common, **reference_context(api)}),
         FilePlan(f"{pkg}/__init__.py", "__init__.py.jinja", {**common, "doc": docstring_body(f"{api.title} client (version {api.version}).")}),
@@ -537,30 +538,6 @@ def import_text(module: str, names: list[str], width: int = LINE_LENGTH) -> str:
     if len(one) <= width:
         return one
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-
-
-def _readme_code(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any]:
-    """The README's Python examples, each laid out as the formatters would leave it (ruff's
-    formatter formats Python blocks in Markdown): the client's construction, and one call per
-    resource (its first operation, with its required arguments)."""
-    examples = []
-    for res in api.resources:
-        op = res.operations[0]
-        args = [f"{p.py_name}=..." for p in op.params if p.required]
-        if op.bodies and any(b.required for b in op.bodies):
-            args.append(f"{op.body_arg}=...")
-        examples.append(
-            {
-                "attr": res.attr,
-                "summary": " ".join((op.summary or op.operation_id).split()),
-                "call": call_text(f"client.{res.attr}.{op.py_name}", args, target="result = "),
-            }
-        )
-    return {
-        "examples": examples,
-        "import_line": import_text(api.package, ["Client", "AsyncClient", "APIStatusError"]),
-        "client_call": call_text("Client", [f'{s["param"]}="..."' for s in auth_params], target="client = "),
-    }
 
 
 def package_version(spec_version: str) -> str:

@@ -299,6 +299,10 @@ class OperationMock:
         status, kind = self._success()
         if kind == "none" or (value is None and kind != "json"):
             return httpx.Response(status)
+        if value is None:  # JSON null (an untyped response, or one the schema lets be null)
+            return httpx.Response(
+                status, content=b"null", headers={"content-type": "application/json"}
+            )
         if kind == "text":
             return httpx.Response(status, text=str(value), headers={"content-type": "text/plain"})
         if kind == "binary":
@@ -306,7 +310,7 @@ class OperationMock:
             return httpx.Response(
                 status, content=data, headers={"content-type": "application/octet-stream"}
             )
-        return _http(status, value, None)
+        return httpx.Response(status, json=to_wire(value))
 
     def _success(self) -> tuple[int, str]:
         responses = cast("Mapping[int | str, Any]", self.endpoint.responses)
