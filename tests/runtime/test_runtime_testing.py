@@ -21,7 +21,7 @@ from rtpkg._pagination import (
     OffsetPagination,
     PageNumberPagination,
 )
-from rtpkg._testing import MockAPIBase, NotSetUp, reply
+from rtpkg._testing import MockAPIBase, NotSetUp, _recording, reply
 
 
 class Item(BaseModel):
@@ -50,6 +50,9 @@ ENDPOINTS: dict[str, Any] = {
     "NONE": Endpoint("DELETE", "/things/{id}", responses={204: ResponseSpec(None, "none")}),
     "ONE": Endpoint("GET", "/things/{id}", responses={200: ResponseSpec(str)}),
     "ANY": Endpoint("GET", "/any", responses={"default": ResponseSpec(None)}),
+    # two variants of one path (a spec's '/same#a' and '/same#b'): the same wire path
+    "SAME_A": Endpoint("GET", "/same", responses={200: ResponseSpec(str)}),
+    "SAME_B": Endpoint("GET", "/same", responses={200: ResponseSpec(str)}),
 }
 resources = types.ModuleType("rtpkg.resources")
 resources.__path__ = []
@@ -122,3 +125,15 @@ def test_a_reply_with_headers_and_a_text_body(mock: Mock) -> None:
 def test_returns_refuses_a_class(mock: Mock) -> None:
     with pytest.raises(TypeError, match="fake"):
         mock.ops["one"].returns(Item)
+
+
+def test_variants_of_one_path_answer_the_operation_called(mock: Mock) -> None:
+    mock.ops["same_a"].returns("from a")
+    mock.ops["same_b"].returns("from b")
+    c = client(mock)
+
+    def call_b(**kwargs: Any) -> Any:
+        return c.call(ENDPOINTS["SAME_B"])
+
+    assert _recording(mock.ops["same_b"], call_b, False)(flag=1) == "from b"
+    assert mock.ops["same_b"].calls[0].kwargs == {"flag": 1} and not mock.ops["same_a"].called

@@ -519,7 +519,11 @@ class MockAPIBase:
         return client
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
-        for operation in self._operations:
+        # the operation a kit-built client is calling first: two operations may share a method
+        # and path (variants of one path told apart by a '#fragment' of the spec's path key)
+        current = _current_call.get()
+        calling = [current[0]] if current is not None and current[0] in self._operations else []
+        for operation in calling + self._operations:
             values = operation._matches(request)  # pyright: ignore[reportPrivateUsage]
             if values is not None:
                 operation._record(request, values)  # pyright: ignore[reportPrivateUsage]
