@@ -40,6 +40,8 @@ _PRIMS = {
     "uuid.UUID": 'uuid.UUID("3fa85f64-5717-4562-b3fc-2c963f66afa6")',
     "JsonDecimal": 'decimal.Decimal("1.5")',
     "FileInput": '("report.txt", b"file content", "text/plain")',
+    "FileContent": 'b"file content"',
+    "FileTypes": '("report.txt", b"file content", "text/plain")',
 }
 _PRIM_IMPORTS = {"datetime.": "datetime", "uuid.": "uuid", "JsonDecimal": "decimal"}
 #: How deep nested models are built (deeper required models are built empty, by ``model_construct``).
@@ -135,27 +137,36 @@ class ExampleBuilder:
             return self.model(d, depth)
         return "None"
 
-    def model(self, d: ModelDef, depth: int = 0) -> str:
-        """``models.X(field=..., ...)`` of ``d``'s required fields."""
+    def model(self, d: ModelDef, depth: int = 0, every: bool = False) -> str:
+        """``models.X(field=..., ...)`` of ``d``'s required fields (``every``: all of them, for a
+        value that must not be empty, such as a path parameter's)."""
         self.imports.add("models")
         if depth >= _MAX_DEPTH:
             return f"models.{d.name}.model_construct()"
         args = [
             f"{f.py_name}={self.value(f.hint, f.facts, f.json_name, depth + 1)}"
             for f in d.fields
-            if f.required and not f.always_sent
+            if (f.required or every) and not f.always_sent
         ]
         return f"models.{d.name}({', '.join(args)})"
+
+    def param_value(self, p: Any) -> str:
+        """An example of the parameter ``p``; a model in a path with every field (an empty
+        object cannot be sent there)."""
+        d = self.defs.get(split_top(p.hint, "|")[0])
+        for _ in range(8):
+            if not isinstance(d, AliasDef):
+                break
+            d = self.defs.get(split_top(d.hint, "|")[0])
+        if p.location == "path" and isinstance(d, ModelDef):
+            return self.model(d, every=True)
+        return self.value(p.hint, p.facts, p.json_name)
 
     def call_args(self, op: Operation, with_optional: bool = False) -> list[str]:
         """The keyword arguments of an example call of ``op``: its required parameters, its body
         (required or not: a body is what most calls send) and, ``with_optional``, its optional
         parameters."""
-        args = [
-            f"{p.py_name}={self.value(p.hint, p.facts, p.json_name)}"
-            for p in op.params
-            if p.required or with_optional
-        ]
+        args = [f"{p.py_name}={self.param_value(p)}" for p in op.params if p.required or with_optional]
         if op.bodies:
             hint = op.bodies[0].hint
             args.append(f"{op.body_arg}={self.value(hint, {}, op.body_arg)}")

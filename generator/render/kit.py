@@ -52,7 +52,8 @@ def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
             {
                 "attr": res.attr,
                 "mock_attr": res.attr + "_" if res.attr in MOCK_ATTRS else res.attr,
-                "class_name": res.class_name.removesuffix("Resource") + "Mock",
+                # (not "...Mock": a tag "operation" would shadow the imported OperationMock)
+                "class_name": res.class_name.removesuffix("Resource") + "Operations",
                 "ops": ops,
             }
         )

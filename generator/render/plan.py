@@ -32,6 +32,7 @@ from .errors import errors_context
 from .kit import kit_context
 from .order import all_order, from_imports, straight_imports
 from .params import body_models, params_context
+from .readme import readme_context
 from .text import comment, docstring_body, py_str, toml_str
 from .webhooks import webhooks_attr, webhooks_context
 
@@ -576,8 +577,10 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
             "README.md.jinja",
             {
                 **common,
-                **_readme_code(api, auth_params),
+                **readme_context(api, auth_params),
                 "auth_args": auth_args(api),
+                # the credential the README's provider example passes a callable for
+                "provider_arg": next((a.name for a in auth_args(api) if "SecretValue" in a.hint), None),
                 "client_credentials": any(s.token_url for s in api.security),
                 "input_model": api.input_models[0] if api.input_models else None,
                 "typed_errors": errors_context(api, banner)["typed"],
@@ -646,30 +649,6 @@ def import_text(module: str, names: list[str], width: int = LINE_LENGTH) -> str:
     if len(one) <= width:
         return one
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-
-
-def _readme_code(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any]:
-    """The README's Python examples, each laid out as the formatters would leave it (ruff's
-    formatter formats Python blocks in Markdown): the client's construction, and one call per
-    resource (its first operation, with its required arguments)."""
-    examples = []
-    for res in api.resources:
-        op = res.operations[0]
-        args = [f"{p.py_name}=..." for p in op.params if p.required]
-        if op.bodies and any(b.required for b in op.bodies):
-            args.append(f"{op.body_arg}=...")
-        examples.append(
-            {
-                "attr": res.attr,
-                "summary": " ".join((op.summary or op.operation_id).split()),
-                "call": call_text(f"client.{res.attr}.{op.py_name}", args, target="result = "),
-            }
-        )
-    return {
-        "examples": examples,
-        "import_line": import_text(api.package, ["Client", "AsyncClient", "APIStatusError"]),
-        "client_call": call_text("Client", [f'{s["param"]}="..."' for s in auth_params], target="client = "),
-    }
 
 
 def _readme_dict_body(api: Api) -> dict[str, str] | None:

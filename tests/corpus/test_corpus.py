@@ -8,6 +8,8 @@ CLI runs in a subprocess as a user would run it (``connect-codegen generate SPEC
   either generates or exits 1 with an ERROR that names its location (``file:line:col`` and a
   JSON pointer);
 - a written package imports, all its submodules included, in a fresh interpreter;
+- every Python example of its README.md and REFERENCE.md runs against its test kit
+  (``tests/docs_examples.py``);
 - the packages in ``MYPY`` are black-clean (formatting is one black pass) and, with every small
   one in a whole-corpus run, pass ``mypy --strict``.
 
@@ -179,6 +181,11 @@ def test_corpus_document(path: str, tmp_path: Path, tools: Any) -> None:
     imp = _run([sys.executable, "-c", IMPORT_ALL, package], project, 300, env)
     assert imp.returncode == 0, f"{package} does not import:\n{imp.stderr[-3000:]}"
     assert int(imp.stdout.split()[-1]) >= 3, imp.stdout  # _client, models, the runtime modules
+    # every Python example of its README and REFERENCE runs against its test kit (issue 20)
+    from docs_examples import run_examples
+
+    ran = run_examples(project, package, env)
+    assert isinstance(ran["counts"], dict) and ran["counts"].get("README.md", 0) > 0, ran
     if path in MYPY:
         # formatting is one black pass (emit/format.py): the result must still be black's fixpoint
         import black

@@ -135,7 +135,7 @@ def fake(cls: type[_T], *, seed: int = 0) -> _T:
     return fake_value(cls, seed=seed, facts=_FACTS)
 
 
-class ActionsMock:
+class ActionsOperations:
     """The operations of ``client.actions``, each an :class:`OperationMock`."""
 
     get_actions: OperationMock
@@ -154,7 +154,7 @@ class ActionsMock:
     """``client.actions.delete_action``: Delete an Action (DELETE /o/{organisation_id}/connectors/{connector_id}/versions/{version}/actions/{action_name})."""
 
 
-class ConnectionsMock:
+class ConnectionsOperations:
     """The operations of ``client.connections``, each an :class:`OperationMock`."""
 
     initialise_oauth2_connection: OperationMock
@@ -176,7 +176,7 @@ class ConnectionsMock:
     """``client.connections.delete_connection``: Delete a connection (DELETE /o/{organisation_id}/connectors/{connector_id}/connections/{connection_id})."""
 
 
-class ConnectorVersionMock:
+class ConnectorVersionOperations:
     """The operations of ``client.connector_version``, each an :class:`OperationMock`."""
 
     list_connector_versions: OperationMock
@@ -204,7 +204,7 @@ class ConnectorVersionMock:
     """``client.connector_version.unpublish_connector``: Unpublish a Connector version (POST /o/{organisation_id}/connectors/{connector_id}/versions/{version}/unpublish)."""
 
 
-class ConnectorsMock:
+class ConnectorsOperations:
     """The operations of ``client.connectors``, each an :class:`OperationMock`."""
 
     list_public_connectors: OperationMock
@@ -238,7 +238,7 @@ class ConnectorsMock:
     """``client.connectors.create_http_connector``: Create an HTTP Connector (POST /o/{organisation_id}/protocols/http/connectors)."""
 
 
-class DefinitionsMock:
+class DefinitionsOperations:
     """The operations of ``client.definitions``, each an :class:`OperationMock`."""
 
     get_definitions: OperationMock
@@ -263,21 +263,21 @@ class DefinitionsMock:
     """``client.definitions.get_raw_schema``: Download a raw schema file (GET /o/{organisation_id}/schemas/{connector_id}/{version}/{schema_filename})."""
 
 
-class MiscMock:
+class MiscOperations:
     """The operations of ``client.misc``, each an :class:`OperationMock`."""
 
     list_categories: OperationMock
     """``client.misc.list_categories``: List categories (GET /categories)."""
 
 
-class ProtocolBigqueryMock:
+class ProtocolBigqueryOperations:
     """The operations of ``client.protocol_bigquery``, each an :class:`OperationMock`."""
 
     create_big_query_connector: OperationMock
     """``client.protocol_bigquery.create_big_query_connector``: Create a BigQuery Connector (POST /o/{organisation_id}/protocols/bigquery/connectors)."""
 
 
-class ProtocolHttpMock:
+class ProtocolHttpOperations:
     """The operations of ``client.protocol_http``, each an :class:`OperationMock`."""
 
     import_http_connector_version: OperationMock
@@ -287,7 +287,7 @@ class ProtocolHttpMock:
     """``client.protocol_http.import_http_connector``: Import an HTTP Connector (POST /o/{organisation_id}/protocols/http/import)."""
 
 
-class ProtocolsMock:
+class ProtocolsOperations:
     """The operations of ``client.protocols``, each an :class:`OperationMock`."""
 
     list_protocols: OperationMock
@@ -300,7 +300,7 @@ class ProtocolsMock:
     """``client.protocols.get_protocol_upload_url``: Get a Protocol upload URL (GET /o/{organisation_id}/protocols/{protocol_slug}/upload-url)."""
 
 
-class TriggersMock:
+class TriggersOperations:
     """The operations of ``client.triggers``, each an :class:`OperationMock`."""
 
     get_triggers: OperationMock
@@ -329,7 +329,7 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.actions = ActionsMock()
+        self.actions = ActionsOperations()
         self.actions.get_actions = self._add(
             "actions.get_actions",
             "actions",
@@ -392,7 +392,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.connections = ConnectionsMock()
+        self.connections = ConnectionsOperations()
         self.connections.initialise_oauth2_connection = self._add(
             "connections.initialise_oauth2_connection",
             "connections",
@@ -460,7 +460,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.connector_version = ConnectorVersionMock()
+        self.connector_version = ConnectorVersionOperations()
         self.connector_version.list_connector_versions = self._add(
             "connector_version.list_connector_versions",
             "connector_version",
@@ -551,7 +551,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.connectors = ConnectorsMock()
+        self.connectors = ConnectorsOperations()
         self.connectors.list_public_connectors = self._add(
             "connectors.list_public_connectors",
             "connectors",
@@ -665,7 +665,7 @@ class MockAPI(MockAPIBase):
             (("organisation_id", "organisation_id", "path"),),
             "body",
         )
-        self.definitions = DefinitionsMock()
+        self.definitions = DefinitionsOperations()
         self.definitions.get_definitions = self._add(
             "definitions.get_definitions",
             "definitions",
@@ -753,11 +753,11 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.misc = MiscMock()
+        self.misc = MiscOperations()
         self.misc.list_categories = self._add(
             "misc.list_categories", "misc", "_LIST_CATEGORIES", (), None
         )
-        self.protocol_bigquery = ProtocolBigqueryMock()
+        self.protocol_bigquery = ProtocolBigqueryOperations()
         self.protocol_bigquery.create_big_query_connector = self._add(
             "protocol_bigquery.create_big_query_connector",
             "protocol_bigquery",
@@ -765,7 +765,7 @@ class MockAPI(MockAPIBase):
             (("organisation_id", "organisation_id", "path"),),
             "body",
         )
-        self.protocol_http = ProtocolHttpMock()
+        self.protocol_http = ProtocolHttpOperations()
         self.protocol_http.import_http_connector_version = self._add(
             "protocol_http.import_http_connector_version",
             "protocol_http",
@@ -783,7 +783,7 @@ class MockAPI(MockAPIBase):
             (("organisation_id", "organisation_id", "path"),),
             "body",
         )
-        self.protocols = ProtocolsMock()
+        self.protocols = ProtocolsOperations()
         self.protocols.list_protocols = self._add(
             "protocols.list_protocols",
             "protocols",
@@ -816,7 +816,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.triggers = TriggersMock()
+        self.triggers = TriggersOperations()
         self.triggers.get_triggers = self._add(
             "triggers.get_triggers",
             "triggers",

@@ -138,7 +138,7 @@ def fake(cls: type[_T], *, seed: int = 0) -> _T:
     return fake_value(cls, seed=seed, facts=_FACTS)
 
 
-class ActivationsMock:
+class ActivationsOperations:
     """The operations of ``client.activations``, each an :class:`OperationMock`."""
 
     activate_integration: OperationMock
@@ -154,7 +154,7 @@ class ActivationsMock:
     """``client.activations.update_dynamic_variables``: Update the dynamic variables of an activation. (PUT /activations/{activation_id}/variables)."""
 
 
-class ConnectionsMock:
+class ConnectionsOperations:
     """The operations of ``client.connections``, each an :class:`OperationMock`."""
 
     list_end_user_connections: OperationMock
@@ -164,14 +164,14 @@ class ConnectionsMock:
     """``client.connections.create_end_user_connection``: Create an End User connection (POST /hubs/{hub_id}/users/{user_id}/connections)."""
 
 
-class ConnectionsResource2Mock:
+class ConnectionsResource2Operations:
     """The operations of ``client.connections2``, each an :class:`OperationMock`."""
 
     initialise_oauth2_embedded_connection: OperationMock
     """``client.connections2.initialise_oauth2_embedded_connection``: Start an OAuth 2.0 connection (POST /embed/{hub_id}/connector/{connector_id}/oauth2/initialise)."""
 
 
-class ConnectorsMock:
+class ConnectorsOperations:
     """The operations of ``client.connectors``, each an :class:`OperationMock`."""
 
     list_integration_connection_templates: OperationMock
@@ -181,7 +181,7 @@ class ConnectorsMock:
     """``client.connectors.create_hub_connection_template``: Add a Hub Connector (POST /integrations/{integration_id}/connection-templates)."""
 
 
-class EmbeddedMock:
+class EmbeddedOperations:
     """The operations of ``client.embedded``, each an :class:`OperationMock`."""
 
     get_end_user_connection: OperationMock
@@ -197,7 +197,7 @@ class EmbeddedMock:
     """``client.embedded.list_end_user_activations``: List End User activations (GET /embed/{hub_id}/users/{user_id}/activations)."""
 
 
-class EndUsersMock:
+class EndUsersOperations:
     """The operations of ``client.end_users``, each an :class:`OperationMock`."""
 
     list_end_users: OperationMock
@@ -213,7 +213,7 @@ class EndUsersMock:
     """``client.end_users.delete_end_user``: Remove an End User (DELETE /hubs/{hub_id}/users/{user_id})."""
 
 
-class HubsMock:
+class HubsOperations:
     """The operations of ``client.hubs``, each an :class:`OperationMock`."""
 
     list_hubs: OperationMock
@@ -241,7 +241,7 @@ class HubsMock:
     """``client.hubs.update_integration``: Update an integration (PATCH /integrations/{integration_id})."""
 
 
-class IntegrationsMock:
+class IntegrationsOperations:
     """The operations of ``client.integrations``, each an :class:`OperationMock`."""
 
     list_integrations: OperationMock
@@ -251,7 +251,7 @@ class IntegrationsMock:
     """``client.integrations.delete_integration``: Remove an integration. (DELETE /integrations/{integration_id})."""
 
 
-class InternalMock:
+class InternalOperations:
     """The operations of ``client.internal``, each an :class:`OperationMock`."""
 
     update_integration_metadata: OperationMock
@@ -264,7 +264,7 @@ class InternalMock:
     """``client.internal.update_dynamic_variables_internal``: Update the dynamic variables of a user for an integration. (PUT /integrations/{integration_id}/users/{user_id}/variables)."""
 
 
-class MiscellaneousMock:
+class MiscellaneousOperations:
     """The operations of ``client.miscellaneous``, each an :class:`OperationMock`."""
 
     health_check: OperationMock
@@ -281,7 +281,7 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.activations = ActivationsMock()
+        self.activations = ActivationsOperations()
         self.activations.activate_integration = self._add(
             "activations.activate_integration", "activations", "_ACTIVATE_INTEGRATION", (), "body"
         )
@@ -306,7 +306,7 @@ class MockAPI(MockAPIBase):
             (("activation_id", "activation_id", "path"),),
             "body",
         )
-        self.connections = ConnectionsMock()
+        self.connections = ConnectionsOperations()
         self.connections.list_end_user_connections = self._add(
             "connections.list_end_user_connections",
             "connections",
@@ -333,7 +333,7 @@ class MockAPI(MockAPIBase):
             ),
             "body",
         )
-        self.connections2 = ConnectionsResource2Mock()
+        self.connections2 = ConnectionsResource2Operations()
         self.connections2.initialise_oauth2_embedded_connection = self._add(
             "connections2.initialise_oauth2_embedded_connection",
             "connections2",
@@ -341,7 +341,7 @@ class MockAPI(MockAPIBase):
             (("hub_id", "hub_id", "path"), ("connector_id", "connector_id", "path")),
             "body",
         )
-        self.connectors = ConnectorsMock()
+        self.connectors = ConnectorsOperations()
         self.connectors.list_integration_connection_templates = self._add(
             "connectors.list_integration_connection_templates",
             "connectors",
@@ -361,7 +361,7 @@ class MockAPI(MockAPIBase):
             (("integration_id", "integration_id", "path"),),
             "body",
         )
-        self.embedded = EmbeddedMock()
+        self.embedded = EmbeddedOperations()
         self.embedded.get_end_user_connection = self._add(
             "embedded.get_end_user_connection",
             "embedded",
@@ -410,7 +410,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.end_users = EndUsersMock()
+        self.end_users = EndUsersOperations()
         self.end_users.list_end_users = self._add(
             "end_users.list_end_users",
             "end_users",
@@ -453,7 +453,7 @@ class MockAPI(MockAPIBase):
             ),
             None,
         )
-        self.hubs = HubsMock()
+        self.hubs = HubsOperations()
         self.hubs.list_hubs = self._add(
             "hubs.list_hubs",
             "hubs",
@@ -496,7 +496,7 @@ class MockAPI(MockAPIBase):
             (("integration_id", "integration_id", "path"),),
             "body",
         )
-        self.integrations = IntegrationsMock()
+        self.integrations = IntegrationsOperations()
         self.integrations.list_integrations = self._add(
             "integrations.list_integrations",
             "integrations",
@@ -517,7 +517,7 @@ class MockAPI(MockAPIBase):
             (("integration_id", "integration_id", "path"),),
             None,
         )
-        self.internal = InternalMock()
+        self.internal = InternalOperations()
         self.internal.update_integration_metadata = self._add(
             "internal.update_integration_metadata",
             "internal",
@@ -547,7 +547,7 @@ class MockAPI(MockAPIBase):
             ),
             "body",
         )
-        self.miscellaneous = MiscellaneousMock()
+        self.miscellaneous = MiscellaneousOperations()
         self.miscellaneous.health_check = self._add(
             "miscellaneous.health_check", "miscellaneous", "_HEALTH_CHECK", (), None
         )

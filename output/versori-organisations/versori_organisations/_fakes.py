@@ -15,7 +15,6 @@ import datetime
 import decimal
 import enum
 import random
-import sys
 import types
 import typing
 import uuid
@@ -172,8 +171,8 @@ class _Faker:
         raise TypeError(f"fake cannot build a value of {tp!r}")
 
     def model(self, cls: type[pydantic.BaseModel], depth: int) -> pydantic.BaseModel:
-        module = sys.modules.get(cls.__module__)
-        hints = typing.get_type_hints(cls, vars(module) if module else None, include_extras=True)
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()  # its fields' annotations resolved (forward references)
         own = self.facts.get(cls.__name__, {})
         # the model's own facts (under ""): required names the schema does not declare (kept
         # as extra data), and ``minProperties``
@@ -184,10 +183,10 @@ class _Faker:
             if not info.is_required() and (depth >= _OPTIONAL_DEPTH or _is_fixed(info)):
                 optional.append(name)
                 continue
-            data[name] = self.value(hints.get(name, info.annotation), own.get(name, {}), depth + 1)
+            data[name] = self.value(info.annotation, own.get(name, {}), depth + 1)
         for name in optional[: max(0, int(facts.get("minProperties", 0)) - len(data))]:
             info = cls.model_fields[name]
-            data[name] = self.value(hints.get(name, info.annotation), own.get(name, {}), depth + 1)
+            data[name] = self.value(info.annotation, own.get(name, {}), depth + 1)
         return cls.model_validate(data)
 
     def integer(self, facts: Mapping[str, Any], low: int = 1, high: int = 1000) -> int:

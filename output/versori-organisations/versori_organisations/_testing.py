@@ -299,6 +299,10 @@ class OperationMock:
         status, kind = self._success()
         if kind == "none" or (value is None and kind != "json"):
             return httpx.Response(status)
+        if value is None:  # JSON null (an untyped response, or one the schema lets be null)
+            return httpx.Response(
+                status, content=b"null", headers={"content-type": "application/json"}
+            )
         if kind == "text":
             return httpx.Response(status, text=str(value), headers={"content-type": "text/plain"})
         if kind == "binary":
@@ -306,7 +310,7 @@ class OperationMock:
             return httpx.Response(
                 status, content=data, headers={"content-type": "application/octet-stream"}
             )
-        return _http(status, value, None)
+        return httpx.Response(status, json=to_wire(value))
 
     def _success(self) -> tuple[int, str]:
         responses = cast("Mapping[int | str, Any]", self.endpoint.responses)
@@ -515,7 +519,11 @@ class MockAPIBase:
         return client
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
-        for operation in self._operations:
+        # the operation a kit-built client is calling first: two operations may share a method
+        # and path (variants of one path told apart by a '#fragment' of the spec's path key)
+        current = _current_call.get()
+        calling = [current[0]] if current is not None and current[0] in self._operations else []
+        for operation in calling + self._operations:
             values = operation._matches(request)  # pyright: ignore[reportPrivateUsage]
             if values is not None:
                 operation._record(request, values)  # pyright: ignore[reportPrivateUsage]

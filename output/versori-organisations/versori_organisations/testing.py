@@ -80,14 +80,14 @@ def fake(cls: type[_T], *, seed: int = 0) -> _T:
     return fake_value(cls, seed=seed, facts=_FACTS)
 
 
-class ActiveOrganisationMock:
+class ActiveOrganisationOperations:
     """The operations of ``client.active_organisation``, each an :class:`OperationMock`."""
 
     get_active_organisation: OperationMock
     """``client.active_organisation.get_active_organisation``: Get the active organisation (GET /active-organisation)."""
 
 
-class OrganisationsMock:
+class OrganisationsOperations:
     """The operations of ``client.organisations``, each an :class:`OperationMock`."""
 
     get_organisations: OperationMock
@@ -166,7 +166,7 @@ class OrganisationsMock:
     """``client.organisations.create_checkout_session``: Create a checkout session (POST /organisations/{organisation_id}/billing/checkout-session)."""
 
 
-class SigningKeysMock:
+class SigningKeysOperations:
     """The operations of ``client.signing_keys``, each an :class:`OperationMock`."""
 
     get_public_key: OperationMock
@@ -182,14 +182,14 @@ class SigningKeysMock:
     """``client.signing_keys.delete_signing_key``: Delete a signing key (DELETE /organisations/{organisation_id}/keys/{key_id})."""
 
 
-class SlugMock:
+class SlugOperations:
     """The operations of ``client.slug``, each an :class:`OperationMock`."""
 
     get_slug_availability: OperationMock
     """``client.slug.get_slug_availability``: Check slug availability (GET /slug/{slug}/availability)."""
 
 
-class WebhooksMock:
+class WebhooksOperations:
     """The operations of ``client.webhooks``, each an :class:`OperationMock`."""
 
     billing_webhooks: OperationMock
@@ -206,7 +206,7 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.active_organisation = ActiveOrganisationMock()
+        self.active_organisation = ActiveOrganisationOperations()
         self.active_organisation.get_active_organisation = self._add(
             "active_organisation.get_active_organisation",
             "active_organisation",
@@ -214,7 +214,7 @@ class MockAPI(MockAPIBase):
             (),
             None,
         )
-        self.organisations = OrganisationsMock()
+        self.organisations = OrganisationsOperations()
         self.organisations.get_organisations = self._add(
             "organisations.get_organisations",
             "organisations",
@@ -408,7 +408,7 @@ class MockAPI(MockAPIBase):
             (("organisation_id", "organisation_id", "path"),),
             "body",
         )
-        self.signing_keys = SigningKeysMock()
+        self.signing_keys = SigningKeysOperations()
         self.signing_keys.get_public_key = self._add(
             "signing_keys.get_public_key",
             "signing_keys",
@@ -437,7 +437,7 @@ class MockAPI(MockAPIBase):
             (("organisation_id", "organisation_id", "path"), ("key_id", "key_id", "path")),
             None,
         )
-        self.slug = SlugMock()
+        self.slug = SlugOperations()
         self.slug.get_slug_availability = self._add(
             "slug.get_slug_availability",
             "slug",
@@ -445,7 +445,7 @@ class MockAPI(MockAPIBase):
             (("slug", "slug", "path"),),
             None,
         )
-        self.webhooks = WebhooksMock()
+        self.webhooks = WebhooksOperations()
         self.webhooks.billing_webhooks = self._add(
             "webhooks.billing_webhooks", "webhooks", "_BILLING_WEBHOOKS", (), None
         )
