@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..ir.model import Api, Operation, ResponseCase
+from ..ir.model import Api, ResponseCase
 from ..normalize.finalize import rename_identifiers
 from .order import all_order, from_imports
 from .text import docstring_body
@@ -48,11 +48,10 @@ def _key(case: ResponseCase) -> int | str:
     return value.upper() if isinstance(value, str) and value != "default" else value
 
 
-def _covering(op: Operation, status: int) -> str | None:
-    """The type expression of the error response ``op`` declares for ``status``: its exact
-    code, else its range, else ``default`` (as the runtime selects it); ``None`` when none or
-    untyped."""
-    by_key = {_key(e): e.type_expr for e in op.errors}
+def _covering(by_key: dict[int | str, str], status: int) -> str | None:
+    """The type expression of the error response an operation declares for ``status`` (its
+    errors ``by_key``): its exact code, else its range, else ``default`` (as the runtime
+    selects it); ``None`` when none or untyped."""
     for key in (status, f"{status // 100}XX", "default"):
         if key in by_key:
             expr = by_key[key]
@@ -60,26 +59,29 @@ def _covering(op: Operation, status: int) -> str | None:
     return None
 
 
-def _statuses(op_list: list[Operation], which: int | tuple[int, int]) -> list[int]:
+def _statuses(declared: set[int], which: int | tuple[int, int]) -> list[int]:
     """The statuses a class stands for, as far as the operations can tell them apart: its code,
     or (a range) every code of it they declare plus one they do not."""
     if isinstance(which, int):
         return [which]
     low, high = which
-    declared = {k for op in op_list for e in op.errors if isinstance(k := _key(e), int) and low <= k <= high}
-    undeclared = next(s for s in range(low, high + 1) if s not in declared)
-    return sorted(declared | {undeclared})
+    inside = {k for k in declared if low <= k <= high}
+    undeclared = next(s for s in range(low, high + 1) if s not in inside)
+    return sorted(inside | {undeclared})
 
 
 def errors_context(api: Api, banner: str) -> dict[str, Any]:
     """The context of ``_errors.py.jinja``: the typed classes (``name``, ``base`` alias, ``hint``
     of ``error``, ``doc``, the status ``key``), what to import and ``__all__``."""
-    ops = [op for res in api.resources for op in res.operations]
+    # each operation's error responses by status key (once: large documents have thousands)
+    errors = [{_key(e): e.type_expr for e in op.errors} for res in api.resources for op in res.operations]
+    declared = {k for by_key in errors for k in by_key if isinstance(k, int)}
     # the generated classes are written as ``_models.X``: a schema may bear an exception's name
     qualified = {d.name: f"_models.{d.name}" for d in api.definitions}
     typed = []
     for name, which, meaning in STATUS_CLASSES:
-        exprs = {expr for op in ops for s in _statuses(ops, which) if (expr := _covering(op, s)) is not None}
+        statuses = _statuses(declared, which)
+        exprs = {expr for by_key in errors for s in statuses if (expr := _covering(by_key, s)) is not None}
         if len(exprs) != 1:
             continue
         (expr,) = exprs
