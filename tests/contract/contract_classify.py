@@ -64,6 +64,22 @@ def fragment_path_key(path_key: str, sent_path: str, prism_error: str, pointer: 
     return Finding(MOCK, "prism-fragment-path-key", pointer, evidence)
 
 
+def dotted_path_parameter(path_key: str, sent_path: str, prism_error: str, pointer: str, evidence: str) -> Finding | None:
+    """Prism's "no path matched" for an operation whose path template names an expression with
+    a ``.`` (hey-api's ``{parameter.path.1}``, a valid RFC 6570 varname), when what was sent is
+    the template with every expression filled in: a mock limitation
+    (``prism-dotted-path-parameter``). None otherwise (a request to another path is ours)."""
+    bare = path_key.split("#", 1)[0]
+    if prism_error != "NO_PATH_MATCHED_ERROR" or not any("." in name for name in re.findall(r"\{([^{}]+)\}", bare)):
+        return None
+    pattern = "".join(
+        "[^/#?]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^{}]+\})", bare) if part
+    )
+    if not re.fullmatch(pattern, sent_path):
+        return None
+    return Finding(MOCK, "prism-dotted-path-parameter", pointer, evidence)
+
+
 def routed_to_bare_key(paths: Any, path_key: str, method: str, sent_path: str, pointer: str, evidence: str) -> Finding | None:
     """Prism rejected a request to an operation whose path key has a ``#fragment`` while the
     document also has the bare path (before ``#``) with the same method: Prism routes the request
@@ -338,6 +354,20 @@ def complex_schema(values: Values, loc: Loc, depth: int = 0) -> bool:
         if isinstance(schema.get(key), list)
         for i, _ in enumerate(schema[key])
     )
+
+
+def non_string_scalar(values: Values, loc: Loc) -> bool:
+    """Whether the schema at ``loc`` (refs followed) is a number, an integer or a boolean (null
+    aside), which Prism 5.14.2 cannot answer as a non-JSON media type either."""
+    try:
+        _, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    kinds = {t for t in types if t != "null"}
+    return bool(kinds) and kinds <= {"number", "integer", "boolean"}
 
 
 #: An RFC 6838 media type (type/subtype, restricted-name characters, ``*`` for ranges).

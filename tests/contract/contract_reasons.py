@@ -171,6 +171,16 @@ REASONS: dict[str, str] = {
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
     ),
+    "prism-cannot-serialise-number-as-text": (
+        "the response's media type is not JSON (text/plain, */*) and its schema is a number, an "
+        "integer or a boolean: Prism 5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT ('Cannot serialise "
+        "complex objects as text') instead of a response, as for an object (a string is served)"
+    ),
+    "prism-dotted-path-parameter": (
+        "the path template names an expression with a dot (`{parameter.path.1}`, a valid RFC 6570 "
+        "varname and OpenAPI parameter name): Prism 5.14.2 routes no request to such a path and "
+        "answers 404 NO_PATH_MATCHED_ERROR, whatever the segment sent"
+    ),
     "path-parameter-not-in-template": (
         "the operation declares a required `in: path` parameter that its path template does not "
         "name: it has no place in any URL, yet Prism 5.14.2 demands it (OAS 3.1.0 4.8.12.1: a "

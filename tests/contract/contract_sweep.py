@@ -52,6 +52,7 @@ from contract_classify import (  # noqa: E402
     Finding,
     invalid_media_type,
     faker_stalled,
+    dotted_path_parameter,
     fragment_path_key,
     operation_missing,
     prism_crashed,
@@ -387,6 +388,8 @@ class OperationSweep(OperationDocument):
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
+        if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._number_as_text():
+            return Finding(MOCK, "prism-cannot-serialise-number-as-text", self.op_loc.pointer, exchange.describe())
         unserialisable = self._unserialisable(exchange)
         if unserialisable:
             pointer = self.op_loc.child("responses", unserialisable[0], "content", unserialisable[1]).pointer
@@ -397,6 +400,7 @@ class OperationSweep(OperationDocument):
             if self._declares_response_header("content-type"):
                 return Finding(MOCK, "prism-content-type-response-header", self.op_loc.pointer, exchange.describe())
         found = fragment_path_key(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
+        found = found or dotted_path_parameter(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
         return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _unserialisable(self, exchange: Exchange) -> tuple[str, str] | None:

@@ -300,3 +300,61 @@ def test_a_required_authorization_parameter_openapi_ignores_is_a_document_defect
     assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "ignored-header-parameter-required", "/paths/~1c/put/parameters/0")
     assert request_rejected(values, violations, RequestContext(None, {}, security=[["bearer"]], ignored_headers=ignored)) is None
     assert request_rejected(values, violations, RequestContext(None, {})) is None
+
+
+def test_prism_cannot_answer_a_number_as_text(prism: Path, tmp_path: Path) -> None:
+    """hey-api's ``pagination-ref.yaml``: a ``*/*`` (or ``text/plain``) response whose schema is a
+    number, an integer or a boolean: Prism 5.14.2 answers 500 ``NO_COMPLEX_OBJECT_TEXT`` as for
+    an object, while a string is served; ``non_string_scalar`` names exactly those schemas."""
+    from contract_classify import non_string_scalar
+
+    kinds = {"number": {"type": "number"}, "integer": {"type": ["integer", "null"]}, "boolean": {"type": "boolean"}}
+    plain = {"string": {"type": "string"}, "object": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    paths = {
+        f"/{name}/{i}": {"get": {"responses": {"200": {"description": "ok", "content": {mt: {"schema": schema}}}}}}
+        for name, schema in {**kinds, **plain}.items()
+        for i, mt in enumerate(("*/*", "text/plain"))
+    }
+    doc = _doc({}, paths)
+    values = _values(tmp_path, doc)
+    for name in kinds:
+        assert non_string_scalar(values, values.at(f"/paths/~1{name}~10/get/responses/200/content/*~1*/schema"))
+    for name in plain:
+        assert not non_string_scalar(values, values.at(f"/paths/~1{name}~10/get/responses/200/content/*~1*/schema"))
+    server = _serve(prism, tmp_path, doc)
+    try:
+        answers = {path: httpx.get(f"{server.url}{path}") for path in paths}
+    finally:
+        server.stop()
+    for path, response in answers.items():
+        if path.startswith("/string"):
+            assert response.status_code == 200, (path, response.text)
+        else:
+            assert response.status_code == 500, (path, response.text)
+            assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_routes_no_path_whose_parameter_name_has_a_dot(prism: Path, tmp_path: Path) -> None:
+    """hey-api's ``/parameters/{parameter.path.1}/{parameter-path-2}/{PARAMETER-PATH-3}``: a
+    dot in an expression's name (valid in RFC 6570 and OpenAPI) makes Prism 5.14.2 answer 404
+    NO_PATH_MATCHED_ERROR for any segment, while hyphens, capitals and underscores route; the
+    rule excuses a request that fills the template, never one to another path."""
+    from contract_classify import dotted_path_parameter
+
+    def op(name: str) -> dict[str, Any]:
+        param = {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        return {"get": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}
+
+    names = {"dot": "parameter.path.1", "hyphen": "parameter-path-2", "upper": "PARAMETER-PATH-3", "under": "a_b"}
+    server = _serve(prism, tmp_path, _doc({}, {f"/{key}/{{{name}}}": op(name) for key, name in names.items()}))
+    try:
+        answers = {key: httpx.get(f"{server.url}/{key}/sample") for key in names}
+    finally:
+        server.stop()
+    assert answers["dot"].status_code == 404 and answers["dot"].json()["type"].endswith("#NO_PATH_MATCHED_ERROR")
+    assert all(answers[key].status_code == 204 for key in ("hyphen", "upper", "under")), answers
+    key = "/dot/{parameter.path.1}/x"
+    found = dotted_path_parameter(key, "/dot/sample/x", "NO_PATH_MATCHED_ERROR", "/p", "e")
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-dotted-path-parameter")
+    assert dotted_path_parameter(key, "/dot/sample/y", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
+    assert dotted_path_parameter("/hyphen/{parameter-path-2}", "/hyphen/s", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
