@@ -494,6 +494,9 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
         types.append({schema["type"]} | ({"number"} if schema["type"] == "integer" else set()))
     if len(types) > 1 and not set.intersection(*types):
         return f"allOf parts require disjoint types {[sorted(t) for t in types]}"
+    short = pattern_too_short(schema)
+    if short:
+        return short
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
         return f"no member of enum {enum[:5]!r} validates against the schema itself"
@@ -518,7 +521,51 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
             inner = provably_empty(values, loc.child("properties", name), seen)
             if inner:
                 return f"required property {name!r}: {inner}"
+        elif isinstance(name, str):
+            # (required here, declared by an allOf part: Linode's `createFirewalls` body)
+            for index, _ in enumerate(schema.get("allOf") or []):
+                try:
+                    ploc, part = values.deref(loc.child("allOf", index))
+                except Exception:  # noqa: BLE001
+                    continue
+                if isinstance(part, dict) and isinstance(part.get("properties"), dict) and name in part["properties"]:
+                    inner = provably_empty(values, ploc.child("properties", name), seen)
+                    if inner:
+                        return f"required property {name!r} (of allOf part {index}): {inner}"
     return ""
+
+
+#: ``^A((?!L)B)+$`` with single-character classes ``A`` and ``B`` (no escapes) and a negative
+#: lookahead ``L`` of alternatives (no escapes, no groups).
+_LOOKAHEAD_REPEAT = re.compile(r"\^(\[[^\]\\]*\]|[A-Za-z0-9])\(\(\?!([^()\\]*)\)(\[[^\]\\]*\])\)\+\$")
+
+
+def pattern_too_short(schema: dict[str, Any]) -> str:
+    """A proof that no string of ``minLength`` or more characters matches the schema's
+    ``pattern``, or "". Proven for one shape only, ``^A((?!...|..)B)+$`` where an alternative of
+    the lookahead is ``k`` unescaped dots (Linode's Firewall label, whose ``..`` was meant as
+    ``\\.\\.``) and ``A``, ``B`` are character classes without line terminators: in a match every
+    character after the first is a ``B`` (no line terminator), so at each repetition the dots
+    match if ``k`` characters remain and the lookahead refuses it; the first repetition starts
+    at index 1, so a match has at most ``k`` characters."""
+    pattern, low = schema.get("pattern"), schema.get("minLength")
+    if not isinstance(pattern, str) or not isinstance(low, int) or isinstance(low, bool):
+        return ""
+    found = _LOOKAHEAD_REPEAT.fullmatch(pattern)
+    if found is None:
+        return ""
+    first, alternatives, each = found.groups()
+    dots = [len(alt) for alt in alternatives.split("|") if alt and set(alt) == {"."}]
+    terminators = "\n\r\u2028\u2029"
+    if not dots or any(re.fullmatch(cls, c) for cls in (first, each) for c in terminators):
+        return ""
+    k = min(dots)
+    if low <= k:
+        return ""
+    return (
+        f"pattern {pattern!r}: the lookahead's unescaped {'.' * k!r} refuses every repetition while {k} "
+        f"characters follow, so no string of more than {k} characters matches, and minLength is {low}"
+    )
 
 
 __all__ = [

@@ -358,3 +358,32 @@ def test_prism_routes_no_path_whose_parameter_name_has_a_dot(prism: Path, tmp_pa
     assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-dotted-path-parameter")
     assert dotted_path_parameter(key, "/dot/sample/y", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
     assert dotted_path_parameter("/hyphen/{parameter-path-2}", "/hyphen/s", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
+
+
+def test_prism_looks_up_a_non_ascii_query_name_by_its_encoded_lower_case_form(prism: Path, tmp_path: Path) -> None:
+    """hey-api's required ``nonAsciiParamæøåÆØÅöôêÊ``: sent with its name percent-encoded as
+    UTF-8 (RFC 3986, as the client does) or raw, Prism 5.14.2 reports it missing under its encoded,
+    lower-cased name (``nonasciiparam%c3%a6...``); only a doubly encoded name reaches it. The
+    rule excuses exactly that name when it was sent, not a parameter left out."""
+    from contract_violations import RequestContext as Ctx
+    from test_contract_classify import _values as values_of
+
+    name = "nonAsciiParamæøåÆØÅöôêÊ"
+    param = {"name": name, "in": "query", "required": True, "schema": {"type": "integer"}}
+    doc = _doc({}, {"/q": {"post": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}})
+    once = httpx.QueryParams({name: "1"})  # httpx percent-encodes the UTF-8 name
+    twice = "".join(f"%25{b:02X}" if b > 127 else chr(b) for b in name.encode("utf-8")) + "=1"
+    server = _serve(prism, tmp_path, doc)
+    try:
+        encoded = httpx.post(f"{server.url}/q", params=once)
+        double = httpx.post(f"{server.url}/q?{twice}")
+    finally:
+        server.stop()
+    assert encoded.status_code == 422, encoded.text
+    assert double.status_code == 204, double.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in encoded.json()["validation"]]
+    assert violations[0]["message"] == "Request query must have required property 'nonasciiparam%c3%a6%c3%b8%c3%a5%c3%86%c3%98%c3%85%c3%b6%c3%b4%c3%aa%c3%8a'"
+    values = values_of(tmp_path, doc)
+    found = request_rejected(values, violations, Ctx(None, {}, sent_query=frozenset({name})))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-encoded-query-name")
+    assert request_rejected(values, violations, Ctx(None, {}, sent_query=frozenset())) is None
