@@ -80,6 +80,40 @@ def dotted_path_parameter(path_key: str, sent_path: str, prism_error: str, point
     return Finding(MOCK, "prism-dotted-path-parameter", pointer, evidence)
 
 
+def routed_to_sibling_variant(
+    values: Values, path_key: str, method: str, sent_path: str, sent_body: Any, body_valid: bool, pointer: str, evidence: str
+) -> Finding | None:
+    """Prism rejected the body of an operation whose path key has a ``#fragment`` (Box's
+    ``PUT .../securityClassification-6VMVochwUWo/schema#add``) while our own validator finds it
+    valid for this operation, and another operation of the same method whose path matches the
+    path sent (Box's ``PUT /metadata_templates/{scope}/{template_key}/schema``) refuses the body:
+    Prism, which never sees the fragment, routed it there and checked it as that operation
+    (``prism-fragment-path-key``). None otherwise."""
+    paths = values.doc.get("paths")
+    if "#" not in path_key or not body_valid or not isinstance(paths, dict):
+        return None
+    if fragment_path_key(path_key, sent_path, "NO_PATH_MATCHED_ERROR", pointer, evidence) is None:
+        return None  # (sent to another path: ours)
+    for key, item in paths.items():
+        if "#" in str(key) or not isinstance(item, dict):
+            continue  # (Prism routes no request to a key with a fragment: it matches none)
+        template = str(key)
+        pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in re.split(r"(\{[^{}]+\})", template) if p)
+        if not re.fullmatch(pattern, sent_path):
+            continue
+        if not isinstance(item.get(method), dict):
+            continue
+        try:
+            rb_loc, rb = values.deref(values.at(f"/paths/{escape(str(key))}/{method}/requestBody"))
+        except Exception:  # noqa: BLE001
+            continue
+        content = rb.get("content") if isinstance(rb, dict) else None
+        for media in content if isinstance(content, dict) else {}:
+            if "json" in media and not values.valid(rb_loc.child("content", media, "schema"), sent_body):
+                return Finding(MOCK, "prism-fragment-path-key", pointer, f"Prism checked it as {method.upper()} {key}: {evidence}")
+    return None
+
+
 def routed_to_bare_key(paths: Any, path_key: str, method: str, sent_path: str, pointer: str, evidence: str) -> Finding | None:
     """Prism rejected a request to an operation whose path key has a ``#fragment`` while the
     document also has the bare path (before ``#``) with the same method: Prism routes the request
@@ -390,6 +424,18 @@ def invalid_media_type(values: Values, op_loc: Loc, raw: dict[str, Any]) -> str:
             if not _MEDIA_TYPE.fullmatch(str(media_type).split(";", 1)[0].strip()):
                 return loc.child("content", str(media_type)).pointer
     return ""
+
+
+def media_type_error(values: Values, op_loc: Loc, raw: dict[str, Any], status: int, body: bytes, pointer: str, evidence: str) -> Finding | None:
+    """Prism's bare 500 ``internal_server_error`` (no problem document) for an operation with a
+    media type that is no RFC 6838 ``type/subtype`` (openapi-python-client's
+    ``openapi/python/client``): its validator throws "invalid media type" for a request with such
+    a body (without one it dies, which ``prism_crashed`` reports): the document's defect
+    (``invalid-media-type``). None otherwise."""
+    invalid = invalid_media_type(values, op_loc, raw)
+    if status != 500 or not invalid or b'"internal_server_error"' not in body:
+        return None
+    return Finding(DOCUMENT, "invalid-media-type", invalid, evidence)
 
 
 def _typed(values: Values, loc: Loc) -> bool:
