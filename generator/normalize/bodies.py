@@ -117,7 +117,8 @@ class RequestBodies:
         """WARNING when a multipart or form-urlencoded body's schema is a single value (a file,
         a string), not an object: form data is a set of named fields. The client runtime sends
         such a multipart value as one part named ``file`` (what these documents' servers expect,
-        e.g. Jira's attachments), and such a form value (text or bytes) as the encoded form."""
+        e.g. Jira's attachments), and such a form value (text or bytes) as the encoded form, an
+        array's items as its fields."""
         loc, target = self._follow(schema, sloc, "the body is typed as Any")
         if not isinstance(target, dict) or any(
             k in target for k in ("properties", "allOf", "oneOf", "anyOf")
@@ -128,6 +129,8 @@ class RequestBodies:
             sent = (
                 "as one part named 'file'" if kind == "multipart" else "as the encoded form it is"
             )
+            if kind == "form" and what == "array":
+                sent = "as the encoded form, each item one field ('name=value' text or a (name, value) pair)"
             self.sink.warning(
                 f"a {media_type} body is a set of named fields (an object), but this schema is a "
                 f"'{what}': the value is sent {sent}",

@@ -64,6 +64,56 @@ def fragment_path_key(path_key: str, sent_path: str, prism_error: str, pointer: 
     return Finding(MOCK, "prism-fragment-path-key", pointer, evidence)
 
 
+def dotted_path_parameter(path_key: str, sent_path: str, prism_error: str, pointer: str, evidence: str) -> Finding | None:
+    """Prism's "no path matched" for an operation whose path template names an expression with
+    a ``.`` (hey-api's ``{parameter.path.1}``, a valid RFC 6570 varname), when what was sent is
+    the template with every expression filled in: a mock limitation
+    (``prism-dotted-path-parameter``). None otherwise (a request to another path is ours)."""
+    bare = path_key.split("#", 1)[0]
+    if prism_error != "NO_PATH_MATCHED_ERROR" or not any("." in name for name in re.findall(r"\{([^{}]+)\}", bare)):
+        return None
+    pattern = "".join(
+        "[^/#?]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^{}]+\})", bare) if part
+    )
+    if not re.fullmatch(pattern, sent_path):
+        return None
+    return Finding(MOCK, "prism-dotted-path-parameter", pointer, evidence)
+
+
+def routed_to_sibling_variant(
+    values: Values, path_key: str, method: str, sent_path: str, sent_body: Any, body_valid: bool, pointer: str, evidence: str
+) -> Finding | None:
+    """Prism rejected the body of an operation whose path key has a ``#fragment`` (Box's
+    ``PUT .../securityClassification-6VMVochwUWo/schema#add``) while our own validator finds it
+    valid for this operation, and another operation of the same method whose path matches the
+    path sent (Box's ``PUT /metadata_templates/{scope}/{template_key}/schema``) refuses the body:
+    Prism, which never sees the fragment, routed it there and checked it as that operation
+    (``prism-fragment-path-key``). None otherwise."""
+    paths = values.doc.get("paths")
+    if "#" not in path_key or not body_valid or not isinstance(paths, dict):
+        return None
+    if fragment_path_key(path_key, sent_path, "NO_PATH_MATCHED_ERROR", pointer, evidence) is None:
+        return None  # (sent to another path: ours)
+    for key, item in paths.items():
+        if "#" in str(key) or not isinstance(item, dict):
+            continue  # (Prism routes no request to a key with a fragment: it matches none)
+        template = str(key)
+        pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in re.split(r"(\{[^{}]+\})", template) if p)
+        if not re.fullmatch(pattern, sent_path):
+            continue
+        if not isinstance(item.get(method), dict):
+            continue
+        try:
+            rb_loc, rb = values.deref(values.at(f"/paths/{escape(str(key))}/{method}/requestBody"))
+        except Exception:  # noqa: BLE001
+            continue
+        content = rb.get("content") if isinstance(rb, dict) else None
+        for media in content if isinstance(content, dict) else {}:
+            if "json" in media and not values.valid(rb_loc.child("content", media, "schema"), sent_body):
+                return Finding(MOCK, "prism-fragment-path-key", pointer, f"Prism checked it as {method.upper()} {key}: {evidence}")
+    return None
+
+
 def routed_to_bare_key(paths: Any, path_key: str, method: str, sent_path: str, pointer: str, evidence: str) -> Finding | None:
     """Prism rejected a request to an operation whose path key has a ``#fragment`` while the
     document also has the bare path (before ``#``) with the same method: Prism routes the request
@@ -340,6 +390,20 @@ def complex_schema(values: Values, loc: Loc, depth: int = 0) -> bool:
     )
 
 
+def non_string_scalar(values: Values, loc: Loc) -> bool:
+    """Whether the schema at ``loc`` (refs followed) is a number, an integer or a boolean (null
+    aside), which Prism 5.14.2 cannot answer as a non-JSON media type either."""
+    try:
+        _, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    kinds = {t for t in types if t != "null"}
+    return bool(kinds) and kinds <= {"number", "integer", "boolean"}
+
+
 #: An RFC 6838 media type (type/subtype, restricted-name characters, ``*`` for ranges).
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*")
 
@@ -360,6 +424,18 @@ def invalid_media_type(values: Values, op_loc: Loc, raw: dict[str, Any]) -> str:
             if not _MEDIA_TYPE.fullmatch(str(media_type).split(";", 1)[0].strip()):
                 return loc.child("content", str(media_type)).pointer
     return ""
+
+
+def media_type_error(values: Values, op_loc: Loc, raw: dict[str, Any], status: int, body: bytes, pointer: str, evidence: str) -> Finding | None:
+    """Prism's bare 500 ``internal_server_error`` (no problem document) for an operation with a
+    media type that is no RFC 6838 ``type/subtype`` (openapi-python-client's
+    ``openapi/python/client``): its validator throws "invalid media type" for a request with such
+    a body (without one it dies, which ``prism_crashed`` reports): the document's defect
+    (``invalid-media-type``). None otherwise."""
+    invalid = invalid_media_type(values, op_loc, raw)
+    if status != 500 or not invalid or b'"internal_server_error"' not in body:
+        return None
+    return Finding(DOCUMENT, "invalid-media-type", invalid, evidence)
 
 
 def _typed(values: Values, loc: Loc) -> bool:
@@ -464,6 +540,9 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
         types.append({schema["type"]} | ({"number"} if schema["type"] == "integer" else set()))
     if len(types) > 1 and not set.intersection(*types):
         return f"allOf parts require disjoint types {[sorted(t) for t in types]}"
+    short = pattern_too_short(schema)
+    if short:
+        return short
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and not any(values.valid(loc, v) for v in enum):
         return f"no member of enum {enum[:5]!r} validates against the schema itself"
@@ -488,7 +567,51 @@ def provably_empty(values: Values, loc: Loc, seen: frozenset[str] = frozenset())
             inner = provably_empty(values, loc.child("properties", name), seen)
             if inner:
                 return f"required property {name!r}: {inner}"
+        elif isinstance(name, str):
+            # (required here, declared by an allOf part: Linode's `createFirewalls` body)
+            for index, _ in enumerate(schema.get("allOf") or []):
+                try:
+                    ploc, part = values.deref(loc.child("allOf", index))
+                except Exception:  # noqa: BLE001
+                    continue
+                if isinstance(part, dict) and isinstance(part.get("properties"), dict) and name in part["properties"]:
+                    inner = provably_empty(values, ploc.child("properties", name), seen)
+                    if inner:
+                        return f"required property {name!r} (of allOf part {index}): {inner}"
     return ""
+
+
+#: ``^A((?!L)B)+$`` with single-character classes ``A`` and ``B`` (no escapes) and a negative
+#: lookahead ``L`` of alternatives (no escapes, no groups).
+_LOOKAHEAD_REPEAT = re.compile(r"\^(\[[^\]\\]*\]|[A-Za-z0-9])\(\(\?!([^()\\]*)\)(\[[^\]\\]*\])\)\+\$")
+
+
+def pattern_too_short(schema: dict[str, Any]) -> str:
+    """A proof that no string of ``minLength`` or more characters matches the schema's
+    ``pattern``, or "". Proven for one shape only, ``^A((?!...|..)B)+$`` where an alternative of
+    the lookahead is ``k`` unescaped dots (Linode's Firewall label, whose ``..`` was meant as
+    ``\\.\\.``) and ``A``, ``B`` are character classes without line terminators: in a match every
+    character after the first is a ``B`` (no line terminator), so at each repetition the dots
+    match if ``k`` characters remain and the lookahead refuses it; the first repetition starts
+    at index 1, so a match has at most ``k`` characters."""
+    pattern, low = schema.get("pattern"), schema.get("minLength")
+    if not isinstance(pattern, str) or not isinstance(low, int) or isinstance(low, bool):
+        return ""
+    found = _LOOKAHEAD_REPEAT.fullmatch(pattern)
+    if found is None:
+        return ""
+    first, alternatives, each = found.groups()
+    dots = [len(alt) for alt in alternatives.split("|") if alt and set(alt) == {"."}]
+    terminators = "\n\r\u2028\u2029"
+    if not dots or any(re.fullmatch(cls, c) for cls in (first, each) for c in terminators):
+        return ""
+    k = min(dots)
+    if low <= k:
+        return ""
+    return (
+        f"pattern {pattern!r}: the lookahead's unescaped {'.' * k!r} refuses every repetition while {k} "
+        f"characters follow, so no string of more than {k} characters matches, and minLength is {low}"
+    )
 
 
 __all__ = [

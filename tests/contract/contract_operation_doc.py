@@ -8,9 +8,9 @@ and their media types, response headers, path and ignored header parameters.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from contract_classify import complex_schema
+from contract_classify import complex_schema, non_string_scalar
 from contract_values import Unsatisfiable, Values
 from contract_wire import Exchange
 
@@ -30,6 +30,15 @@ class OperationDocument:
     def _object_as_text(self) -> bool:
         """Whether a 2xx response declares a non-JSON media type with an object or array schema
         (also one composed of one)."""
+        return self._text_response_schema(complex_schema)
+
+    def _number_as_text(self) -> bool:
+        """Whether a 2xx response declares a non-JSON media type with a number, integer or
+        boolean schema."""
+        return self._text_response_schema(non_string_scalar)
+
+    def _text_response_schema(self, test: Callable[[Values, Loc], bool]) -> bool:
+        """Whether a 2xx response declares a non-JSON media type whose schema passes ``test``."""
         responses = self.raw.get("responses") if isinstance(self.raw.get("responses"), dict) else {}
         for code in responses:
             if not str(code).startswith("2"):
@@ -41,7 +50,7 @@ class OperationDocument:
             for media_type in (resp.get("content") or {}) if isinstance(resp, dict) else {}:
                 if "json" in media_type:
                     continue
-                if complex_schema(self.values, rloc.child("content", media_type, "schema")):
+                if test(self.values, rloc.child("content", media_type, "schema")):
                     return True
         return False
 

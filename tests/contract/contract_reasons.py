@@ -171,6 +171,28 @@ REASONS: dict[str, str] = {
         "the response's media type is not JSON (text/*, */*) and its schema is an object: Prism "
         "5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT instead of a response"
     ),
+    "prism-cannot-serialise-number-as-text": (
+        "the response's media type is not JSON (text/plain, */*) and its schema is a number, an "
+        "integer or a boolean: Prism 5.14.2 answers 500 NO_COMPLEX_OBJECT_TEXT ('Cannot serialise "
+        "complex objects as text') instead of a response, as for an object (a string is served)"
+    ),
+    "prism-dotted-path-parameter": (
+        "the path template names an expression with a dot (`{parameter.path.1}`, a valid RFC 6570 "
+        "varname and OpenAPI parameter name): Prism 5.14.2 routes no request to such a path and "
+        "answers 404 NO_PATH_MATCHED_ERROR, whatever the segment sent"
+    ),
+    "prism-form-undeclared-field": (
+        "a form-urlencoded body's schema requires a property it does not declare under "
+        "`properties` (Box's PostOAuth2Revoke: `required: [grant_type]`), and the client sends it: "
+        "Prism 5.14.2 reads a form body's fields by the declared properties only, so it reports the "
+        "field missing (the same body as JSON, or with the property declared, passes)"
+    ),
+    "exploded-objects-share-property": (
+        "two query parameters of the operation are objects of style form, exploded (the default), "
+        "and both declare the same property: each sends it as a query parameter of that name (OAS "
+        "3.1.0 4.8.12.4), so the query carries `a_property=..&a_property=..` and no server can tell "
+        "which value is whose (Prism reads both values into each, 'must be string')"
+    ),
     "path-parameter-not-in-template": (
         "the operation declares a required `in: path` parameter that its path template does not "
         "name: it has no place in any URL, yet Prism 5.14.2 demands it (OAS 3.1.0 4.8.12.1: a "

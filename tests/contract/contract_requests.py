@@ -106,6 +106,13 @@ class RequestPlanner:
         if value in ([], {}) and raw.get("required"):
             # an empty array or object has no form in a query, header or cookie: send one item
             value = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=write))
+        if isinstance(value, dict) and any(v is None or v in ([], {}) for v in value.values()):
+            # nor has a member of an object parameter that is null or empty (hey-api's
+            # pagination-ref.yaml: required `sort: {type: [array, null]}` built as []): RFC 6570
+            # leaves it out, and the server misses a required property; the full value instead
+            full = self.values.value(schema_loc, str(raw.get("name", "p")), Shape("full", shape.variant, write=write))
+            if isinstance(full, dict) and not any(v is None or v in ([], {}) for v in full.values()):
+                value = full
         if raw.get("required") and (value is None or (isinstance(value, list) and all(v is None for v in value))):
             raise NullParameter(param_loc)  # null (or a list of nulls only) has no form in a URL or header
         return value

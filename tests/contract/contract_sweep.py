@@ -36,6 +36,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -51,12 +52,15 @@ from contract_classify import (  # noqa: E402
     MOCK,
     Finding,
     invalid_media_type,
+    media_type_error,
     faker_stalled,
+    dotted_path_parameter,
     fragment_path_key,
     operation_missing,
     prism_crashed,
     response_refused,
     routed_to_bare_key,
+    routed_to_sibling_variant,
     unknown_tag,
 )
 from contract_violations import RequestContext, request_rejected  # noqa: E402
@@ -256,7 +260,8 @@ class OperationSweep(OperationDocument):
             if not self._declares_success():
                 self.result.notes.append(f"no 2xx declared; Prism answered {first.status}")
                 return
-            self._add(Finding(CLIENT, "unexpected-status", self.op_loc.pointer, first.describe()), label, flavor)
+            found = media_type_error(self.values, self.op_loc, self.raw, first.status, first.body, self.op_loc.pointer, first.describe())
+            self._add(found or Finding(CLIENT, "unexpected-status", self.op_loc.pointer, first.describe()), label, flavor)
             return
         if isinstance(result, BaseException):
             media_loc = self._response_media(first)
@@ -298,6 +303,13 @@ class OperationSweep(OperationDocument):
             )  # fmt: skip
             if routed is not None:
                 return routed
+            context = self._context(request)
+            sibling = routed_to_sibling_variant(
+                self.values, self.path, self.method, self._sent_path(exchange), json_or_none(exchange, request=True),
+                context.body_valid, self.op_loc.pointer, exchange.describe(violations),
+            )  # fmt: skip
+            if sibling is not None:
+                return sibling
             if request.expected is not None and all(v.get("code") == "oneOf" for v in violations):
                 lost = lost_values(request.body_data, json_or_none(exchange, request=True))
                 if not lost:
@@ -345,9 +357,12 @@ class OperationSweep(OperationDocument):
                 valid = self.values.node(request.body_loc).get("schema") is not None and self.values.valid(request.body_loc.child("schema"), sent_json)
             except ValueError:
                 valid = False
+        form: frozenset[str] = frozenset()
+        if kind == "form" and request.sent_content:
+            form = frozenset(k for k, _ in parse_qsl(request.sent_content.decode("latin-1"), keep_blank_values=True))
         return RequestContext(
             body, params, frozenset(request.multipart_json), kind, alternatives, where, sent, self.path, self._path_params(), empty, valid,
-            ignored_headers=self._ignored_headers(),
+            ignored_headers=self._ignored_headers(), sent_form=form,
         )
 
     def _sent_evidence(self, exchange: Exchange, request: Request) -> str:
@@ -387,6 +402,8 @@ class OperationSweep(OperationDocument):
     def _prism_error(self, exchange: Exchange) -> Finding:
         if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._object_as_text():
             return Finding(MOCK, "prism-cannot-serialise-object-as-text", self.op_loc.pointer, exchange.describe())
+        if exchange.prism_error == "NO_COMPLEX_OBJECT_TEXT" and self._number_as_text():
+            return Finding(MOCK, "prism-cannot-serialise-number-as-text", self.op_loc.pointer, exchange.describe())
         unserialisable = self._unserialisable(exchange)
         if unserialisable:
             pointer = self.op_loc.child("responses", unserialisable[0], "content", unserialisable[1]).pointer
@@ -397,6 +414,7 @@ class OperationSweep(OperationDocument):
             if self._declares_response_header("content-type"):
                 return Finding(MOCK, "prism-content-type-response-header", self.op_loc.pointer, exchange.describe())
         found = fragment_path_key(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
+        found = found or dotted_path_parameter(self.path, self._sent_path(exchange), exchange.prism_error, self.op_loc.pointer, exchange.describe())
         return found or Finding(CLIENT, f"prism-{exchange.prism_error.lower()}", self.op_loc.pointer, exchange.describe())
 
     def _unserialisable(self, exchange: Exchange) -> tuple[str, str] | None:

@@ -41,6 +41,8 @@ class RequestContext:
     #: the header parameters OpenAPI says to ignore (Accept, Content-Type, Authorization), by
     #: lower-case name: where they are
     ignored_headers: dict[str, Loc] | None = None
+    #: the field names of the form-urlencoded body sent
+    sent_form: frozenset[str] = frozenset()
 
 
 def request_rejected(values: Values, violations: list[dict[str, Any]], ctx: RequestContext) -> Finding | None:
@@ -102,6 +104,9 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if _contradicts_body_media(values, ignored["content-type"], ctx.body_schema):
             return Finding(DOCUMENT, "content-type-parameter-contradicts-body", ignored["content-type"].pointer, message)
     wanted = re.search(r"must have required property '([^']+)'", message)
+    if location == ["request", "body"] and wanted and ctx.body_kind == "form" and wanted.group(1) in ctx.sent_form:
+        if ctx.body_schema is not None and wanted.group(1) not in _declared_properties(values, ctx.body_schema):
+            return Finding(MOCK, "prism-form-undeclared-field", ctx.body_schema.pointer, message)
     if location == ["request", "header"] and wanted and wanted.group(1).lower() in ("accept", "authorization"):
         param = ignored.get(wanted.group(1).lower())
         if param is not None and not any(ctx.security or []):
@@ -169,6 +174,10 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         param = ctx.params.get((location[1], location[2]))
         if param is not None and len(location) > 3 and _nested_parameter(values, param):
             return Finding(DOCUMENT, "parameter-nesting-undefined", param.pointer, message)
+    if len(location) == 4 and location[1] == "query" and ctx.params:
+        shared = _exploded_objects_sharing(values, ctx, location[3])
+        if location[2] in {name.lower() for name in shared} and len(shared) > 1:
+            return Finding(DOCUMENT, "exploded-objects-share-property", ctx.params[("query", shared[0])].pointer, f"{message} ({', '.join(shared)} all declare '{location[3]}')")
     if len(location) == 2 and location[1] == "path" and missing and ctx.path_params:
         # Prism lower-cases the names it reports; a path parameter the template does not name
         # can be in no URL: Prism demands what no request can send
@@ -182,6 +191,27 @@ def _explain(values: Values, violation: dict[str, Any], ctx: RequestContext) -> 
         if ("path", name) in ctx.params and not name.isascii():
             return Finding(MOCK, "prism-non-ascii-path-name", ctx.params[("path", name)].pointer, message)
     return None
+
+
+def _exploded_objects_sharing(values: Values, ctx: RequestContext, prop: str) -> list[str]:
+    """The query parameters of the operation that are form-exploded objects (the default style)
+    declaring the property ``prop`` (in any case): each sends it as a query parameter ``prop`` of
+    its own, so two of them make ``prop=..&prop=..``, which no server can assign to either."""
+    found = []
+    for (where, name), loc in sorted((ctx.params or {}).items()):
+        if where != "query":
+            continue
+        try:
+            _, param = values.deref(loc)
+            _, schema = values.deref(loc.child("schema"))
+        except Exception:  # noqa: BLE001
+            continue
+        if not isinstance(param, dict) or param.get("style", "form") != "form" or param.get("explode", True) is not True:
+            continue
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if isinstance(props, dict) and any(str(p).lower() == prop.lower() for p in props):
+            found.append(name)
+    return found
 
 
 def _contradicts_body_media(values: Values, param: Loc, body_schema: Loc) -> bool:
@@ -262,6 +292,21 @@ def _form_array_without_encoding(values: Values, loc: Loc | None, name: str) -> 
     encoding = media.get("encoding") if isinstance(media, dict) else None
     named = isinstance(encoding, dict) and name in encoding
     return isinstance(prop, dict) and prop.get("type") == "array" and not named
+
+
+def _declared_properties(values: Values, loc: Loc, depth: int = 0) -> set[str]:
+    """The property names the object schema at ``loc`` declares (``properties``, also of its
+    ``allOf`` parts), refs followed."""
+    try:
+        loc, schema = values.deref(loc)
+    except Exception:  # noqa: BLE001
+        return set()
+    if not isinstance(schema, dict) or depth > 8:
+        return set()
+    names = set(schema["properties"]) if isinstance(schema.get("properties"), dict) else set()
+    for index, _ in enumerate(schema.get("allOf") if isinstance(schema.get("allOf"), list) else []):
+        names |= _declared_properties(values, loc.child("allOf", index), depth + 1)
+    return names
 
 
 def _single_value_schema(values: Values, loc: Loc | None) -> bool:

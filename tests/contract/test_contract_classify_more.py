@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 from contract_classify import (
     CLIENT,
@@ -229,3 +230,45 @@ def test_a_timeout_while_prism_fakes_a_response_is_a_mock_limitation() -> None:
     assert not faker_stalled(log, "POST", "/repositories/w/r/refs")
     other = log.replace("json-schema-faker/dist/main.cjs", "prism-http/dist/router.js")
     assert not faker_stalled(other, "GET", "/repositories/w/r/refs")
+
+
+LINODE_LABEL = "^[a-zA-Z]((?!--|__|..)[a-zA-Z0-9-_.])+$"
+
+
+def test_linodes_firewall_label_pattern_matches_no_string_of_its_minimum_length(tmp_path: Path) -> None:
+    """Linode's ``createFirewalls`` requires ``label`` with ``minLength: 3`` and the pattern
+    ``^[a-zA-Z]((?!--|__|..)[a-zA-Z0-9-_.])+$``, whose unescaped ``..`` (meant as ``\\.\\.``) is
+    any two characters: only 2-character labels match. ECMAScript's own RegExp (node) confirms
+    the proof of ``pattern_too_short`` exhaustively over one character of every class the
+    pattern tells apart (letter, digit, '-', '_', '.', other, line terminator) up to 6
+    characters; the body is then a document defect, and the intended pattern is not."""
+    import json
+    import shutil
+    import subprocess
+
+    from contract_classify import pattern_too_short, unsatisfiable
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = """
+    const re = new RegExp(process.argv[1]); const alphabet = ["a", "Z", "0", "-", "_", ".", " ", "\\n"];
+    const counts = {}; let level = [""];
+    for (let n = 1; n <= 6; n++) {
+      level = level.flatMap(s => alphabet.map(c => s + c));
+      counts[n] = level.filter(s => re.test(s)).length;
+    }
+    console.log(JSON.stringify(counts));
+    """
+    out = subprocess.run([node, "-e", script, LINODE_LABEL], capture_output=True, text=True, check=True).stdout
+    counts = {int(n): c for n, c in json.loads(out).items()}
+    assert counts[2] > 0 and all(counts[n] == 0 for n in (1, 3, 4, 5, 6)), counts
+    assert "no string of more than 2 characters" in pattern_too_short({"pattern": LINODE_LABEL, "minLength": 3})
+    assert pattern_too_short({"pattern": LINODE_LABEL, "minLength": 2}) == ""
+    assert pattern_too_short({"pattern": LINODE_LABEL.replace("..", "\\.\\."), "minLength": 3}) == ""
+    firewall = {"type": "object", "properties": {"label": {"type": "string", "minLength": 3, "maxLength": 32, "pattern": LINODE_LABEL}}}
+    body = {"allOf": [{"$ref": "#/components/schemas/Firewall"}], "required": ["label"]}
+    values = _values(tmp_path, _doc({"Firewall": firewall, "Body": body}))
+    found = unsatisfiable(values, values.at("/components/schemas/Body"), "$.label: 'USx' does not match")
+    assert (found.verdict, found.reason) == (DOCUMENT, "unsatisfiable-schema"), found
+    assert "required property 'label' (of allOf part 0)" in found.evidence

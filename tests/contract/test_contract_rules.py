@@ -300,3 +300,221 @@ def test_a_required_authorization_parameter_openapi_ignores_is_a_document_defect
     assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "ignored-header-parameter-required", "/paths/~1c/put/parameters/0")
     assert request_rejected(values, violations, RequestContext(None, {}, security=[["bearer"]], ignored_headers=ignored)) is None
     assert request_rejected(values, violations, RequestContext(None, {})) is None
+
+
+def test_prism_cannot_answer_a_number_as_text(prism: Path, tmp_path: Path) -> None:
+    """hey-api's ``pagination-ref.yaml``: a ``*/*`` (or ``text/plain``) response whose schema is a
+    number, an integer or a boolean: Prism 5.14.2 answers 500 ``NO_COMPLEX_OBJECT_TEXT`` as for
+    an object, while a string is served; ``non_string_scalar`` names exactly those schemas."""
+    from contract_classify import non_string_scalar
+
+    kinds = {"number": {"type": "number"}, "integer": {"type": ["integer", "null"]}, "boolean": {"type": "boolean"}}
+    plain = {"string": {"type": "string"}, "object": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    paths = {
+        f"/{name}/{i}": {"get": {"responses": {"200": {"description": "ok", "content": {mt: {"schema": schema}}}}}}
+        for name, schema in {**kinds, **plain}.items()
+        for i, mt in enumerate(("*/*", "text/plain"))
+    }
+    doc = _doc({}, paths)
+    values = _values(tmp_path, doc)
+    for name in kinds:
+        assert non_string_scalar(values, values.at(f"/paths/~1{name}~10/get/responses/200/content/*~1*/schema"))
+    for name in plain:
+        assert not non_string_scalar(values, values.at(f"/paths/~1{name}~10/get/responses/200/content/*~1*/schema"))
+    server = _serve(prism, tmp_path, doc)
+    try:
+        answers = {path: httpx.get(f"{server.url}{path}") for path in paths}
+    finally:
+        server.stop()
+    for path, response in answers.items():
+        if path.startswith("/string"):
+            assert response.status_code == 200, (path, response.text)
+        else:
+            assert response.status_code == 500, (path, response.text)
+            assert response.json()["type"].endswith("#NO_COMPLEX_OBJECT_TEXT")
+
+
+def test_prism_routes_no_path_whose_parameter_name_has_a_dot(prism: Path, tmp_path: Path) -> None:
+    """hey-api's ``/parameters/{parameter.path.1}/{parameter-path-2}/{PARAMETER-PATH-3}``: a
+    dot in an expression's name (valid in RFC 6570 and OpenAPI) makes Prism 5.14.2 answer 404
+    NO_PATH_MATCHED_ERROR for any segment, while hyphens, capitals and underscores route; the
+    rule excuses a request that fills the template, never one to another path."""
+    from contract_classify import dotted_path_parameter
+
+    def op(name: str) -> dict[str, Any]:
+        param = {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        return {"get": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}
+
+    names = {"dot": "parameter.path.1", "hyphen": "parameter-path-2", "upper": "PARAMETER-PATH-3", "under": "a_b"}
+    server = _serve(prism, tmp_path, _doc({}, {f"/{key}/{{{name}}}": op(name) for key, name in names.items()}))
+    try:
+        answers = {key: httpx.get(f"{server.url}/{key}/sample") for key in names}
+    finally:
+        server.stop()
+    assert answers["dot"].status_code == 404 and answers["dot"].json()["type"].endswith("#NO_PATH_MATCHED_ERROR")
+    assert all(answers[key].status_code == 204 for key in ("hyphen", "upper", "under")), answers
+    key = "/dot/{parameter.path.1}/x"
+    found = dotted_path_parameter(key, "/dot/sample/x", "NO_PATH_MATCHED_ERROR", "/p", "e")
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-dotted-path-parameter")
+    assert dotted_path_parameter(key, "/dot/sample/y", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
+    assert dotted_path_parameter("/hyphen/{parameter-path-2}", "/hyphen/s", "NO_PATH_MATCHED_ERROR", "/p", "e") is None
+
+
+def test_prism_looks_up_a_non_ascii_query_name_by_its_encoded_lower_case_form(prism: Path, tmp_path: Path) -> None:
+    """hey-api's required ``nonAsciiParamæøåÆØÅöôêÊ``: sent with its name percent-encoded as
+    UTF-8 (RFC 3986, as the client does) or raw, Prism 5.14.2 reports it missing under its encoded,
+    lower-cased name (``nonasciiparam%c3%a6...``); only a doubly encoded name reaches it. The
+    rule excuses exactly that name when it was sent, not a parameter left out."""
+    from contract_violations import RequestContext as Ctx
+    from test_contract_classify import _values as values_of
+
+    name = "nonAsciiParamæøåÆØÅöôêÊ"
+    param = {"name": name, "in": "query", "required": True, "schema": {"type": "integer"}}
+    doc = _doc({}, {"/q": {"post": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}})
+    once = httpx.QueryParams({name: "1"})  # httpx percent-encodes the UTF-8 name
+    twice = "".join(f"%25{b:02X}" if b > 127 else chr(b) for b in name.encode("utf-8")) + "=1"
+    server = _serve(prism, tmp_path, doc)
+    try:
+        encoded = httpx.post(f"{server.url}/q", params=once)
+        double = httpx.post(f"{server.url}/q?{twice}")
+    finally:
+        server.stop()
+    assert encoded.status_code == 422, encoded.text
+    assert double.status_code == 204, double.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in encoded.json()["validation"]]
+    assert violations[0]["message"] == "Request query must have required property 'nonasciiparam%c3%a6%c3%b8%c3%a5%c3%86%c3%98%c3%85%c3%b6%c3%b4%c3%aa%c3%8a'"
+    values = values_of(tmp_path, doc)
+    found = request_rejected(values, violations, Ctx(None, {}, sent_query=frozenset({name})))
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-encoded-query-name")
+    assert request_rejected(values, violations, Ctx(None, {}, sent_query=frozenset())) is None
+
+
+def test_prism_reads_a_form_body_by_its_declared_properties_only(prism: Path, tmp_path: Path) -> None:
+    """Box's ``post_oauth2_revoke``: ``PostOAuth2Revoke`` requires ``grant_type`` without declaring
+    it. Sent in a form body, Prism 5.14.2 reports it missing; the same JSON body passes, and so
+    does the form when the schema declares it. The rule excuses a required field that was sent
+    and is not declared, never one left out or declared."""
+    undeclared = {"type": "object", "required": ["grant_type"], "properties": {"token": {"type": "string"}}}
+    declared = {**undeclared, "properties": {"token": {"type": "string"}, "grant_type": {"type": "string"}}}
+
+    def op(schema: dict[str, Any], media: str) -> dict[str, Any]:
+        return {"post": {"requestBody": {"required": True, "content": {media: {"schema": schema}}}, "responses": {"204": {"description": "ok"}}}}
+
+    form = "application/x-www-form-urlencoded"
+    doc = _doc({}, {"/u": op(undeclared, form), "/d": op(declared, form), "/j": op(undeclared, "application/json")})
+    server = _serve(prism, tmp_path, doc)
+    try:
+        sent = {p: httpx.post(f"{server.url}{p}", content=b"token=a&grant_type=b", headers={"Content-Type": form}) for p in ("/u", "/d")}
+        as_json = httpx.post(f"{server.url}/j", json={"token": "a", "grant_type": "b"})
+    finally:
+        server.stop()
+    assert sent["/d"].status_code == 204 and as_json.status_code == 204, (sent["/d"].text, as_json.text)
+    assert sent["/u"].status_code == 422, sent["/u"].text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in sent["/u"].json()["validation"]]
+    assert [v["message"] for v in violations] == ["Request body must have required property 'grant_type'"]
+    values = _values(tmp_path, doc)
+    body = values.at("/paths/~1u/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    ctx = RequestContext(body, {}, body_kind="form", sent_form=frozenset({"token", "grant_type"}))
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-form-undeclared-field")
+    assert request_rejected(values, violations, RequestContext(body, {}, body_kind="form", sent_form=frozenset({"token"}))) is None
+    declared_loc = values.at("/paths/~1d/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    assert request_rejected(values, violations, RequestContext(declared_loc, {}, body_kind="form", sent_form=ctx.sent_form)) is None
+
+
+def test_prism_checks_a_fragment_variant_against_another_variant_of_its_path(prism: Path, tmp_path: Path) -> None:
+    """Box's ``PUT .../securityClassification-6VMVochwUWo/schema#add`` (and ``#update``): the
+    fragment is never sent, no ``PUT`` is declared at the bare path, and Prism 5.14.2 routes the
+    request to ``PUT /metadata_templates/{scope}/{template_key}/schema``, checking the body as
+    that operation's. The rule excuses a rejected body valid for its own operation and invalid for
+    the one whose path matches, not one invalid for its own, nor one sent elsewhere."""
+    from contract_classify import routed_to_sibling_variant
+
+    def variant(op: str, value: dict[str, Any]) -> dict[str, Any]:
+        schema = {"type": "object", "required": ["op", "value"], "properties": {"op": {"enum": [op]}, "value": value}}
+        body = {"required": True, "content": {"application/json": {"schema": schema}}}
+        return {"put": {"requestBody": body, "responses": {"204": {"description": "ok"}}}}
+
+    doc = _doc({}, {
+        "/t/fixed#add": variant("add", {"type": "object"}),
+        "/t/{scope}": variant("set", {"type": "string"}),
+        "/t/fixed": {"get": {"responses": {"204": {"description": "ok"}}}},
+    })  # fmt: skip
+    body = {"op": "add", "value": {"a": 1}}
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.put(f"{server.url}/t/fixed", json=body)
+    finally:
+        server.stop()
+    assert response.status_code in (400, 422), response.text
+    assert any("op" in str(v["location"]) or "value" in str(v["location"]) for v in response.json()["validation"]), response.text
+    values = _values(tmp_path, doc)
+    key = "/t/fixed#add"
+    found = routed_to_sibling_variant(values, key, "put", "/t/fixed", body, True, "/p", response.text)
+    assert found is not None and (found.verdict, found.reason) == (MOCK, "prism-fragment-path-key")
+    assert "PUT /t/{scope}" in found.evidence
+    assert routed_to_sibling_variant(values, key, "put", "/t/fixed", body, False, "/p", "e") is None
+    assert routed_to_sibling_variant(values, key, "put", "/t/other", body, True, "/p", "e") is None
+
+
+def test_two_exploded_query_objects_sharing_a_property_are_a_document_defect(prism: Path, tmp_path: Path) -> None:
+    """openapi-python-client's ``/defaults``: ``model_prop`` and ``required_model_prop`` are both
+    ``ModelWithUnionProperty`` (form, exploded), so both send ``a_property``; the query
+    ``a_property=x&a_property=x`` gives each parameter both values, and Prism 5.14.2 refuses it,
+    as any server must be unable to tell them apart. One such parameter alone passes, and a
+    property only one parameter declares is not excused."""
+    model = {"type": "object", "properties": {"a_property": {"type": "string"}, "own": {"type": "string"}}}
+    params = [{"name": n, "in": "query", "required": True, "schema": model} for n in ("model_prop", "required_model_prop")]
+    other = {"type": "object", "properties": {"b": {"type": "string"}}}
+    doc = _doc({}, {
+        "/two": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}},
+        "/one": {"get": {"parameters": [params[0]], "responses": {"204": {"description": "ok"}}}},
+        "/mixed": {"get": {"parameters": [params[0], {"name": "o", "in": "query", "schema": other}], "responses": {"204": {"description": "ok"}}}},
+    })  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        two = httpx.get(f"{server.url}/two?a_property=x&a_property=x")
+        one = httpx.get(f"{server.url}/one?a_property=x")
+    finally:
+        server.stop()
+    assert one.status_code == 204, one.text
+    assert two.status_code == 422, two.text
+    violations = [{**v, "location": ["request", *v["location"]]} for v in two.json()["validation"]]
+    assert {tuple(v["location"][2:]) for v in violations} == {("model_prop", "a_property"), ("required_model_prop", "a_property")}, violations
+    values = _values(tmp_path, doc)
+    at = "/paths/~1two/get/parameters/"
+    ctx = RequestContext(None, {("query", p["name"]): values.at(at + str(i)) for i, p in enumerate(params)})
+    found = request_rejected(values, violations, ctx)
+    assert found is not None and (found.verdict, found.reason) == (DOCUMENT, "exploded-objects-share-property")
+    mixed = RequestContext(None, {("query", "model_prop"): values.at("/paths/~1mixed/get/parameters/0"), ("query", "o"): values.at("/paths/~1mixed/get/parameters/1")})
+    assert request_rejected(values, violations[:1], mixed) is None
+
+
+def test_prism_fails_on_a_body_of_an_invalid_media_type(prism: Path, tmp_path: Path) -> None:
+    """openapi-python-client's ``content_type_override``: the body's media type
+    ``openapi/python/client`` is no RFC 6838 ``type/subtype``; Prism 5.14.2's validator throws
+    "invalid media type" and answers a bare 500 ``internal_server_error`` to a request carrying
+    it (a document defect at that media type); an operation with valid media types is not excused."""
+    from contract_classify import media_type_error
+
+    media = "openapi/python/client"
+    doc = _doc({}, {"/c": {"post": {
+        "requestBody": {"content": {media: {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "ok", "content": {media: {"schema": {"type": "string"}}}}},
+    }}, "/ok": {"post": {
+        "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "ok"}},
+    }}})  # fmt: skip
+    server = _serve(prism, tmp_path, doc)
+    try:
+        response = httpx.post(f"{server.url}/c", content=b"x", headers={"Content-Type": media})
+    finally:
+        server.stop()
+    assert response.status_code == 500 and b'"internal_server_error"' in response.content, response.text
+    values = _values(tmp_path, doc)
+    raw = doc["paths"]["/c"]["post"]
+    op_loc = values.at("/paths/~1c/post")
+    found = media_type_error(values, op_loc, raw, 500, response.content, "/p", "e")
+    assert found is not None and (found.verdict, found.reason, found.pointer) == (DOCUMENT, "invalid-media-type", "/paths/~1c/post/requestBody/content/openapi~1python~1client")
+    fine = doc["paths"]["/ok"]["post"]
+    assert media_type_error(values, values.at("/paths/~1ok/post"), fine, 500, response.content, "/p", "e") is None

@@ -77,3 +77,29 @@ def test_the_builder_reads_request_bodies_made_of_allof_parts_as_linode_writes_t
     # a read-only property inside the body still may not be written
     device = values.at("/paths/~1device/post/requestBody/content/application~1json/schema")
     assert not values.valid(device, {"id": 1, "label": "x"})
+
+
+def test_a_query_object_parameter_never_carries_a_member_without_a_form(tmp_path: Path) -> None:
+    """hey-api's ``pagination-ref.yaml``: a required query object whose required ``sort`` is
+    ``type: [array, null]``. The required-only request built it as ``[]``, which no form query
+    can carry (RFC 6570 leaves an empty list out) and the server then misses; the planner sends
+    the full value instead. A plain required value stays as built."""
+    from contract_requests import RequestPlanner
+
+    bar = {
+        "type": "object",
+        "required": ["page", "sort"],
+        "properties": {"page": {"type": ["integer", "null"]}, "sort": {"type": ["array", "null"], "items": {"type": "string"}}},
+    }
+    params = [
+        {"in": "query", "name": "foo", "required": True, "schema": bar},
+        {"in": "query", "name": "plain", "required": True, "schema": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}},
+    ]
+    values = _values(tmp_path, _doc({}, {"/foo": {"get": {"parameters": params, "responses": {"204": {"description": "ok"}}}}}))
+    planner = RequestPlanner(values, None, None, values.at("/paths/~1foo/get"), {})  # type: ignore[arg-type]
+    at = values.at("/paths/~1foo/get/parameters")
+    required = Shape("required", 0)
+    assert values.value(at.child(0, "schema"), "foo", required)["sort"] == []  # what was sent before
+    foo = planner._param_value(at.child(0), params[0], required)
+    assert foo["sort"] and all(isinstance(s, str) for s in foo["sort"]) and foo["page"] is not None
+    assert set(planner._param_value(at.child(1), params[1], required)) == {"a"}

@@ -272,6 +272,45 @@ def test_a_nested_object_in_a_form_exploded_query_object_is_never_a_repr(gen) ->
     assert rec.last.url.params["first[second][third]"] == "x"
 
 
+ARRAY_FORM = spec(
+    "wire_array_form",
+    """
+    openapi: 3.0.3
+    info: {title: ArrayForm, version: "1"}
+    paths:
+      /login:
+        put:
+          operationId: putWithFormUrlEncoded
+          tags: [login]
+          requestBody:
+            required: true
+            content:
+              application/x-www-form-urlencoded:
+                schema: {$ref: '#/components/schemas/ArrayWithStrings'}
+          responses: {"204": {description: ok}}
+    components:
+      schemas:
+        ArrayWithStrings: {type: array, items: {type: string}, default: [test]}
+    """,
+)
+
+
+def test_a_form_body_whose_schema_is_an_array_is_sent(gen) -> None:
+    """hey-api's ``putWithFormUrlEncoded``: a form-urlencoded body typed as an array of strings
+    raised ``TypeError: 'list' object is not a mapping`` before sending. Each item is a field of
+    the form (text already encoded, or a ``(name, value)`` pair), joined with ``&``; the
+    generator says so where the schema is."""
+    g = gen(ARRAY_FORM)
+    warned = g.diags("WARNING", "each item one field", pointer="/components/schemas/ArrayWithStrings")
+    assert len(warned) == 1, g.describe()
+    rec = Recorder(204)
+    both(g, rec, lambda c: c.login.put_with_form_url_encoded(body=["user=ann", "scope=a%20b"]))
+    both(g, rec, lambda c: c.login.put_with_form_url_encoded(body=[("user", "ann b"), ("n", 1), "x=y"]))
+    sent = [(r.headers["Content-Type"], r.content) for r in rec.requests]
+    form = "application/x-www-form-urlencoded"
+    assert sent == [(form, b"user=ann&scope=a%20b")] * 2 + [(form, b"user=ann+b&n=1&x=y")] * 2
+
+
 # --- responses of a wildcard media type -------------------------------------------------------
 
 WILDCARD = spec(

@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
+from urllib.parse import quote_plus
 
 import pydantic
 from pydantic import ConfigDict
@@ -410,6 +411,40 @@ def _form_value(value: Any) -> Any:
     return to_jsonable(value)
 
 
+def _form_pieces(items: Sequence[object]) -> str:
+    """An ``application/x-www-form-urlencoded`` body of a form whose schema is an array: a
+    ``(name, value)`` pair is the field ``name=value`` (form-encoded, a space is ``+``), any
+    other item the text of a field already encoded (``a=1``); fields joined with ``&``."""
+    pieces: list[str] = []
+    for item in items:
+        pair = _pair(item)
+        if pair is not None:
+            pieces.append(f"{quote_plus(_form_text(pair[0]))}={quote_plus(_form_text(pair[1]))}")
+        else:
+            pieces.append(_form_text(item))
+    return "&".join(pieces)
+
+
+def _pair(item: object) -> tuple[object, object] | None:
+    """``item`` as a ``(name, value)`` pair when it is a list or tuple of two, else None."""
+    if isinstance(item, (list, tuple)):
+        seq = cast("Sequence[object]", item)
+        if len(seq) == 2:
+            return (seq[0], seq[1])
+    return None
+
+
+def _form_text(value: object) -> str:
+    """One form item as text: an enum's value, ``true``/``false``, a number as written, JSON
+    text for an object or an array, anything else ``str()``."""
+    value = to_jsonable(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
 def _is_file_input(value: object) -> bool:
     """Bytes, a file object, a path, or a ``(filename, content[, content_type])`` tuple."""
     return (
@@ -504,6 +539,10 @@ def _encoded(body: Any, kind: str) -> dict[str, Any]:
         elif kind == "form" and isinstance(body, (str, bytes)):
             # a form body whose schema is one value: the caller's text is the encoded form
             return {"content": body}
+        elif kind == "form" and isinstance(body, (list, tuple)):
+            # a form body whose schema is an array (hey-api's full.yaml): each item is one
+            # field of the encoded form, a `(name, value)` pair or text already encoded
+            return {"content": _form_pieces(cast("Sequence[object]", body))}
         return {kind: body}
     if kind in ("binary", "text"):
         return {"content": body}
