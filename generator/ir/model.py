@@ -169,6 +169,8 @@ class Parameter:
     #: A Python expression of the default a required parameter is sent with when the call
     #: leaves it out (the schema's ``default``), else None.
     default: str | None = None
+    #: ``deprecated: true``: passing it warns (``DeprecationWarning``).
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,3 +315,5 @@ class Api:
     #: ``(input class, class of responses)``, in definition order (see
     #: ``normalize/read_write.py``).
     input_models: list[tuple[str, str]] = field(default_factory=list)
+    #: The header every POST/PATCH sends an idempotency key in (configured), else None.
+    idempotency_header: str | None = None

@@ -50,6 +50,8 @@ GENERATED_IMPORTS: dict[str, str] = {
                               "UnknownVariant", "body_kwargs", "discriminate", "json_param", "match_shape")},
     **{n: "_types" for n in ("FileContent", "NOT_GIVEN", "NotGiven", "RequestOptions")},
     **{n: "_base_client" for n in ("Endpoint", "PagedEndpoint", "ResponseSpec")},
+    **{n: "_deprecation" for n in ("deprecated_args",)},
+    **{n: "typing_extensions" for n in ("deprecated",)},
     **{n: "_pagination" for n in ("AsyncPage", "CursorPagination", "LinkHeaderPagination",
                                   "OffsetPagination", "PageNumberPagination", "SyncPage")},
     **{n: "_resource" for n in ("AsyncAPIResource", "SyncAPIResource")},

@@ -355,6 +355,7 @@ class OperationBuilder:
                 py, jname, where, T.hint(t), required, doc, ploc.key, style_pair,
                 allow_reserved=where == "query" and p.get("allowReserved") is True,
                 content_type=content_type,
+                deprecated=p.get("deprecated") is True,
             )
             out.append(param)
             default = self._schema_default(schema, sloc)

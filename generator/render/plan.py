@@ -33,7 +33,7 @@ from .text import comment, docstring_body, py_str, toml_str
 #: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
 #: standard library modules imported whole, and the package's ``_x`` runtime modules).
 _STDLIB_FROM = frozenset({"builtins", "collections.abc", "functools", "typing"})
-_THIRD_PARTY = frozenset({"pydantic"})
+_THIRD_PARTY = frozenset({"pydantic", "typing_extensions"})
 #: The names the resource template writes itself (every other import follows from the code).
 _RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
 _RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method")
@@ -141,6 +141,10 @@ class MethodView:
     returns_none: bool
     http: str
     path: str
+    #: Decorator lines (``@deprecated(...)`` for a deprecated operation), sync and async alike.
+    decorators: list[str] = field(default_factory=list)
+    #: Statements before the call (the warning of deprecated parameters passed).
+    prelude: list[str] = field(default_factory=list)
 
 
 def _response_spec(r: ResponseCase, n: dict[str, str]) -> str:
@@ -158,14 +162,28 @@ def _body_class(hint: str, classes: set[str]) -> str:
 
 
 def _method_view(
-    op: Operation, class_name: str, default_security: list[list[str]], n: dict[str, str], classes: set[str]
+    op: Operation,
+    class_name: str,
+    default_security: list[list[str]],
+    n: dict[str, str],
+    classes: set[str],
+    where: str = "",
 ) -> MethodView:
     """The method of ``op`` on the resource ``class_name``; ``n``: how the module writes the
     names it imports (:func:`local_names`); ``classes``: the model and enum classes."""
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
-    for p in op.params:
+    # a declared ``Idempotency-Key`` header is the per-call option ``idempotency_key`` (a random
+    # key when the call gives none), not a parameter of its own
+    idempotency = [p for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
+    params = [p for p in op.params if p not in idempotency]
+    if idempotency:
+        args_doc.append(
+            f"idempotency_key: the ``{idempotency[0].json_name}`` header (per-call option; a random key, "
+            "the same for every retry, when not given)."
+        )
+    for p in params:
         if p.required:
             sig.append(f"{p.py_name}: {p.hint}" + (f" = {p.default}" if p.default is not None else ""))
     body_arg = None
@@ -198,12 +216,12 @@ def _method_view(
                 f"{op.content_type_arg}: the media type to send the body as, and its Content-Type "
                 f"(default: the first one that fits the body's type)."
             )
-    for p in op.params:
+    for p in params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | {not_given}")
     # an argument is documented when the spec describes it or its wire name differs; the
     # per-call ``**options`` are documented once, in the resource class docstring
-    for p in op.params:
+    for p in params:
         wire = f" (``{p.json_name}``)" if p.json_name != p.py_name else ""
         if p.doc:
             args_doc.append(f"{p.py_name}: {p.doc}{wire}")
@@ -216,7 +234,7 @@ def _method_view(
     call = [const := "_" + op.py_name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
-    for p in op.params:
+    for p in params:
         # a parameter serialized by ``content`` as JSON is sent as its JSON text
         value = f"{n['json_param']}({p.py_name})" if p.content_type and _is_json(p.content_type) else p.py_name
         by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {value}")
@@ -264,9 +282,8 @@ def _method_view(
             call.append(f"**{n['body_kwargs']}({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
-    idempotency = [p.json_name for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
     if idempotency:  # a call sends one: the caller's, else a random key the retries share
-        fixed.append(f"idempotency_header={py_str(idempotency[0])}")
+        fixed.append(f"idempotency_header={py_str(idempotency[0].json_name)}")
     call.append("options=options")
     endpoint = f"{n['Endpoint']}({', '.join(fixed)})"
     ret = aret = op.return_hint
@@ -278,6 +295,15 @@ def _method_view(
         endpoint = f"{n['PagedEndpoint']}({', '.join(fixed)}, pagination={op.pagination})"
     else:
         endpoint_hint = f"{n['Endpoint']}[{op.return_hint}]"
+    # deprecations warn at use: the operation when called, a parameter when passed
+    where = f"{where or class_name}.{op.py_name}()"
+    decorators = [f"@{n['deprecated']}({py_str(where + ' is deprecated')})"] if op.deprecated else []
+    old = [p for p in params if p.deprecated]
+    prelude = (
+        [f"{n['deprecated_args']}({py_str(where)}, {{{', '.join(f'{py_str(p.py_name)}: {p.py_name}' for p in old)}}})"]
+        if old
+        else []
+    )
     summary = op.summary or op.operation_id
     doc_parts = [summary]
     if op.doc and op.doc != op.summary:
@@ -301,16 +327,22 @@ def _method_view(
         returns_none=ret == "None",
         http=op.method.upper(),
         path=op.path,
+        decorators=decorators,
+        prelude=prelude,
     )
 
 
 def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
     n = local_names(api.shadowed)
     classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
-    methods = [_method_view(op, res.class_name, api.default_security, n, classes) for op in res.operations]
+    methods = [
+        _method_view(op, res.class_name, api.default_security, n, classes, f"client.{res.attr}")
+        for op in res.operations
+    ]
     code = []
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
+        code += m.decorators + m.prelude
     pages = any(op.pagination for op in res.operations)
     always = _RESOURCE_TEMPLATE + (_RESOURCE_TEMPLATE_METHODS if methods else ())
     used_models = {name for text in code for name in identifiers(text) if name in model_names}
@@ -320,6 +352,9 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
         template="resource.py.jinja",
         context={
             "banner": banner,
+            # the raw-response wrappers reach the deprecated methods themselves: pyright (strict)
+            # would report each such use in the generated module, which is not the user's use
+            "pragmas": ["# pyright: reportDeprecated=false"] if any(m.decorators for m in methods) else [],
             "res": res,
             "n": n,
             "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
@@ -390,11 +425,18 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
             if nullable:
                 frozen = "frozenset({" + ", ".join(py_str(s) for s in nullable) + "})"
                 settings.append(f"__nullable__: {n['ClassVar']}[frozenset[str]] = {frozen}")
+            deprecated = [f.py_name for f in d.fields if f.deprecated]
+            if deprecated:  # setting one warns (reading one: pydantic's ``Field(deprecated=)``)
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in deprecated) + "})"
+                settings.append(f"__deprecated_fields__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = {n['Field']}(init=False)")
             typed = []
             for f in d.fields:
-                ann = f.hint if f.py_name == f.json_name else f"{n['Annotated']}[{f.hint}, {n['Field']}(alias={py_str(f.json_name)})]"
+                field_args = [f"alias={py_str(f.json_name)}"] if f.py_name != f.json_name else []
+                if f.deprecated:
+                    field_args.append(f"deprecated={py_str(f'{d.name}.{f.py_name} is deprecated')}")
+                ann = f"{n['Annotated']}[{f.hint}, {n['Field']}({', '.join(field_args)})]" if field_args else f.hint
                 typed.append((f, ann, f" = {f.default}" if f.default is not None else ""))
             aliases = _shadowed_in_class(d, settings + [ann + default for _, ann, default in typed])
             hidden |= set(aliases)
