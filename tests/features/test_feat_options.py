@@ -242,8 +242,10 @@ def test_package_log_variable_logs_requests_with_secrets_masked(gen, level: str)
     assert "GET http://t/notes?api_key=*** -> 200 OK (attempt 2/3, " in log
     for secret in ("tok-secret-1", "query-secret-2"):
         assert secret not in log
+    assert "body-secret-3" not in log
     if level == "debug":
         assert "Request headers:" in log and "'x-trace': 't-1'" in log and "'authorization': '***'" in log
+        assert 'Response body: {"password": "***", "ok": true}' in log
     else:
         assert "Request headers:" not in log and "t-1" not in log
 
