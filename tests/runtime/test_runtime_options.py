@@ -116,9 +116,12 @@ def test_oauth_token_answers() -> None:
         seen.append(request)
         return httpx.Response(200, json={"access_token": "t"})
 
-    post = OAuth2ClientCredentials("i d", "s&1", "/token", client_auth="post")
+    post = OAuth2ClientCredentials("i d", "s&1", "token", client_auth="post")
     post.secret(httpx.Client(transport=httpx.MockTransport(record)), httpx.URL("https://api.test/v1/"))
-    assert str(seen[0].url) == "https://api.test/v1/token"
+    assert str(seen[0].url) == "https://api.test/v1/token"  # RFC 3986: relative to the server URL
+    rooted = OAuth2ClientCredentials("i", "s", "/oauth/token")
+    rooted.secret(httpx.Client(transport=httpx.MockTransport(record)), httpx.URL("https://api.test/v1"))
+    assert str(seen[1].url) == "https://api.test/oauth/token"
     assert seen[0].content == b"grant_type=client_credentials&client_id=i+d&client_secret=s%261"
     assert "Authorization" not in seen[0].headers
     assert "secret" not in repr(post).replace("client_secret='***'", "")
