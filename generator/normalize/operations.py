@@ -35,7 +35,7 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: these names gets a numeric suffix; any other name, a builtin's included, is the spec's.
 METHOD_RESERVED = frozenset(
     {"self", "options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
-     "retry_non_idempotent", "body_kwargs", "json_param"}
+     "retry_non_idempotent", "idempotency_key", "body_kwargs", "json_param"}
 )  # fmt: skip
 #: The public attributes of the generated clients (the runtime's ``SyncAPIClient`` and
 #: ``AsyncAPIClient``), and ``cached_property``, which the client's class body uses: a resource
@@ -43,7 +43,7 @@ METHOD_RESERVED = frozenset(
 CLIENT_RESERVED = frozenset(
     {
         "request", "call", "call_paged", "close", "aclose", "is_closed", "base_url", "timeout",
-        "max_retries", "retry_non_idempotent", "cached_property",
+        "max_retries", "retry_non_idempotent", "cached_property", "with_options",
     }
 )  # fmt: skip
 #: What :meth:`OperationBuilder._follow` gives for a ``$ref`` to nothing (already warned).
@@ -318,7 +318,10 @@ class OperationBuilder:
                 desired = f"{desired.rstrip('_')}_{where}"
             # a path expression no Parameter Object declares sits at the operation: its own key,
             # or every such expression of the operation would get the first one's name
-            py = arg_names.allocate(desired, ploc.pointer if ploc != loc else f"{loc.pointer}/{{{jname}}}")
+            if where == "header" and jname.lower() == "idempotency-key":
+                py = "idempotency_key"  # the per-call option of that name sends it (render/plan.py)
+            else:
+                py = arg_names.allocate(desired, ploc.pointer if ploc != loc else f"{loc.pointer}/{{{jname}}}")
             if py != snake(jname):
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")
