@@ -212,6 +212,7 @@ def _generate_options(args: argparse.Namespace) -> list[tuple[str, Options]] | i
             class_names=c.class_names,
             pagination=c.pagination,
             version=c.version,
+            idempotency_header=c.idempotency_header,
             overlays=c.overlays + tuple(args.overlays),
             **{**common, "strict": args.strict or c.strict, "template_dir": args.templates or c.templates},
         )

@@ -23,7 +23,7 @@ from typing import Any
 
 CLIENT_KEYS = (
     "name", "spec", "output", "package-name", "project-name", "strict", "templates",
-    "class-names", "pagination", "version", "overlays",
+    "class-names", "pagination", "version", "overlays", "idempotency-header",
 )  # fmt: skip
 TOP_KEYS = ("clients",)
 
@@ -47,6 +47,8 @@ class ClientConfig:
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
     overlays: tuple[Path, ...] = ()
+    #: The header every POST/PATCH of the client sends an idempotency key in.
+    idempotency_header: str | None = None
 
 
 def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -105,7 +107,7 @@ def parse_client(
     for key in ("class-names", "pagination"):
         if key in table and not isinstance(table[key], dict):
             raise ConfigError(f"{where}: '{key}' must be a table")
-    for key in ("package-name", "project-name", "version", "templates", "output"):
+    for key in ("package-name", "project-name", "version", "templates", "output", "idempotency-header"):
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{where}: '{key}' must be a string")
     overlays = table.get("overlays", [])
@@ -123,4 +125,5 @@ def parse_client(
         pagination=dict(table.get("pagination", {})),
         version=table.get("version"),
         overlays=tuple(base / o for o in overlays),
+        idempotency_header=table.get("idempotency-header"),
     )

@@ -58,7 +58,7 @@ from .paths import default_cache_dir
 #: options of every build hook.
 HOOK_KEYS = (
     "spec", "overlays", "package-name", "project-name", "output", "version", "strict",
-    "templates", "class-names", "pagination",
+    "templates", "class-names", "pagination", "idempotency-header",
     "dependencies", "require-runtime-dependencies", "require-runtime-features", "enable-by-default",
 )  # fmt: skip
 #: What every generated client imports: the project's own dependencies must name them.
@@ -102,6 +102,7 @@ class ConnectCodegenBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 class_names=client.class_names,
                 pagination=client.pagination,
                 version=client.version,
+                idempotency_header=client.idempotency_header,
                 overlays=tuple(_here(p) for p in client.overlays),
                 shown_from=Level.WARNING,
             )

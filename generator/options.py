@@ -35,6 +35,9 @@ class Options:
     class_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
+    #: The header every POST/PATCH of the client sends an idempotency key in (a random key
+    #: when the call gives none; the same for its retries), besides operations that declare one.
+    idempotency_header: str | None = None
     #: OpenAPI Overlays applied, in order, to the document before it is validated and generated
     #: (generator.overlay).
     overlays: tuple[Path, ...] = ()

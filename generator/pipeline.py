@@ -273,6 +273,7 @@ def build(
     )
     if opts.version:
         api.package_version = opts.version
+    api.idempotency_header = opts.idempotency_header
     api.spec_source = opts.spec.name
     api.document_count = len(resolver.docs)
     api.document_sha256 = digest

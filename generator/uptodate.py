@@ -86,6 +86,7 @@ def run_key(opts: Options, document_sha256: str) -> str:
         "class_names": opts.class_names,
         "pagination": opts.pagination,
         "version": opts.version,
+        "idempotency_header": opts.idempotency_header,
         "overlays": [str(p) for p in opts.overlays],
     }
     h.update(json.dumps(described, sort_keys=True, default=str).encode())

@@ -180,6 +180,8 @@ class Parameter:
     default: str | None = None
     #: The schema's facts and the parameter's or schema's example (see ``Field.facts``).
     facts: dict[str, Any] = field(default_factory=dict)
+    #: ``deprecated: true``: passing it warns (``DeprecationWarning``).
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -353,3 +355,5 @@ class Api:
     #: The document's webhooks, and the name of the union of their payloads ("" when none).
     webhooks: list[Webhook] = field(default_factory=list)
     webhook_event: str = ""
+    #: The header every POST/PATCH sends an idempotency key in (configured), else None.
+    idempotency_header: str | None = None

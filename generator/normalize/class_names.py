@@ -51,6 +51,8 @@ GENERATED_IMPORTS: dict[str, str] = {
                               "UnknownVariant", "as_body", "body_kwargs", "discriminate", "json_param", "match_shape")},
     **{n: "_types" for n in ("FileContent", "NOT_GIVEN", "NotGiven", "RequestOptions")},
     **{n: "_base_client" for n in ("Endpoint", "PagedEndpoint", "ResponseSpec", "StreamEndpoint")},
+    **{n: "_deprecation" for n in ("deprecated_args",)},
+    **{n: "typing_extensions" for n in ("deprecated",)},
     **{n: "_streaming" for n in ("AsyncStream", "Stream")},
     **{n: "_pagination" for n in ("AsyncPage", "AsyncPager", "CursorPagination", "LinkHeaderPagination",
                                   "OffsetPagination", "PageNumberPagination", "SyncPage")},

@@ -354,7 +354,10 @@ class OperationBuilder(RequestBodies, StreamResponses):
             # (keyed by pointer in the root document, by `uri#pointer` in another file: two
             # parameters at the root of two files are two arguments)
             at = ploc.pointer if ploc.uri == self.root.uri else ploc.key
-            py = arg_names.allocate(desired, at if ploc != loc else f"{at}/{{{jname}}}")
+            if where == "header" and jname.lower() == "idempotency-key":
+                py = "idempotency_key"  # the per-call option of that name sends it (render/plan.py)
+            else:
+                py = arg_names.allocate(desired, at if ploc != loc else f"{at}/{{{jname}}}")
             if py != snake(jname):
                 self.sink.info(f"{where} parameter '{jname}' is the argument '{py}'", ploc.pointer)
             schema = p.get("schema")
@@ -404,6 +407,7 @@ class OperationBuilder(RequestBodies, StreamResponses):
                 allow_reserved=where == "query" and p.get("allowReserved") is True,
                 content_type=content_type,
                 facts=schema_facts(schema, sloc, self.resolver.follow, p),
+                deprecated=p.get("deprecated") is True,
             )
             out.append(param)
             default = self._schema_default(schema, sloc)

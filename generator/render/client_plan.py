@@ -136,6 +136,7 @@ def client_context(api: Api) -> dict[str, Any]:
     if any(s.token_url for s in api.security):
         modules["._oauth"] = {"OAuth2ClientCredentials"}
     return {
+        "idempotency_header": py_str(api.idempotency_header) if api.idempotency_header else "",
         "auth_args": args,
         "auth_body": _auth_body(api),
         "auth_call": ", ".join(a.name for a in args),

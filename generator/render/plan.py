@@ -32,14 +32,14 @@ from .errors import errors_context
 from .kit import kit_context
 from .order import all_order, from_imports, straight_imports
 from .params import body_models, params_context
-from .readme import readme_context
+from .readme import readme_context, readme_dict_body
 from .text import comment, docstring_body, py_str, toml_str
 from .webhooks import webhooks_attr, webhooks_context
 
 #: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
 #: standard library modules imported whole, and the package's ``_x`` runtime modules).
 _STDLIB_FROM = frozenset({"builtins", "collections.abc", "functools", "typing"})
-_THIRD_PARTY = frozenset({"pydantic"})
+_THIRD_PARTY = frozenset({"pydantic", "typing_extensions"})
 #: The names the resource template writes itself (every other import follows from the code).
 _RESOURCE_TEMPLATE = ("cached_property", "AsyncAPIResource", "SyncAPIResource")
 _RESOURCE_TEMPLATE_METHODS = ("async_raw_method", "raw_method", "async_streaming_method", "streaming_method")
@@ -154,6 +154,10 @@ class MethodView:
     returns_none: bool
     http: str
     path: str
+    #: Decorator lines (``@deprecated(...)`` for a deprecated operation), sync and async alike.
+    decorators: list[str] = field(default_factory=list)
+    #: Statements before the call (the warning of deprecated parameters passed).
+    prelude: list[str] = field(default_factory=list)
 
 
 def _response_spec(r: ResponseCase, n: dict[str, str]) -> str:
@@ -180,18 +184,19 @@ def _method_views(
     n: dict[str, str],
     classes: set[str],
     dicts: set[str],
+    where: str = "",
 ) -> list[MethodView]:
     """The methods of ``op`` on the resource ``class_name``: one, or two when it offers both JSON
     and an event stream (``<method>`` and ``<method>_stream``); ``n``: how the module writes the
     names it imports (:func:`local_names`); ``classes``: the model and enum classes; ``dicts``:
     the models a body may also be given as a dict of (``params.py``)."""
     if op.stream is None:
-        return [_method_view(op, class_name, default_security, n, classes, dicts)]
+        return [_method_view(op, class_name, default_security, n, classes, dicts, where=where)]
     if op.stream_name is None:
-        return [_method_view(op, class_name, default_security, n, classes, dicts, stream=True)]
+        return [_method_view(op, class_name, default_security, n, classes, dicts, stream=True, where=where)]
     return [
-        _method_view(op, class_name, default_security, n, classes, dicts),
-        _method_view(op, class_name, default_security, n, classes, dicts, stream=True),
+        _method_view(op, class_name, default_security, n, classes, dicts, where=where),
+        _method_view(op, class_name, default_security, n, classes, dicts, stream=True, where=where),
     ]
 
 
@@ -203,6 +208,7 @@ def _method_view(
     classes: set[str],
     dicts: set[str],
     stream: bool = False,
+    where: str = "",
 ) -> MethodView:
     """The method of ``op`` on the resource ``class_name`` (its event-stream method when
     ``stream``); ``n``: how the module writes the names it imports (:func:`local_names`);
@@ -212,7 +218,16 @@ def _method_view(
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
-    for p in op.params:
+    # a declared ``Idempotency-Key`` header is the per-call option ``idempotency_key`` (a random
+    # key when the call gives none), not a parameter of its own
+    idempotency = [p for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
+    params = [p for p in op.params if p not in idempotency]
+    if idempotency:
+        args_doc.append(
+            f"idempotency_key: the ``{idempotency[0].json_name}`` header (per-call option; a random key, "
+            "the same for every retry, when not given)."
+        )
+    for p in params:
         if p.required:
             sig.append(f"{p.py_name}: {p.hint}" + (f" = {p.default}" if p.default is not None else ""))
     body_arg = None
@@ -245,12 +260,12 @@ def _method_view(
                 f"{op.content_type_arg}: the media type to send the body as, and its Content-Type "
                 f"(default: the first one that fits the body's type)."
             )
-    for p in op.params:
+    for p in params:
         if not p.required:
             sig.append(f"{p.py_name}: {p.hint} | {not_given}")
     # an argument is documented when the spec describes it or its wire name differs; the
     # per-call ``**options`` are documented once, in the resource class docstring
-    for p in op.params:
+    for p in params:
         wire = f" (``{p.json_name}``)" if p.json_name != p.py_name else ""
         if p.doc:
             args_doc.append(f"{p.py_name}: {p.doc}{wire}")
@@ -263,7 +278,7 @@ def _method_view(
     call = [const := "_" + name.upper()]
     by_loc: dict[str, list[str]] = {}
     styles: dict[str, list[str]] = {}
-    for p in op.params:
+    for p in params:
         # a parameter serialized by ``content`` as JSON is sent as its JSON text
         value = f"{n['json_param']}({p.py_name})" if p.content_type and _is_json(p.content_type) else p.py_name
         by_loc.setdefault(p.location, []).append(f"{py_str(p.json_name)}: {value}")
@@ -314,9 +329,8 @@ def _method_view(
             call.append(f"**{n['body_kwargs']}({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
-    idempotency = [p.json_name for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
     if idempotency:  # a call sends one: the caller's, else a random key the retries share
-        fixed.append(f"idempotency_header={py_str(idempotency[0])}")
+        fixed.append(f"idempotency_header={py_str(idempotency[0].json_name)}")
     call.append("options=options")
     if op.stream_flag and not stream:
         fixed.append(f"stream_method={py_str(op.stream_name or '')}")
@@ -337,6 +351,15 @@ def _method_view(
         endpoint = f"{n['PagedEndpoint']}({', '.join(fixed)}, pagination={op.pagination})"
     else:
         endpoint_hint = f"{n['Endpoint']}[{op.return_hint}]"
+    # deprecations warn at use: the operation when called, a parameter when passed
+    where = f"{where or class_name}.{name}()"
+    decorators = [f"@{n['deprecated']}({py_str(where + ' is deprecated')})"] if op.deprecated else []
+    old = [p for p in params if p.deprecated]
+    prelude = (
+        [f"{n['deprecated_args']}({py_str(where)}, {{{', '.join(f'{py_str(p.py_name)}: {p.py_name}' for p in old)}}})"]
+        if old
+        else []
+    )
     summary = op.summary or op.operation_id
     doc_parts = [summary]
     if op.doc and op.doc != op.summary:
@@ -362,6 +385,8 @@ def _method_view(
         returns_none=ret == "None",
         http=op.method.upper(),
         path=op.path,
+        decorators=decorators,
+        prelude=prelude,
     )
 
 
@@ -391,10 +416,14 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
     n = local_names(api.shadowed)
     classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
     dicts = set(body_models(api))
-    methods = [m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes, dicts)]
+    where = f"client.{res.attr}"
+    methods = [
+        m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes, dicts, where)
+    ]
     code = []
     for m in methods:
         code += m.signature + m.call + [m.return_hint, m.async_return_hint, m.endpoint_hint, m.endpoint]
+        code += m.decorators + m.prelude
     pages = any(op.pagination for op in res.operations)
     always = _RESOURCE_TEMPLATE + (_RESOURCE_TEMPLATE_METHODS if methods else ())
     used_models = {name for text in code for name in identifiers(text) if name in model_names}
@@ -406,6 +435,9 @@ def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) 
         template="resource.py.jinja",
         context={
             "banner": banner,
+            # the raw-response wrappers reach the deprecated methods themselves: pyright (strict)
+            # would report each such use in the generated module, which is not the user's use
+            "pragmas": ["# pyright: reportDeprecated=false"] if any(m.decorators for m in methods) else [],
             "res": res,
             "n": n,
             "doc": docstring_body(res.doc or f"Operations tagged `{res.tag or res.attr}`."),
@@ -488,11 +520,18 @@ def _models_context(api: Api, banner: str) -> dict[str, Any]:
                 settings.append(f"__nullable__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             if d.open_extra:
                 settings.append(f"__additional_properties__: {n['ClassVar']}[bool] = True")
+            deprecated = [f.py_name for f in d.fields if f.deprecated]
+            if deprecated:  # setting one warns (reading one: pydantic's ``Field(deprecated=)``)
+                frozen = "frozenset({" + ", ".join(py_str(s) for s in deprecated) + "})"
+                settings.append(f"__deprecated_fields__: {n['ClassVar']}[frozenset[str]] = {frozen}")
             if d.extra_hint:
                 settings.append(f"__pydantic_extra__: dict[str, {d.extra_hint}] = {n['Field']}(init=False)")
             typed = []
             for f in d.fields:
-                ann = f.hint if f.py_name == f.json_name else f"{n['Annotated']}[{f.hint}, {n['Field']}(alias={py_str(f.json_name)})]"
+                field_args = [f"alias={py_str(f.json_name)}"] if f.py_name != f.json_name else []
+                if f.deprecated:
+                    field_args.append(f"deprecated={py_str(f'{d.name}.{f.py_name} is deprecated')}")
+                ann = f"{n['Annotated']}[{f.hint}, {n['Field']}({', '.join(field_args)})]" if field_args else f.hint
                 typed.append((f, ann, f" = {f.default}" if f.default is not None else ""))
             aliases = _shadowed_in_class(d, settings + [ann + default for _, ann, default in typed])
             hidden |= set(aliases)
@@ -584,7 +623,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 "client_credentials": any(s.token_url for s in api.security),
                 "input_model": api.input_models[0] if api.input_models else None,
                 "typed_errors": errors_context(api, banner)["typed"],
-                "dict_body": _readme_dict_body(api),
+                "dict_body": readme_dict_body(api),
                 "webhooks_attr": webhooks_attr(api),
                 "webhooks": api.webhooks,
             },
@@ -649,24 +688,6 @@ def import_text(module: str, names: list[str], width: int = LINE_LENGTH) -> str:
     if len(one) <= width:
         return one
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-
-
-def _readme_dict_body(api: Api) -> dict[str, str] | None:
-    """The README's example of a dict body: the first operation whose body may be one, with the
-    model's required JSON names (``None`` when no body may be a dict)."""
-    dicts = set(body_models(api))
-    models = {d.name: d for d in api.definitions if isinstance(d, ModelDef)}
-    for res in api.resources:
-        for op in res.operations:
-            body = next((b for b in op.bodies if b.hint in dicts), None)
-            if body is not None:
-                keys = [f.json_name for f in models[body.hint].fields if f.required]
-                return {
-                    "call": f"client.{res.attr}.{op.py_name}",
-                    "model": body.hint,
-                    "required": ", ".join(f"`{k}`" for k in keys) or "none",
-                }
-    return None
 
 
 def package_version(spec_version: str) -> str:

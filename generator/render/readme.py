@@ -10,6 +10,7 @@ from typing import Any
 
 from ..ir.model import Api, EnumDef, ModelDef, Operation, Resource
 from .examples import ExampleBuilder, format_examples
+from .params import body_models
 from .text import py_str
 
 __all__ = ["readme_context"]
@@ -193,3 +194,21 @@ def _error_import(lines: list[str], pkg: str) -> str:
     """``NotFoundError``, imported by the testing example's first line."""
     lines[0] = f"from {pkg} import NotFoundError, models"
     return "NotFoundError"
+
+
+def readme_dict_body(api: Api) -> dict[str, str] | None:
+    """The README's example of a dict body: the first operation whose body may be one, with the
+    model's required JSON names (``None`` when no body may be a dict)."""
+    dicts = set(body_models(api))
+    models = {d.name: d for d in api.definitions if isinstance(d, ModelDef)}
+    for res in api.resources:
+        for op in res.operations:
+            body = next((b for b in op.bodies if b.hint in dicts), None)
+            if body is not None:
+                keys = [f.json_name for f in models[body.hint].fields if f.required]
+                return {
+                    "call": f"client.{res.attr}.{op.py_name}",
+                    "model": body.hint,
+                    "required": ", ".join(f"`{k}`" for k in keys) or "none",
+                }
+    return None

@@ -37,7 +37,7 @@ class OAuth2TokenError(Exception):
 
 class OAuth2ClientCredentials(Auth):
     """OAuth 2.0 client credentials: ``Authorization: Bearer <token>``, the token fetched from
-    ``token_url`` (relative URLs are resolved against the client's ``base_url``) with the
+    ``token_url`` (a relative URL is resolved against the client's ``base_url``, RFC 3986) with the
     ``scopes`` requested, the client authenticated with HTTP Basic (``client_secret_basic``) or,
     with ``client_auth="post"``, in the form body (``client_secret_post``).
 
@@ -119,10 +119,10 @@ class OAuth2ClientCredentials(Auth):
     def _request(
         self, http: httpx.Client | httpx.AsyncClient, base_url: httpx.URL | None, secret: str
     ) -> httpx.Request:
+        # a relative token URL is resolved against the server URL (RFC 3986, as OAS 3.1 says)
         url = httpx.URL(self.token_url)
-        if not url.is_absolute_url:
-            base = str(base_url or "").rstrip("/")
-            url = httpx.URL(base + "/" + self.token_url.lstrip("/"))
+        if not url.is_absolute_url and base_url is not None:
+            url = base_url.join(self.token_url)
         form = [("grant_type", "client_credentials")]
         if self.scopes:
             form.append(("scope", " ".join(self.scopes)))

@@ -7,6 +7,7 @@ declares no security scheme."""
 from __future__ import annotations
 
 import asyncio
+import os
 import base64
 import logging
 import threading
@@ -358,3 +359,65 @@ def test_auth_takes_an_httpx_auth_for_a_document_without_schemes(gen) -> None:
     both(g, rec, lambda c: c.me.me(), auth=Signed())
     assert [r.headers["X-Signature"] for r in rec.requests] == ["sig-/me"] * 2
     assert "auth: An ``httpx.Auth``" in g.source("_client.py")
+
+
+USAGE = """
+from collections.abc import Awaitable
+
+import httpx
+
+from feat_auth import AsyncClient, Client
+
+
+def current_token() -> str:
+    return "t"
+
+
+async def fetch_token() -> str:
+    return "t"
+
+
+def sync_usage() -> None:
+    Client(token=current_token)
+    Client(token="t", query_key=lambda: "k")
+    Client(client_id="app", client_secret=current_token)
+    client = Client(token="t", on_retry=lambda attempt, outcome, delay: None)
+    client.with_options(timeout=1.0, max_retries=0, default_headers={"X": "1"})
+
+
+def async_usage() -> Awaitable[object]:
+    client = AsyncClient(token=fetch_token, cookie_key=current_token)
+    return client.things.list_things(timeout=2.0)
+"""
+
+WRONG_USAGE = """
+from feat_auth import Client
+
+
+async def fetch_token() -> str:
+    return "t"
+
+
+Client(token=fetch_token)  # only the AsyncClient awaits a provider
+"""
+
+
+def test_type_checkers_accept_providers_and_refuse_an_async_one_in_the_sync_client(gen, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    g = gen(AUTH)
+    results = {}
+    for name, text in (("usage", USAGE), ("wrong_usage", WRONG_USAGE)):
+        (tmp_path / f"{name}.py").write_text(text)
+        results[name] = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), f"{name}.py"],
+            cwd=tmp_path,
+            env={**os.environ, "MYPYPATH": str(g.project_dir)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert results["usage"].returncode == 0, results["usage"].stdout
+    assert results["wrong_usage"].returncode == 1
+    assert 'Argument "token" to "Client" has incompatible type' in results["wrong_usage"].stdout

@@ -242,7 +242,54 @@ def test_package_log_variable_logs_requests_with_secrets_masked(gen, level: str)
     assert "GET http://t/notes?api_key=*** -> 200 OK (attempt 2/3, " in log
     for secret in ("tok-secret-1", "query-secret-2"):
         assert secret not in log
+    assert "body-secret-3" not in log
     if level == "debug":
         assert "Request headers:" in log and "'x-trace': 't-1'" in log and "'authorization': '***'" in log
+        assert 'Response body: {"password": "***", "ok": true}' in log
     else:
         assert "Request headers:" not in log and "t-1" not in log
+
+
+CONFIGURED_SPEC = """
+openapi: 3.1.0
+info: {title: Configured, version: "1"}
+paths:
+  /notes:
+    post:
+      operationId: createNote
+      responses: {"204": {description: none}}
+    put:
+      operationId: putNote
+      responses: {"204": {description: none}}
+"""
+
+
+def test_a_configured_idempotency_header_keys_every_post(tmp_path) -> None:
+    """``idempotency-header`` in the client's configuration (``Options.idempotency_header``):
+    every POST/PATCH sends a random key in it, the same across the retries of one call."""
+    from generator import Options, run
+
+    from features_helpers import import_package
+
+    (tmp_path / "openapi.yaml").write_text(CONFIGURED_SPEC)
+    result = run(
+        Options(
+            spec=tmp_path / "openapi.yaml",
+            output=tmp_path / "out",
+            package_name="feat_options_configured",
+            idempotency_header="X-Request-Key",
+            use_cache=False,
+        )
+    )
+    assert result.ok and result.project_dir is not None
+    assert '_idempotency_header = "X-Request-Key"' in (result.project_dir / "feat_options_configured" / "_client.py").read_text()
+    pkg = import_package(result.project_dir, "feat_options_configured")
+    seq = Sequence_(_busy(), httpx.Response(204))
+    client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(seq)), base_url="http://t")
+    client.notes.create_note()  # untagged: the resource of the first path segment
+    keys = [r.headers.get("X-Request-Key") for r in seq.requests]
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    seq = Sequence_(httpx.Response(204))
+    client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(seq)), base_url="http://t")
+    client.notes.put_note()
+    assert "X-Request-Key" not in seq.requests[0].headers  # PUT is idempotent: no key

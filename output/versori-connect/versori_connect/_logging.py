@@ -3,7 +3,8 @@
 
 At ``info``: each attempt's method, URL (credentials and secret-looking query values masked),
 status, elapsed time and retry decision. At ``debug`` also each attempt's request headers and
-body, and each response's headers, with credentials masked. The records come from the logger
+body, and each response's headers and body, with credentials and secret-looking JSON
+properties masked. The records come from the logger
 ``<package>._base_client``; configure it with ``logging`` as usual instead of the variable.
 """
 

@@ -166,6 +166,10 @@ class Attempts:
             if log.isEnabledFor(logging.DEBUG):
                 shown = loggable_headers(response.headers, self._secret_names)
                 log.debug("Response headers: %s", shown)
+                try:
+                    log.debug("Response body: %s", loggable_body(response.content))
+                except httpx.ResponseNotRead:
+                    log.debug("Response body: <stream>")
         if reason is None or retries_taken >= call.max_retries:
             log.info(
                 "%s %s -> %s (attempt %s, %.3fs)", call.method, shown_url, outcome, attempt, elapsed

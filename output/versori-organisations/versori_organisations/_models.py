@@ -16,6 +16,7 @@ import decimal
 import enum
 import json
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 from urllib.parse import quote_plus
@@ -113,6 +114,21 @@ class BaseModel(pydantic.BaseModel):
     #: The schema declares ``additionalProperties``: a body given as a dict may hold keys that
     #: are no field (``_bodies.as_body`` refuses them otherwise).
     __additional_properties__: ClassVar[bool] = False
+    #: The deprecated fields: setting one when building a model warns (``DeprecationWarning``);
+    #: reading one warns too (``Field(deprecated=...)``); parsing and sending do not.
+    __deprecated_fields__: ClassVar[frozenset[str]] = frozenset()
+
+    if not TYPE_CHECKING:  # type checkers keep the signature pydantic gives each model
+
+        def __init__(self, /, **data: Any) -> None:
+            super().__init__(**data)
+            for name in sorted(self.__deprecated_fields__ & self.model_fields_set):
+                warnings.warn(
+                    f"{type(self).__name__}.{name} is deprecated", DeprecationWarning, stacklevel=2
+                )
+
+        # pydantic then keeps validating (parsing a response) without calling ``__init__``
+        __init__.__pydantic_base_init__ = True
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -173,13 +189,19 @@ class OpenIntEnum(int, enum.Enum):
         return member
 
 
+def _field(model: pydantic.BaseModel, name: str) -> Any:
+    """A field's value, read without the warning a deprecated field gives on attribute access."""
+    values = vars(model)
+    return values[name] if name in values else getattr(model, name)
+
+
 def _get(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
         return cast("Mapping[str, Any]", value).get(key)
     if isinstance(value, pydantic.BaseModel):
         for name, info in type(value).model_fields.items():
             if info.alias == key or name == key:
-                return getattr(value, name)
+                return _field(value, name)
         return (value.model_extra or {}).get(key)
     return None
 
@@ -354,9 +376,9 @@ def _with_fixed(value: Any, data: Any) -> Any:
             if key in dumped:
                 if dumped[key] is None and nullable is not None and name not in nullable:
                     continue  # the schema does not allow null
-                out[key] = _with_fixed(getattr(value, name), dumped[key])
+                out[key] = _with_fixed(_field(value, name), dumped[key])
             elif name in always:
-                item = getattr(value, name)
+                item = _field(value, name)
                 if item is not None:
                     out[key] = item.value if isinstance(item, enum.Enum) else item
         extra = value.model_extra or {}
@@ -525,10 +547,10 @@ def _encoded(body: Any, kind: str) -> dict[str, Any]:
             fields = type(body).model_fields
             always: frozenset[str] = getattr(type(body), "__always_sent__", frozenset())
             data = {
-                (info.alias or name): _form_value(getattr(body, name))
+                (info.alias or name): _form_value(_field(body, name))
                 for name, info in fields.items()
                 if name in body.model_fields_set
-                or (name in always and getattr(body, name) is not None)
+                or (name in always and _field(body, name) is not None)
             }
             data.update({k: _form_value(v) for k, v in (body.model_extra or {}).items()})
             body = data
