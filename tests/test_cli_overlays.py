@@ -160,7 +160,7 @@ def test_cli_overlays_come_after_the_configured_ones(cli, repo: Path) -> None:
     )
     proc = cli("generate", "--only", "pets", "--overlay", "extra.yaml", cwd=repo)
     assert proc.returncode == 0, proc.stderr
-    assert "token" not in client_source(repo)
+    assert "token:" not in client_source(repo)  # no credential argument (the bearer scheme is gone)
     assert "with the overlays auth.yaml, extra.yaml" in client_source(repo).splitlines()[0]
 
 

@@ -304,8 +304,9 @@ for attr in attrs:
         for n, m in inspect.getmembers(target, inspect.ismethod):
             if n.startswith("_"):
                 continue
-            if is_async:
-                async_methods += inspect.iscoroutinefunction(m)
+            if is_async:  # a coroutine, or a list method's AsyncPager (awaited or iterated)
+                pager = "AsyncPager" in str(inspect.signature(m).return_annotation)
+                async_methods += inspect.iscoroutinefunction(m) or pager
             else:
                 sync_methods += 1
 classes = [v for v in vars(models).values() if isinstance(v, type) and v.__module__ == models.__name__]

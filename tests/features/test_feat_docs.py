@@ -93,7 +93,7 @@ def test_the_readme_covers_the_features(gen: Any) -> None:
     text = (g.project_dir / "README.md").read_text(encoding="utf-8")
     for heading in (
         "Install", "Set-up and authentication", "Sync and async", "Errors", "Retries", "Timeouts",
-        "Raw responses", "Per-request options", "Logging", "Forward compatibility",
+        "Raw responses", "Per-request options and client copies", "Hooks", "Logging", "Forward compatibility",
         "Testing your code with the kit", "Spec version",
     ):
         assert f"\n## {heading}\n" in text, heading
