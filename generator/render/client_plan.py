@@ -58,13 +58,20 @@ def _plain_arg(name: str, env: str, doc: str) -> AuthArg:
     return AuthArg(name=name, hint="str | None", async_hint="str | None", fn_hint="str | None", env=env, doc=doc)
 
 
+def schemes_by_param(api: Api) -> dict[str, list[SecurityScheme]]:
+    """The supported security schemes grouped by the constructor argument that carries their
+    credential (several may share one: every bearer-like scheme the ``token``), in order."""
+    by_param: dict[str, list[SecurityScheme]] = {}
+    for s in api.security:
+        by_param.setdefault(s.param, []).append(s)
+    return by_param
+
+
 def auth_args(api: Api) -> list[AuthArg]:
     """The credential arguments, in the order of the schemes that first use them: one per
     shared ``param`` (see ``normalize/api.py``), ``password`` after ``username``, and
     ``client_id``/``client_secret`` for OAuth 2.0 client credentials."""
-    by_param: dict[str, list[SecurityScheme]] = {}
-    for s in api.security:
-        by_param.setdefault(s.param, []).append(s)
+    by_param = schemes_by_param(api)
     env = api.env_prefix + "_"
     provider = "or a provider of it"
     out: list[AuthArg] = []
