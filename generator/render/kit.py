@@ -1,12 +1,14 @@
 """IR -> the context of the generated ``testing`` module (the test kit): per resource the mock's
-attribute and class, per operation the arguments of ``MockAPIBase._add`` (its name, the resource
-module and ``Endpoint`` constant, its parameters), the credential arguments and the schema facts
-of every model's fields (``Field.facts``) that ``fake`` follows.
+attribute, class and module, per operation its parameters as ``MockAPIBase._resource`` reads
+them, the credential arguments and the schema facts of every model's fields (``Field.facts``)
+that ``fake`` follows.
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any
+from urllib.parse import quote
 
 from ..ir.model import Api, ModelDef
 from .text import docstring_body, py_literal, py_str
@@ -18,11 +20,21 @@ __all__ = ["MOCK_ATTRS", "kit_context"]
 MOCK_ATTRS = frozenset({"transport", "client", "async_client", "calls", "reset", "fake_all"})
 
 
+#: Characters of a wire name kept as they are in the kit's parameter table (the rest, whitespace
+#: and ``%`` among them, are percent-encoded).
+_KEPT = "".join(c for c in string.punctuation if c != "%")
+
+
 def _params(op: Any) -> str:
-    rows = [
-        f"({py_str(p.py_name)}, {py_str(p.json_name)}, {py_str(p.location)})" for p in op.params
+    """The parameters of ``op`` as ``MockAPIBase._resource`` reads them: ``location:python_name``
+    tokens (``=wire_name`` when it differs), then ``body:<body argument>`` when it has a body."""
+    tokens = [
+        f"{p.location}:{p.py_name}" + ("" if p.json_name == p.py_name else "=" + quote(p.json_name, safe=_KEPT))
+        for p in op.params
     ]
-    return "(" + ", ".join(rows) + ("," if len(rows) == 1 else "") + ")"
+    if op.bodies:
+        tokens.append(f"body:{op.body_arg}")
+    return " ".join(tokens)
 
 
 def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
@@ -39,13 +51,7 @@ def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
                     "doc": docstring_body(
                         f"``client.{res.attr}.{op.py_name}``: {summary} ({op.method.upper()} {op.path})."
                     ),
-                    "add_args": [
-                        py_str(f"{res.attr}.{op.py_name}"),
-                        py_str(res.module),
-                        py_str("_" + op.py_name.upper()),
-                        _params(op),
-                        py_str(op.body_arg) if op.bodies else "None",
-                    ],
+                    "params": py_str(_params(op)),
                 }
             )
         resources.append(
@@ -54,6 +60,7 @@ def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
                 "mock_attr": res.attr + "_" if res.attr in MOCK_ATTRS else res.attr,
                 # (not "...Mock": a tag "operation" would shadow the imported OperationMock)
                 "class_name": res.class_name.removesuffix("Resource") + "Operations",
+                "module": py_str(res.module),
                 "ops": ops,
             }
         )

@@ -17,8 +17,9 @@ import inspect
 import itertools
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import httpx
 import pydantic
@@ -39,6 +40,8 @@ __all__ = ["Call", "MockAPIBase", "NotSetUp", "OperationMock", "Reply", "reply"]
 MOCK_BASE_URL = "https://mock.api.test"
 #: The query parameter the mock's ``Link`` pages carry.
 _LINK_PAGE = "mock_page"
+
+_O = TypeVar("_O")
 
 _current_call: contextvars.ContextVar[tuple[OperationMock, Call] | None] = contextvars.ContextVar(
     "mock_current_call", default=None
@@ -473,6 +476,25 @@ class MockAPIBase:
         self._operations.append(operation)
         self._operations.sort(key=lambda o: -o._literal)  # pyright: ignore[reportPrivateUsage]
         return operation
+
+    def _resource(self, operations: _O, attr: str, module: str, table: Mapping[str, str]) -> _O:
+        """``operations`` (a generated ``...Operations``) given the mock of each operation of the
+        client's resource ``attr`` (module ``resources.<module>``). ``table`` maps each method to
+        its parameters: space-separated ``location:python_name`` tokens, with ``=wire_name``
+        (percent-encoded) when the wire name differs; location ``body`` names the body argument."""
+        for method, spec in table.items():
+            params: list[tuple[str, str, str]] = []
+            body_arg: str | None = None
+            for token in spec.split():
+                where, _, name = token.partition(":")
+                py, _, wire = name.partition("=")
+                if where == "body":
+                    body_arg = py
+                else:
+                    params.append((py, urllib.parse.unquote(wire) if wire else py, where))
+            mock = self._add(f"{attr}.{method}", module, "_" + method.upper(), params, body_arg)
+            setattr(operations, method, mock)
+        return operations
 
     @property
     def calls(self) -> list[Call]:

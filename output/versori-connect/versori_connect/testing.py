@@ -329,555 +329,123 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.actions = ActionsOperations()
-        self.actions.get_actions = self._add(
-            "actions.get_actions",
+        self.actions = self._resource(
+            ActionsOperations(),
             "actions",
-            "_GET_ACTIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("name", "name", "query"),
-            ),
-            None,
-        )
-        self.actions.create_action = self._add(
-            "actions.create_action",
             "actions",
-            "_CREATE_ACTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            "body",
+            {
+                "get_actions": "path:organisation_id path:connector_id path:version query:first query:after query:before query:name",
+                "create_action": "path:organisation_id path:connector_id path:version body:body",
+                "get_action": "path:organisation_id path:connector_id path:version path:action_name",
+                "update_action": "path:organisation_id path:connector_id path:version path:action_name body:body",
+                "delete_action": "path:organisation_id path:connector_id path:version path:action_name",
+            },
         )
-        self.actions.get_action = self._add(
-            "actions.get_action",
-            "actions",
-            "_GET_ACTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("action_name", "action_name", "path"),
-            ),
-            None,
-        )
-        self.actions.update_action = self._add(
-            "actions.update_action",
-            "actions",
-            "_UPDATE_ACTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("action_name", "action_name", "path"),
-            ),
-            "body",
-        )
-        self.actions.delete_action = self._add(
-            "actions.delete_action",
-            "actions",
-            "_DELETE_ACTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("action_name", "action_name", "path"),
-            ),
-            None,
-        )
-        self.connections = ConnectionsOperations()
-        self.connections.initialise_oauth2_connection = self._add(
-            "connections.initialise_oauth2_connection",
+        self.connections = self._resource(
+            ConnectionsOperations(),
             "connections",
-            "_INITIALISE_OAUTH2_CONNECTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.connections.list_connector_connections = self._add(
-            "connections.list_connector_connections",
             "connections",
-            "_LIST_CONNECTOR_CONNECTIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-            ),
-            None,
+            {
+                "initialise_oauth2_connection": "path:organisation_id path:connector_id body:body",
+                "list_connector_connections": "path:organisation_id path:connector_id query:first query:after query:before",
+                "create_connector_connection": "path:organisation_id path:connector_id body:body",
+                "get_connection": "path:organisation_id path:connector_id path:connection_id",
+                "update_connection": "path:organisation_id path:connector_id path:connection_id body:body",
+                "delete_connection": "path:organisation_id path:connector_id path:connection_id query:force",
+            },
         )
-        self.connections.create_connector_connection = self._add(
-            "connections.create_connector_connection",
-            "connections",
-            "_CREATE_CONNECTOR_CONNECTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.connections.get_connection = self._add(
-            "connections.get_connection",
-            "connections",
-            "_GET_CONNECTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("connection_id", "connection_id", "path"),
-            ),
-            None,
-        )
-        self.connections.update_connection = self._add(
-            "connections.update_connection",
-            "connections",
-            "_UPDATE_CONNECTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("connection_id", "connection_id", "path"),
-            ),
-            "body",
-        )
-        self.connections.delete_connection = self._add(
-            "connections.delete_connection",
-            "connections",
-            "_DELETE_CONNECTION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("connection_id", "connection_id", "path"),
-                ("force", "force", "query"),
-            ),
-            None,
-        )
-        self.connector_version = ConnectorVersionOperations()
-        self.connector_version.list_connector_versions = self._add(
-            "connector_version.list_connector_versions",
+        self.connector_version = self._resource(
+            ConnectorVersionOperations(),
             "connector_version",
-            "_LIST_CONNECTOR_VERSIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-            ),
-            None,
-        )
-        self.connector_version.create_connector_version = self._add(
-            "connector_version.create_connector_version",
             "connector_version",
-            "_CREATE_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
+            {
+                "list_connector_versions": "path:organisation_id path:connector_id query:first query:after query:before",
+                "create_connector_version": "path:organisation_id path:connector_id body:body",
+                "get_connector_version": "path:organisation_id path:connector_id path:version",
+                "update_connector_version": "path:organisation_id path:connector_id path:version body:body",
+                "delete_connector_version": "path:organisation_id path:connector_id path:version query:force",
+                "import_public_connector_version": "path:organisation_id path:connector_id path:version",
+                "publish_connector": "path:organisation_id path:connector_id path:version",
+                "unpublish_connector": "path:organisation_id path:connector_id path:version",
+            },
         )
-        self.connector_version.get_connector_version = self._add(
-            "connector_version.get_connector_version",
-            "connector_version",
-            "_GET_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            None,
-        )
-        self.connector_version.update_connector_version = self._add(
-            "connector_version.update_connector_version",
-            "connector_version",
-            "_UPDATE_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            "body",
-        )
-        self.connector_version.delete_connector_version = self._add(
-            "connector_version.delete_connector_version",
-            "connector_version",
-            "_DELETE_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("force", "force", "query"),
-            ),
-            None,
-        )
-        self.connector_version.import_public_connector_version = self._add(
-            "connector_version.import_public_connector_version",
-            "connector_version",
-            "_IMPORT_PUBLIC_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            None,
-        )
-        self.connector_version.publish_connector = self._add(
-            "connector_version.publish_connector",
-            "connector_version",
-            "_PUBLISH_CONNECTOR",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            None,
-        )
-        self.connector_version.unpublish_connector = self._add(
-            "connector_version.unpublish_connector",
-            "connector_version",
-            "_UNPUBLISH_CONNECTOR",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            None,
-        )
-        self.connectors = ConnectorsOperations()
-        self.connectors.list_public_connectors = self._add(
-            "connectors.list_public_connectors",
+        self.connectors = self._resource(
+            ConnectorsOperations(),
             "connectors",
-            "_LIST_PUBLIC_CONNECTORS",
-            (
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("sort", "sort", "query"),
-                ("tags", "tags", "query"),
-                ("categories", "categories", "query"),
-                ("protocol", "protocol", "query"),
-                ("name", "name", "query"),
-            ),
-            None,
-        )
-        self.connectors.list_connectors = self._add(
-            "connectors.list_connectors",
             "connectors",
-            "_LIST_CONNECTORS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("sort", "sort", "query"),
-                ("tags", "tags", "query"),
-                ("categories", "categories", "query"),
-                ("protocol", "protocol", "query"),
-                ("name", "name", "query"),
-            ),
-            None,
+            {
+                "list_public_connectors": "query:first query:after query:before query:sort query:tags query:categories query:protocol query:name",
+                "list_connectors": "path:organisation_id query:first query:after query:before query:sort query:tags query:categories query:protocol query:name",
+                "get_connector": "path:organisation_id path:connector_id",
+                "update_connector": "path:organisation_id path:connector_id body:body",
+                "delete_connector": "path:organisation_id path:connector_id query:force",
+                "update_connector_tags": "path:organisation_id path:connector_id body:body",
+                "update_connector_categories": "path:organisation_id path:connector_id body:body",
+                "upsert_auth_scheme_config": "path:organisation_id path:connector_id path:auth_scheme_config_id body:body",
+                "delete_auth_scheme_config": "path:organisation_id path:connector_id path:auth_scheme_config_id",
+                "create_http_connector": "path:organisation_id body:body",
+            },
         )
-        self.connectors.get_connector = self._add(
-            "connectors.get_connector",
-            "connectors",
-            "_GET_CONNECTOR",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            None,
-        )
-        self.connectors.update_connector = self._add(
-            "connectors.update_connector",
-            "connectors",
-            "_UPDATE_CONNECTOR",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.connectors.delete_connector = self._add(
-            "connectors.delete_connector",
-            "connectors",
-            "_DELETE_CONNECTOR",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("force", "force", "query"),
-            ),
-            None,
-        )
-        self.connectors.update_connector_tags = self._add(
-            "connectors.update_connector_tags",
-            "connectors",
-            "_UPDATE_CONNECTOR_TAGS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.connectors.update_connector_categories = self._add(
-            "connectors.update_connector_categories",
-            "connectors",
-            "_UPDATE_CONNECTOR_CATEGORIES",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.connectors.upsert_auth_scheme_config = self._add(
-            "connectors.upsert_auth_scheme_config",
-            "connectors",
-            "_UPSERT_AUTH_SCHEME_CONFIG",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("auth_scheme_config_id", "auth_scheme_config_id", "path"),
-            ),
-            "body",
-        )
-        self.connectors.delete_auth_scheme_config = self._add(
-            "connectors.delete_auth_scheme_config",
-            "connectors",
-            "_DELETE_AUTH_SCHEME_CONFIG",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("auth_scheme_config_id", "auth_scheme_config_id", "path"),
-            ),
-            None,
-        )
-        self.connectors.create_http_connector = self._add(
-            "connectors.create_http_connector",
-            "connectors",
-            "_CREATE_HTTP_CONNECTOR",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.definitions = DefinitionsOperations()
-        self.definitions.get_definitions = self._add(
-            "definitions.get_definitions",
+        self.definitions = self._resource(
+            DefinitionsOperations(),
             "definitions",
-            "_GET_DEFINITIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("name", "name", "query"),
-            ),
-            None,
-        )
-        self.definitions.create_definitions = self._add(
-            "definitions.create_definitions",
             "definitions",
-            "_CREATE_DEFINITIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            "body",
+            {
+                "get_definitions": "path:organisation_id path:connector_id path:version query:first query:after query:before query:name",
+                "create_definitions": "path:organisation_id path:connector_id path:version body:body",
+                "delete_definitions": "path:organisation_id path:connector_id path:version query:force body:body",
+                "get_definition": "path:organisation_id path:connector_id path:version path:definition_name",
+                "update_definition": "path:organisation_id path:connector_id path:version path:definition_name body:body",
+                "delete_definition": "path:organisation_id path:connector_id path:version path:definition_name query:force",
+                "get_raw_schema": "path:organisation_id path:connector_id path:version path:schema_filename",
+            },
         )
-        self.definitions.delete_definitions = self._add(
-            "definitions.delete_definitions",
-            "definitions",
-            "_DELETE_DEFINITIONS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("force", "force", "query"),
-            ),
-            "body",
+        self.misc = self._resource(
+            MiscOperations(),
+            "misc",
+            "misc",
+            {
+                "list_categories": "",
+            },
         )
-        self.definitions.get_definition = self._add(
-            "definitions.get_definition",
-            "definitions",
-            "_GET_DEFINITION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("definition_name", "definition_name", "path"),
-            ),
-            None,
-        )
-        self.definitions.update_definition = self._add(
-            "definitions.update_definition",
-            "definitions",
-            "_UPDATE_DEFINITION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("definition_name", "definition_name", "path"),
-            ),
-            "body",
-        )
-        self.definitions.delete_definition = self._add(
-            "definitions.delete_definition",
-            "definitions",
-            "_DELETE_DEFINITION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("definition_name", "definition_name", "path"),
-                ("force", "force", "query"),
-            ),
-            None,
-        )
-        self.definitions.get_raw_schema = self._add(
-            "definitions.get_raw_schema",
-            "definitions",
-            "_GET_RAW_SCHEMA",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("schema_filename", "schema_filename", "path"),
-            ),
-            None,
-        )
-        self.misc = MiscOperations()
-        self.misc.list_categories = self._add(
-            "misc.list_categories", "misc", "_LIST_CATEGORIES", (), None
-        )
-        self.protocol_bigquery = ProtocolBigqueryOperations()
-        self.protocol_bigquery.create_big_query_connector = self._add(
-            "protocol_bigquery.create_big_query_connector",
+        self.protocol_bigquery = self._resource(
+            ProtocolBigqueryOperations(),
             "protocol_bigquery",
-            "_CREATE_BIG_QUERY_CONNECTOR",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
+            "protocol_bigquery",
+            {
+                "create_big_query_connector": "path:organisation_id body:body",
+            },
         )
-        self.protocol_http = ProtocolHttpOperations()
-        self.protocol_http.import_http_connector_version = self._add(
-            "protocol_http.import_http_connector_version",
+        self.protocol_http = self._resource(
+            ProtocolHttpOperations(),
             "protocol_http",
-            "_IMPORT_HTTP_CONNECTOR_VERSION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-            ),
-            "body",
-        )
-        self.protocol_http.import_http_connector = self._add(
-            "protocol_http.import_http_connector",
             "protocol_http",
-            "_IMPORT_HTTP_CONNECTOR",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
+            {
+                "import_http_connector_version": "path:organisation_id path:connector_id body:body",
+                "import_http_connector": "path:organisation_id body:body",
+            },
         )
-        self.protocols = ProtocolsOperations()
-        self.protocols.list_protocols = self._add(
-            "protocols.list_protocols",
+        self.protocols = self._resource(
+            ProtocolsOperations(),
             "protocols",
-            "_LIST_PROTOCOLS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-            ),
-            None,
-        )
-        self.protocols.list_auth_schemes = self._add(
-            "protocols.list_auth_schemes",
             "protocols",
-            "_LIST_AUTH_SCHEMES",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("protocol_slug", "protocol_slug", "path"),
-            ),
-            None,
+            {
+                "list_protocols": "path:organisation_id query:first query:after query:before",
+                "list_auth_schemes": "path:organisation_id path:protocol_slug",
+                "get_protocol_upload_url": "path:organisation_id path:protocol_slug",
+            },
         )
-        self.protocols.get_protocol_upload_url = self._add(
-            "protocols.get_protocol_upload_url",
-            "protocols",
-            "_GET_PROTOCOL_UPLOAD_URL",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("protocol_slug", "protocol_slug", "path"),
-            ),
-            None,
-        )
-        self.triggers = TriggersOperations()
-        self.triggers.get_triggers = self._add(
-            "triggers.get_triggers",
+        self.triggers = self._resource(
+            TriggersOperations(),
             "triggers",
-            "_GET_TRIGGERS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("name", "name", "query"),
-            ),
-            None,
-        )
-        self.triggers.create_trigger = self._add(
-            "triggers.create_trigger",
             "triggers",
-            "_CREATE_TRIGGER",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-            ),
-            "body",
-        )
-        self.triggers.get_trigger = self._add(
-            "triggers.get_trigger",
-            "triggers",
-            "_GET_TRIGGER",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("trigger_name", "trigger_name", "path"),
-            ),
-            None,
-        )
-        self.triggers.update_trigger = self._add(
-            "triggers.update_trigger",
-            "triggers",
-            "_UPDATE_TRIGGER",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("trigger_name", "trigger_name", "path"),
-            ),
-            "body",
-        )
-        self.triggers.delete_trigger = self._add(
-            "triggers.delete_trigger",
-            "triggers",
-            "_DELETE_TRIGGER",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("connector_id", "connector_id", "path"),
-                ("version", "version", "path"),
-                ("trigger_name", "trigger_name", "path"),
-            ),
-            None,
+            {
+                "get_triggers": "path:organisation_id path:connector_id path:version query:first query:after query:before query:name",
+                "create_trigger": "path:organisation_id path:connector_id path:version body:body",
+                "get_trigger": "path:organisation_id path:connector_id path:version path:trigger_name",
+                "update_trigger": "path:organisation_id path:connector_id path:version path:trigger_name body:body",
+                "delete_trigger": "path:organisation_id path:connector_id path:version path:trigger_name",
+            },
         )
 
     def client(self, **kwargs: Any) -> Client:

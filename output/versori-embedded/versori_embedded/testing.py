@@ -281,275 +281,106 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.activations = ActivationsOperations()
-        self.activations.activate_integration = self._add(
-            "activations.activate_integration", "activations", "_ACTIVATE_INTEGRATION", (), "body"
-        )
-        self.activations.get_activation = self._add(
-            "activations.get_activation",
+        self.activations = self._resource(
+            ActivationsOperations(),
             "activations",
-            "_GET_ACTIVATION",
-            (("activation_id", "activation_id", "path"),),
-            None,
-        )
-        self.activations.delete_activation = self._add(
-            "activations.delete_activation",
             "activations",
-            "_DELETE_ACTIVATION",
-            (("activation_id", "activation_id", "path"),),
-            None,
+            {
+                "activate_integration": "body:body",
+                "get_activation": "path:activation_id",
+                "delete_activation": "path:activation_id",
+                "update_dynamic_variables": "path:activation_id body:body",
+            },
         )
-        self.activations.update_dynamic_variables = self._add(
-            "activations.update_dynamic_variables",
-            "activations",
-            "_UPDATE_DYNAMIC_VARIABLES",
-            (("activation_id", "activation_id", "path"),),
-            "body",
-        )
-        self.connections = ConnectionsOperations()
-        self.connections.list_end_user_connections = self._add(
-            "connections.list_end_user_connections",
+        self.connections = self._resource(
+            ConnectionsOperations(),
             "connections",
-            "_LIST_END_USER_CONNECTIONS",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-                ("first", "first", "query"),
-                ("before", "before", "query"),
-                ("after", "after", "query"),
-                ("hub_connector_id", "hub_connector_id", "query"),
-            ),
-            None,
-        )
-        self.connections.create_end_user_connection = self._add(
-            "connections.create_end_user_connection",
             "connections",
-            "_CREATE_END_USER_CONNECTION",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            "body",
+            {
+                "list_end_user_connections": "path:hub_id path:user_id query:identifier_type query:first query:before query:after query:hub_connector_id",
+                "create_end_user_connection": "path:hub_id path:user_id query:identifier_type body:body",
+            },
         )
-        self.connections2 = ConnectionsResource2Operations()
-        self.connections2.initialise_oauth2_embedded_connection = self._add(
-            "connections2.initialise_oauth2_embedded_connection",
+        self.connections2 = self._resource(
+            ConnectionsResource2Operations(),
             "connections2",
-            "_INITIALISE_OAUTH2_EMBEDDED_CONNECTION",
-            (("hub_id", "hub_id", "path"), ("connector_id", "connector_id", "path")),
-            "body",
+            "connections2",
+            {
+                "initialise_oauth2_embedded_connection": "path:hub_id path:connector_id body:body",
+            },
         )
-        self.connectors = ConnectorsOperations()
-        self.connectors.list_integration_connection_templates = self._add(
-            "connectors.list_integration_connection_templates",
+        self.connectors = self._resource(
+            ConnectorsOperations(),
             "connectors",
-            "_LIST_INTEGRATION_CONNECTION_TEMPLATES",
-            (
-                ("integration_id", "integration_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-            ),
-            None,
-        )
-        self.connectors.create_hub_connection_template = self._add(
-            "connectors.create_hub_connection_template",
             "connectors",
-            "_CREATE_HUB_CONNECTION_TEMPLATE",
-            (("integration_id", "integration_id", "path"),),
-            "body",
+            {
+                "list_integration_connection_templates": "path:integration_id query:first query:after query:before",
+                "create_hub_connection_template": "path:integration_id body:body",
+            },
         )
-        self.embedded = EmbeddedOperations()
-        self.embedded.get_end_user_connection = self._add(
-            "embedded.get_end_user_connection",
+        self.embedded = self._resource(
+            EmbeddedOperations(),
             "embedded",
-            "_GET_END_USER_CONNECTION",
-            (
-                ("connection_template_id", "connection_template_id", "path"),
-                ("user_id", "user_id", "path"),
-            ),
-            None,
-        )
-        self.embedded.list_end_user_integrations = self._add(
-            "embedded.list_end_user_integrations",
             "embedded",
-            "_LIST_END_USER_INTEGRATIONS",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-                ("deployed", "deployed", "query"),
-            ),
-            None,
+            {
+                "get_end_user_connection": "path:connection_template_id path:user_id",
+                "list_end_user_integrations": "path:hub_id path:user_id query:identifier_type query:deployed",
+                "get_embedded_integration": "path:hub_id path:user_id path:integration_id query:identifier_type",
+                "list_end_user_activations": "path:hub_id path:user_id query:first query:after query:before query:integration_id",
+            },
         )
-        self.embedded.get_embedded_integration = self._add(
-            "embedded.get_embedded_integration",
-            "embedded",
-            "_GET_EMBEDDED_INTEGRATION",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("integration_id", "integration_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            None,
-        )
-        self.embedded.list_end_user_activations = self._add(
-            "embedded.list_end_user_activations",
-            "embedded",
-            "_LIST_END_USER_ACTIVATIONS",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("first", "first", "query"),
-                ("after", "after", "query"),
-                ("before", "before", "query"),
-                ("integration_id", "integration_id", "query"),
-            ),
-            None,
-        )
-        self.end_users = EndUsersOperations()
-        self.end_users.list_end_users = self._add(
-            "end_users.list_end_users",
+        self.end_users = self._resource(
+            EndUsersOperations(),
             "end_users",
-            "_LIST_END_USERS",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("first", "first", "query"),
-                ("before", "before", "query"),
-                ("after", "after", "query"),
-                ("search", "search", "query"),
-            ),
-            None,
-        )
-        self.end_users.create_end_user = self._add(
-            "end_users.create_end_user",
             "end_users",
-            "_CREATE_END_USER",
-            (("hub_id", "hub_id", "path"),),
-            "body",
+            {
+                "list_end_users": "path:hub_id query:first query:before query:after query:search",
+                "create_end_user": "path:hub_id body:body",
+                "get_end_user": "path:hub_id path:user_id query:identifier_type",
+                "delete_end_user": "path:hub_id path:user_id query:identifier_type",
+            },
         )
-        self.end_users.get_end_user = self._add(
-            "end_users.get_end_user",
-            "end_users",
-            "_GET_END_USER",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            None,
-        )
-        self.end_users.delete_end_user = self._add(
-            "end_users.delete_end_user",
-            "end_users",
-            "_DELETE_END_USER",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            None,
-        )
-        self.hubs = HubsOperations()
-        self.hubs.list_hubs = self._add(
-            "hubs.list_hubs",
+        self.hubs = self._resource(
+            HubsOperations(),
             "hubs",
-            "_LIST_HUBS",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.hubs.create_hub = self._add("hubs.create_hub", "hubs", "_CREATE_HUB", (), "body")
-        self.hubs.get_hub = self._add(
-            "hubs.get_hub", "hubs", "_GET_HUB", (("hub_id", "hub_id", "path"),), None
-        )
-        self.hubs.delete_hub = self._add(
-            "hubs.delete_hub", "hubs", "_DELETE_HUB", (("hub_id", "hub_id", "path"),), None
-        )
-        self.hubs.update_hub_details = self._add(
-            "hubs.update_hub_details",
             "hubs",
-            "_UPDATE_HUB_DETAILS",
-            (("hub_id", "hub_id", "path"),),
-            "body",
+            {
+                "list_hubs": "path:organisation_id",
+                "create_hub": "body:body",
+                "get_hub": "path:hub_id",
+                "delete_hub": "path:hub_id",
+                "update_hub_details": "path:hub_id body:body",
+                "create_integration": "path:hub_id body:body",
+                "get_integration": "path:integration_id",
+                "update_integration": "path:integration_id body:body",
+            },
         )
-        self.hubs.create_integration = self._add(
-            "hubs.create_integration",
-            "hubs",
-            "_CREATE_INTEGRATION",
-            (("hub_id", "hub_id", "path"),),
-            "body",
-        )
-        self.hubs.get_integration = self._add(
-            "hubs.get_integration",
-            "hubs",
-            "_GET_INTEGRATION",
-            (("integration_id", "integration_id", "path"),),
-            None,
-        )
-        self.hubs.update_integration = self._add(
-            "hubs.update_integration",
-            "hubs",
-            "_UPDATE_INTEGRATION",
-            (("integration_id", "integration_id", "path"),),
-            "body",
-        )
-        self.integrations = IntegrationsOperations()
-        self.integrations.list_integrations = self._add(
-            "integrations.list_integrations",
+        self.integrations = self._resource(
+            IntegrationsOperations(),
             "integrations",
-            "_LIST_INTEGRATIONS",
-            (
-                ("hub_id", "hub_id", "path"),
-                ("first", "first", "query"),
-                ("before", "before", "query"),
-                ("after", "after", "query"),
-                ("search", "search", "query"),
-            ),
-            None,
-        )
-        self.integrations.delete_integration = self._add(
-            "integrations.delete_integration",
             "integrations",
-            "_DELETE_INTEGRATION",
-            (("integration_id", "integration_id", "path"),),
-            None,
+            {
+                "list_integrations": "path:hub_id query:first query:before query:after query:search",
+                "delete_integration": "path:integration_id",
+            },
         )
-        self.internal = InternalOperations()
-        self.internal.update_integration_metadata = self._add(
-            "internal.update_integration_metadata",
+        self.internal = self._resource(
+            InternalOperations(),
             "internal",
-            "_UPDATE_INTEGRATION_METADATA",
-            (("integration_id", "integration_id", "path"),),
-            "body",
-        )
-        self.internal.get_dynamic_variables = self._add(
-            "internal.get_dynamic_variables",
             "internal",
-            "_GET_DYNAMIC_VARIABLES",
-            (
-                ("integration_id", "integration_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            None,
+            {
+                "update_integration_metadata": "path:integration_id body:body",
+                "get_dynamic_variables": "path:integration_id path:user_id query:identifier_type",
+                "update_dynamic_variables_internal": "path:integration_id path:user_id query:identifier_type body:body",
+            },
         )
-        self.internal.update_dynamic_variables_internal = self._add(
-            "internal.update_dynamic_variables_internal",
-            "internal",
-            "_UPDATE_DYNAMIC_VARIABLES_INTERNAL",
-            (
-                ("integration_id", "integration_id", "path"),
-                ("user_id", "user_id", "path"),
-                ("identifier_type", "identifier_type", "query"),
-            ),
-            "body",
-        )
-        self.miscellaneous = MiscellaneousOperations()
-        self.miscellaneous.health_check = self._add(
-            "miscellaneous.health_check", "miscellaneous", "_HEALTH_CHECK", (), None
+        self.miscellaneous = self._resource(
+            MiscellaneousOperations(),
+            "miscellaneous",
+            "miscellaneous",
+            {
+                "health_check": "",
+            },
         )
 
     def client(self, **kwargs: Any) -> Client:

@@ -206,248 +206,72 @@ class MockAPI(MockAPIBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.active_organisation = ActiveOrganisationOperations()
-        self.active_organisation.get_active_organisation = self._add(
-            "active_organisation.get_active_organisation",
+        self.active_organisation = self._resource(
+            ActiveOrganisationOperations(),
             "active_organisation",
-            "_GET_ACTIVE_ORGANISATION",
-            (),
-            None,
+            "active_organisation",
+            {
+                "get_active_organisation": "",
+            },
         )
-        self.organisations = OrganisationsOperations()
-        self.organisations.get_organisations = self._add(
-            "organisations.get_organisations",
+        self.organisations = self._resource(
+            OrganisationsOperations(),
             "organisations",
-            "_GET_ORGANISATIONS",
-            (("filter", "filter", "query"),),
-            None,
-        )
-        self.organisations.create_organisation = self._add(
-            "organisations.create_organisation", "organisations", "_CREATE_ORGANISATION", (), "body"
-        )
-        self.organisations.get_organisation = self._add(
-            "organisations.get_organisation",
             "organisations",
-            "_GET_ORGANISATION",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
+            {
+                "get_organisations": "query:filter",
+                "create_organisation": "body:body",
+                "get_organisation": "path:organisation_id",
+                "get_members": "path:organisation_id query:identity_type",
+                "get_member": "path:organisation_id path:member_id",
+                "delete_member": "path:organisation_id path:member_id",
+                "get_service_accounts": "path:organisation_id",
+                "create_service_account": "path:organisation_id body:body",
+                "get_service_account": "path:organisation_id path:service_account_id",
+                "delete_service_account": "path:organisation_id path:service_account_id",
+                "get_groups": "path:organisation_id",
+                "create_group": "path:organisation_id body:body",
+                "get_group": "path:organisation_id path:group_id",
+                "delete_group": "path:organisation_id path:group_id",
+                "get_invitations": "path:organisation_id",
+                "invite_member": "path:organisation_id body:body",
+                "delete_invitation": "path:organisation_id path:invitation_id",
+                "accept_invitation": "path:organisation_id path:invitation_id",
+                "resend_invitation": "path:organisation_id path:invitation_id body:body",
+                "set_active_organisation": "path:organisation_id",
+                "get_billing": "path:organisation_id",
+                "update_billing_details": "path:organisation_id body:body",
+                "get_invoices": "path:organisation_id query:from_=from query:to",
+                "update_subscription": "path:organisation_id body:body",
+                "create_checkout_session": "path:organisation_id body:body",
+            },
         )
-        self.organisations.get_members = self._add(
-            "organisations.get_members",
-            "organisations",
-            "_GET_MEMBERS",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("identity_type", "identity_type", "query"),
-            ),
-            None,
-        )
-        self.organisations.get_member = self._add(
-            "organisations.get_member",
-            "organisations",
-            "_GET_MEMBER",
-            (("organisation_id", "organisation_id", "path"), ("member_id", "member_id", "path")),
-            None,
-        )
-        self.organisations.delete_member = self._add(
-            "organisations.delete_member",
-            "organisations",
-            "_DELETE_MEMBER",
-            (("organisation_id", "organisation_id", "path"), ("member_id", "member_id", "path")),
-            None,
-        )
-        self.organisations.get_service_accounts = self._add(
-            "organisations.get_service_accounts",
-            "organisations",
-            "_GET_SERVICE_ACCOUNTS",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.organisations.create_service_account = self._add(
-            "organisations.create_service_account",
-            "organisations",
-            "_CREATE_SERVICE_ACCOUNT",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.organisations.get_service_account = self._add(
-            "organisations.get_service_account",
-            "organisations",
-            "_GET_SERVICE_ACCOUNT",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("service_account_id", "service_account_id", "path"),
-            ),
-            None,
-        )
-        self.organisations.delete_service_account = self._add(
-            "organisations.delete_service_account",
-            "organisations",
-            "_DELETE_SERVICE_ACCOUNT",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("service_account_id", "service_account_id", "path"),
-            ),
-            None,
-        )
-        self.organisations.get_groups = self._add(
-            "organisations.get_groups",
-            "organisations",
-            "_GET_GROUPS",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.organisations.create_group = self._add(
-            "organisations.create_group",
-            "organisations",
-            "_CREATE_GROUP",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.organisations.get_group = self._add(
-            "organisations.get_group",
-            "organisations",
-            "_GET_GROUP",
-            (("organisation_id", "organisation_id", "path"), ("group_id", "group_id", "path")),
-            None,
-        )
-        self.organisations.delete_group = self._add(
-            "organisations.delete_group",
-            "organisations",
-            "_DELETE_GROUP",
-            (("organisation_id", "organisation_id", "path"), ("group_id", "group_id", "path")),
-            None,
-        )
-        self.organisations.get_invitations = self._add(
-            "organisations.get_invitations",
-            "organisations",
-            "_GET_INVITATIONS",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.organisations.invite_member = self._add(
-            "organisations.invite_member",
-            "organisations",
-            "_INVITE_MEMBER",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.organisations.delete_invitation = self._add(
-            "organisations.delete_invitation",
-            "organisations",
-            "_DELETE_INVITATION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("invitation_id", "invitation_id", "path"),
-            ),
-            None,
-        )
-        self.organisations.accept_invitation = self._add(
-            "organisations.accept_invitation",
-            "organisations",
-            "_ACCEPT_INVITATION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("invitation_id", "invitation_id", "path"),
-            ),
-            None,
-        )
-        self.organisations.resend_invitation = self._add(
-            "organisations.resend_invitation",
-            "organisations",
-            "_RESEND_INVITATION",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("invitation_id", "invitation_id", "path"),
-            ),
-            "body",
-        )
-        self.organisations.set_active_organisation = self._add(
-            "organisations.set_active_organisation",
-            "organisations",
-            "_SET_ACTIVE_ORGANISATION",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.organisations.get_billing = self._add(
-            "organisations.get_billing",
-            "organisations",
-            "_GET_BILLING",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
-        )
-        self.organisations.update_billing_details = self._add(
-            "organisations.update_billing_details",
-            "organisations",
-            "_UPDATE_BILLING_DETAILS",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.organisations.get_invoices = self._add(
-            "organisations.get_invoices",
-            "organisations",
-            "_GET_INVOICES",
-            (
-                ("organisation_id", "organisation_id", "path"),
-                ("from_", "from", "query"),
-                ("to", "to", "query"),
-            ),
-            None,
-        )
-        self.organisations.update_subscription = self._add(
-            "organisations.update_subscription",
-            "organisations",
-            "_UPDATE_SUBSCRIPTION",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.organisations.create_checkout_session = self._add(
-            "organisations.create_checkout_session",
-            "organisations",
-            "_CREATE_CHECKOUT_SESSION",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.signing_keys = SigningKeysOperations()
-        self.signing_keys.get_public_key = self._add(
-            "signing_keys.get_public_key",
+        self.signing_keys = self._resource(
+            SigningKeysOperations(),
             "signing_keys",
-            "_GET_PUBLIC_KEY",
-            (("id", "id", "path"),),
-            None,
-        )
-        self.signing_keys.list_signing_keys = self._add(
-            "signing_keys.list_signing_keys",
             "signing_keys",
-            "_LIST_SIGNING_KEYS",
-            (("organisation_id", "organisation_id", "path"),),
-            None,
+            {
+                "get_public_key": "path:id",
+                "list_signing_keys": "path:organisation_id",
+                "create_signing_key": "path:organisation_id body:body",
+                "delete_signing_key": "path:organisation_id path:key_id",
+            },
         )
-        self.signing_keys.create_signing_key = self._add(
-            "signing_keys.create_signing_key",
-            "signing_keys",
-            "_CREATE_SIGNING_KEY",
-            (("organisation_id", "organisation_id", "path"),),
-            "body",
-        )
-        self.signing_keys.delete_signing_key = self._add(
-            "signing_keys.delete_signing_key",
-            "signing_keys",
-            "_DELETE_SIGNING_KEY",
-            (("organisation_id", "organisation_id", "path"), ("key_id", "key_id", "path")),
-            None,
-        )
-        self.slug = SlugOperations()
-        self.slug.get_slug_availability = self._add(
-            "slug.get_slug_availability",
+        self.slug = self._resource(
+            SlugOperations(),
             "slug",
-            "_GET_SLUG_AVAILABILITY",
-            (("slug", "slug", "path"),),
-            None,
+            "slug",
+            {
+                "get_slug_availability": "path:slug",
+            },
         )
-        self.webhooks = WebhooksOperations()
-        self.webhooks.billing_webhooks = self._add(
-            "webhooks.billing_webhooks", "webhooks", "_BILLING_WEBHOOKS", (), None
+        self.webhooks = self._resource(
+            WebhooksOperations(),
+            "webhooks",
+            "webhooks",
+            {
+                "billing_webhooks": "",
+            },
         )
 
     def client(self, **kwargs: Any) -> Client:
