@@ -324,13 +324,19 @@ def render_files(
     from .emit.format import FormatCache, FormatError, format_all
     from .emit.write import previous_renders
     from .render.env import render
+    from .render.examples import EXAMPLE_CACHE
     from .render.plan import plan
 
     t0 = time.perf_counter()
     cache_dir = _cache_dir(opts)
     rendered: dict[str, str] = {}
     verbatim: set[str] = set()
-    for fp in plan(api, source_name(opts)):
+    token = EXAMPLE_CACHE.set(FormatCache(cache_dir) if cache_dir else None)
+    try:
+        planned = plan(api, source_name(opts))
+    finally:
+        EXAMPLE_CACHE.reset(token)
+    for fp in planned:
         if fp.text is not None:
             rendered[fp.path] = fp.text
             verbatim.add(fp.path)  # runtime files are kept black-clean by their own test

@@ -52,3 +52,23 @@ def test_an_example_naming_nothing_fails(tmp_path: Path, tools: Any) -> None:
     readme.write_text(readme.read_text() + "\n```python\nclient.connections.no_such_method()\n```\n")
     with pytest.raises(AssertionError, match="no_such_method"):
         run_examples(folder, "versori_connect", tools.clean_env())
+
+
+@pytest.mark.parametrize("project", sorted(CLIENTS))
+def test_every_example_is_laid_out_as_black_lays_it_out(project: str) -> None:
+    """The generator sends only the examples with a line over the line length through black
+    (``render.examples.format_examples``) and keeps the others as built: black must leave every
+    example of the docs unchanged."""
+    import black
+
+    from generator.emit.format import mode
+
+    folder = REPO / "output" / project
+    blocks = [
+        m.group(1).strip("\n")
+        for name in ("README.md", "REFERENCE.md")
+        for m in BLOCK.finditer((folder / name).read_text(encoding="utf-8"))
+    ]
+    assert len(blocks) > 10
+    changed = [b for b in blocks if black.format_str(b, mode=mode()).strip("\n") != b]
+    assert not changed, changed[:3]

@@ -9,6 +9,7 @@ names its own fields shadow (a field ``list`` next to an annotation ``list[str]`
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 from ..ir.model import AliasDef, Definition, EnumDef, ModelDef, Resource
@@ -19,20 +20,22 @@ def rename_identifiers(code: str, mapping: Mapping[str, str]) -> str:
     """``code`` (a Python expression or statement) with every identifier in ``mapping``
     renamed; string literals, attribute names (after ``.``) and keyword arguments (before
     ``=``) are left alone."""
-    if not mapping:
+    if not mapping or not any(name in code for name in mapping):
         return code
     return _rewrite(code, mapping.get)
 
 
-def identifiers(code: str) -> set[str]:
-    """The identifiers ``code`` uses, as :func:`rename_identifiers` sees them."""
+@lru_cache(maxsize=1 << 16)
+def identifiers(code: str) -> frozenset[str]:
+    """The identifiers ``code`` uses, as :func:`rename_identifiers` sees them (memoized: the
+    same annotations recur across a large document's models and operations)."""
     seen: set[str] = set()
 
     def note(word: str) -> None:
         seen.add(word)
 
     _rewrite(code, note)
-    return seen
+    return frozenset(seen)
 
 
 def _rewrite(code: str, name_for: Callable[[str], str | None]) -> str:

@@ -6,12 +6,13 @@ from its required fields. Examples are laid out by black as the formatters lay o
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation
 from .text import py_literal, py_str
 
-__all__ = ["ExampleBuilder", "display_hint", "format_examples", "split_top"]
+__all__ = ["EXAMPLE_CACHE", "ExampleBuilder", "display_hint", "format_examples", "split_top"]
 
 #: Example strings of the string formats (valid for the format; the rest get a word).
 _FORMAT_STRINGS = {
@@ -50,6 +51,8 @@ _MAX_DEPTH = 10
 
 def split_top(text: str, sep: str) -> list[str]:
     """``text`` split at ``sep`` where no bracket is open (``A | list[B | C]`` -> two parts)."""
+    if sep not in text:
+        return [text.strip()] if text.strip() else []
     parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
         ch = text[i]
@@ -173,20 +176,44 @@ class ExampleBuilder:
         return args
 
 
-def format_examples(blocks: list[str]) -> list[str]:
-    """``blocks`` of Python source, each formatted by black (one pass for all: the blocks are
-    joined with marker comments and split again)."""
-    if not blocks:
-        return []
-    from ..emit.format import mode
+#: The cache of black's output (``emit.format.FormatCache``) that :func:`format_examples` uses
+#: during one run; the pipeline sets it around planning (None: no cache).
+EXAMPLE_CACHE: ContextVar[Any] = ContextVar("example_cache", default=None)
 
-    import black
+
+def format_examples(blocks: list[str]) -> list[str]:
+    """``blocks`` of Python source as black lays them out.
+
+    A block whose every line fits the line length is kept as built: the builders lay calls out
+    as black does (:func:`.plan.call_text`), and a test checks that black leaves every example of
+    the committed clients unchanged. The others are formatted in one black pass (joined with
+    marker comments and split again), looked up first in :data:`EXAMPLE_CACHE` by render hash.
+    A block black cannot parse is shown as written."""
+    from ..emit.format import LINE_LENGTH
+
+    long = [i for i, b in enumerate(blocks) if any(len(line) > LINE_LENGTH for line in b.split("\n"))]
+    if not long:
+        return list(blocks)
+    from ..emit.format import mode, render_hash
 
     marker = "# connect-codegen example boundary"
-    joined = "\n".join(f"{marker}\n{b}\n" for b in blocks)
-    try:
-        text = black.format_str(joined, mode=mode())
-    except Exception:  # an example black cannot parse is shown as written
-        return blocks
-    out = [part.strip("\n") for part in text.split(marker + "\n")[1:]]
-    return out if len(out) == len(blocks) else blocks
+    joined = "\n".join(f"{marker}\n{blocks[i]}\n" for i in long)
+    cache = EXAMPLE_CACHE.get()
+    key = render_hash(joined)
+    text = cache.get(key) if cache is not None else None
+    if text is None:
+        import black
+
+        try:
+            text = black.format_str(joined, mode=mode())
+        except Exception:  # an example black cannot parse is shown as written
+            return list(blocks)
+        if cache is not None:
+            cache.put(key, text)
+    parts = [part.strip("\n") for part in text.split(marker + "\n")[1:]]
+    if len(parts) != len(long):
+        return list(blocks)
+    out = list(blocks)
+    for i, part in zip(long, parts):
+        out[i] = part
+    return out

@@ -58,6 +58,8 @@ def py_str(value: str) -> str:
     literal = repr(value)
     if literal.startswith("'") and '"' not in value:
         literal = '"' + literal[1:-1].replace("\\'", "'") + '"'  # black's preferred quotes
+    if literal.isascii() and literal.isprintable():
+        return literal  # (the common case: nothing to escape)
     return "".join(
         ch if ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Zl", "Zp") else ch.encode("unicode_escape").decode("ascii")
         for ch in literal
