@@ -148,6 +148,42 @@ def test_with_options_copies_the_client_and_shares_its_pool(gen) -> None:
     assert len(seq.requests) == 1
 
 
+def test_the_httpx_client_is_made_on_first_use_once_and_shared_by_copies(gen, monkeypatch) -> None:
+    """Constructing a client makes no ``httpx.Client`` (that loads the CA certificates); the
+    first request makes one, one only when eight threads start at once, and a copy made
+    before that uses the same one."""
+    import threading
+
+    g = gen(OPTIONS)
+    made: list[httpx.Client] = []
+    real_init = httpx.Client.__init__
+
+    def counting_init(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        kwargs["transport"] = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "__init__", counting_init)
+    client = g.pkg.Client(token="t", base_url="http://t", max_retries=0)
+    copy = client.with_options(timeout=2)
+    assert made == []
+    start = threading.Barrier(8)
+
+    def call() -> None:
+        start.wait()
+        copy.orders.list_notes()
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    client.orders.list_notes()
+    assert len(made) == 1 and client._http is copy._http is made[0]
+    client.close()
+    assert copy.is_closed and made[0].is_closed
+
+
 def test_hooks_see_every_attempt_and_retry(gen) -> None:
     g = gen(OPTIONS)
     seq = Sequence_(_busy(), httpx.Response(200, json={}))

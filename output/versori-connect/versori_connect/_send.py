@@ -33,8 +33,10 @@ The loop both clients run (``await`` where the async one does I/O)::
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -48,10 +50,33 @@ from ._retries import (
     retry_reason_for_status,
 )
 
-__all__ = ["Attempts", "transport_error"]
+__all__ = ["Attempts", "SharedHttp", "transport_error"]
+
+_H = TypeVar("_H")
 
 # records keep the logger name they had when the loop lived in ``_base_client``
 log = logging.getLogger(__name__.rpartition(".")[0] + "._base_client")
+
+
+class SharedHttp(Generic[_H]):
+    """The httpx client of an API client and of its copies (``with_options``), made by ``make``
+    on first use: making one loads the CA certificates (tens of milliseconds), which
+    constructing an API client does not wait for. One thread makes it; the others wait."""
+
+    def __init__(self, make: Callable[[], _H]) -> None:
+        self._make = make
+        self._client: _H | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> _H:
+        """The httpx client, made now if it was not yet."""
+        client = self._client
+        if client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._make()
+                client = self._client
+        return client
 
 
 def transport_error(exc: httpx.RequestError, request: httpx.Request) -> Exception:

@@ -13,15 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import (
-    IO,
-    Any,
-    Generic,
-    Self,
-    TypeVar,
-    Unpack,
-    cast,
-)
+from typing import IO, Any, Generic, Self, TypeVar, Unpack, cast
 
 import httpx
 
@@ -63,7 +55,7 @@ from ._request import (
 )
 from ._response import ResponseSpec, take_raw_response_request
 from ._result import new_page, to_result
-from ._send import Attempts, transport_error
+from ._send import Attempts, SharedHttp, transport_error
 from ._streamed_response import afinish, finish, reads_in_pieces
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
@@ -111,7 +103,10 @@ class _BaseClient(Generic[_HttpxClientT]):
     clients: a call's parts (``_prepare``) and its attempts' backoff (``_attempts``); the
     other steps are in ``_request``, ``_send`` and ``_result``."""
 
-    _http: _HttpxClientT
+    @property
+    def _http(self) -> _HttpxClientT:
+        return self._shared_http.get()
+
     #: The httpx client class a client creates when it is not given one.
     _http_class: type[_HttpxClientT]
     #: The security of an operation that declares none of its own (the document's top-level
@@ -169,7 +164,12 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._url_base: httpx.URL | None = None
         self._url_prefix = ""
         self._owns_http = http_client is None
-        self._http = http_client or self._http_class(timeout=self.timeout, follow_redirects=True)
+        given, cls, timeout = http_client, self._http_class, self.timeout
+
+        def make() -> _HttpxClientT:  # (refers to no self: no reference cycle)
+            return given or cls(timeout=timeout, follow_redirects=True)
+
+        self._shared_http: SharedHttp[_HttpxClientT] = SharedHttp(make)
 
     def __repr__(self) -> str:
         shown = self.base_url.copy_with(username=None, password=None)
