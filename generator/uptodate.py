@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +50,46 @@ def _tree_digest(h: Any, root: Path, suffixes: tuple[str, ...] | None) -> None:
         h.update(b"\0")
 
 
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _dist_info_versions() -> dict[str, str]:
+    """``{normalized name: version}`` of the distributions in ``_DISTRIBUTIONS`` read from the
+    names of their ``<name>-<version>.dist-info`` folders on ``sys.path`` (the first one found
+    wins, as for imports): the same versions ``importlib.metadata`` gives, without importing it
+    and parsing each ``METADATA`` (a tenth of an unchanged regeneration)."""
+    wanted = {_normalized(d) for d in _DISTRIBUTIONS}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                key = _normalized(dist)
+                if key in wanted and key not in found:
+                    found[key] = version
+    return found
+
+
 @cache
 def generator_fingerprint() -> str:
     """sha256 over the generator's own source, its built-in templates, the Python minor version and
     the versions of the distributions in ``_DISTRIBUTIONS`` (a few milliseconds)."""
     h = hashlib.sha256(f"connect-codegen run record {RECORD_VERSION} {sys.version_info[:2]}\0".encode())
+    found = _dist_info_versions()
     for dist in _DISTRIBUTIONS:
-        try:
-            version = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            version = "-"
+        version = found.get(_normalized(dist))
+        if version is None:  # (not installed as a .dist-info folder: ask importlib.metadata)
+            from importlib import metadata
+
+            try:
+                version = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                version = "-"
         h.update(f"{dist}={version}\0".encode())
     _tree_digest(h, Path(__file__).resolve().parent, (".py",))
     _tree_digest(h, templates_dir(), None)

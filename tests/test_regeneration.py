@@ -277,6 +277,28 @@ def test_an_unchanged_run_is_answered_from_its_record_without_the_pipeline(
     assert stats(project) == before and contents(project) == data
 
 
+def test_the_run_key_reads_the_same_versions_as_importlib_metadata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint reads the versions of black and the validator from their ``.dist-info``
+    folder names; they are the versions ``importlib.metadata`` reports, and a version that
+    changes (another folder first on ``sys.path``) changes the fingerprint."""
+    from importlib import metadata
+
+    from generator import uptodate
+
+    found = uptodate._dist_info_versions()
+    for dist in uptodate._DISTRIBUTIONS:
+        assert found[uptodate._normalized(dist)] == metadata.version(dist), dist
+    before = uptodate.generator_fingerprint()
+    (tmp_path / "black-0.0.1.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    uptodate.generator_fingerprint.cache_clear()
+    try:
+        assert uptodate._dist_info_versions()["black"] == "0.0.1"
+        assert uptodate.generator_fingerprint() != before
+    finally:
+        uptodate.generator_fingerprint.cache_clear()
+
+
 def test_an_edited_generated_file_is_regenerated_not_trusted(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
