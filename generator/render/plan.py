@@ -631,8 +631,13 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     # the kit passes a test value for each credential; a token wins over OAuth 2.0 client credentials
     credentials = [a.name for a in credential_args if a.name not in ("client_id", "client_secret")]
     files.append(FilePlan(f"{pkg}/testing.py", "testing.py.jinja", {**common, **kit_context(api, credentials)}))
+    # the runtime, less the modules only some documents use: OAuth 2.0 client credentials, webhooks
+    unused = ({"_oauth.py"} if not any(s.token_url for s in api.security) else set()) | (
+        {"_webhooks.py"} if not api.webhook_event else set()
+    )
     for src in sorted((templates_dir() / "runtime").glob("*.py")):
-        files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
+        if src.name not in unused:
+            files.append(FilePlan(f"{pkg}/{src.name}", text=src.read_text(encoding="utf-8")))
     return files
 
 
