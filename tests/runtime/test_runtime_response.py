@@ -218,3 +218,26 @@ def test_overlapping_pauses_resume_the_collector_when_the_last_one_ends() -> Non
     assert gc.isenabled()
     with gc_paused(active=False):
         assert gc.isenabled()
+
+
+def test_an_adapter_builds_the_deferred_models_it_refers_to_first() -> None:
+    """``type_adapter`` builds every model the type refers to (innermost first) before making
+    the adapter, which then reuses their validators: an adapter made over models whose build was
+    deferred validated a 10,000-item page a tenth slower (benchmarks/README.md, row 7)."""
+    from rtpkg._models import BaseModel
+    from rtpkg._serialization import type_adapter
+
+    class Leaf(BaseModel):
+        n: int
+
+    class Mid(BaseModel):
+        leaves: list[Leaf] | None = None
+
+    class Top(BaseModel):
+        mid: dict[str, Mid]
+
+    assert not Leaf.__pydantic_complete__ and not Mid.__pydantic_complete__  # deferred
+    adapter = type_adapter(list[Top] | None)
+    assert Leaf.__pydantic_complete__ and Mid.__pydantic_complete__ and Top.__pydantic_complete__
+    value = adapter.validate_json(b'[{"mid": {"a": {"leaves": [{"n": 1}]}}}]')
+    assert value[0].mid["a"].leaves[0].n == 1

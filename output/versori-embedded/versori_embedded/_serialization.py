@@ -7,6 +7,7 @@ import functools
 import gc
 import json
 import threading
+import typing
 from collections.abc import Generator, Mapping
 from typing import Any, cast
 
@@ -118,8 +119,26 @@ def gc_paused(active: bool = True) -> Generator[None, None, None]:
                 gc.enable()
 
 
+def _build_models(tp: Any, seen: set[type]) -> None:
+    """Build the validators of the models ``tp`` refers to (through its fields, unions, lists...),
+    innermost first. The models defer building until first use (fast imports); an adapter made
+    over models not built yet validates with a schema of its own that is slower (a tenth of a
+    large page's parse) than the one it reuses from built models."""
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        if tp in seen:
+            return
+        seen.add(tp)
+        for field in tp.model_fields.values():
+            _build_models(field.annotation, seen)
+        tp.model_rebuild()
+        return
+    for arg in typing.get_args(tp):
+        _build_models(arg, seen)
+
+
 @functools.lru_cache(maxsize=512)
 def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    _build_models(tp, set())
     return pydantic.TypeAdapter(tp)
 
 
