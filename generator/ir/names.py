@@ -59,16 +59,19 @@ def words(text: str) -> list[str]:
     return list(_words(str(text)))
 
 
+@lru_cache(maxsize=65536)
 def snake(text: str) -> str:
     """``snake_case`` form of ``text`` (may be empty or start with a digit; see :func:`py_ident`)."""
     return "_".join(w.lower() for w in words(text))
 
 
+@lru_cache(maxsize=65536)
 def pascal(text: str) -> str:
     """``PascalCase`` form of ``text``; words already in capitals keep them (``HTTPConnector``)."""
     return "".join(w[0].upper() + w[1:] for w in words(text))
 
 
+@lru_cache(maxsize=65536)
 def upper_snake(text: str) -> str:
     """``UPPER_SNAKE`` form, for enum members."""
     return "_".join(w.upper() for w in words(text))

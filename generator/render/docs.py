@@ -8,6 +8,7 @@ template lays the rows out.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Any
 
 from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource
@@ -28,6 +29,7 @@ ERROR_CLASSES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def error_class(key: str) -> str:
     """The exception a call raises for a response ``key`` (a Python literal: ``404``,
     ``"4XX"``, ``"default"``)."""

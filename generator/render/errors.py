@@ -11,6 +11,7 @@ subclass whose ``error`` is typed with it, and the runtime raises it (``use_stat
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Any
 
 from ..ir.model import Api, ResponseCase
@@ -44,7 +45,12 @@ OTHER_EXCEPTIONS = (
 
 
 def _key(case: ResponseCase) -> int | str:
-    value = ast.literal_eval(case.key)
+    return _key_of(case.key)
+
+
+@lru_cache(maxsize=1024)
+def _key_of(key: str) -> int | str:
+    value = ast.literal_eval(key)
     return value.upper() if isinstance(value, str) and value != "default" else value
 
 
