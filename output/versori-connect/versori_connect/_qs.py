@@ -286,9 +286,15 @@ def _encode_deep(prefix: str, value: object, pairs: list[tuple[str, str]]) -> No
     pairs.append((prefix, to_param_str(value)))
 
 
+#: The characters ``quote(safe="")`` leaves as they are.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def _segment_text(text: str) -> str:
     """One value of a path parameter, percent-encoded (``quote(safe="")``); a value made only
     of dots is encoded as ``%2E`` so it cannot climb the path."""
+    if _UNRESERVED.fullmatch(text) and text.strip("."):
+        return text  # (the common case: nothing to encode)
     encoded = quote(text, safe="")
     if encoded.strip(".") == "":
         # "." and ".." would be removed by URL normalisation; keep them a segment.
@@ -307,6 +313,8 @@ def _path_segment(name: str, value: object, style: str = "simple", explode: bool
     """The expansion of one path parameter (RFC 6570 ``{x}``, ``{.x}``, ``{;x}``, with ``*``
     when ``explode``): values percent-encoded, the style's ``.``, ``;`` and ``=`` literal and
     its ``,`` as ``%2C``."""
+    if style == "simple" and type(value) is str and value:
+        return _segment_text(value)  # (the common case: one string)
     if not _present(value):
         raise ValueError(f"Expected a non-empty value for `{name}`")
     if style not in PATH_STYLES:
