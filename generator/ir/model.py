@@ -357,3 +357,9 @@ class Api:
     webhook_event: str = ""
     #: The header every POST/PATCH sends an idempotency key in (configured), else None.
     idempotency_header: str | None = None
+
+    @property
+    def client_credentials(self) -> bool:
+        """Whether a security scheme has OAuth 2.0 client credentials (a ``token_url``): the
+        client then takes ``client_id``/``client_secret`` and the package carries ``_oauth.py``."""
+        return any(s.token_url for s in self.security)

@@ -140,7 +140,7 @@ def client_context(api: Api) -> dict[str, Any]:
         "._types": {"NOT_GIVEN", "NotGiven", "Timeout"},
         "._version": {"__version__"},
     }
-    if any(s.token_url for s in api.security):
+    if api.client_credentials:
         modules["._oauth"] = {"OAuth2ClientCredentials"}
     return {
         "idempotency_header": py_str(api.idempotency_header) if api.idempotency_header else "",

@@ -606,7 +606,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 "auth_args": credential_args,
                 # the credential the README's provider example passes a callable for
                 "provider_arg": next((a.name for a in credential_args if "SecretValue" in a.hint), None),
-                "client_credentials": any(s.token_url for s in api.security),
+                "client_credentials": api.client_credentials,
                 "input_model": api.input_models[0] if api.input_models else None,
                 "typed_errors": errors_context(api, banner)["typed"],
                 "dict_body": readme_dict_body(api),
@@ -632,7 +632,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
     credentials = [a.name for a in credential_args if a.name not in ("client_id", "client_secret")]
     files.append(FilePlan(f"{pkg}/testing.py", "testing.py.jinja", {**common, **kit_context(api, credentials)}))
     # the runtime, less the modules only some documents use: OAuth 2.0 client credentials, webhooks
-    unused = ({"_oauth.py"} if not any(s.token_url for s in api.security) else set()) | (
+    unused = ({"_oauth.py"} if not api.client_credentials else set()) | (
         {"_webhooks.py"} if not api.webhook_event else set()
     )
     for src in sorted((templates_dir() / "runtime").glob("*.py")):
