@@ -271,6 +271,10 @@ class Operation:
     #: Whether the JSON request body has a boolean ``stream`` property (the convention that
     #: asks for the event stream): the stream method sets it, the JSON method refuses it.
     stream_flag: bool = False
+    #: The name of the ``Idempotency-Key`` header the operation declares, which the per-call
+    #: option ``idempotency_key`` sends (a random key, the same for every retry, when the call
+    #: gives none); that header is not among ``params``.
+    idempotency_header: str | None = None
 
     def __post_init__(self) -> None:
         if not self.wire_path:

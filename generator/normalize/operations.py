@@ -235,6 +235,10 @@ class OperationBuilder(RequestBodies, StreamResponses):
         params = self._parameters(
             path_loc, loc, op, shared, label, arg_names, str(path).split("#", 1)[0]
         )
+        # the declared Idempotency-Key header (named ``idempotency_key`` by ``_parameters``, a
+        # name no other parameter can get: it is reserved) is the per-call option of that name
+        idempotency = next((p for p in params if p.location == "header" and p.py_name == "idempotency_key"), None)
+        params = [p for p in params if p is not idempotency]
         bodies = self._bodies(loc, op, label)
         body_arg = arg_names.allocate("body", key + "/requestBody") if bodies else "body"
         several = sum(len(b.media_types) for b in bodies) > 1
@@ -280,6 +284,7 @@ class OperationBuilder(RequestBodies, StreamResponses):
                 else None
             ),
             stream_flag=bool(stream and both and self._stream_flag(bodies)),
+            idempotency_header=idempotency.json_name if idempotency else None,
         )
 
     def _parameters(
@@ -355,7 +360,7 @@ class OperationBuilder(RequestBodies, StreamResponses):
             # parameters at the root of two files are two arguments)
             at = ploc.pointer if ploc.uri == self.root.uri else ploc.key
             if where == "header" and jname.lower() == "idempotency-key":
-                py = "idempotency_key"  # the per-call option of that name sends it (render/plan.py)
+                py = "idempotency_key"  # the per-call option of that name sends it (see _operation)
             else:
                 py = arg_names.allocate(desired, at if ploc != loc else f"{at}/{{{jname}}}")
             if py != snake(jname):

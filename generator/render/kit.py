@@ -10,14 +10,20 @@ import string
 from typing import Any
 from urllib.parse import quote
 
-from ..ir.model import Api, ModelDef
+from ..ir.model import Api, ModelDef, Resource
 from .text import docstring_body, py_literal, py_str
 
-__all__ = ["MOCK_ATTRS", "kit_context"]
+__all__ = ["MOCK_ATTRS", "kit_context", "mock_attr"]
 
 #: The attributes of the mock itself (``MockAPIBase``): a resource named like one is the mock's
 #: ``<name>_``.
 MOCK_ATTRS = frozenset({"transport", "client", "async_client", "calls", "reset", "fake_all"})
+
+
+def mock_attr(res: Resource) -> str:
+    """The attribute of ``MockAPI`` holding the mocks of ``res``'s operations: the client's
+    attribute, ``<name>_`` when the mock itself has an attribute of that name."""
+    return res.attr + "_" if res.attr in MOCK_ATTRS else res.attr
 
 
 #: Characters of a wire name kept as they are in the kit's parameter table (the rest, whitespace
@@ -57,7 +63,7 @@ def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
         resources.append(
             {
                 "attr": res.attr,
-                "mock_attr": res.attr + "_" if res.attr in MOCK_ATTRS else res.attr,
+                "mock_attr": mock_attr(res),
                 # (not "...Mock": a tag "operation" would shadow the imported OperationMock)
                 "class_name": res.class_name.removesuffix("Resource") + "Operations",
                 "module": py_str(res.module),

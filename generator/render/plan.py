@@ -217,13 +217,10 @@ def _method_view(
     sig: list[str] = []
     not_given = f"{n['NotGiven']} = {n['NOT_GIVEN']}"
     args_doc: list[str] = []
-    # a declared ``Idempotency-Key`` header is the per-call option ``idempotency_key`` (a random
-    # key when the call gives none), not a parameter of its own
-    idempotency = [p for p in op.params if p.location == "header" and p.json_name.lower() == "idempotency-key"]
-    params = [p for p in op.params if p not in idempotency]
-    if idempotency:
+    params = op.params
+    if op.idempotency_header:
         args_doc.append(
-            f"idempotency_key: the ``{idempotency[0].json_name}`` header (per-call option; a random key, "
+            f"idempotency_key: the ``{op.idempotency_header}`` header (per-call option; a random key, "
             "the same for every retry, when not given)."
         )
     for p in params:
@@ -328,8 +325,8 @@ def _method_view(
             call.append(f"**{n['body_kwargs']}({body_arg}, ({kinds},), {op.content_type_arg})")
     if op.security != default_security:
         fixed.append(f"security={_py_alternatives(op.security)}")
-    if idempotency:  # a call sends one: the caller's, else a random key the retries share
-        fixed.append(f"idempotency_header={py_str(idempotency[0].json_name)}")
+    if op.idempotency_header:  # a call sends one: the caller's, else a random key the retries share
+        fixed.append(f"idempotency_header={py_str(op.idempotency_header)}")
     call.append("options=options")
     if op.stream_flag and not stream:
         fixed.append(f"stream_method={py_str(op.stream_name or '')}")

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..ir.model import Api, EnumDef, ModelDef, Operation, Resource
 from .examples import ExampleBuilder, format_examples
+from .kit import mock_attr
 from .params import body_models
 from .text import py_str
 
@@ -127,15 +128,15 @@ def readme_context(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any
         lines.append("    client = mock.client()  # or mock.async_client()")
         if ret in ex.defs:
             lines.append(f"    expected = fake(models.{ret}, seed=1)  # valid against the schema")
-            lines.append(f"    mock.{res.attr}.{op.py_name}.returns(expected)")
+            lines.append(f"    mock.{mock_attr(res)}.{op.py_name}.returns(expected)")
             lines.append(f"    result = {_call(res, op, ex.call_args(op))}")
             lines.append("    assert result == expected")
         else:
-            lines.append(f"    mock.{res.attr}.{op.py_name}.returns_fake()")
+            lines.append(f"    mock.{mock_attr(res)}.{op.py_name}.returns_fake()")
             lines.append(f"    {_call(res, op, ex.call_args(op))}")
-        lines.append(f"    call = mock.{res.attr}.{op.py_name}.calls[0]")
+        lines.append(f"    call = mock.{mock_attr(res)}.{op.py_name}.calls[0]")
         lines.append("    print(call.kwargs, call.request.url)  # the arguments as passed, the raw request")
-        lines.append(f"    mock.{res.attr}.{op.py_name}.raises(404)")
+        lines.append(f"    mock.{mock_attr(res)}.{op.py_name}.raises(404)")
         lines.append("    try:")
         lines.append(f"        {_call(res, op, ex.call_args(op))}")
         lines.append(f"    except {_error_import(lines, pkg)} as exc:")
@@ -185,7 +186,7 @@ def readme_context(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any
         "paged": f"client.{paged[0].attr}.{paged[1].py_name}" if paged else "",
         "upload": f"client.{upload[0].attr}.{upload[1].py_name}" if upload else "",
         "read": f"client.{read[0].attr}.{read[1].py_name}" if read else "",
-        "mock_read": f"mock.{read[0].attr}.{read[1].py_name}" if read else "",
+        "mock_read": f"mock.{mock_attr(read[0])}.{read[1].py_name}" if read else "",
         "enum": enum.name if enum else "",
     }
 

@@ -57,3 +57,35 @@ def test_the_table_reads_odd_wire_names_back_into_python_names(gen) -> None:
         "plain": "p",
         "body": {"n": 1},
     }, call.kwargs
+
+
+CLASH = spec(
+    "kit_clash",
+    """
+    openapi: 3.1.0
+    info: {title: KitClash, version: "1"}
+    paths:
+      /calls/{id}:
+        get:
+          operationId: getCall
+          tags: [calls]
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+          responses:
+            "200":
+              description: ok
+              content:
+                application/json:
+                  schema: {type: object, properties: {id: {type: string}}, required: [id]}
+    """,
+)
+
+
+def test_the_readme_addresses_a_resource_named_like_a_mock_attribute_as_the_kit_does(gen) -> None:
+    """A tag ``calls`` is the client's ``client.calls`` but the mock's ``mock.calls_`` (the mock's
+    own ``calls`` lists every recorded call): the README's test example uses ``mock.calls_``."""
+    g = gen(CLASH)
+    assert g.ok, g.describe()
+    readme = (g.project_dir / "README.md").read_text(encoding="utf-8")
+    assert "mock.calls_.get_call." in readme and "mock.calls.get_call" not in readme, readme
+    assert "self.calls_ = self._resource(" in g.source("testing.py")

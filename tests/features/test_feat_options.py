@@ -97,6 +97,18 @@ def test_a_declared_idempotency_key_is_automatic_and_shared_by_the_retries(gen) 
     assert seq3.requests[0].headers["Idempotency-Key"] == "mine"
 
 
+def test_a_declared_idempotency_key_is_no_parameter_anywhere(gen) -> None:
+    """The declared ``Idempotency-Key`` header is the per-call option ``idempotency_key``, not a
+    parameter: the reference lists no such parameter and its example does not pass one, and the
+    method's docstring names the option."""
+    g = gen(OPTIONS)
+    reference = (g.project_dir / "REFERENCE.md").read_text(encoding="utf-8")
+    section = reference.split("### `client.orders.create_order`", 1)[1].split("\n### ", 1)[0]
+    assert "Idempotency-Key" not in section and "idempotency_key=" not in section, section
+    method = g.source("resources/orders.py").split("def create_order", 1)[1].split("def ", 1)[0]
+    assert "idempotency_key: the ``Idempotency-Key`` header" in method, method
+
+
 def test_an_idempotency_key_option_makes_any_post_retryable(gen) -> None:
     g = gen(OPTIONS)
     seq = Sequence_(_busy(), httpx.Response(204))
