@@ -156,8 +156,7 @@ class OAuth2ClientCredentials(Auth):
                 return token
             request = self._request(http, base_url, super().secret())
             try:
-                response = http.send(request)
-                response.read()
+                response = http.send(request)  # (read: not streamed)
             except httpx.RequestError as exc:
                 raise self._failed(exc, request) from exc
             return self._store(response)
@@ -179,8 +178,7 @@ class OAuth2ClientCredentials(Auth):
                 return token
             request = self._request(http, base_url, await super().asecret())
             try:
-                response = await http.send(request)
-                await response.aread()
+                response = await http.send(request)  # (read: not streamed)
             except httpx.RequestError as exc:
                 raise self._failed(exc, request) from exc
             return self._store(response)

@@ -220,6 +220,26 @@ def test_async_client(connect_pkg: Any, kit: Any, mock: Any, connect_models: Any
     assert call.kwargs == IDS and len(call.requests) == 2
 
 
+def test_async_list_calls_record_the_arguments_as_passed(kit: Any, mock: Any, connect_models: Any) -> None:
+    """An async list method sends nothing until its pager is awaited or iterated: the call's
+    arguments are still the caller's objects (an ``int`` stays an ``int``), as the sync client's
+    are, and each fetch of a first page is a call of its own."""
+    items = [kit.fake(connect_models.ConnectionSummary, seed=i) for i in range(2)]
+    mock.connections.list_connector_connections.returns(pages=[items])
+    args = {"organisation_id": "o1", "connector_id": "c1", "first": 5}
+
+    async def run() -> None:
+        async with mock.async_client() as client:
+            pager = client.connections.list_connector_connections(**args)
+            await pager
+            assert [i async for i in pager] == items
+
+    asyncio.run(run())
+    mock.client().connections.list_connector_connections(**args)
+    calls = mock.connections.list_connector_connections.calls
+    assert [c.kwargs for c in calls] == [args, args, args], [c.kwargs for c in calls]
+
+
 def test_reset_forgets_answers_and_calls(kit: Any, mock: Any) -> None:
     mock.connections.delete_connection.returns(None)
     mock.client().connections.delete_connection(**IDS)

@@ -122,6 +122,8 @@ class BaseModel(pydantic.BaseModel):
 
         def __init__(self, /, **data: Any) -> None:
             super().__init__(**data)
+            if not self.__deprecated_fields__:
+                return
             for name in sorted(self.__deprecated_fields__ & self.model_fields_set):
                 warnings.warn(
                     f"{type(self).__name__}.{name} is deprecated", DeprecationWarning, stacklevel=2

@@ -286,7 +286,7 @@ class APIResponse(Generic[R]):
     def __repr__(self) -> str:
         return (
             f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] "
-            f"{self.request.method} {self.url.copy_with(query=None)}>"
+            f"{self.request.method} {self.url.copy_with(query=None, username=None, password=None)}>"
         )
 
 

@@ -27,6 +27,7 @@ import pydantic_core
 
 from ._fakes import Facts, fake_value
 from ._pagination import (
+    AsyncPager,
     CursorPagination,
     LinkHeaderPagination,
     OffsetPagination,
@@ -577,8 +578,22 @@ def _recording(
     def wrapper(**kwargs: Any) -> Any:
         token = _current_call.set((operation, Call(operation.name, dict(kwargs))))
         try:
-            return method(**kwargs)
+            result = method(**kwargs)
         finally:
             _current_call.reset(token)
+        if isinstance(result, AsyncPager):
+            # an async list method sends nothing until awaited or iterated: the call is current
+            # then (a call of its own each time it fetches the first page anew)
+            pager: AsyncPager[Any, Any] = result  # pyright: ignore[reportUnknownVariableType]
+
+            async def first_page() -> Any:
+                token = _current_call.set((operation, Call(operation.name, dict(kwargs))))
+                try:
+                    return await pager._first_page()  # pyright: ignore[reportPrivateUsage]
+                finally:
+                    _current_call.reset(token)
+
+            return AsyncPager(first_page)
+        return result
 
     return wrapper

@@ -4,7 +4,6 @@ idempotency key a call sends, and client copies (``with_options``)."""
 from __future__ import annotations
 
 import copy
-import difflib
 import uuid
 from collections.abc import Container, Mapping
 from typing import Any, TypeVar
@@ -37,6 +36,8 @@ def check_options(options: Mapping[str, object]) -> None:
     """
     for name, value in options.items():
         if name not in OPTION_NAMES:
+            import difflib  # (only for this message: kept off the package's import)
+
             near = difflib.get_close_matches(name, sorted(OPTION_NAMES), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise TypeError(

@@ -95,7 +95,7 @@ class _StreamedBase(Generic[R]):
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} [{self.status_code} {self.http_response.reason_phrase}] "
-            f"{self.http_response.request.method} {self.url.copy_with(query=None)}>"
+            f"{self.http_response.request.method} {self.url.copy_with(query=None, username=None, password=None)}>"
         )
 
 

@@ -70,7 +70,7 @@ def decode_event(
     if tp is None or tp is str:
         return event.data
     try:
-        return type_adapter(tp).validate_python(json.loads(event.data))
+        return type_adapter(tp).validate_json(event.data)
     except (ValueError, pydantic.ValidationError) as exc:
         raise APIStreamError(
             f"Event {event.event!r} does not match its schema: {exc}",
