@@ -85,7 +85,7 @@ def test_the_reference_lists_every_fact(gen: Any) -> None:
     assert "import uuid\n" in text  # in the set-up block the examples run after
     assert "colour=models.Colour.RED" in text
     assert "| `home_page` | `homePage` | `str \\| None` | optional |  |" in text
-    assert "Enum: `RED` = `'red'`, `GREEN` = `'green'`." in text or 'Enum: `RED` = `"red"`' in text
+    assert 'Enum: `RED` = `"red"`, `GREEN` = `"green"`.' in text
 
 
 def test_the_readme_covers_the_features(gen: Any) -> None:

@@ -161,7 +161,9 @@ def test_the_verify_hook_sees_the_raw_bytes_and_headers_and_may_reject(gen) -> N
         webhooks.unwrap(body, headers={"X-Signature": "forged"})
     assert seen == [(body, "good"), (body, "forged")]
     # per call, instead of the instance's; a decoded body cannot be verified
-    assert hooks.Webhooks().unwrap(body, verify=lambda raw, headers: None).id == "p1"
+    per_call: list[bytes] = []
+    forged = webhooks.unwrap(body, headers={"X-Signature": "forged"}, verify=lambda raw, headers: per_call.append(raw))
+    assert forged.id == "p1" and per_call == [body] and len(seen) == 2
     with pytest.raises(TypeError, match="raw body"):
         webhooks.unwrap(json.loads(body))
 

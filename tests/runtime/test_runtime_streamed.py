@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import resource
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -163,7 +162,6 @@ def test_200_mb_download_keeps_memory_flat(
     server = serve(slow, [block] * 200, content_type="application/octet-stream")
     target = tmp_path / "download.bin"
     gc.collect()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     try:
         if mode == "sync":
@@ -181,14 +179,9 @@ def test_200_mb_download_keeps_memory_flat(
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    print(
-        f"{mode} 200 MB download: traced peak {peak / MB:.2f} MB, "
-        f"peak RSS growth {rss_growth / 1024:.1f} MB"
-    )
+    print(f"{mode} 200 MB download: traced peak {peak / MB:.2f} MB")
     assert written == 200 * MB
     assert target.stat().st_size == 200 * MB
     with target.open("rb") as f:
         assert f.read(MB) == block
-    assert peak < 20 * MB
-    assert rss_growth < 20 * 1024  # ru_maxrss is in KiB on Linux
+    assert peak < 20 * MB  # the body is streamed to the file, not held (a parse() holds 200 MB)
