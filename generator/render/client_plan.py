@@ -12,7 +12,7 @@ from typing import Any
 
 from ..ir.model import Api, SecurityScheme
 from .order import import_order, module_order_key
-from .text import docstring_body, py_str
+from .text import docstring_body, py_str, py_str_tuple
 
 __all__ = ["AuthArg", "client_context"]
 
@@ -111,8 +111,7 @@ def _auth_body(api: Api) -> list[str]:
         elif s.kind == "bearer":
             lines += [f"if {s.param} is not None:", f"    schemes[{key}] = BearerAuth({s.param})"]
             if s.token_url:
-                scopes = "(" + ", ".join(py_str(x) for x in s.scopes) + ("," if len(s.scopes) == 1 else "") + ")"
-                args = ["client_id", "client_secret", py_str(s.token_url), scopes]
+                args = ["client_id", "client_secret", py_str(s.token_url), py_str_tuple(s.scopes)]
                 lines += [
                     "elif client_id is not None and client_secret is not None:",
                     f"    schemes[{key}] = OAuth2ClientCredentials({', '.join(args)})",

@@ -12,21 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation, Resource
+from .errors import STATUS_CLASSES
 from .examples import ExampleBuilder, display_hint, format_examples
 
 __all__ = ["ERROR_CLASSES", "error_class", "md_cell", "md_text", "reference_context"]
 
-#: The runtime's error class of each status (``_exceptions._STATUS_ERRORS``).
-ERROR_CLASSES = {
-    400: "BadRequestError",
-    401: "AuthenticationError",
-    403: "PermissionDeniedError",
-    404: "NotFoundError",
-    409: "ConflictError",
-    412: "PreconditionFailedError",
-    422: "UnprocessableEntityError",
-    429: "RateLimitError",
-}
+#: The runtime's error class of each status (``_exceptions._STATUS_ERRORS``; ``errors.STATUS_CLASSES``).
+ERROR_CLASSES = {status: name for name, status, _ in STATUS_CLASSES if isinstance(status, int)}
 
 
 @lru_cache(maxsize=1024)
@@ -191,5 +183,4 @@ def reference_context(api: Api) -> dict[str, Any]:
         "resources": resources,
         "definitions": definitions,
         "setup": format_examples([setup])[0],
-        "operation_count": len(flat),
     }

@@ -113,5 +113,4 @@ def errors_context(api: Api, banner: str) -> dict[str, Any]:
         "typed": typed,
         "imports": from_imports({"._exceptions": names}),
         "all": all_order([*plain, *typed_names]),
-        "uses_models": bool(typed),
     }

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..ir.model import Api, ModelDef, Resource
-from .text import docstring_body, py_literal, py_str
+from .text import docstring_body, py_literal, py_str, py_str_tuple
 
 __all__ = ["MOCK_ATTRS", "kit_context", "mock_attr"]
 
@@ -99,9 +99,6 @@ def kit_context(api: Api, credentials: list[str]) -> dict[str, Any]:
             "An operation called without being set up raises ``NotSetUp`` naming it."
         ),
         "resources": resources,
-        "credentials": "("
-        + ", ".join(py_str(c) for c in credentials)
-        + ("," if len(credentials) == 1 else "")
-        + ")",
+        "credentials": py_str_tuple(credentials),
         "facts": py_literal(facts),
     }

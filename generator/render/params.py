@@ -127,5 +127,4 @@ def params_context(api: Api, banner: str, n: dict[str, str]) -> dict[str, Any]:
         "dicts": dicts,
         "code": code,
         "all": all_order(typed),
-        "typed": typed_set,
     }

@@ -32,7 +32,7 @@ from .kit import kit_context
 from .order import all_order, from_imports, straight_imports
 from .params import body_models, params_context
 from .readme import readme_context, readme_dict_body
-from .text import comment, docstring_body, py_str, toml_str
+from .text import comment, docstring_body, py_str, py_str_tuple, toml_str
 from .webhooks import webhooks_attr, webhooks_context
 
 #: The sources of :data:`GENERATED_IMPORTS` imported ``from``, by section (the others: the
@@ -101,14 +101,9 @@ def _import_sections(
     return [section for section in sections if section]
 
 
-def _py_tuple(names: list[str]) -> str:
-    """A tuple literal of strings: ``()``, ``("a",)``, ``("a", "b")``."""
-    return "(" + ", ".join(py_str(n) for n in names) + ("," if len(names) == 1 else "") + ")"
-
-
 def _py_alternatives(alternatives: list[list[str]]) -> str:
     """Security alternatives as a tuple of tuples: ``()``, ``(("a",), ("b", "c"))``."""
-    inner = [_py_tuple(alt) for alt in alternatives]
+    inner = [py_str_tuple(alt) for alt in alternatives]
     return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
 
 
@@ -408,10 +403,12 @@ def _stream_note(op: Operation, stream: bool) -> str:
     return text
 
 
-def _resource_plan(api: Api, res: Resource, model_names: set[str], banner: str) -> FilePlan:
+def _resource_plan(
+    api: Api, res: Resource, model_names: set[str], banner: str, classes: set[str], dicts: set[str]
+) -> FilePlan:
+    """The module of ``res``; ``classes``: the model and enum classes; ``dicts``: the models a
+    body may also be given as a dict of (both per API, computed once by :func:`plan`)."""
     n = local_names(api.shadowed)
-    classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
-    dicts = set(body_models(api))
     where = f"client.{res.attr}"
     methods = [
         m for op in res.operations for m in _method_views(op, res.class_name, api.default_security, n, classes, dicts, where)
@@ -592,6 +589,7 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         "python_version": f"{PYTHON[0]}.{PYTHON[1]}",
         "python_target": f"py{PYTHON[0]}{PYTHON[1]}",
     }
+    errors = errors_context(api, banner)
     files = [
         FilePlan("pyproject.toml", "pyproject.toml.jinja", common),
         FilePlan(
@@ -605,9 +603,8 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
                 "provider_arg": next((a.name for a in credential_args if "SecretValue" in a.hint), None),
                 "client_credentials": api.client_credentials,
                 "input_model": api.input_models[0] if api.input_models else None,
-                "typed_errors": errors_context(api, banner)["typed"],
+                "typed_errors": errors["typed"],
                 "dict_body": readme_dict_body(api),
-                "webhooks_attr": webhooks_attr(api),
                 "webhooks": api.webhooks,
             },
         ),
@@ -617,14 +614,16 @@ def plan(api: Api, spec_name: str) -> list[FilePlan]:
         FilePlan(f"{pkg}/_version.py", "_version.py.jinja", common),
         FilePlan(f"{pkg}/_client.py", "_client.py.jinja", {**common, **client_context(api), "doc_title": docstring_body(api.title)}),
         FilePlan(f"{pkg}/models.py", "models.py.jinja", _models_context(api, banner)),
-        FilePlan(f"{pkg}/_errors.py", "_errors.py.jinja", errors_context(api, banner)),
+        FilePlan(f"{pkg}/_errors.py", "_errors.py.jinja", errors),
         FilePlan(f"{pkg}/params.py", "params.py.jinja", _params_plan(api, banner)),
         FilePlan(f"{pkg}/resources/__init__.py", "resources_init.py.jinja", common),
     ]
     if api.webhook_event:
         files.append(FilePlan(f"{pkg}/webhooks.py", "webhooks.py.jinja", webhooks_context(api, banner)))
+    classes = {d.name for d in api.definitions if isinstance(d, (ModelDef, EnumDef))}
+    dicts = set(body_models(api))
     for res in api.resources:
-        files.append(_resource_plan(api, res, model_names, banner))
+        files.append(_resource_plan(api, res, model_names, banner, classes, dicts))
     # the kit passes a test value for each credential; a token wins over OAuth 2.0 client credentials
     credentials = [a.name for a in credential_args if a.name not in ("client_id", "client_secret")]
     files.append(FilePlan(f"{pkg}/testing.py", "testing.py.jinja", {**common, **kit_context(api, credentials)}))

@@ -64,8 +64,7 @@ def readme_context(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any
         if s["kind"] == "basic":
             credentials.append('password="my-password"')
     client_args = ", ".join(credentials)
-    blocks: dict[str, str] = {}
-    blocks["setup"] = f"from {pkg} import Client\n\nclient = Client({client_args})"
+    blocks: dict[str, str] = {}  # (the set-up block is written last: it imports what the others use)
     if read:
         res, op = read
         call = _call(res, op, ex.call_args(op))
@@ -187,7 +186,6 @@ def readme_context(api: Api, auth_params: list[dict[str, str]]) -> dict[str, Any
         "upload": f"client.{upload[0].attr}.{upload[1].py_name}" if upload else "",
         "read": f"client.{read[0].attr}.{read[1].py_name}" if read else "",
         "mock_read": f"mock.{mock_attr(read[0])}.{read[1].py_name}" if read else "",
-        "enum": enum.name if enum else "",
     }
 
 

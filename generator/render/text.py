@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -64,6 +65,12 @@ def py_str(value: str) -> str:
         ch if ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Zl", "Zp") else ch.encode("unicode_escape").decode("ascii")
         for ch in literal
     )
+
+
+def py_str_tuple(values: Iterable[str]) -> str:
+    """A tuple literal of strings as black writes it: ``()``, ``("a",)``, ``("a", "b")``."""
+    items = [py_str(v) for v in values]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def comment(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.model import Api
-from .text import docstring_body, py_str
+from .text import docstring_body, py_str_tuple
 
 
 def webhooks_attr(api: Api) -> str:
@@ -32,6 +32,6 @@ def webhooks_context(api: Api, banner: str) -> dict[str, Any]:
     return {
         "banner": banner,
         "event": api.webhook_event,
-        "names": "(" + ", ".join(py_str(n) for n in names) + ("," if len(names) == 1 else "") + ")",
+        "names": py_str_tuple(names),
         "listing": "\n".join(lines),
     }
