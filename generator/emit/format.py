@@ -1,6 +1,10 @@
 """Stage 5: format generated Python with black's in-process API (pinned mode).
 
-Formatting dominates a cold run, so it is never redone: a file whose unformatted render is the
+Generated code is written in black's layout wherever a line fits (the templates' contract; tests
+check that the committed clients and the corpus subset's are black fixpoints), so a piece is not
+given to black whole: only the statements black would change are formatted (:func:`format_piece`,
+:mod:`.statements`, :mod:`.layout`), which is what black's output of the whole piece would be.
+Formatting used to dominate a cold run, and it is never redone: a file whose unformatted render is the
 same as last time is taken from the previous output (render hashes are in its manifest, so a
 fresh clone of a committed ``output/`` is warm), then from a content-addressed cache in the user
 cache folder; only what is left is formatted, in parallel across cores for large specs.
@@ -63,7 +67,7 @@ def _key_salt() -> bytes:
         from importlib import metadata
 
         version = metadata.version("black")
-    return f"black {version} {_MODE_TEXT} one-pass".encode()
+    return f"black {version} {_MODE_TEXT} one-pass statements".encode()
 
 
 #: Below this many lines to format, one process is faster than starting workers.
@@ -185,12 +189,34 @@ class FormatCache:
         write_cache_file(self._path(key), text)
 
 
+def format_piece(source: str, path: str) -> str:
+    """Return ``source`` (a file or a piece of one) as black formats it, formatting only what
+    black would change (:mod:`.statements`): the long statements and docstrings, laid out by
+    :mod:`.layout` or, for shapes it does not cover, by black on those statements alone. A piece
+    with a long line inside a multi-line construct goes to black whole. Raises
+    :class:`FormatError` naming ``path``."""
+    from .statements import format_statements, plan
+
+    lines = source.split("\n")
+    found = plan(lines, LINE_LENGTH)
+    if found is None:
+        return format_python(source, path)
+    mode, format_str = _black()
+    try:
+        out = format_statements(lines, found, lambda text: str(format_str(text, mode=mode)), LINE_LENGTH)
+    except ValueError:
+        return format_python(source, path)
+    except Exception as exc:  # black could not parse a statement: a generator or template bug
+        raise FormatError(f"{path}: generated code does not parse ({exc})".splitlines()[0]) from None
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def _format_batch(items: list[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:
     out: list[tuple[str, str | None, str | None]] = []
     for key, source in items:
         path = key.split("#", 1)[0]
         try:
-            out.append((key, format_python(source, path), None))
+            out.append((key, format_piece(source, path), None))
         except FormatError as exc:
             out.append((key, None, str(exc)))
     return out
@@ -308,7 +334,8 @@ def format_all(
     cache: FormatCache | None = None,
     jobs: int | None = None,
 ) -> Formatted:
-    """Format every source; see :class:`Formatted` for what is returned.
+    """Format every source (generated code: lines that fit are in black's layout already, see
+    :func:`format_piece`); see :class:`Formatted` for what is returned.
 
     ``previous`` maps a path to ``(render hash, formatted bytes)`` from the last output.
     Raises :class:`FormatError` for the first file black cannot parse.

@@ -7,6 +7,7 @@ from its required fields. Examples are laid out by black as the formatters lay o
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import cache
 from typing import Any
 
 from ..ir.model import AliasDef, Api, EnumDef, ModelDef, Operation
@@ -53,6 +54,8 @@ def split_top(text: str, sep: str) -> list[str]:
     """``text`` split at ``sep`` where no bracket is open (``A | list[B | C]`` -> two parts)."""
     if sep not in text:
         return [text.strip()] if text.strip() else []
+    if "[" not in text and "(" not in text:  # (no bracket: every separator splits)
+        return [p for p in (part.strip() for part in text.split(sep)) if p]
     parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
         ch = text[i]
@@ -75,6 +78,7 @@ def _inside(hint: str, head: str) -> list[str]:
     return split_top(hint[len(head) + 1 : -1], ",")
 
 
+@cache
 def display_hint(hint: str) -> str:
     """A type hint as the docs show it: ``Annotated[X, ...]`` (discriminators, aliases) as ``X``."""
     parts = []

@@ -54,11 +54,23 @@ def docstring_body(text: str) -> str:
     return out
 
 
+#: In the body of a single-quoted ``repr``: an escape (two characters) or a double quote.
+_SINGLE_ESCAPES = re.compile(r'\\.|"', re.S)
+
+
+def _to_double(match: re.Match[str]) -> str:
+    """An escape or a double quote of a single-quoted body, as it is written between double
+    quotes: ``\\'`` becomes ``'``, ``"`` becomes ``\\"``, other escapes stay."""
+    text = match.group()
+    return "'" if text == "\\'" else text if text[0] == "\\" else '\\"'
+
+
 def py_str(value: str) -> str:
     """A Python string literal for ``value`` (``repr`` with hostile characters escaped)."""
     literal = repr(value)
-    if literal.startswith("'") and '"' not in value:
-        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'  # black's preferred quotes
+    if literal.startswith("'") and value.count('"') <= value.count("'"):
+        # black's preferred quotes: double, unless that needs more backslashes than single
+        literal = '"' + _SINGLE_ESCAPES.sub(_to_double, literal[1:-1]) + '"'
     if literal.isascii() and literal.isprintable():
         return literal  # (the common case: nothing to escape)
     return "".join(

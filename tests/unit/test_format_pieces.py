@@ -94,9 +94,13 @@ def test_parallel_formatting_leaves_the_garbage_collector_unfrozen(monkeypatch: 
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
-    sources = {"a.py": "x  =  1\n", "b.py": "y=[1,\n2]\n"}
+    # one long statement (laid out by the generator's rules), one piece black formats whole
+    long_call = "x = call(" + ", ".join(["argument"] * 12) + ")\n"
+    long_item = "y = [\n    " + " + ".join(["value"] * 20) + ",\n]\n"
+    sources = {"a.py": long_call, "b.py": long_item}
     formatted, _, count, _ = fmt.format_all(sources, jobs=2)
-    assert formatted == {"a.py": "x = 1\n", "b.py": "y = [1, 2]\n"} and count == 2
+    assert formatted == {p: fmt.format_python(s, p) for p, s in sources.items()} and count == 2
+    assert formatted["a.py"].count("\n") == 14 and formatted["b.py"].count("\n") > 3
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
     gc.freeze()  # a host program's own frozen objects stay frozen
