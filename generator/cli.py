@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--templates", help="folder of templates overriding the built-in ones")
     _overlay_argument(g, "after a configured client's own overlays")
     g.add_argument("--no-cache", action="store_true", help="format everything again (ignore the format cache and previous output)")
-    g.add_argument("-j", "--jobs", type=int, default=None, help="formatting processes (default: all cores)")
+    g.add_argument("-j", "--jobs", type=int, default=None, help="formatting processes (default: this one; all cores for output over 400,000 lines)")
     g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     g.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics and stage timings")
     v = sub.add_parser("validate", help="check a document and print diagnostics; writes nothing")
