@@ -68,7 +68,7 @@ def _key_salt() -> bytes:
         from importlib import metadata
 
         version = metadata.version("black")
-    return f"black {version} {_MODE_TEXT} one-pass statements".encode()
+    return f"black {version} {_MODE_TEXT} one-pass statements-2".encode()
 
 
 #: Below this many lines to format, they are formatted in this process unless ``jobs`` asks for

@@ -202,7 +202,11 @@ def lay_statement(line: str, length: int) -> list[str] | None:
 def fix_docstring(lines: list[str], length: int) -> list[str] | None:
     """black's form of a multi-line docstring: ``lines`` from the one with the opening quotes to
     the one with the closing quotes (each without its line end). None when it is not one black
-    formats this way (a prefix, escaped line ends, quotes or a backslash at either end)."""
+    formats this way (escaped line ends, a quote at the start, a backslash at the end).
+
+    A docstring ending in a quote whose closing quotes move to a line of their own is given in
+    the form black's second pass gives it (black's one pass leaves a trailing space there, which
+    is not a fixpoint): the output is black-clean."""
     first = lines[0]
     stripped = first.lstrip(" ")
     indent = first[: len(first) - len(stripped)]
@@ -222,11 +226,18 @@ def fix_docstring(lines: list[str], length: int) -> list[str] | None:
             rest = part[depth:].rstrip()
             trimmed.append(indent + rest if rest or k == last else "")
     doc = "\n".join(trimmed)
-    if not doc or doc[0] == '"' or doc[-1] in '"\\':
+    if not doc or doc[0] == '"' or doc[-1] == "\\":
         return None
+    padded = doc[-1] == '"'
+    if padded:
+        doc += " "  # a quote must not touch the closing quotes
     out = (indent + '"""' + doc).split("\n")
     last_length = len(doc.splitlines()[-1]) if not doc.endswith("\n") else 0
     if len(out) > 1 and last_length + 3 > length and len(indent) + 3 <= length and text[-1:] != "\n":
+        if padded:
+            # black's one pass keeps the padding as a trailing space once the closing quotes
+            # are on their own line, and its next pass strips it: its fixpoint is written
+            out[-1] = out[-1][:-1]
         out.append(indent + '"""')
     else:
         out[-1] += '"""'
