@@ -93,11 +93,10 @@ def plan(lines: list[str], line_length: int) -> list[Statement] | None:
             end = _docstring_end(lines, i, stripped[3:])
             if end is None or indent % 4:
                 return None
-            # black formats a string statement as a docstring only first in a module or block;
+            # black formats a string statement as a docstring only first in a module (no code
+            # before it: then it is the first statement found here too) or first in a block;
             # elsewhere (the docstring of an attribute) it leaves the string as it is
             if previous is None or previous.endswith(":"):
-                if indent == 0 and (previous is not None or found):
-                    return None
                 if end > i or not _simple_docstring(stripped[3:].rstrip()[:-3]):
                     found.append(Statement(i, end + 1, indent // 4, "doc"))
             previous = '"""'
