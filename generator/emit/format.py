@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..paths import write_cache_file
+from .statements import format_statements, plan
 
 if TYPE_CHECKING:
     import black
@@ -199,15 +200,13 @@ def format_piece(source: str, path: str) -> str:
     :mod:`.layout` or, for shapes it does not cover, by black on those statements alone. A piece
     with a long line inside a multi-line construct goes to black whole. Raises
     :class:`FormatError` naming ``path``."""
-    from .statements import format_statements, plan
-
     lines = source.split("\n")
     found = plan(lines, LINE_LENGTH)
     if found is None:
         return format_python(source, path)
     mode, format_str = _black()
     try:
-        out = format_statements(lines, found, lambda text: str(format_str(text, mode=mode)), LINE_LENGTH)
+        out = format_statements(lines, found, lambda text: str(format_str(text, mode=mode)))
     except ValueError:
         return format_python(source, path)
     except Exception as exc:  # black could not parse a statement: a generator or template bug

@@ -54,13 +54,15 @@ class _Group(NamedTuple):
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
-_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+#: A string literal on one line (double or single quoted, with escapes): blanked out before
+#: brackets are counted (generated code has no triple quotes outside docstrings).
+STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 
 
 def _only_one_tuples(text: str) -> bool:
     """True when every trailing comma of ``text`` closes a one-item tuple ``(x,)`` (which black
     keeps on one line), not a "magic" trailing comma (which makes black explode its brackets)."""
-    code = _STRINGS.sub('""', text)
+    code = STRINGS.sub('""', text)
     opens: list[tuple[int, int]] = []  # (index of an open bracket, commas at its depth so far)
     for i, ch in enumerate(code):
         if ch in "([{":
@@ -185,7 +187,7 @@ def lay_statement(line: str, length: int) -> list[str] | None:
         if not all(parts) or len(indent) + len(module) + 10 > length:
             return None
         return [f"{indent}{module} import ("] + [f"{indent}    {p}," for p in parts] + [f"{indent})"]
-    if _TRAILING_COMMA.search(_STRINGS.sub('""', stripped)) and not _only_one_tuples(stripped):
+    if _TRAILING_COMMA.search(STRINGS.sub('""', stripped)) and not _only_one_tuples(stripped):
         return None
     items = _items(stripped)
     if items is None or len(items) != 1 or items[0].open_at < 0:
@@ -257,7 +259,7 @@ def lay_parameter(line: str, length: int) -> list[str] | None:
         return None
     indent, name, hint, default = match.groups()
     members = _split_union(hint)
-    if members is None or len(members) < 2 or "=" in _STRINGS.sub('""', hint):
+    if members is None or len(members) < 2 or "=" in STRINGS.sub('""', hint):
         return None
     inner = indent + "    "
     head = f"{indent}{name}: ("

@@ -26,13 +26,10 @@ two on the Versori documents and GitHub's REST API), for a tenth of black's time
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
-from .layout import UNSPLITTABLE, fix_docstring, lay_class_header, lay_parameter, lay_statement
+from .layout import STRINGS, UNSPLITTABLE, fix_docstring, lay_class_header, lay_parameter, lay_statement
 
-#: A string literal on one line (double or single quoted, with escapes), replaced before brackets
-#: are counted; generated code has no triple quotes outside docstrings.
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 _MARK = "_cc_stmt"
 #: A long item of an exploded bracket that black cannot split (it leaves it as it is).
 _UNSPLITTABLE_ITEM = re.compile(rf"(?:{UNSPLITTABLE.pattern}),")
@@ -40,19 +37,21 @@ _MARKER = re.compile(rf"(?:if |class )?{_MARK}_(\d+|end)\b")
 
 
 class Statement(NamedTuple):
-    """Lines ``[start, end)`` of a piece that black would change, at ``depth`` (indent / 4):
-    ``kind`` is "code" (a long simple statement), "doc" (a docstring), "parameter" (a long
-    parameter of a signature) or "class" (a long class header)."""
+    """Lines ``[start, end)`` of a piece that black would change, at ``depth`` (indent / 4): a
+    long simple statement, a docstring (``doc``), a long parameter of a signature or a long class
+    header; ``laid``: black's lines for it from :mod:`.layout`, or None when black must give them
+    (only ever a statement or a docstring: a parameter or a class header the layout rules do not
+    cover sends the piece to black whole)."""
 
     start: int
     end: int
     depth: int
-    kind: str
+    doc: bool
+    laid: tuple[str, ...] | None
 
-    @property
-    def doc(self) -> bool:
-        """True for a docstring."""
-        return self.kind == "doc"
+
+def _statement(start: int, end: int, indent: int, doc: bool, laid: list[str] | None) -> Statement:
+    return Statement(start, end, indent // 4, doc, tuple(laid) if laid is not None else None)
 
 
 def _docstring_end(lines: list[str], i: int, body: str) -> int | None:
@@ -98,36 +97,38 @@ def plan(lines: list[str], line_length: int) -> list[Statement] | None:
             # elsewhere (the docstring of an attribute) it leaves the string as it is
             if previous is None or previous.endswith(":"):
                 if end > i or not _simple_docstring(stripped[3:].rstrip()[:-3]):
-                    found.append(Statement(i, end + 1, indent // 4, "doc"))
+                    fixed = fix_docstring(lines[i : end + 1], line_length)
+                    found.append(_statement(i, end + 1, indent, True, fixed))
             previous = '"""'
             i = end + 1
             continue
         if "'''" in line or '"""' in line:
             return None
-        code = _STRING.sub('""', line)
+        code = STRINGS.sub('""', line)
         if "#" in code:
             code = code[: code.index("#")]
         opens = code.count("(") + code.count("[") + code.count("{")
         closes = code.count(")") + code.count("]") + code.count("}")
         if len(line) > line_length and not stripped.startswith("#"):
             tail = code.rstrip()
+            laid: list[str] | None = None
             if depth_open and opens == closes == 0 and _UNSPLITTABLE_ITEM.fullmatch(stripped):
                 pass  # an item black cannot split: it stays as it is
-            elif depth_open and opens == closes and lay_parameter(line, line_length) is not None:
-                found.append(Statement(i, i + 1, indent // 4, "parameter"))
-            elif not depth_open and stripped.startswith("class ") and lay_class_header(line, line_length):
-                found.append(Statement(i, i + 1, indent // 4, "class"))
+            elif depth_open and opens == closes and (laid := lay_parameter(line, line_length)):
+                found.append(_statement(i, i + 1, indent, False, laid))
+            elif not depth_open and stripped.startswith("class ") and (laid := lay_class_header(line, line_length)):
+                found.append(_statement(i, i + 1, indent, False, laid))
             elif (
                 depth_open
                 or opens != closes
                 or indent % 4
                 or tail.endswith((":", ",", "\\"))
                 or stripped.startswith(("def ", "class ", "async def "))
-                or (stripped.startswith("@") and lay_statement(line, line_length) is None)
+                or ((laid := lay_statement(line, line_length)) is None and stripped.startswith("@"))
             ):
                 return None
             else:
-                found.append(Statement(i, i + 1, indent // 4, "code"))
+                found.append(_statement(i, i + 1, indent, False, laid))
         depth_open += opens - closes
         if depth_open < 0:
             return None
@@ -149,23 +150,13 @@ def _wrap(statement: list[str], depth: int, doc: bool, index: int) -> list[str]:
 
 
 def format_statements(
-    lines: list[str], statements: list[Statement], format_str: Callable[[str], str], line_length: int
+    lines: list[str], statements: list[Statement], format_str: Callable[[str], str]
 ) -> list[str]:
-    """``lines`` with every statement of ``statements`` replaced by black's layout of it: from
-    :mod:`.layout` where its rules cover the statement, else from ``format_str`` (black's one-pass
-    formatting of a module; it raises what black raises), called once for all the others.
+    """``lines`` with every statement of ``statements`` replaced by black's layout of it: its
+    ``laid`` lines, else ``format_str``'s (black's one-pass formatting of a module; it raises what
+    black raises), called once for all the statements without laid lines.
     """
-    laid: list[list[str] | None] = []
-    for st in statements:
-        body = lines[st.start : st.end]
-        if st.kind == "doc":
-            laid.append(fix_docstring(body, line_length))
-        elif st.kind == "parameter":
-            laid.append(lay_parameter(body[0], line_length))
-        elif st.kind == "class":
-            laid.append(lay_class_header(body[0], line_length))
-        else:
-            laid.append(lay_statement(body[0], line_length))
+    laid: list[Sequence[str] | None] = [st.laid for st in statements]
     rest = [k for k, out in enumerate(laid) if out is None]
     if rest:
         for k, out in zip(rest, _black_statements(lines, [statements[k] for k in rest], format_str)):
