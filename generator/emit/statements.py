@@ -14,8 +14,9 @@ A long item of an exploded bracket that black cannot split (a string key and str
 as it is. Any other long line inside a bracket makes :func:`plan` return None: the piece goes to
 black whole.
 
-:func:`format_statements` lays each statement out with :mod:`.layout` (black's rules for these
-shapes) and gives black only the statements those rules do not cover: one small module per piece,
+:func:`plan` lays each statement out with :mod:`.layout` (black's rules for these shapes) as it
+finds it; :func:`format_statements` splices those lines in and gives black only the statements
+the rules do not cover: one small module per piece,
 each statement nested at its own depth under marker blocks (``if``; ``class``/``def`` for
 docstrings, which black only treats as docstrings first in a block), its lines cut back out of
 black's output. black lays out a simple statement from its own tokens and depth alone, so the
